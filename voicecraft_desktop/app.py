@@ -1,0 +1,66 @@
+"""Application entry point: QApplication set-up, logging, the uncaught-exception hook, main()."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication
+
+from voicecraft_desktop import __version__
+
+ORGANIZATION_NAME = "VoiceCraft"
+APPLICATION_NAME = "VoiceCraft Desktop"
+
+log = logging.getLogger(__name__)
+
+
+def _parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="voicecraft-desktop", description="VoiceCraft Desktop")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="build the main window offscreen, close it, print 'self-test ok' and exit",
+    )
+    # Anything argparse does not know (-style, -platform, ...) is left for Qt.
+    return parser.parse_known_args(argv)
+
+
+def _log_uncaught(exc_type, exc_value, exc_traceback) -> None:
+    # Without this, an exception raised in a Qt slot is printed and then silently swallowed.
+    log.critical("Uncaught exception", exc_info=(exc_type, exc_value, exc_traceback))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; ``argv`` defaults to ``sys.argv[1:]``. Returns the process exit code."""
+    args, qt_args = _parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.self_test and QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setOrganizationName(ORGANIZATION_NAME)
+    app.setApplicationName(APPLICATION_NAME)
+    app.setApplicationVersion(__version__)
+
+    from voicecraft_desktop.ui.main_window import MainWindow
+
+    previous_hook = sys.excepthook
+    sys.excepthook = _log_uncaught
+    try:
+        window = MainWindow()
+        window.show()
+        if args.self_test:
+            app.processEvents()
+            window.close()
+            app.processEvents()
+            print("self-test ok", flush=True)
+            return 0
+        log.info("VoiceCraft Desktop %s started", __version__)
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook
