@@ -1,0 +1,44 @@
+"""The desktop app starts and closes: in-process with pytest-qt, and as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voicecraft_desktop.ui.main_window import MainWindow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_main_window_constructs_shows_and_closes(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "VoiceCraft Desktop"
+    assert "Coming pages" in window.centralWidget().text()
+    window.close()
+    assert not window.isVisible()
+
+
+@pytest.mark.parametrize(
+    "launcher",
+    [[str(REPO_ROOT / "main.py")], ["-m", "voicecraft_desktop"]],
+    ids=["main.py", "python -m voicecraft_desktop"],
+)
+def test_self_test_exits_0(launcher: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO_ROOT)}
+    result = subprocess.run(
+        [sys.executable, *launcher, "--self-test"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "self-test ok" in result.stdout
