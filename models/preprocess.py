@@ -1,0 +1,398 @@
+"""Dataset preparation: a folder of recordings -> sliced, normalised 32 kHz clips + manifest.
+
+Every file under the folder (recursively; hidden files ignored) is either used or listed with
+the reason it was not. A usable recording is analysed in 10 ms frames while streaming (memory
+stays bounded for hour-long files), cut at silences into clips of about 2-15 s, and each clip
+is read back, mixed to mono, resampled to 32 kHz with soxr, peak-normalised to 0.6 (the
+reference's level) and written as 16-bit WAV. Nothing is dropped silently: audio that ends
+up in no clip (pieces under 1 s between silences, clipped passages) is listed too.
+
+Rules (constants below): silence is a frame below ``max(-60 dBFS, loud level - 35 dB)``, the
+loud level being the 95th percentile of the
+file's frame levels; a pause of 0.3 s or more is a cut candidate; a passage longer than
+15 s without one is cut at its quietest frame between 8 and 15 s; pieces under 2 s are merged
+with a neighbour when the result stays within 15 s, and pieces still under 1 s are reported.
+A clip with more than 0.1 % of its samples in full-scale runs (3+ samples at |x| >= 0.999)
+is rejected as clipped. Files below 16 kHz are rejected (no content above 8 kHz to learn a
+32 kHz voice from); files below 32 kHz are used with a note.
+
+The output folder is built under a temporary name and renamed into place at the end, so a
+crash or a cancel never leaves a half-written dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.audio import MODEL_SAMPLE_RATE, AudioLoadError, audio_info, normalise_peak, resample, save_wav
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+FRAME_S = 0.01
+MIN_CLIP_S = 2.0
+MAX_CLIP_S = 15.0
+HARD_MIN_CLIP_S = 1.0  # shorter pieces are reported, not used
+MIN_PAUSE_S = 0.3
+CUT_SEARCH_FROM_S = 8.0  # a long passage is cut at its quietest frame after this many seconds
+EDGE_SILENCE_S = 0.1  # silence kept at each end of a clip
+SILENCE_FLOOR_DB = -60.0
+SILENCE_BELOW_LOUD_DB = 35.0
+SILENT_FILE_DB = -60.0  # a file whose loud level is below this is "silent"
+CLIP_LEVEL = 0.999
+CLIP_RUN = 3
+CLIPPED_FRACTION = 0.001
+MIN_SOURCE_RATE = 16000
+FULL_BAND_RATE = MODEL_SAMPLE_RATE
+# Fine-tuning the pretrain on less than ~10 minutes of singing tends to leave the base
+# model's timbre audible and to break on notes the data never reached; the so-vits-svc
+# family's guides ask for 10-30 minutes. Below the threshold we warn, but still prepare.
+RECOMMENDED_TOTAL_S = 600.0
+READ_BLOCK_S = 30.0
+AUDIO_EXTENSIONS = frozenset({".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff",
+                              ".aifc", ".w64", ".rf64", ".caf", ".au", ".snd", ".wv", ".voc", ".sd2"})
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One prepared clip (an entry of the manifest)."""
+
+    file: str
+    source: str
+    offset_s: float
+    duration_s: float
+    source_sample_rate: int
+    source_channels: int
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file (or part of one) that was not used, and why."""
+
+    source: str
+    code: str
+    reason: str
+    offset_s: float | None = None
+    duration_s: float | None = None
+
+
+@dataclass
+class DatasetReport:
+    """What preparation produced; written as ``manifest.json``."""
+
+    voice: str
+    source_dir: str
+    clips: list[Clip] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files_seen: int = 0
+    files_used: int = 0
+
+    @property
+    def total_s(self) -> float:
+        """Seconds of audio in the clips."""
+        return float(sum(c.duration_s for c in self.clips))
+
+    @property
+    def usable(self) -> bool:
+        """At least one clip was produced."""
+        return bool(self.clips)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON form (the manifest)."""
+        return {
+            "format_version": MANIFEST_VERSION, "voice": self.voice, "source_dir": self.source_dir,
+            "sample_rate": MODEL_SAMPLE_RATE, "total_s": round(self.total_s, 3), "files_seen": self.files_seen,
+            "files_used": self.files_used, "clips": [asdict(c) for c in self.clips],
+            "rejected": [asdict(r) for r in self.rejected], "notes": self.notes, "warnings": self.warnings,
+        }
+
+    def summary(self) -> str:
+        """A human-readable report: totals, warnings, every rejection with its reason."""
+        lines = [f"{len(self.clips)} clips, {self.total_s / 60:.1f} min of audio from {self.files_used} of "
+                 f"{self.files_seen} files."]
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"note: {n}" for n in self.notes]
+        for r in self.rejected:
+            where = f" at {r.offset_s:.1f}-{r.offset_s + (r.duration_s or 0):.1f} s" if r.offset_s is not None else ""
+            lines.append(f"not used: {r.source}{where}: {r.reason}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PrepareProgress:
+    """Progress of :func:`prepare_dataset`: files done of total, the file just handled."""
+
+    done: int
+    total: int
+    source: str
+    clips_so_far: int
+
+
+class PrepareCancelled(RuntimeError):
+    """Preparation stopped by the cancel event; the previous dataset (if any) is untouched."""
+
+
+def find_files(folder: Path) -> list[Path]:
+    """Every non-hidden regular file under ``folder``, sorted (recursive)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
+    return out
+
+
+def _frame_levels(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Streams the file: per 10 ms frame RMS (dBFS) and full-scale-run sample counts."""
+    import soundfile
+
+    hop = max(1, int(round(rate * FRAME_S)))
+    levels: list[np.ndarray] = []
+    clipped: list[np.ndarray] = []
+    carry = np.zeros(0, dtype=np.float32)
+    block = hop * int(READ_BLOCK_S / FRAME_S)
+    total = 0
+    for data in soundfile.blocks(os.fspath(path), blocksize=block, dtype="float32", always_2d=True):
+        mono = data.mean(axis=1, dtype=np.float32)
+        if not np.all(np.isfinite(mono)):
+            raise AudioLoadError(path, "contains NaN or infinite samples (corrupt float data)")
+        total += len(mono)
+        x = np.concatenate([carry, mono])
+        n = len(x) // hop
+        frames = x[: n * hop].reshape(n, hop)
+        carry = x[n * hop :]
+        levels.append(10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12))
+        clipped.append(_full_scale_runs(frames).sum(axis=1))
+    if len(carry):
+        levels.append(np.array([10 * np.log10(np.mean(carry.astype(np.float64) ** 2) + 1e-12)]))
+        clipped.append(np.array([_full_scale_runs(carry[None]).sum()]))
+    return (np.concatenate(levels) if levels else np.zeros(0), np.concatenate(clipped) if clipped else np.zeros(0),
+            total)
+
+
+def _full_scale_runs(frames: np.ndarray) -> np.ndarray:
+    """(F, H) bool: samples inside a run of >= CLIP_RUN samples at full scale (within a frame)."""
+    hot = np.abs(frames) >= CLIP_LEVEL
+    if frames.shape[1] < CLIP_RUN:
+        return hot
+    run = hot[:, : frames.shape[1] - CLIP_RUN + 1].copy()
+    for k in range(1, CLIP_RUN):
+        run &= hot[:, k : frames.shape[1] - CLIP_RUN + 1 + k]
+    out = np.zeros_like(hot)
+    for k in range(CLIP_RUN):
+        out[:, k : frames.shape[1] - CLIP_RUN + 1 + k] |= run
+    return out
+
+
+def plan_clips(levels_db: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Cuts a level curve into clips.
+
+    Args:
+        levels_db: (F,) frame levels in dBFS, 10 ms frames.
+
+    Returns:
+        (clips, short): frame ranges [start, stop) of clips, and of sounding pieces too short
+        to use (reported by the caller).
+    """
+    if len(levels_db) == 0:
+        return [], []
+    loud = float(np.percentile(levels_db, 95))
+    threshold = max(SILENCE_FLOOR_DB, loud - SILENCE_BELOW_LOUD_DB)
+    sound = levels_db >= threshold
+    pause = int(round(MIN_PAUSE_S / FRAME_S))
+    # sounding runs, bridging pauses shorter than MIN_PAUSE_S
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], sound.astype(np.int8), [0]])))
+    runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+    merged: list[tuple[int, int]] = []
+    for a, b in runs:
+        if merged and a - merged[-1][1] < pause:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    max_f = int(MAX_CLIP_S / FRAME_S)
+    pieces: list[tuple[int, int]] = []
+    for a, b in merged:  # split passages longer than MAX_CLIP_S at their quietest frame
+        while b - a > max_f:
+            lo, hi = a + int(CUT_SEARCH_FROM_S / FRAME_S), a + max_f
+            cut = lo + int(np.argmin(levels_db[lo:hi]))
+            pieces.append((a, cut))
+            a = cut
+        pieces.append((a, b))
+    # merge neighbours into clips of at least MIN_CLIP_S where the result stays within MAX_CLIP_S
+    min_f, hard_f = int(MIN_CLIP_S / FRAME_S), int(HARD_MIN_CLIP_S / FRAME_S)
+    clips: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if clips and (clips[-1][1] - clips[-1][0] < min_f or b - a < min_f) and b - clips[-1][0] <= max_f:
+            clips[-1] = (clips[-1][0], b)
+        else:
+            clips.append((a, b))
+    edge = int(EDGE_SILENCE_S / FRAME_S)
+    good = [(max(0, a - edge), min(len(levels_db), b + edge)) for a, b in clips if b - a >= hard_f]
+    short = [(a, b) for a, b in clips if b - a < hard_f]
+    return good, short
+
+
+def _read_segment(path: Path, start: int, stop: int) -> np.ndarray:
+    import soundfile
+
+    data, _ = soundfile.read(os.fspath(path), start=start, stop=stop, dtype="float32", always_2d=True)
+    return data.mean(axis=1, dtype=np.float32)
+
+
+def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -> None:
+    try:
+        rate, channels, frames = audio_info(path)
+        if frames <= 0:
+            raise AudioLoadError(path, "contains no audio (0 samples)")
+    except AudioLoadError as exc:
+        code = "empty" if "empty" in exc.reason or "no audio" in exc.reason else "unreadable"
+        report.rejected.append(Rejection(rel, code, exc.reason))
+        return
+    if rate < MIN_SOURCE_RATE:
+        report.rejected.append(Rejection(rel, "low_rate", (
+            f"sample rate {rate} Hz is below {MIN_SOURCE_RATE} Hz: no content above {rate // 2} Hz to learn "
+            f"a {MODEL_SAMPLE_RATE // 1000} kHz voice from")))
+        return
+    try:
+        levels, clipped, total = _frame_levels(path, rate)
+    except AudioLoadError as exc:
+        report.rejected.append(Rejection(rel, "corrupt", exc.reason))
+        return
+    except (RuntimeError, ValueError, OSError) as exc:
+        report.rejected.append(Rejection(rel, "corrupt", f"the audio data cannot be decoded ({exc})"))
+        return
+    if total == 0:
+        report.rejected.append(Rejection(rel, "empty", "contains no audio (0 samples)"))
+        return
+    if len(levels) == 0 or float(np.percentile(levels, 95)) < SILENT_FILE_DB:
+        report.rejected.append(Rejection(rel, "silent", "silent (no passage louder than -60 dBFS)"))
+        return
+    hop = max(1, int(round(rate * FRAME_S)))
+    plans, short = plan_clips(levels)
+    for a, b in short:
+        report.rejected.append(Rejection(rel, "too_short", f"a sounding piece of {(b - a) * FRAME_S:.2f} s between "
+                                         f"silences is shorter than {HARD_MIN_CLIP_S:.0f} s", a * FRAME_S,
+                                         (b - a) * FRAME_S))
+    used = 0
+    for a, b in plans:
+        n_clipped = int(clipped[a:b].sum())
+        if n_clipped > CLIPPED_FRACTION * (b - a) * hop:
+            report.rejected.append(Rejection(rel, "clipped", (
+                f"clipped: {100 * n_clipped / ((b - a) * hop):.1f} % of samples at full scale"), a * FRAME_S,
+                (b - a) * FRAME_S))
+            continue
+        wave = _read_segment(path, a * hop, min(b * hop, total))
+        wave = normalise_peak(resample(wave, rate, MODEL_SAMPLE_RATE))
+        name = f"{len(report.clips) + 1:05d}.wav"
+        save_wav(clip_dir / name, wave, MODEL_SAMPLE_RATE)
+        report.clips.append(Clip(f"clips/{name}", rel, round(a * hop / rate, 4), round(len(wave) / MODEL_SAMPLE_RATE, 4),
+                                 rate, channels))
+        used += 1
+    if used:
+        report.files_used += 1
+        if rate < FULL_BAND_RATE:
+            report.notes.append(f"{rel}: recorded at {rate} Hz, so the voice learns nothing above {rate // 2} Hz")
+        if channels > 1:
+            report.notes.append(f"{rel}: {channels} channels mixed down to mono")
+    elif not plans and not short:
+        report.rejected.append(Rejection(rel, "silent", "no passage stands out from the background"))
+
+
+def prepare_dataset(source_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], voice: str,
+                    cancel: threading.Event | None = None) -> Iterator[PrepareProgress]:
+    """Prepares a dataset folder (``clips/*.wav`` + ``manifest.json``) from recordings.
+
+    Args:
+        source_dir: folder searched recursively for recordings.
+        out_dir: the dataset folder to create (replaced atomically if it exists).
+        voice: the voice's display name (recorded in the manifest).
+        cancel: set it to stop between files; nothing is written then.
+
+    Yields:
+        :class:`PrepareProgress` after each file.
+
+    Returns:
+        (via ``StopIteration.value``) the :class:`DatasetReport`; also written as the manifest.
+
+    Raises:
+        NotADirectoryError: ``source_dir`` is not a folder.
+        PrepareCancelled: ``cancel`` was set.
+    """
+    source, out = Path(source_dir), Path(out_dir)
+    if not source.is_dir():
+        raise NotADirectoryError(f"{source}: not a folder")
+    files = find_files(source)
+    report = DatasetReport(voice=voice, source_dir=os.fspath(source.absolute()), files_seen=len(files))
+    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "clips").mkdir(parents=True)
+    try:
+        for i, path in enumerate(files):
+            if cancel is not None and cancel.is_set():
+                raise PrepareCancelled(f"preparation cancelled after {i} of {len(files)} files")
+            rel = path.relative_to(source).as_posix()
+            if path.suffix.lower() not in AUDIO_EXTENSIONS:
+                report.rejected.append(Rejection(rel, "not_audio", f"not an audio file (extension {path.suffix or 'none'})"))
+            else:
+                _prepare_file(path, rel, staging / "clips", report)
+            yield PrepareProgress(i + 1, len(files), rel, len(report.clips))
+        if not files:
+            report.warnings.append(f"no files found in {source}")
+        elif not report.clips:
+            report.warnings.append("no usable audio: every file was rejected (reasons below)")
+        elif report.total_s < RECOMMENDED_TOTAL_S:
+            report.warnings.append(
+                f"only {report.total_s / 60:.1f} min of audio; at least {RECOMMENDED_TOTAL_S / 60:.0f} min is "
+                "recommended (with less, the base model's timbre stays audible and unseen notes break)")
+        write_manifest(staging, report)
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return report
+
+
+def write_manifest(folder: Path, report: DatasetReport) -> Path:
+    """Writes ``manifest.json`` atomically; returns its path."""
+    path = folder / MANIFEST_NAME
+    tmp = folder / f".{MANIFEST_NAME}.tmp"
+    tmp.write_text(json.dumps({**report.to_dict(), "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+                              indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(folder: str | os.PathLike[str]) -> dict[str, object]:
+    """Reads a dataset's manifest.
+
+    Raises:
+        ValueError: missing, unreadable, or of an unknown format version.
+    """
+    path = Path(folder) / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable dataset manifest ({exc})") from None
+    if data.get("format_version") != MANIFEST_VERSION:
+        raise ValueError(f"{path}: manifest format {data.get('format_version')!r} is not supported")
+    return data
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, out)
