@@ -339,3 +339,29 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
         if key not in data:
             raise ArtifactError(f"{path}: checkpoint lacks {key!r}")
     return data
+
+
+def voice_from_reference(imported: Any, name: str, app_version: str = "") -> tuple[VoiceManifest, dict[str, torch.Tensor]]:
+    """Turns an imported so-vits-svc-5.0 model (with its singer vector) into our voice artifact parts.
+
+    Args:
+        imported: a :class:`models.reference_import.ImportedModel` that carries ``speaker``.
+        name: display name of the new voice.
+
+    Returns:
+        (manifest, inference weights) ready for :func:`save_voice`.
+    """
+    from models.synthesizer import SynthesizerTrain
+
+    if imported.speaker is None:
+        raise ArtifactError(f"voice {name!r}: a so-vits-svc-5.0 voice needs its singer .npy speaker vector")
+    generator = imported.generator
+    weights = (generator.inference_state_dict() if isinstance(generator, SynthesizerTrain)
+               else generator.state_dict())
+    manifest = VoiceManifest(
+        name=name, config=imported.config, speaker=np.asarray(imported.speaker, dtype=np.float32),
+        app_version=app_version, source="so-vits-svc-5.0 import",
+        content_encoders={"ppg": {"name": "whisper-large-v2-24"}, "vec": {"name": "hubert-soft"}},
+        pitch_extractor="crepe-full", training={"steps": imported.step, "imported_kind": imported.kind},
+    )
+    return manifest, weights

@@ -324,3 +324,23 @@ def test_import_reference_formats(tmp_path: Path) -> None:
     with pytest.raises(ImportError_, match="no 'model_g'"):
         torch.save({"weights": {}}, tmp_path / "other.pth")
         import_reference_file(tmp_path / "other.pth")
+
+
+def test_reference_voice_becomes_a_library_voice(tmp_path: Path) -> None:
+    from models.artifact import voice_from_reference
+
+    config = VoiceConfig.tiny()
+    g = SynthesizerTrain(config)
+    export = tmp_path / "export.pth"
+    torch.save({"model_g": g.inference_state_dict()}, export)
+    npy = tmp_path / "singer.npy"
+    np.save(npy, np.full(config.model.spk_dim, 0.0625, dtype=np.float32))
+    imported = import_reference_file(export, speaker_npy=npy, config=config)
+    manifest, weights = voice_from_reference(imported, "Imported singer")
+    folder = save_voice(tmp_path / "imported", manifest, weights)
+    voice = load_voice(folder)
+    assert voice.manifest.source == "so-vits-svc-5.0 import"
+    assert np.allclose(voice.manifest.speaker, 0.0625)
+    imported_no_spk = import_reference_file(export, config=config)
+    with pytest.raises(ArtifactError, match="npy"):
+        voice_from_reference(imported_no_spk, "x")
