@@ -17,6 +17,7 @@ The environment is read on every call, and folders are created only when a calle
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -31,6 +32,12 @@ def home_override() -> Path | None:
     return Path(value).expanduser().absolute() if value else None
 
 
+def _root(sub: str, platform_dir: Callable[..., str], ensure: bool) -> Path:
+    # One of the three roots: <VOICECRAFT_HOME>/<sub>, or the platformdirs folder for APP_NAME.
+    home = home_override()
+    return _resolve(home / sub if home else Path(platform_dir(APP_NAME, appauthor=False)), ensure)
+
+
 def _resolve(path: Path, ensure: bool) -> Path:
     if ensure:
         path.mkdir(parents=True, exist_ok=True)
@@ -43,9 +50,7 @@ def data_dir(ensure: bool = False) -> Path:
     Args:
         ensure: create the folder (and its parents) if it does not exist.
     """
-    home = home_override()
-    base = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return _resolve(base, ensure)
+    return _root("data", platformdirs.user_data_dir, ensure)
 
 
 def voices_dir(ensure: bool = False) -> Path:
@@ -60,9 +65,7 @@ def runs_dir(ensure: bool = False) -> Path:
 
 def cache_dir(ensure: bool = False) -> Path:
     """Root of re-creatable data (downloaded base models, feature caches)."""
-    home = home_override()
-    base = home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-    return _resolve(base, ensure)
+    return _root("cache", platformdirs.user_cache_dir, ensure)
 
 
 def models_cache_dir(ensure: bool = False) -> Path:
@@ -72,6 +75,4 @@ def models_cache_dir(ensure: bool = False) -> Path:
 
 def log_dir(ensure: bool = False) -> Path:
     """Application log files."""
-    home = home_override()
-    base = home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    return _resolve(base, ensure)
+    return _root("logs", platformdirs.user_log_dir, ensure)
