@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QApplication
 
 from voicecraft_desktop import __version__
+from voicecraft_desktop.ui.main_window import MainWindow
 
 ORGANIZATION_NAME = "VoiceCraft"
 APPLICATION_NAME = "VoiceCraft Desktop"
@@ -46,8 +47,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationVersion(__version__)
-
-    from voicecraft_desktop.ui.main_window import MainWindow
 
     previous_hook = sys.excepthook
     sys.excepthook = _log_uncaught
