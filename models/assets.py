@@ -17,6 +17,7 @@ from where, where to put it, and how to point the app at a copy (``--asset NAME=
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import threading
@@ -272,7 +273,7 @@ class AssetStore:
                             raise DownloadCancelled(name, f"download of {name} cancelled; it resumes next time")
                         try:
                             block = response.read(BLOCK_BYTES)
-                        except (OSError, urllib.error.URLError) as exc:
+                        except (OSError, http.client.HTTPException) as exc:
                             raise AssetMissing(name, self.missing_message(
                                 name, f"the transfer broke off after {have} bytes ({exc}); run again to resume")) from None
                         if not block:

@@ -17,6 +17,7 @@ from voicecraft_desktop import __version__
 # Sub-command name -> module implementing it. Order here is the order in ``voicecraft --help``.
 COMMANDS: dict[str, str] = {
     "info": "voicecraft_desktop.commands.info",
+    "prepare": "voicecraft_desktop.commands.prepare",
 }
 
 

@@ -157,9 +157,9 @@ _RENAMES = [
     (r"encoder\.layers\.(\d+)\.linear2\.(weight|bias)", r"encoder.layers.\1.feed_forward.output_dense.\2"),
     (r"encoder\.layers\.(\d+)\.norm1\.(weight|bias)", r"encoder.layers.\1.layer_norm.\2"),
     (r"encoder\.layers\.(\d+)\.norm2\.(weight|bias)", r"encoder.layers.\1.final_layer_norm.\2"),
-    (r"masked_spec_embed", r"masked_spec_embed"),
 ]
-_DROPPED = {"proj.weight", "proj.bias", "label_embedding.weight"}  # projection kept separately; training-only
+# proj is kept as a separate layer; the label embedding and the mask vector serve training only
+_DROPPED = {"proj.weight", "proj.bias", "label_embedding.weight", "masked_spec_embed"}
 
 
 def _map_key(key: str, value: torch.Tensor, targets: set[str]) -> list[tuple[str, torch.Tensor]]:
