@@ -10,8 +10,8 @@ up in no clip (pieces under 1 s between silences, clipped passages) is listed to
 Rules (constants below): silence is a frame below ``max(-60 dBFS, loud level - 35 dB)``, the
 loud level being the 95th percentile of the
 file's frame levels; a pause of 0.3 s or more is a cut candidate; a passage longer than
-15 s without one is cut at its quietest frame between 8 and 15 s; pieces under 2 s are merged
-with a neighbour when the result stays within 15 s, and pieces still under 1 s are reported.
+15 s without one is cut at its quietest frame between 8 and 15 s; pieces under 2 s are merged with a
+neighbour at most 1 s away when the result stays within 15 s; pieces still under 1 s are reported.
 A clip with more than 0.1 % of its samples in full-scale runs (3+ samples at |x| >= 0.999)
 is rejected as clipped. Files below 16 kHz are rejected (no content above 8 kHz to learn a
 32 kHz voice from); files below 32 kHz are used with a note.
@@ -42,6 +42,7 @@ MIN_CLIP_S = 2.0
 MAX_CLIP_S = 15.0
 HARD_MIN_CLIP_S = 1.0  # shorter pieces are reported, not used
 MIN_PAUSE_S = 0.3
+MAX_MERGE_GAP_S = 1.0  # short pieces merge only across pauses up to this long
 CUT_SEARCH_FROM_S = 8.0  # a long passage is cut at its quietest frame after this many seconds
 EDGE_SILENCE_S = 0.1  # silence kept at each end of a clip
 SILENCE_FLOOR_DB = -60.0
@@ -229,9 +230,11 @@ def plan_clips(levels_db: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple
         pieces.append((a, b))
     # merge neighbours into clips of at least MIN_CLIP_S where the result stays within MAX_CLIP_S
     min_f, hard_f = int(MIN_CLIP_S / FRAME_S), int(HARD_MIN_CLIP_S / FRAME_S)
+    gap_f = int(MAX_MERGE_GAP_S / FRAME_S)
     clips: list[tuple[int, int]] = []
     for a, b in pieces:
-        if clips and (clips[-1][1] - clips[-1][0] < min_f or b - a < min_f) and b - clips[-1][0] <= max_f:
+        if (clips and (clips[-1][1] - clips[-1][0] < min_f or b - a < min_f) and b - clips[-1][0] <= max_f
+                and a - clips[-1][1] <= gap_f):
             clips[-1] = (clips[-1][0], b)
         else:
             clips.append((a, b))
