@@ -1,0 +1,392 @@
+"""The voice library: the voices under ``paths.voices_dir()``, listed, resolved, renamed, imported, exported.
+
+Qt-free; used by the ``voicecraft voices`` / ``voicecraft convert --voice NAME`` commands and by the
+GUI's Library page. The library is a directory scan of ``*/voice.json`` (one folder per voice, named
+by a UUID; the display name lives only in the manifest), with no second database to drift.
+
+API (stable; the GUI builds on it)::
+
+    lib = VoiceLibrary()                      # or VoiceLibrary(root) — default paths.voices_dir()
+    lib.entries() -> list[VoiceEntry]         # every voice folder, broken ones with .problem set
+    lib.resolve("Alice") -> VoiceEntry        # by display name (case-insensitive), id, folder name or path
+    lib.load("Alice", device) -> models.artifact.Voice
+    lib.rename("Alice", "Alice (belt)") -> VoiceEntry
+    lib.delete("Alice")
+    lib.import_voice(path, name=None, speaker_npy=None) -> VoiceEntry
+        # path: one of our voice folders, a .zip of one, or a so-vits-svc-5.0 .pth/.pt (+ singer .npy)
+    lib.export_zip("Alice", "alice.zip") -> Path
+
+Every write is atomic: a new voice is assembled in a hidden temporary folder inside the library and
+renamed into place; a rename rewrites ``voice.json`` through a temporary file; a delete first renames
+the folder out of sight; an export writes a temporary zip and renames it. Errors are
+:class:`LibraryError` with a message naming the voice or file and the problem. Folders whose manifest
+is corrupt, or written by a newer VoiceCraft, are listed with ``available=False`` and the reason,
+never crash the scan.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
+
+ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
+ZIP_SUFFIXES = (".zip",)
+REFERENCE_SUFFIXES = (".pth", ".pt")
+
+
+class LibraryError(ValueError):
+    """A library operation that cannot be done; the message names the voice or file and why."""
+
+
+@dataclass(frozen=True)
+class VoiceEntry:
+    """One folder of the library, as read from its manifest (the weights are not opened).
+
+    Attributes:
+        folder: the voice folder.
+        id: the voice's id (manifest), or the folder name for a broken entry.
+        name: display name ("" for a broken entry).
+        created_at: ISO-8601 UTC time of creation.
+        source: "voicecraft" or "so-vits-svc-5.0 import".
+        preset: the model preset ("sovits5", "tiny", ...).
+        minutes_of_data: training data in minutes (``training.dataset_seconds``), None if unknown.
+        steps: training steps (``training.steps``), None if unknown.
+        extractors: {"ppg": name, "vec": name, "pitch": name} the voice was trained with.
+        available: the manifest is readable and supported.
+        problem: why the voice is unavailable (None when available).
+    """
+
+    folder: Path
+    id: str
+    name: str
+    created_at: str = ""
+    source: str = ""
+    preset: str = ""
+    minutes_of_data: float | None = None
+    steps: int | None = None
+    extractors: dict[str, str] = field(default_factory=dict)
+    available: bool = True
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible dict (``folder`` as a string)."""
+        return {"folder": str(self.folder), "id": self.id, "name": self.name, "created_at": self.created_at,
+                "source": self.source, "preset": self.preset, "minutes_of_data": self.minutes_of_data,
+                "steps": self.steps, "extractors": dict(self.extractors), "available": self.available,
+                "problem": self.problem}
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
+    """The library's view of one manifest."""
+    training = manifest.training or {}
+    seconds = _number(training.get("dataset_seconds"))
+    steps = _number(training.get("steps"))
+    content = manifest.config.content
+    return VoiceEntry(
+        folder=folder, id=manifest.id, name=manifest.name, created_at=manifest.created_at,
+        source=manifest.source, preset=manifest.config.preset,
+        minutes_of_data=None if seconds is None else seconds / 60.0,
+        steps=None if steps is None else int(steps),
+        extractors={"ppg": content.ppg_encoder, "vec": content.vec_encoder, "pitch": manifest.pitch_extractor},
+    )
+
+
+def _read_entry(folder: Path) -> VoiceEntry:
+    from models.artifact import read_manifest
+
+    try:
+        return entry_from_manifest(folder, read_manifest(folder))
+    except ArtifactError as exc:
+        return VoiceEntry(folder=folder, id=folder.name, name="", available=False, problem=str(exc))
+
+
+class VoiceLibrary:
+    """The voices in one folder (default: ``paths.voices_dir()``, read on every call).
+
+    Args:
+        root: the library folder; ``None`` follows ``VOICECRAFT_HOME`` / platformdirs.
+    """
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self._root = Path(root) if root is not None else None
+
+    @property
+    def root(self) -> Path:
+        """The library folder (may not exist yet)."""
+        if self._root is not None:
+            return self._root
+        from voicecraft_desktop.core import paths
+
+        return paths.voices_dir()
+
+    # ------------------------------------------------------------------ reading
+
+    def entries(self) -> list[VoiceEntry]:
+        """Every voice folder, sorted by name (broken ones last, with ``problem`` set)."""
+        root = self.root
+        if not root.is_dir():
+            return []
+        found = [_read_entry(p) for p in root.iterdir()
+                 if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST_NAME).exists()]
+        return sorted(found, key=lambda e: (not e.available, e.name.casefold(), e.created_at))
+
+    def resolve(self, voice: str | os.PathLike[str] | VoiceEntry) -> VoiceEntry:
+        """Finds one voice by display name (case-insensitive), id, folder name, or a folder path.
+
+        Raises:
+            LibraryError: no such voice, several voices share the name, or the voice is unavailable.
+        """
+        if isinstance(voice, VoiceEntry):
+            entry = _read_entry(voice.folder)
+        else:
+            entry = self._find(voice)
+        if not entry.available:
+            raise LibraryError(f"voice {entry.folder.name}: {entry.problem}")
+        return entry
+
+    def _find(self, voice: str | os.PathLike[str]) -> VoiceEntry:
+        text = os.fspath(voice)
+        path = Path(text)
+        if (path / MANIFEST_NAME).is_file() and (path.is_absolute() or os.sep in text or "/" in text):
+            return _read_entry(path.absolute())
+        entries = self.entries()
+        by_name = [e for e in entries if e.available and e.name.casefold() == text.casefold()]
+        if len(by_name) == 1:
+            return by_name[0]
+        if len(by_name) > 1:
+            raise LibraryError(f"several voices are named {text!r} ({', '.join(e.id for e in by_name)}); "
+                               f"use the id instead")
+        by_id = [e for e in entries if text in (e.id, e.folder.name)]
+        if by_id:
+            return by_id[0]
+        names = ", ".join(repr(e.name) for e in entries if e.available) or "none"
+        raise LibraryError(f"no voice named {text!r} in {self.root} (voices: {names})")
+
+    def load(self, voice: str | os.PathLike[str] | VoiceEntry, device: Any = "cpu") -> Any:
+        """Loads a voice strictly (manifest, weights hash, keys, shapes): a ``models.artifact.Voice``."""
+        from models.artifact import load_voice
+
+        entry = self.resolve(voice)
+        try:
+            return load_voice(entry.folder, device)
+        except ArtifactError as exc:
+            raise LibraryError(f"voice {entry.name!r}: {exc}") from None
+
+    def _check_new_name(self, name: str, exclude: Path | None = None) -> str:
+        name = name.strip()
+        if not name:
+            raise LibraryError("a voice name cannot be empty")
+        if any(ch in name for ch in "\n\r\t\0"):
+            raise LibraryError(f"voice name {name!r} contains control characters")
+        for e in self.entries():
+            if e.available and e.name.casefold() == name.casefold() and e.folder != exclude:
+                raise LibraryError(f"a voice named {e.name!r} already exists; choose another name")
+        return name
+
+    # ------------------------------------------------------------------ writing
+
+    def rename(self, voice: str | os.PathLike[str] | VoiceEntry, new_name: str) -> VoiceEntry:
+        """Changes a voice's display name (the folder is untouched); atomic rewrite of voice.json."""
+        import json
+
+        from models.artifact import read_manifest
+
+        entry = self.resolve(voice)
+        new_name = self._check_new_name(new_name, exclude=entry.folder)
+        try:
+            manifest = read_manifest(entry.folder)
+            manifest.name = new_name
+            atomic_write_bytes(entry.folder / MANIFEST_NAME,
+                               json.dumps(manifest.to_dict(), indent=2).encode("utf-8"))
+        except (ArtifactError, OSError) as exc:
+            raise LibraryError(f"cannot rename voice {entry.name!r}: {exc}") from None
+        return _read_entry(entry.folder)
+
+    def delete(self, voice: str | os.PathLike[str] | VoiceEntry) -> None:
+        """Removes a voice: its folder is renamed out of sight first (atomic), then erased."""
+        if isinstance(voice, VoiceEntry):
+            entry = voice
+        else:
+            entry = self._find(voice)  # broken voices may be deleted too
+        folder = entry.folder
+        if folder.parent.resolve() != self.root.resolve():
+            raise LibraryError(f"{folder} is not inside the library {self.root}; not deleting it")
+        trash = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}.deleted")
+        try:
+            os.replace(folder, trash)
+        except OSError as exc:
+            raise LibraryError(f"cannot delete voice {entry.name or folder.name!r}: {exc}") from None
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def _staging(self) -> Path:
+        root = self.root
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            return Path(tempfile.mkdtemp(prefix=".import.", suffix=".tmp", dir=root))
+        except OSError as exc:
+            raise LibraryError(f"cannot write to the voice library {root}: {exc}") from None
+
+    def _install(self, staged: Path, name: str | None) -> VoiceEntry:
+        """Validates a staged voice folder fully, sets its name, and renames it into the library."""
+        import json
+
+        from models.artifact import load_voice, read_manifest
+
+        try:
+            load_voice(staged)  # strict: manifest, checksum, keys and shapes
+            manifest = read_manifest(staged)
+        except ArtifactError as exc:
+            raise LibraryError(str(exc).replace(str(staged), "<import>")) from None
+        if any(e.id == manifest.id for e in self.entries()):
+            existing = next(e for e in self.entries() if e.id == manifest.id)
+            raise LibraryError(f"this voice is already in the library as {existing.name!r}")
+        new_name = self._check_new_name(name if name is not None else manifest.name)
+        if new_name != manifest.name:
+            manifest.name = new_name
+            atomic_write_bytes(staged / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8"))
+        final = self.root / uuid.uuid4().hex
+        os.replace(staged, final)
+        return _read_entry(final)
+
+    def import_voice(self, path: str | os.PathLike[str], name: str | None = None,
+                     speaker_npy: str | os.PathLike[str] | None = None) -> VoiceEntry:
+        """Adds a voice to the library.
+
+        Args:
+            path: one of our voice folders, a ``.zip`` of one (``voice.json`` at the top or in a single
+                top-level folder), or a so-vits-svc-5.0 ``.pth``/``.pt`` exported voice or checkpoint.
+            name: display name (default: the manifest's name, or the file's stem for a ``.pth``).
+            speaker_npy: the singer ``.npy`` a so-vits-svc-5.0 file needs.
+
+        Returns:
+            The new entry.
+
+        Raises:
+            LibraryError: unreadable, invalid, duplicate, or the library is not writable; nothing
+                is left behind in the library.
+        """
+        src = Path(path)
+        if not src.exists():
+            raise LibraryError(f"{src}: not found")
+        staged = self._staging()
+        try:
+            if src.is_dir():
+                self._stage_folder(src, staged)
+            elif src.suffix.lower() in ZIP_SUFFIXES:
+                self._stage_zip(src, staged)
+            elif src.suffix.lower() in REFERENCE_SUFFIXES:
+                name = self._stage_reference(src, staged, name, speaker_npy)
+            else:
+                raise LibraryError(f"{src}: not a voice (expected a voice folder, a .zip of one, or a "
+                                   f"so-vits-svc-5.0 .pth with its singer .npy)")
+            return self._install(staged, name)
+        except LibraryError:
+            raise
+        except OSError as exc:
+            raise LibraryError(f"cannot import {src}: {exc}") from None
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged, ignore_errors=True)
+
+    @staticmethod
+    def _stage_folder(src: Path, staged: Path) -> None:
+        for required in (MANIFEST_NAME, WEIGHTS_NAME):
+            if not (src / required).is_file():
+                raise LibraryError(f"{src}: not a voice folder ({required} is missing)")
+        for item in src.iterdir():
+            if item.is_file() and not item.name.startswith("."):
+                shutil.copy2(item, staged / item.name)
+
+    @staticmethod
+    def _stage_zip(src: Path, staged: Path) -> None:
+        try:
+            archive = zipfile.ZipFile(src)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise LibraryError(f"{src}: not a readable zip file ({exc})") from None
+        with archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
+            if len(manifests) != 1:
+                raise LibraryError(f"{src}: expected exactly one {MANIFEST_NAME} in the zip, found {len(manifests)}")
+            prefix = str(Path(manifests[0].filename).parent)
+            prefix = "" if prefix == "." else prefix + "/"
+            if prefix.count("/") > 1:
+                raise LibraryError(f"{src}: {MANIFEST_NAME} must be at the top of the zip or in one folder")
+            if sum(m.file_size for m in members) > ZIP_MAX_BYTES:
+                raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
+            for member in members:
+                if not member.filename.startswith(prefix):
+                    continue
+                rel = member.filename[len(prefix):]
+                # Only plain files directly in the voice folder: no paths, no traversal, no links.
+                if not rel or "/" in rel or "\\" in rel or rel in (".", "..") or rel.startswith("."):
+                    continue
+                with archive.open(member) as fin, open(staged / rel, "wb") as fout:
+                    shutil.copyfileobj(fin, fout)
+        if not (staged / WEIGHTS_NAME).is_file():
+            raise LibraryError(f"{src}: the zip holds no {WEIGHTS_NAME}")
+
+    @staticmethod
+    def _stage_reference(src: Path, staged: Path, name: str | None,
+                         speaker_npy: str | os.PathLike[str] | None) -> str:
+        from models.artifact import save_voice, voice_from_reference
+        from models.reference_import import ImportError_, import_reference_file
+        from voicecraft_desktop import __version__
+
+        if speaker_npy is None:
+            raise LibraryError(f"{src}: a so-vits-svc-5.0 voice needs its singer .npy (speaker vector)")
+        try:
+            imported = import_reference_file(src, speaker_npy)
+            manifest, weights = voice_from_reference(imported, name or src.stem, app_version=__version__)
+        except (ImportError_, ArtifactError) as exc:
+            raise LibraryError(str(exc)) from None
+        staged.rmdir()  # save_voice builds the folder itself (atomically)
+        save_voice(staged, manifest, weights)
+        return manifest.name
+
+    def export_zip(self, voice: str | os.PathLike[str] | VoiceEntry, dest: str | os.PathLike[str]) -> Path:
+        """Writes the voice folder as a zip (``<id>/voice.json``, ``<id>/generator.safetensors``, ...).
+
+        The zip is written to a temporary sibling of ``dest`` and renamed, so ``dest`` is either the
+        complete archive or untouched.
+        """
+        entry = self.resolve(voice)
+        dest = Path(dest)
+        if dest.is_dir():
+            dest = dest / f"{_slug(entry.name)}.zip"
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        except OSError as exc:
+            raise LibraryError(f"cannot write {dest}: {exc}") from None
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for item in sorted(entry.folder.iterdir()):
+                    if item.is_file() and not item.name.startswith("."):
+                        archive.write(item, f"{entry.id}/{item.name}")
+            os.replace(tmp, dest)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise LibraryError(f"cannot write {dest}: {exc}") from None
+            raise
+        return dest
+
+
+def _slug(name: str) -> str:
+    import re
+
+    slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-")
+    return slug or "voice"
