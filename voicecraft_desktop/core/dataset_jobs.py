@@ -1,0 +1,231 @@
+"""New voice from a folder: dataset preparation + feature extraction as one Qt-free generator.
+
+The desktop app's "New voice from folder…" runs :func:`prepare_voice_dataset` in a worker; the
+generator composes :func:`models.preprocess.prepare_dataset` (slicing, normalising, the report
+of kept and rejected clips) and :func:`models.features.extract_dataset` (F0, content features,
+speaker embedding into the shared feature cache), the same two stages ``voicecraft prepare``
+runs. It yields :class:`DatasetJobProgress` and returns a :class:`DatasetJobResult`.
+
+Datasets live in ``paths.data_dir()/datasets/<slug>/`` (the CLI's default), each with the
+``manifest.json`` written by preparation and, once features are extracted, ``features.json``
+(the extractors' identities) and ``speaker.npy`` (the averaged speaker vector).
+:func:`list_datasets` scans them for the Library and Train pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecraft_desktop.core import paths
+
+DEFAULT_CONTENT = ("whisper-large-v2", "hubert-soft")
+FEATURES_NAME = "features.json"
+SPEAKER_NAME = "speaker.npy"
+
+
+class DatasetJobCancelled(RuntimeError):
+    """The cancel event was set; finished feature files stay cached, a half-sliced dataset is discarded."""
+
+
+@dataclass(frozen=True)
+class DatasetJobProgress:
+    """Progress of :func:`prepare_voice_dataset`.
+
+    Attributes:
+        stage: ``"slicing"`` (files of the source folder) or ``"features"`` (clips).
+        done: items finished in this stage.
+        total: items in this stage.
+        item: the file or clip just finished.
+        fraction: overall progress in [0, 1] (slicing counts as the first 30 %).
+    """
+
+    stage: str
+    done: int
+    total: int
+    item: str
+    fraction: float
+
+
+@dataclass
+class DatasetJobResult:
+    """What the job produced: the dataset folder and the preparation report."""
+
+    dataset_dir: Path
+    report: Any  # models.preprocess.DatasetReport
+    features: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A prepared dataset on disk (a voice that may not be trained yet)."""
+
+    name: str
+    folder: Path
+    clips: int
+    total_s: float
+    created_at: str
+    has_features: bool
+    extractors: dict[str, Any] = field(default_factory=dict)
+
+
+def slug(name: str) -> str:
+    """A folder-safe name (the CLI's rule): word characters and dashes, lower case."""
+    text = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
+    return text or "voice"
+
+
+def datasets_dir() -> Path:
+    """Where prepared datasets live."""
+    return paths.data_dir() / "datasets"
+
+
+def default_dataset_dir(voice: str) -> Path:
+    """A fresh dataset folder for ``voice`` (``slug``, then ``slug-2``, ... if taken)."""
+    base = datasets_dir() / slug(voice)
+    candidate, n = base, 2
+    while candidate.exists():
+        candidate, n = base.with_name(f"{base.name}-{n}"), n + 1
+    return candidate
+
+
+def list_datasets(root: Path | None = None) -> list[DatasetInfo]:
+    """Prepared datasets under ``root`` (default :func:`datasets_dir`), newest first; unreadable ones skipped."""
+    from models.preprocess import read_manifest
+
+    root = datasets_dir() if root is None else Path(root)
+    found: list[DatasetInfo] = []
+    if not root.is_dir():
+        return found
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        try:
+            manifest = read_manifest(folder)
+        except ValueError:
+            continue
+        extractors: dict[str, Any] = {}
+        features = folder / FEATURES_NAME
+        if features.is_file():
+            try:
+                extractors = json.loads(features.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                extractors = {}
+        found.append(DatasetInfo(
+            name=str(manifest.get("voice", folder.name)), folder=folder, clips=len(manifest.get("clips", [])),
+            total_s=float(manifest.get("total_s", 0.0)), created_at=str(manifest.get("created_at", "")),
+            has_features=bool(extractors) and (folder / SPEAKER_NAME).is_file(), extractors=extractors))
+    found.sort(key=lambda d: d.created_at, reverse=True)
+    return found
+
+
+def extractor_summary(extractors: Mapping[str, Any]) -> str:
+    """``"fcpe + whisper-large-v2 + hubert-soft"`` from a ``features.json`` / pipeline description."""
+    names = []
+    for key in ("f0", "ppg", "vec"):
+        entry = extractors.get(key)
+        if isinstance(entry, Mapping) and entry.get("name"):
+            names.append(str(entry["name"]))
+    return " + ".join(names)
+
+
+def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: str | os.PathLike[str] | None = None,
+                          f0: str = "auto", content: Sequence[str] = DEFAULT_CONTENT,
+                          asset_overrides: Mapping[str, str | os.PathLike[str]] | None = None,
+                          device: str = "cpu", features: bool = True,
+                          cancel: threading.Event | None = None
+                          ) -> Generator[DatasetJobProgress, None, DatasetJobResult]:
+    """Slices ``source`` into a dataset for ``voice`` and extracts its features.
+
+    Args:
+        source: folder of recordings (searched recursively).
+        voice: the voice's display name.
+        out: dataset folder (default :func:`default_dataset_dir`).
+        f0: pitch extractor name or ``auto``.
+        content: content encoder names (at most one PPG and one unit encoder).
+        asset_overrides: asset name -> local weights file, as ``--asset`` in the CLI.
+        device: torch device for the extractors.
+        features: also extract features (otherwise only slice).
+        cancel: stops between files / clips.
+
+    Yields:
+        :class:`DatasetJobProgress`.
+
+    Returns:
+        :class:`DatasetJobResult`. A report without usable clips is returned too (no features then).
+
+    Raises:
+        models.assets.AssetError: an encoder's weights are missing (checked before any work).
+        NotADirectoryError: ``source`` is not a folder.
+        DatasetJobCancelled: ``cancel`` was set.
+    """
+    from models.assets import AssetStore
+    from models.content import ENCODERS
+    from models.preprocess import PrepareCancelled, prepare_dataset
+
+    names = [c for c in content if c and c.lower() != "none"]
+    unknown = [c for c in names if c not in ENCODERS]
+    if unknown:
+        raise ValueError(f"unknown content encoder(s) {', '.join(unknown)}; known: {', '.join(ENCODERS)}")
+    roles = [ENCODERS[c].role for c in names]
+    if len(set(roles)) != len(roles):
+        raise ValueError("at most one PPG encoder and one unit encoder")
+    weights: dict[str, Path] = {}
+    if features:  # fail before slicing anything when a weights file is missing
+        store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
+        weights = {name: store.require(ENCODERS[name].asset) for name in names}
+
+    out_dir = Path(out) if out is not None else default_dataset_dir(voice)
+    gen = prepare_dataset(source, out_dir, voice, cancel)
+    try:
+        while True:
+            p = next(gen)
+            share = 0.3 if features else 1.0
+            yield DatasetJobProgress("slicing", p.done, p.total, p.source, share * p.done / max(p.total, 1))
+    except StopIteration as stop:
+        report = stop.value
+    except PrepareCancelled as exc:
+        raise DatasetJobCancelled(str(exc)) from None
+    result = DatasetJobResult(out_dir, report)
+    if not features or not report.usable:
+        return result
+    result.features = yield from _extract(out_dir, report, names, weights, f0, device, cancel)
+    return result
+
+
+def _extract(out: Path, report: Any, names: list[str], weights: dict[str, Path], f0: str, device: str,
+             cancel: threading.Event | None) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
+    import numpy as np
+
+    from models.content import ENCODERS, load_encoder
+    from models.features import FeatureCancelled, FeaturePipeline, extract_dataset
+    from models.pitch import create_pitch_extractor
+    from models.speaker import SpeakerEncoder
+
+    encoders = {ENCODERS[name].role: load_encoder(name, weights[name], device) for name in names}
+    pipeline = FeaturePipeline(pitch=create_pitch_extractor(f0, device=device), ppg=encoders.get("ppg"),
+                               vec=encoders.get("vec"), speaker=SpeakerEncoder(device),
+                               cache_dir=paths.cache_dir() / "features")
+    clips = [out / c.file for c in report.clips]
+    gen = extract_dataset(pipeline, clips, cancel)
+    try:
+        while True:
+            p = next(gen)
+            yield DatasetJobProgress("features", p.done, p.total, Path(p.clip).name,
+                                     0.3 + 0.7 * p.done / max(p.total, 1))
+    except StopIteration as stop:
+        speaker = stop.value
+    except FeatureCancelled as exc:
+        raise DatasetJobCancelled(str(exc)) from None
+    if speaker is not None:
+        np.save(out / SPEAKER_NAME, speaker.astype(np.float32), allow_pickle=False)
+    described = pipeline.describe()
+    tmp = out / f".{FEATURES_NAME}.tmp"
+    tmp.write_text(json.dumps(described, indent=1), encoding="utf-8")
+    os.replace(tmp, out / FEATURES_NAME)
+    report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
+    return described
