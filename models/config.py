@@ -294,6 +294,10 @@ class TrainConfig(_Serialisable):
     save_every: int = 1000
     keep_last: int = 3
     precision: str = "auto"  # auto | fp32 | bf16 | fp16
+    # validation: held-out clips, audio samples logged, evaluations without improvement = plateau
+    val_clips: int = 4
+    val_audio_samples: int = 2
+    plateau_patience: int = 5
 
     def __post_init__(self) -> None:
         if self.precision not in ("auto", "fp32", "bf16", "fp16"):
@@ -366,7 +370,7 @@ class VoiceConfig(_Serialisable):
                 msd_groups=(1, 4, 4, 4, 4, 1),
             ),
             train=TrainConfig(batch_size=2, accum_steps=1, segment_samples=3200, max_steps=30,
-                              log_every=1, eval_every=10, save_every=10),
+                              log_every=1, eval_every=10, save_every=10, val_clips=1, val_audio_samples=1),
         )
 
     @classmethod

@@ -1,0 +1,111 @@
+"""Run checkpoints: atomic writes, the last K kept plus the best, and finding where to resume.
+
+Layout under ``<run>/checkpoints/``: ``step_00001000.ckpt`` (the last ``keep_last``) and
+``best.ckpt`` (lowest validation mel L1). Each is a complete, resumable training state in the
+format of :func:`models.artifact.save_checkpoint` (read back with ``weights_only=True``).
+Files are written to a temporary sibling and renamed, so a process killed mid-write leaves the
+previous checkpoints intact plus, at worst, a stale ``.*.tmp`` that :meth:`Checkpoints.clean`
+removes. Resuming takes the newest *loadable* step checkpoint and reports the ones it had to skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.artifact import ArtifactError, load_checkpoint, save_checkpoint
+
+CHECKPOINT_DIR = "checkpoints"
+BEST_NAME = "best.ckpt"
+_STEP_RE = re.compile(r"^step_(\d{8,})\.ckpt$")
+
+
+def rng_state(device: torch.device) -> dict[str, torch.Tensor]:
+    """The global torch RNG states (CPU and, on CUDA, the device's): dropout draws from them."""
+    state = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def set_rng_state(state: Mapping[str, torch.Tensor], device: torch.device) -> None:
+    """Restores :func:`rng_state`."""
+    torch.set_rng_state(state["cpu"])
+    if device.type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"], device)
+
+
+class Checkpoints:
+    """The checkpoints of one run folder.
+
+    Args:
+        run_dir: the run folder (``checkpoints/`` is created inside on the first save).
+        keep_last: step checkpoints kept; older ones are deleted after a successful save.
+    """
+
+    def __init__(self, run_dir: str | Path, keep_last: int) -> None:
+        self.folder = Path(run_dir) / CHECKPOINT_DIR
+        self.keep_last = max(1, keep_last)
+
+    def step_path(self, step: int) -> Path:
+        return self.folder / f"step_{step:08d}.ckpt"
+
+    @property
+    def best_path(self) -> Path:
+        return self.folder / BEST_NAME
+
+    def steps(self) -> list[tuple[int, Path]]:
+        """(step, path) of every step checkpoint, oldest first."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.iterdir():
+            match = _STEP_RE.match(path.name)
+            if match:
+                found.append((int(match.group(1)), path))
+        return sorted(found)
+
+    def clean(self) -> list[Path]:
+        """Deletes temporaries left by a process killed mid-write; returns them."""
+        if not self.folder.is_dir():
+            return []
+        stale = [p for p in self.folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return stale
+
+    def save(self, state: Mapping[str, Any], step: int, best: bool = False) -> Path:
+        """Writes the step checkpoint (and ``best.ckpt`` when ``best``), then prunes old ones."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = save_checkpoint(self.step_path(step), state)
+        if best:
+            save_checkpoint(self.best_path, state)
+        for _, old in self.steps()[:-self.keep_last]:
+            old.unlink(missing_ok=True)
+        return path
+
+    def save_best(self, state: Mapping[str, Any]) -> Path:
+        """Writes only ``best.ckpt``."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return save_checkpoint(self.best_path, state)
+
+    def latest(self) -> tuple[dict[str, Any] | None, Path | None, list[str]]:
+        """The newest loadable step checkpoint: (data, path, notes about skipped files)."""
+        notes = []
+        for step, path in reversed(self.steps()):
+            try:
+                return load_checkpoint(path), path, notes
+            except ArtifactError as exc:
+                notes.append(f"skipped unreadable checkpoint {path.name} ({exc})")
+        return None, None, notes
+
+    def newest_for_export(self) -> Path | None:
+        """``best.ckpt`` if there is one, else the newest step checkpoint."""
+        if self.best_path.is_file():
+            return self.best_path
+        steps = self.steps()
+        return steps[-1][1] if steps else None

@@ -1,0 +1,207 @@
+"""One training step of the reference recipe, on one device, in fp32, bf16 or fp16.
+
+:class:`Engine` owns the generator, the discriminator, their AdamW optimisers, their
+per-epoch exponential lr schedules, one gradient scaler each (fp16 only) and the RNG that
+drives every random draw of the forward pass. :meth:`Engine.step` is one generator update:
+
+for each of ``accum_steps`` batches (reference order, ``vits_extend/train.py``):
+  1. generator forward (PPG/vec perturbation, posterior sample, random 0.25 s segment);
+  2. generator loss ``adv + fm + c_mel·mel + c_stft·(sc + mag) + c_kl·kl_f
+     + c_kl·c_kl_reverse·kl_r + c_spk·spk`` divided by ``accum_steps``, backward;
+  3. discriminator LSGAN loss on the detached segment, backward, discriminator step
+     (its lr is ``learning_rate / accum_steps``);
+then the generator step. Precision: autocast around the networks; spectra and losses in fp32.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass
+
+import torch
+
+from models.config import VoiceConfig
+from models.discriminators import Discriminator
+from models.losses import (discriminator_loss, feature_matching_loss, generator_adversarial_loss, kl_loss,
+                           mel_loss, multi_resolution_stft_loss, speaker_loss)
+from models.spectral import mel_spectrogram
+from models.synthesizer import SynthesizerTrain, slice_segments
+from models.training.dataset import Batch
+
+LOSS_NAMES = ("g_total", "adv", "fm", "mel", "stft_sc", "stft_mag", "kl_f", "kl_r", "spk", "d_total",
+              "grad_norm_g", "grad_norm_d")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How the networks run: ``dtype`` for autocast (None = fp32) and whether fp16 loss scaling is on."""
+
+    name: str
+    dtype: torch.dtype | None
+    scaled: bool
+
+
+def resolve_precision(preference: str, device: torch.device) -> tuple[Precision, str | None]:
+    """Chooses the precision for ``device``; returns it and a note when the preference was changed.
+
+    ``auto``: bf16 on a CUDA device that supports it, else fp16 with loss scaling; fp32 on CPU.
+    """
+    fp32 = Precision("fp32", None, False)
+    if device.type != "cuda":
+        if preference in ("auto", "fp32"):
+            return fp32, None
+        if preference == "bf16":
+            return Precision("bf16", torch.bfloat16, False), None
+        return fp32, "fp16 needs a CUDA device; training in fp32 on the CPU"
+    bf16_ok = torch.cuda.is_bf16_supported()
+    if preference == "fp32":
+        return fp32, None
+    if preference in ("auto", "bf16") and bf16_ok:
+        return Precision("bf16", torch.bfloat16, False), None
+    note = "this GPU has no bf16; using fp16 with loss scaling" if preference == "bf16" else None
+    return Precision("fp16", torch.float16, True), note
+
+
+def _grad_norm(module: torch.nn.Module) -> float:
+    norms = [p.grad.detach().float().norm() for p in module.parameters() if p.grad is not None]
+    return float(torch.linalg.vector_norm(torch.stack(norms))) if norms else 0.0
+
+
+class Engine:
+    """Models, optimisers, schedules, scalers and the forward RNG of one run (see module docstring).
+
+    Args:
+        config: the voice config (model, discriminator, recipe).
+        device: where everything runs.
+        precision: from :func:`resolve_precision`.
+    """
+
+    def __init__(self, config: VoiceConfig, device: torch.device, precision: Precision) -> None:
+        t = config.train
+        self.config = config
+        self.device = device
+        self.precision = precision
+        self.accum_steps = t.accum_steps
+        self.generator = SynthesizerTrain(config).to(device).train()
+        self.discriminator = Discriminator(config.discriminator).to(device).train()
+        self.optim_g = torch.optim.AdamW(self.generator.parameters(), t.learning_rate, betas=t.betas, eps=t.eps)
+        self.optim_d = torch.optim.AdamW(self.discriminator.parameters(), t.learning_rate / t.accum_steps,
+                                         betas=t.betas, eps=t.eps)
+        self.sched_g = torch.optim.lr_scheduler.ExponentialLR(self.optim_g, gamma=t.lr_decay)
+        self.sched_d = torch.optim.lr_scheduler.ExponentialLR(self.optim_d, gamma=t.lr_decay)
+        self.scaler_g = torch.amp.GradScaler(device.type, enabled=precision.scaled)
+        self.scaler_d = torch.amp.GradScaler(device.type, enabled=precision.scaled)
+        self.rng = torch.Generator(device=device)
+        self.rng.manual_seed(t.seed)
+
+    # ------------------------------------------------------------------ state
+
+    def state_dict(self) -> dict[str, object]:
+        """Everything of the engine a checkpoint keeps (tensors and plain values only)."""
+        return {
+            "model_g": self.generator.state_dict(), "model_d": self.discriminator.state_dict(),
+            "optim_g": self.optim_g.state_dict(), "optim_d": self.optim_d.state_dict(),
+            "sched_g": self.sched_g.state_dict(), "sched_d": self.sched_d.state_dict(),
+            "scaler_g": self.scaler_g.state_dict(), "scaler_d": self.scaler_d.state_dict(),
+            "rng_forward": self.rng.get_state(), "accum_steps": self.accum_steps,
+        }
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        """Restores :meth:`state_dict` (strict for the models)."""
+        self.generator.load_state_dict(state["model_g"])  # type: ignore[arg-type]
+        self.discriminator.load_state_dict(state["model_d"])  # type: ignore[arg-type]
+        self.optim_g.load_state_dict(state["optim_g"])  # type: ignore[arg-type]
+        self.optim_d.load_state_dict(state["optim_d"])  # type: ignore[arg-type]
+        self.sched_g.load_state_dict(state["sched_g"])  # type: ignore[arg-type]
+        self.sched_d.load_state_dict(state["sched_d"])  # type: ignore[arg-type]
+        if state.get("scaler_g"):
+            self.scaler_g.load_state_dict(state["scaler_g"])  # type: ignore[arg-type]
+            self.scaler_d.load_state_dict(state["scaler_d"])  # type: ignore[arg-type]
+        self.rng.set_state(state["rng_forward"])  # type: ignore[arg-type]
+        self.accum_steps = int(state.get("accum_steps", self.accum_steps))  # type: ignore[call-overload]
+
+    def end_epoch(self) -> None:
+        """The per-epoch lr decay of both optimisers."""
+        self.sched_g.step()
+        self.sched_d.step()
+
+    @property
+    def lr(self) -> float:
+        return float(self.optim_g.param_groups[0]["lr"])
+
+    # ------------------------------------------------------------------ step
+
+    def _autocast(self) -> contextlib.AbstractContextManager[object]:
+        if self.precision.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.precision.dtype)
+
+    def step(self, batches: list[Batch]) -> dict[str, float]:
+        """One generator update over ``batches`` (``accum_steps`` of them); returns the mean losses.
+
+        Raises whatever the device raises (e.g. ``torch.cuda.OutOfMemoryError``); gradients
+        are then left zeroed by the next call's ``zero_grad``.
+        """
+        t = self.config.train
+        audio_cfg = self.config.audio
+        seg = t.segment_samples
+        hop = audio_cfg.hop_length
+        resolutions = self.config.discriminator.mrd_resolutions
+        n = len(batches)
+        totals = dict.fromkeys(LOSS_NAMES, 0.0)
+        self.optim_g.zero_grad(set_to_none=True)
+        for batch in batches:
+            b = batch.to(self.device)
+            with self._autocast():
+                out = self.generator(b.ppg, b.vec, b.f0, b.spec, b.spk, b.lengths, generator=self.rng)
+            fake = out.audio.float()
+            real = slice_segments(b.wave, out.ids_slice * hop, seg)
+            self.discriminator.requires_grad_(False)
+            with self._autocast():
+                d_fake = self.discriminator(fake)
+                d_real = self.discriminator(real)
+            adv = generator_adversarial_loss(d_fake)
+            fm = feature_matching_loss(d_fake, d_real)
+            mel = mel_loss(mel_spectrogram(fake.squeeze(1), audio_cfg), mel_spectrogram(real.squeeze(1), audio_cfg))
+            sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1), resolutions)
+            kl_f = kl_loss(out.z_f, out.logs_q, out.m_p, out.logs_p, out.logdet_f, out.mask)
+            kl_r = kl_loss(out.z_r, out.logs_p, out.m_q, out.logs_q, out.logdet_r, out.mask)
+            spk = speaker_loss(b.spk, out.spk_pred)
+            loss_g = (adv + fm + t.c_mel * mel + t.c_stft * (sc + mag) + t.c_kl * kl_f
+                      + t.c_kl * t.c_kl_reverse * kl_r + t.c_spk * spk)
+            self.scaler_g.scale(loss_g / n).backward()
+            self.discriminator.requires_grad_(True)
+
+            self.optim_d.zero_grad(set_to_none=True)
+            with self._autocast():
+                d_fake = self.discriminator(fake.detach())
+                d_real = self.discriminator(real)
+            loss_d = discriminator_loss(d_fake, d_real)
+            self.scaler_d.scale(loss_d).backward()
+            self.scaler_d.unscale_(self.optim_d)
+            norm_d = _grad_norm(self.discriminator)
+            totals["grad_norm_d"] += norm_d / n
+            if self.precision.scaled or math.isfinite(norm_d):  # the scaler skips non-finite steps itself
+                self.scaler_d.step(self.optim_d)
+            self.scaler_d.update()
+            for name, value in (("g_total", loss_g), ("adv", adv), ("fm", fm), ("mel", mel), ("stft_sc", sc),
+                                ("stft_mag", mag), ("kl_f", kl_f), ("kl_r", kl_r), ("spk", spk),
+                                ("d_total", loss_d)):
+                totals[name] += float(value.detach()) / n
+        self.scaler_g.unscale_(self.optim_g)
+        totals["grad_norm_g"] = _grad_norm(self.generator)
+        if self.precision.scaled or math.isfinite(totals["grad_norm_g"]):
+            self.scaler_g.step(self.optim_g)
+        self.scaler_g.update()
+        return totals
+
+    def zero_grad(self) -> None:
+        """Drops every gradient (after a failed step)."""
+        self.optim_g.zero_grad(set_to_none=True)
+        self.optim_d.zero_grad(set_to_none=True)
+
+
+def finite(losses: dict[str, float]) -> bool:
+    """Whether every loss value is a finite number."""
+    return all(math.isfinite(v) for v in losses.values())

@@ -1,0 +1,392 @@
+"""The training generator: ``train(...)`` yields :class:`TrainProgress` until the run ends.
+
+See :mod:`models.training` for the API. This module wires the parts together: the dataset
+(:mod:`.dataset`), the step (:mod:`.engine`), checkpoints and resume (:mod:`.checkpoints`),
+validation (:mod:`.validation`) and TensorBoard (:mod:`.tb`). It owns the run's control
+flow: resume or fine-tune or start fresh, cancel and pause between steps, recovery from GPU
+out-of-memory (halve the batch, double the accumulation: same effective batch), skipped
+non-finite steps, the validation/checkpoint cadence, and ``run.json`` (what export needs:
+dataset, speaker vector, F0 statistics, feature extractors).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.artifact import CHECKPOINT_FORMAT, ArtifactError, F0Stats, atomic_write_bytes, load_checkpoint
+from models.config import VoiceConfig
+from models.reference_import import ImportError_, import_reference_file, safe_torch_load
+from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
+from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
+from models.training.engine import Engine, finite, resolve_precision
+from models.training.tb import TensorBoardLog
+from models.training.validation import StopMonitor, ValidationReport, evaluate
+
+RUN_FILE = "run.json"
+RUN_FORMAT = "voicecraft-run"
+MAX_NONFINITE_STEPS = 20  # consecutive skipped steps before the run is declared diverged
+EMA = 0.9  # smoothing of the step time for steps/s and ETA
+
+
+class TrainingError(RuntimeError):
+    """A run that cannot start or continue (message says what to fix)."""
+
+
+@dataclass(frozen=True)
+class TrainProgress:
+    """One report from :func:`train` (immutable; safe to pass between threads).
+
+    Attributes:
+        step: generator updates done; total_steps: where the run stops.
+        epoch: passes over the training clips started (0-based).
+        phase: ``starting`` | ``train`` | ``paused`` | ``cancelled`` | ``done``.
+        losses: the last step's losses (``g_total``, ``adv``, ``fm``, ``mel``, ``stft_sc``,
+            ``stft_mag``, ``kl_f``, ``kl_r``, ``spk``, ``d_total``, grad norms).
+        lr: generator learning rate. steps_per_s: smoothed speed. eta_s: seconds to the end.
+        batch_size: current batch (it shrinks after an out-of-memory recovery).
+        device, precision: where and how the run computes.
+        message: a note for the user (resume, OOM recovery, skipped step ...), else None.
+        validation: the evaluation done at this step, else None.
+        checkpoint: the checkpoint written at this step, else None.
+    """
+
+    step: int
+    total_steps: int
+    epoch: int
+    phase: str
+    losses: Mapping[str, float] = field(default_factory=dict)
+    lr: float = 0.0
+    steps_per_s: float = 0.0
+    eta_s: float | None = None
+    batch_size: int = 0
+    device: str = "cpu"
+    precision: str = "fp32"
+    message: str | None = None
+    validation: ValidationReport | None = None
+    checkpoint: Path | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total_steps if self.total_steps else 0.0
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What :func:`train` returns (``StopIteration.value``)."""
+
+    run_dir: Path
+    step: int
+    cancelled: bool
+    last_checkpoint: Path | None
+    best_checkpoint: Path | None
+    validation: ValidationReport | None
+
+
+def default_device() -> torch.device:
+    """The first CUDA device when there is one, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def load_base(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig, dict[str, torch.Tensor],
+                                                                dict[str, torch.Tensor] | None, str]:
+    """Reads a base model to fine-tune from.
+
+    Accepts our training checkpoint (``*.ckpt``), a so-vits-svc-5.0 training checkpoint or the
+    published pretrain (``model_g`` training generator + ``model_d``). The base's architecture
+    (audio, model, discriminator) replaces ``config``'s; the training recipe stays.
+
+    Returns:
+        (config, generator state, discriminator state or None, a note for the user).
+    """
+    path = Path(path)
+    try:
+        raw = safe_torch_load(path)
+    except ImportError_ as exc:
+        raise TrainingError(str(exc)) from None
+    try:
+        if isinstance(raw, dict) and raw.get("format") == CHECKPOINT_FORMAT:
+            del raw
+            data = load_checkpoint(path)
+            base_cfg: VoiceConfig = data["config"]
+            g_state, d_state = data["model_g"], data["model_d"]
+            kind = f"VoiceCraft checkpoint (step {int(data['step'])})"
+        else:
+            del raw
+            imported = import_reference_file(path)
+            if imported.kind == "voice":
+                raise TrainingError(f"{path}: an exported voice has only the inference generator (no posterior "
+                                    f"encoder, no discriminator); fine-tune from a training checkpoint or the "
+                                    f"pretrain instead")
+            base_cfg = imported.config
+            g_state = imported.generator.state_dict()
+            d_state = imported.discriminator.state_dict() if imported.discriminator is not None else None
+            kind = f"so-vits-svc-5.0 {imported.kind} (step {imported.step})"
+    except (ArtifactError, ImportError_) as exc:
+        raise TrainingError(str(exc)) from None
+    same = (base_cfg.audio == config.audio and base_cfg.model == config.model
+            and base_cfg.discriminator == config.discriminator)
+    merged = config.replace(audio=base_cfg.audio, model=base_cfg.model, discriminator=base_cfg.discriminator,
+                            preset=config.preset if same else base_cfg.preset)
+    note = f"fine-tuning from {path.name}: {kind}"
+    if d_state is None:
+        note += "; it has no discriminator, which starts from scratch"
+    return merged, g_state, d_state, note
+
+
+def _write_run_file(run_dir: Path, dataset_dir: Path, described: Mapping[str, Any], clips: list[Clip],
+                    val_clips: list[Clip], config: VoiceConfig, base: str | None, dataset_speaker: Path) -> None:
+    speaker = None
+    if dataset_speaker.is_file():
+        speaker = np.load(dataset_speaker, allow_pickle=False).astype(np.float32).reshape(-1)
+    if speaker is None or speaker.shape[0] != config.model.spk_dim:
+        stacked = np.stack([c.speaker for c in clips])
+        mean = stacked.mean(axis=0)
+        speaker = (mean / max(float(np.linalg.norm(mean)), 1e-8)).astype(np.float32)
+    f0 = np.concatenate([c.feats.f0_hz for c in clips])
+    try:
+        f0_stats: dict[str, Any] | None = F0Stats.from_f0(f0).to_dict()
+    except ValueError:
+        f0_stats = None
+    hop_s = config.audio.frame_s
+    data = {
+        "format": RUN_FORMAT, "format_version": 1,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "dataset_dir": str(dataset_dir), "features": dict(described), "base": base,
+        "speaker_embedding": [float(v) for v in speaker], "f0_stats": f0_stats,
+        "dataset_seconds": round(sum(c.frames for c in clips) * hop_s, 3), "clips": len(clips),
+        "validation_clips": [c.name for c in val_clips], "seed": config.train.seed,
+    }
+    atomic_write_bytes(run_dir / RUN_FILE, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def read_run_file(run_dir: str | Path) -> dict[str, Any]:
+    """Reads ``run.json`` of a run folder."""
+    path = Path(run_dir) / RUN_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TrainingError(f"{path}: missing — {Path(run_dir)} is not a training run folder") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise TrainingError(f"{path}: unreadable ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != RUN_FORMAT:
+        raise TrainingError(f"{path}: not a VoiceCraft run file")
+    return data
+
+
+def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, feature_cache: str | Path,
+          base: str | Path | None = None, cancel: threading.Event | None = None,
+          pause: threading.Event | None = None, device: str | torch.device | None = None,
+          max_steps: int | None = None) -> Iterator[TrainProgress]:
+    """Trains (or resumes training of) a voice; yields progress, returns a :class:`TrainResult`.
+
+    Args:
+        run_dir: the run folder (created). If it holds a checkpoint, the run resumes from it with
+            the checkpoint's config (``config`` and ``base`` are then ignored, except that
+            ``max_steps`` may change where it stops).
+        dataset_dir: a prepared dataset (``voicecraft prepare``).
+        config: the voice config; ``config.train`` is the recipe and cadence.
+        feature_cache: the feature cache the dataset was prepared into.
+        base: a model to fine-tune from (see :func:`load_base`); None trains from scratch.
+        cancel: set to stop after the current step (a checkpoint is written).
+        pause: while set, training waits between steps.
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` ... (default: CUDA when available).
+        max_steps: overrides ``config.train.max_steps``.
+
+    Raises:
+        TrainingError: bad dataset or base, diverged run, out of memory even at batch 1.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cancel = cancel or threading.Event()
+    pause = pause or threading.Event()
+    dev = torch.device(device) if device is not None else default_device()
+    notes: list[str] = []
+
+    ckpts = Checkpoints(run_dir, config.train.keep_last)
+    stale = ckpts.clean()
+    if stale:
+        notes.append(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run")
+    resume, resume_path, skipped = ckpts.latest()
+    notes += skipped
+    g_base = d_base = None
+    if resume is not None:
+        config = resume["config"]
+        notes.append(f"resuming from {resume_path.name} (step {int(resume['step'])})")  # type: ignore[union-attr]
+        if base is not None:
+            notes.append("the run folder already has checkpoints: the base model is not used again")
+    elif base is not None:
+        config, g_base, d_base, note = load_base(base, config)
+        notes.append(note)
+    if max_steps is not None:
+        config = config.replace(train=config.train.replace(max_steps=max_steps))
+    t = config.train
+    ckpts.keep_last = max(1, t.keep_last)
+
+    precision, note = resolve_precision(t.precision, dev)
+    if note:
+        notes.append(note)
+    try:
+        clips, described = load_clips(dataset_dir, feature_cache, config)
+        train_clips, val_clips = split_clips(clips, t.val_clips)
+        sampler = EpochSampler(train_clips, config)
+    except DatasetError as exc:
+        raise TrainingError(str(exc)) from None
+    if sampler.skipped:
+        notes.append(f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training")
+    if not val_clips:
+        notes.append("too few clips to hold any out: no validation (and no stop signal) in this run")
+    if resume is None or not (run_dir / RUN_FILE).is_file():
+        _write_run_file(run_dir, Path(dataset_dir), described, clips, val_clips, config,
+                        None if base is None else str(base), Path(dataset_dir) / "speaker.npy")
+
+    torch.manual_seed(t.seed)  # initial weights and dropout of a fresh run
+    engine = Engine(config, dev, precision)
+    monitor = StopMonitor(t.plateau_patience)
+    step, epoch, position = 0, 0, 0
+    batch_size = min(t.batch_size, len(sampler))
+    if resume is not None:
+        try:
+            engine.load_state_dict(resume)
+            set_rng_state(resume["rng_global"], dev)
+        except (KeyError, RuntimeError, ValueError) as exc:
+            raise TrainingError(f"{resume_path}: cannot resume from it ({exc})") from None
+        step, epoch, position = int(resume["step"]), int(resume["epoch"]), int(resume["position"])
+        batch_size = int(resume["batch_size"])
+        monitor.load_state_dict(resume["monitor"])
+        del resume
+    elif g_base is not None:
+        try:
+            engine.generator.load_state_dict(g_base)
+            if d_base is not None:
+                engine.discriminator.load_state_dict(d_base)
+        except RuntimeError as exc:
+            raise TrainingError(f"{base}: does not fit the model ({exc})") from None
+        del g_base, d_base
+
+    def snapshot() -> dict[str, Any]:
+        return {"config": config, **engine.state_dict(), "step": step, "epoch": epoch, "position": position,
+                "batch_size": batch_size, "rng_global": rng_state(dev), "monitor": monitor.state_dict(),
+                "losses": dict(losses)}
+
+    def progress(phase: str, **extra: Any) -> TrainProgress:
+        eta = (t.max_steps - step) * ema_dt if ema_dt else None
+        return TrainProgress(step=step, total_steps=t.max_steps, epoch=epoch, phase=phase, losses=dict(losses),
+                             lr=engine.lr, steps_per_s=1.0 / ema_dt if ema_dt else 0.0, eta_s=eta,
+                             batch_size=batch_size, device=str(dev), precision=precision.name, **extra)
+
+    tb = TensorBoardLog(run_dir / "tb", purge_step=step + 1 if step else None)
+    losses: dict[str, float] = {}
+    ema_dt = 0.0
+    saved_step = step if resume_path is not None else -1
+    last_report: ValidationReport | None = None
+    last_ckpt: Path | None = resume_path
+    nonfinite = 0
+    cancelled = False
+    try:
+        yield progress("starting", message="; ".join(notes) or None)
+        while step < t.max_steps:
+            if cancel.is_set():
+                cancelled = True
+                break
+            if pause.is_set():
+                yield progress("paused", message="paused")
+                while pause.is_set() and not cancel.is_set():
+                    time.sleep(0.05)
+                continue
+            started = time.perf_counter()
+            message = None
+            rng_before = (engine.rng.get_state(), rng_state(dev))
+            new_epoch, new_position, epochs_ended, batches = epoch, position, 0, []
+            for _ in range(engine.accum_steps):
+                batch, e, new_position = sampler.batch(new_epoch, new_position, batch_size)
+                epochs_ended += e - new_epoch
+                new_epoch = e
+                batches.append(batch)
+            try:
+                step_losses = engine.step(batches)
+            except torch.cuda.OutOfMemoryError:
+                del batches
+                engine.zero_grad()
+                if dev.type == "cuda":
+                    torch.cuda.empty_cache()
+                engine.rng.set_state(rng_before[0])
+                set_rng_state(rng_before[1], dev)
+                if batch_size == 1:
+                    raise TrainingError(
+                        f"out of GPU memory even at batch size 1 on {dev}; close other GPU programs, use a "
+                        f"smaller segment_samples, or train on the CPU") from None
+                batch_size //= 2
+                engine.accum_steps *= 2
+                yield progress("train", message=(
+                    f"out of GPU memory: continuing with batch {batch_size} and {engine.accum_steps}-step "
+                    f"accumulation (same effective batch)"))
+                continue
+            del batches
+            epoch, position = new_epoch, new_position
+            for _ in range(epochs_ended):
+                engine.end_epoch()
+            step += 1
+            losses = step_losses
+            if finite(losses):
+                nonfinite = 0
+            else:
+                nonfinite += 1
+                message = f"non-finite loss at step {step}: its update was skipped"
+                if nonfinite >= MAX_NONFINITE_STEPS:
+                    raise TrainingError(f"training diverged: {nonfinite} consecutive non-finite steps; resume from "
+                                        f"an earlier checkpoint with a lower learning rate")
+            if step % t.log_every == 0 or step == t.max_steps:
+                tb.scalars(step, {**{k: v for k, v in losses.items() if math.isfinite(v)}, "lr": engine.lr,
+                                  "batch_size": float(batch_size)})
+            report = None
+            if val_clips and (step % t.eval_every == 0 or step == t.max_steps):
+                try:
+                    value, samples = evaluate(engine.generator, val_clips, dev, t.val_audio_samples)
+                except torch.cuda.OutOfMemoryError:
+                    if dev.type == "cuda":
+                        torch.cuda.empty_cache()
+                    message = "out of GPU memory during validation: this evaluation was skipped"
+                else:
+                    report = last_report = monitor.update(step, value)
+                    tb.validation(report, samples, config.audio.sample_rate)
+                    if report.is_best:
+                        ckpts.save_best(snapshot())
+            ckpt = None
+            if step % t.save_every == 0 or step == t.max_steps:
+                ckpt = last_ckpt = ckpts.save(snapshot(), step)
+                saved_step = step
+                tb.flush()
+            dt = time.perf_counter() - started
+            ema_dt = dt if not ema_dt else EMA * ema_dt + (1 - EMA) * dt
+            if step % t.log_every == 0:
+                tb.scalars(step, {"steps_per_s": 1.0 / ema_dt})
+            yield progress("train", message=message, validation=report, checkpoint=ckpt)
+        if saved_step != step:
+            last_ckpt = ckpts.save(snapshot(), step)
+            saved_step = step
+        tb.flush()
+        if cancelled:
+            yield progress("cancelled", message=f"stopped at step {step}; checkpoint {last_ckpt.name} written",  # type: ignore[union-attr]
+                           checkpoint=last_ckpt)
+        else:
+            yield progress("done", validation=last_report, checkpoint=last_ckpt)
+    except GeneratorExit:
+        # The consumer stopped iterating at a step boundary: keep the work done so far.
+        if saved_step != step and step > 0:
+            ckpts.save(snapshot(), step)
+        raise
+    finally:
+        tb.close()
+    best = ckpts.best_path if ckpts.best_path.is_file() else None
+    return TrainResult(run_dir, step, cancelled, last_ckpt, best, last_report)

@@ -1,0 +1,147 @@
+"""Validation on held-out clips, and the "when to stop" signal from its curve.
+
+The metric is what conversion does: the inference path (prior mean -> inverse flow -> decoder,
+no random draw) on whole held-out clips (at most :data:`MAX_VAL_S` each), compared with the
+real audio by mel L1. Lower is better.
+
+:class:`StopMonitor` reads the curve: a new best must beat the old one by
+:data:`MIN_IMPROVEMENT` (relative); after ``patience`` evaluations without one the signal is
+``"overfitting"`` when the latest value is :data:`OVERFIT_RISE` above the best (the model is
+getting worse on unseen singing), else ``"plateau"`` (more steps are unlikely to help). The
+best checkpoint is kept either way, and export uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.spectral import mel_spectrogram
+from models.synthesizer import SynthesizerInfer, SynthesizerTrain
+from models.training.dataset import Clip, iter_full_clips
+
+MAX_VAL_S = 10.0
+MIN_IMPROVEMENT = 0.002
+OVERFIT_RISE = 0.03
+
+
+@dataclass(frozen=True)
+class ValidationSample:
+    """One held-out clip's result: audio (L,) at the model rate, log-mels (n_mels, T), F0 (T,) Hz."""
+
+    name: str
+    generated: np.ndarray
+    real: np.ndarray
+    mel_generated: np.ndarray
+    mel_real: np.ndarray
+    f0_hz: np.ndarray
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """One evaluation, as reported in progress.
+
+    Attributes:
+        step: the step evaluated.
+        mel_l1: mean mel L1 over the held-out clips.
+        best_mel_l1, best_step: the best so far (including this one).
+        is_best: this evaluation is the new best.
+        signal: ``None``, ``"plateau"`` or ``"overfitting"``.
+        advice: one sentence for the user.
+    """
+
+    step: int
+    mel_l1: float
+    best_mel_l1: float
+    best_step: int
+    is_best: bool
+    signal: str | None
+    advice: str
+
+
+def inference_view(generator: SynthesizerTrain) -> SynthesizerInfer:
+    """A :class:`SynthesizerInfer` that shares the training generator's modules (no copy)."""
+    view = SynthesizerInfer.__new__(SynthesizerInfer)
+    torch.nn.Module.__init__(view)
+    view.config = generator.config
+    view.enc_p, view.flow, view.dec = generator.enc_p, generator.flow, generator.dec
+    return view
+
+
+@torch.no_grad()
+def evaluate(generator: SynthesizerTrain, clips: Sequence[Clip], device: torch.device,
+             keep_samples: int = 0) -> tuple[float, list[ValidationSample]]:
+    """Mean mel L1 of the deterministic inference path over ``clips``.
+
+    Returns:
+        (mel L1, the first ``keep_samples`` clips' audio, mels and F0 for logging).
+    """
+    config = generator.config
+    view = inference_view(generator)
+    was_training = generator.training
+    generator.eval()
+    max_frames = int(MAX_VAL_S / config.audio.frame_s)
+    losses, samples = [], []
+    try:
+        for i, batch in enumerate(iter_full_clips(clips, max_frames, config.audio.hop_length)):
+            b = batch.to(device)
+            audio = view(b.ppg, b.vec, b.f0, b.spk, b.lengths, deterministic=True).float().squeeze(1)
+            real = b.wave.squeeze(1)[:, : audio.shape[-1]]
+            mel_fake = mel_spectrogram(audio, config.audio)
+            mel_real = mel_spectrogram(real, config.audio)
+            losses.append(float(torch.nn.functional.l1_loss(mel_fake, mel_real)))
+            if i < keep_samples:
+                samples.append(ValidationSample(batch.names[0], audio[0].cpu().numpy(), real[0].cpu().numpy(),
+                                                mel_fake[0].cpu().numpy(), mel_real[0].cpu().numpy(),
+                                                b.f0[0].cpu().numpy()))
+    finally:
+        generator.train(was_training)
+    return float(np.mean(losses)) if losses else float("nan"), samples
+
+
+class StopMonitor:
+    """Tracks the validation curve (see module docstring)."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = max(1, patience)
+        self.history: list[tuple[int, float]] = []
+
+    def best(self) -> tuple[int, float] | None:
+        """(step, value) of the best evaluation so far (first of equals)."""
+        best: tuple[int, float] | None = None
+        for step, value in self.history:
+            if best is None or value < best[1] * (1.0 - MIN_IMPROVEMENT):
+                best = (step, value)
+        return best
+
+    def update(self, step: int, value: float) -> ValidationReport:
+        """Adds an evaluation and returns the report with the current signal."""
+        previous = self.best()
+        self.history.append((step, value))
+        best_step, best_value = self.best()  # type: ignore[misc]
+        is_best = previous is None or best_step == step
+        since = sum(1 for s, _ in self.history if s > best_step)
+        signal: str | None = None
+        advice = "validation is improving; keep training"
+        if since >= self.patience:
+            if value > best_value * (1.0 + OVERFIT_RISE):
+                signal = "overfitting"
+                advice = (f"validation got worse for {since} evaluations (best at step {best_step}): the model is "
+                          f"overfitting; stop now — export keeps the best checkpoint")
+            else:
+                signal = "plateau"
+                advice = (f"no validation improvement for {since} evaluations (best at step {best_step}): "
+                          f"more steps are unlikely to help; you can stop")
+        elif not is_best:
+            advice = f"no improvement on the best (step {best_step}) for {since} evaluation(s)"
+        return ValidationReport(step, value, best_value, best_step, is_best, signal, advice)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"steps": [s for s, _ in self.history], "values": [v for _, v in self.history]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.history = list(zip((int(s) for s in state["steps"]), (float(v) for v in state["values"])))
