@@ -1,0 +1,105 @@
+"""Fixtures for conversion tests: a tiny voice and tiny random-weight extractors in the real classes.
+
+The content encoders are the product's own classes (``WhisperPPG`` loaded through
+``whisper.load_model`` from a checkpoint in the published format, ``HubertUnits`` around a small
+transformers ``HubertModel`` with hubert-soft's projection), sized to the ``tiny`` preset
+(PPG 64-d, units 32-d). Pitch is pyworld's dio (fast, deterministic, real).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from models.artifact import F0Stats, VoiceManifest, load_voice, save_voice
+from models.config import VoiceConfig
+from models.synthesizer import SynthesizerInfer
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def harmonic_tone(f0_hz: float | np.ndarray, seconds: float, rate: int, harmonics: int = 8) -> np.ndarray:
+    """A harmonic signal (pitch trackers call a pure sine unvoiced), peak 0.5."""
+    n = int(seconds * rate)
+    f0 = np.broadcast_to(np.asarray(f0_hz, dtype=np.float64), (n,)) if np.ndim(f0_hz) == 0 else f0_hz
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    x = sum(np.sin(k * phase) / k for k in range(1, harmonics + 1))
+    return (0.5 * x / np.max(np.abs(x))).astype(np.float32)
+
+
+def sung_phrases(seconds: float, rate: int, seed: int = 0) -> np.ndarray:
+    """Notes of 0.3-1.2 s between 150 and 400 Hz with short gaps of near silence, vibrato included."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    f0 = np.zeros(n)
+    i = 0
+    while i < n:
+        length = int(rng.uniform(0.3, 1.2) * rate)
+        gap = int(rng.uniform(0.05, 0.3) * rate)
+        base = rng.uniform(150, 400)
+        t = np.arange(min(length, n - i)) / rate
+        f0[i : i + len(t)] = base * (1 + 0.01 * np.sin(2 * np.pi * 5.5 * t))
+        i += length + gap
+    voiced = f0 > 0
+    phase = 2 * np.pi * np.cumsum(np.where(voiced, f0, 0)) / rate
+    x = sum(np.sin(k * phase) / k for k in range(1, 9)) * voiced
+    x = x + 1e-3 * rng.standard_normal(n)
+    return (0.4 * x / np.max(np.abs(x))).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def tiny_whisper_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from whisper.model import ModelDimensions, Whisper
+
+    torch.manual_seed(0)
+    dims = ModelDimensions(n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=4, n_audio_layer=4,
+                           n_vocab=128, n_text_ctx=8, n_text_state=64, n_text_head=4, n_text_layer=1)
+    path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
+    torch.save({"dims": dims.__dict__, "model_state_dict": Whisper(dims).state_dict()}, path)
+    return path
+
+
+def make_hubert_units(dim: int = 32, name: str = "hubert-soft"):
+    from transformers import HubertConfig, HubertModel
+
+    from models.content.hubert_encoder import HubertUnits
+
+    torch.manual_seed(2)
+    config = HubertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128,
+                          conv_dim=(32,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
+    projection = torch.nn.Linear(64, dim)
+    return HubertUnits(HubertModel(config).eval(), name, projection)
+
+
+@pytest.fixture(scope="session")
+def tiny_extractors(tiny_whisper_path: Path):
+    from models.content.whisper_encoder import WhisperPPG
+    from models.convert import Extractors
+    from models.pitch import create_pitch_extractor
+
+    torch.set_num_threads(1)
+    ppg = WhisperPPG.from_checkpoint(tiny_whisper_path, "whisper-large-v2")
+    return Extractors(pitch=create_pitch_extractor("dio"), ppg=ppg, vec=make_hubert_units())
+
+
+def make_voice(folder: Path, name: str = "Tiny", seed: int = 0, f0_median: float = 220.0):
+    """A tiny-preset voice with random weights saved in the real artifact format, and loaded back."""
+    torch.manual_seed(seed)
+    config = VoiceConfig.tiny()
+    generator = SynthesizerInfer(config)
+    speaker = np.random.default_rng(seed).standard_normal(256).astype(np.float32)
+    stats = F0Stats.from_f0(f0_median * 2 ** (np.random.default_rng(1).standard_normal(1000) * 0.2))
+    manifest = VoiceManifest(name=name, config=config, speaker=speaker / np.linalg.norm(speaker),
+                             pitch_extractor="dio", f0_stats=stats,
+                             training={"steps": 30, "dataset_seconds": 90.0})
+    save_voice(folder, manifest, generator.state_dict())
+    return load_voice(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_voice(tmp_path_factory: pytest.TempPathFactory):
+    return make_voice(tmp_path_factory.mktemp("voices") / "tiny")
