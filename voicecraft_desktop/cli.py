@@ -18,6 +18,7 @@ from voicecraft_desktop import __version__
 COMMANDS: dict[str, str] = {
     "info": "voicecraft_desktop.commands.info",
     "prepare": "voicecraft_desktop.commands.prepare",
+    "train": "voicecraft_desktop.commands.train",
 }
 
 

@@ -242,6 +242,9 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
         sampler = EpochSampler(train_clips, config)
     except DatasetError as exc:
         raise TrainingError(str(exc)) from None
+    # The voice records the content encoders its dataset was prepared with (conversion checks them).
+    config = config.replace(content=config.content.replace(ppg_encoder=str(described["ppg"]["name"]),
+                                                           vec_encoder=str(described["vec"]["name"])))
     if sampler.skipped:
         notes.append(f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training")
     if not val_clips:

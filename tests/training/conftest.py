@@ -1,0 +1,103 @@
+"""Fixtures for training tests: a small prepared dataset with its features in a feature cache.
+
+The dataset is built the way ``voicecraft prepare`` builds one (manifest, clips, features.json,
+speaker.npy, cache filled by :func:`models.features.extract_dataset`), with fast stand-ins for
+the heavy extractors: DIO for pitch and two deterministic random-projection content encoders
+of the sizes the config asks for (real Whisper/HuBERT weights cannot be downloaded here).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from models.audio import save_wav
+from models.config import VoiceConfig
+from models.content.base import ContentEncoder
+from models.features import FeaturePipeline, extract_dataset
+from models.pitch import create_pitch_extractor
+from models.preprocess import Clip, DatasetReport, write_manifest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProjectionEncoder(ContentEncoder):
+    """(T,) 16 kHz -> (T // 320, dim): tanh of a fixed random projection of each 20 ms frame."""
+
+    def __init__(self, name: str, dim: int, seed: int) -> None:
+        super().__init__("cpu")
+        self.name, self.dim = name, dim
+        g = torch.Generator().manual_seed(seed)
+        self.proj = torch.randn(self.hop_length, dim, generator=g) * (8.0 / math.sqrt(self.hop_length))
+
+    def encode_window(self, wave: torch.Tensor) -> torch.Tensor:
+        n = len(wave) // self.hop_length
+        return torch.tanh(wave[: n * self.hop_length].view(n, self.hop_length) @ self.proj)
+
+
+def sung_phrase(f0_start: float, seconds: float, rate: int = 32000, harmonics: int = 10) -> np.ndarray:
+    """A gliding harmonic tone with vibrato and an amplitude envelope, peak 0.6."""
+    n = int(seconds * rate)
+    t = np.arange(n) / rate
+    f0 = f0_start * 2 ** ((t / seconds) * 4 / 12) * (1 + 0.01 * np.sin(2 * np.pi * 5.5 * t))
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    x = sum(np.sin(k * phase) * (0.7 ** k) for k in range(1, harmonics + 1))
+    env = np.minimum(1.0, np.minimum(t, seconds - t) / 0.05)
+    x = x * env
+    return (0.6 * x / np.max(np.abs(x))).astype(np.float32)
+
+
+def make_dataset(root: Path, config: VoiceConfig, durations: list[float], seed: int = 0) -> tuple[Path, Path]:
+    """Writes a prepared dataset under ``root``; returns (dataset folder, feature cache)."""
+    rng = np.random.default_rng(seed)
+    dataset = root / "dataset"
+    (dataset / "clips").mkdir(parents=True)
+    cache = root / "features"
+    report = DatasetReport(voice="test", source_dir=str(root / "recordings"))
+    for i, seconds in enumerate(durations):
+        name = f"clips/clip_{i:03d}.wav"
+        save_wav(dataset / name, sung_phrase(float(rng.uniform(150, 300)), seconds), 32000)
+        report.clips.append(Clip(name, f"take{i}.wav", 0.0, seconds, 32000, 1))
+    write_manifest(dataset, report)
+    pipeline = FeaturePipeline(
+        pitch=create_pitch_extractor("dio"),
+        ppg=ProjectionEncoder("test-ppg", config.model.ppg_dim, 1),
+        vec=ProjectionEncoder("test-vec", config.model.vec_dim, 2),
+        speaker=None, cache_dir=cache, audio=config.audio)
+    for _ in extract_dataset(pipeline, [dataset / c.file for c in report.clips]):
+        pass
+    (dataset / "features.json").write_text(json.dumps(pipeline.describe()), encoding="utf-8")
+    spk = rng.standard_normal(config.model.spk_dim).astype(np.float32)
+    np.save(dataset / "speaker.npy", spk / np.linalg.norm(spk), allow_pickle=False)
+    return dataset, cache
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Five clips (1.2-2.0 s) for the tiny preset: four train, one held out."""
+    return make_dataset(tmp_path_factory.mktemp("tiny-ds"), VoiceConfig.tiny(), [1.2, 1.5, 2.0, 1.4, 1.8])
+
+
+def drain(gen):  # type: ignore[no-untyped-def]
+    """Runs a generator to its end; returns (items, return value)."""
+    items = []
+    while True:
+        try:
+            items.append(next(gen))
+        except StopIteration as stop:
+            return items, stop.value
+
+
+def cli(args: list[str], **kwargs) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+    """Starts ``python -m voicecraft_desktop ARGS`` in a subprocess (deterministic, one thread)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return subprocess.Popen([sys.executable, "-m", "voicecraft_desktop", *args], cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)

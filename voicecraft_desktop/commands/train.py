@@ -1,0 +1,171 @@
+"""``voicecraft train --voice NAME``: train a voice from its prepared dataset, then add it to the library.
+
+Drives :func:`models.training.train` (the same generator the app's Train page runs) with a
+one-line progress bar on stderr. The dataset defaults to the one ``voicecraft prepare --voice
+NAME`` wrote, the run folder to ``runs/<name>`` in the app's data folder; running the command
+again on the same run folder resumes it (``--steps`` may extend it). Ctrl-C stops cleanly after
+the current step with a checkpoint (a second Ctrl-C aborts at once). At the end the best
+checkpoint is exported into the voice library (``--no-export`` skips that).
+
+Exit status: 0 done, 1 training failed, 2 bad command line or input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+import threading
+from pathlib import Path
+
+HELP = "train a voice from a prepared dataset (resumable; exports to the voice library)"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``train``."""
+    parser.add_argument("--voice", required=True, help="name of the voice (its dataset is prepared under this name)")
+    parser.add_argument("--dataset", type=Path, default=None,
+                        help="prepared dataset folder (default: the one 'voicecraft prepare --voice NAME' wrote)")
+    parser.add_argument("--base", type=Path, default=None,
+                        help="fine-tune from this model: a VoiceCraft .ckpt, a so-vits-svc-5.0 checkpoint or "
+                             "sovits5.0.pretrain.pth (default: train from scratch)")
+    parser.add_argument("--steps", type=int, default=None, help="stop after this many steps (default: the preset's)")
+    parser.add_argument("--preset", default="sovits5", help="model size and recipe: sovits5 (default) or tiny")
+    parser.add_argument("--batch-size", type=int, default=None, help="batch size (default: the preset's)")
+    parser.add_argument("--run-dir", type=Path, default=None, help="run folder (default: runs/<voice> in the data folder)")
+    parser.add_argument("--feature-cache", type=Path, default=None, help="feature cache (default: the app's)")
+    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="use deterministic algorithms only (reproducible, possibly slower)")
+    parser.add_argument("--no-export", action="store_true", help="do not add the result to the voice library")
+    parser.add_argument("--export-name", default=None,
+                        help="display name of the voice in the library (default: --voice)")
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
+    return slug or "voice"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _bar(p, width: int = 24) -> str:  # type: ignore[no-untyped-def]
+    filled = int(width * p.fraction)
+    loss = p.losses
+    parts = [f"\rstep {p.step}/{p.total_steps} [{'#' * filled}{'.' * (width - filled)}]",
+             f"ep {p.epoch}", f"mel {loss.get('mel', float('nan')):.3f}", f"G {loss.get('g_total', float('nan')):.2f}",
+             f"D {loss.get('d_total', float('nan')):.3f}", f"lr {p.lr:.2e}", f"{p.steps_per_s:.2f} it/s",
+             f"ETA {_duration(p.eta_s)}"]
+    return " ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Trains; progress to stderr, the result (run folder, voice) to stdout."""
+    from models.config import ConfigError, VoiceConfig
+    from voicecraft_desktop.core import paths
+
+    try:
+        config = VoiceConfig.from_preset(args.preset)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.steps is not None and args.steps < 1 or args.batch_size is not None and args.batch_size < 1:
+        print("error: --steps and --batch-size must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch_size is not None:
+        config = config.replace(train=config.train.replace(batch_size=args.batch_size))
+    slug = _slug(args.voice)
+    dataset = args.dataset or paths.data_dir() / "datasets" / slug
+    run_dir = args.run_dir or paths.runs_dir() / slug
+    cache = args.feature_cache or paths.cache_dir() / "features"
+    if not dataset.is_dir():
+        print(f"error: no prepared dataset at {dataset}; run 'voicecraft prepare FOLDER --voice "
+              f"{args.voice!r}' first or pass --dataset", file=sys.stderr)
+        return EXIT_USAGE
+    if args.base is not None and not args.base.is_file():
+        print(f"error: base model {args.base} not found", file=sys.stderr)
+        return EXIT_USAGE
+
+    import torch
+
+    from models.training import TrainingError, export_voice, train
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.deterministic:
+        torch.use_deterministic_algorithms(True)
+    cancel = threading.Event()
+
+    def on_sigint(signum, frame):  # type: ignore[no-untyped-def]
+        cancel.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C aborts at once
+        print("\nstopping after this step (Ctrl-C again to abort) ...", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    gen = train(run_dir, dataset, config, feature_cache=cache, base=args.base, cancel=cancel,
+                device=args.device, max_steps=args.steps)
+    try:
+        while True:
+            try:
+                p = next(gen)
+            except StopIteration as stop:
+                result = stop.value
+                break
+            if p.message:
+                print(f"\n{p.message}" if p.step else p.message, file=sys.stderr, flush=True)
+            if p.phase == "starting":
+                print(f"run: {run_dir} ({p.device}, {p.precision}, batch {p.batch_size})", file=sys.stderr)
+            if p.phase == "train":
+                print(_bar(p), end="", file=sys.stderr, flush=True)
+            if p.validation is not None:
+                v = p.validation
+                print(f"\nvalidation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
+                      f"{v.best_step}) — {v.advice}", file=sys.stderr, flush=True)
+    except TrainingError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\naborted; the last checkpoint is kept and the next run resumes from it", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(file=sys.stderr)
+    print(f"run: {run_dir}")
+    print(f"checkpoint: {result.last_checkpoint}")
+    if result.cancelled:
+        print(f"stopped at step {result.step}; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if args.no_export:
+        return EXIT_OK
+    return _export(run_dir, args.export_name or args.voice, export_voice)
+
+
+def _export(run_dir: Path, name: str, export_voice) -> int:  # type: ignore[no-untyped-def]
+    import shutil
+    import tempfile
+
+    from models.training import TrainingError
+    from voicecraft_desktop import __version__
+    from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
+
+    staging = Path(tempfile.mkdtemp(prefix=".export.", dir=run_dir))
+    try:
+        folder = export_voice(run_dir, staging / "voice", name, app_version=__version__)
+        entry = VoiceLibrary().import_voice(folder, name=name)
+    except (TrainingError, LibraryError) as exc:
+        print(f"error: export failed: {exc}; the run is kept at {run_dir}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"voice: {entry.name} ({entry.folder})")
+    return EXIT_OK
