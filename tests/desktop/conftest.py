@@ -1,0 +1,51 @@
+"""Desktop test set-up: an isolated AppContext per test, and no QThread left running after a test."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThread
+
+from voicecraft_desktop.settings import Settings
+from voicecraft_desktop.ui.context import AppContext
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch):
+    """Fail a test that leaves a QThread it started still running (napari ``_dangling_qthreads``)."""
+    started: list[weakref.ref] = []
+    original_start = QThread.start
+
+    def tracking_start(self, *args, **kwargs):
+        started.append(weakref.ref(self))
+        return original_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(QThread, "start", tracking_start)
+    yield
+    running = []
+    for ref in started:
+        thread = ref()
+        try:
+            if thread is not None and thread.isRunning():
+                running.append(thread.objectName() or repr(thread))
+        except RuntimeError:  # the C++ object is gone: it was finished and deleted
+            pass
+    assert not running, f"QThread(s) still running after the test: {running}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Typed settings in a private ini file (never the user's)."""
+    store = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    store.migrate()
+    return store
+
+
+@pytest.fixture
+def ctx(settings: Settings, tmp_home: Path, qtbot):
+    """An AppContext with private settings and data folders; its runner is shut down afterwards."""
+    context = AppContext(settings=settings)
+    yield context
+    assert context.runner.shutdown(timeout_s=30.0), "a job ignored its cancel event"

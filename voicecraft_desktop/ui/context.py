@@ -1,0 +1,102 @@
+"""What every page is given: the job runner, the settings, the app-wide events and the device.
+
+One :class:`AppContext` is made by the main window (or by a test) and passed to each page's
+constructor. Pages talk to each other only through :class:`AppEvents` (a take recorded on the Record
+page appears on the Convert page through ``send_to_convert``), never by holding each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from voicecraft_desktop.core import paths
+from voicecraft_desktop.settings import Settings
+from voicecraft_desktop.ui.worker import JobRunner
+
+
+class AppEvents(QObject):
+    """App-wide notifications (all emitted and received in the GUI thread).
+
+    Signals:
+        voices_changed: the voice library changed (a voice was added, renamed, deleted, trained).
+        take_recorded(path): a new take (WAV file) was saved by the Record page.
+        add_to_dataset(path): the user asked to add this take to a voice's dataset.
+        send_to_convert(path): the user asked to convert this audio file now.
+        status(message): a transient message for the status bar.
+        device_changed(device): the compute device setting changed ("cpu", "cuda:0", ...).
+    """
+
+    voices_changed = Signal()
+    take_recorded = Signal(str)
+    add_to_dataset = Signal(str)
+    send_to_convert = Signal(str)
+    status = Signal(str)
+    device_changed = Signal(str)
+
+
+class AppContext:
+    """Shared state of one running app.
+
+    Args:
+        settings: typed QSettings wrapper (default: the app's QSettings, migrated).
+        runner: the job runner (default: a new one).
+        events: the app-wide signals (default: new).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        runner: JobRunner | None = None,
+        events: AppEvents | None = None,
+    ) -> None:
+        if settings is None:
+            settings = Settings()
+            settings.migrate()
+        self.settings = settings
+        self.runner = runner if runner is not None else JobRunner()
+        self.events = events if events is not None else AppEvents()
+
+    @property
+    def device(self) -> str:
+        """The compute device for training and conversion: ``"cpu"`` or ``"cuda:N"``.
+
+        The stored choice is returned as is; the Settings page only offers devices torch reports,
+        and the engines fall back to the CPU with a message when a stored GPU has gone.
+        """
+        return self.settings.get("compute/device") or "cpu"
+
+    @device.setter
+    def device(self, value: str) -> None:
+        if value != self.device:
+            self.settings.set("compute/device", value)
+            self.events.device_changed.emit(value)
+
+    @property
+    def threads(self) -> int:
+        """torch intra-op threads for jobs; 0 leaves torch's default."""
+        return self.settings.get("compute/threads")
+
+    def assets_cache_dir(self) -> Path:
+        """Where pretrained files are downloaded: the Settings choice, else ``cache_dir()/assets``."""
+        chosen = self.settings.get("assets/cache_dir")
+        return Path(chosen) if chosen else paths.cache_dir() / "assets"
+
+    def asset_overrides(self) -> dict[str, str]:
+        """Asset name -> a file the user located by hand."""
+        return self.settings.get("assets/overrides")
+
+    def asset_store(self):  # -> models.assets.AssetStore (imported here: models stays off the launch path)
+        """An :class:`models.assets.AssetStore` over the chosen cache folder and located files."""
+        from models.assets import ASSETS, AssetStore
+
+        overrides = {k: v for k, v in self.asset_overrides().items() if k in ASSETS}
+        return AssetStore(self.assets_cache_dir(), overrides)
+
+    def takes_dir(self, ensure: bool = False) -> Path:
+        """Recorded takes (WAV): ``data_dir()/takes``."""
+        folder = paths.data_dir() / "takes"
+        if ensure:
+            folder.mkdir(parents=True, exist_ok=True)
+        return folder
