@@ -18,6 +18,8 @@ from voicecraft_desktop import __version__
 COMMANDS: dict[str, str] = {
     "info": "voicecraft_desktop.commands.info",
     "prepare": "voicecraft_desktop.commands.prepare",
+    "convert": "voicecraft_desktop.commands.convert",
+    "voices": "voicecraft_desktop.commands.voices",
     "train": "voicecraft_desktop.commands.train",
 }
 

@@ -1,0 +1,163 @@
+"""``voicecraft convert INPUT... --voice NAME --out DIR``: songs into a library voice, with a report.
+
+Inputs are files or folders (their files; anything that is not audio is reported and skipped).
+Before any work: the voice is resolved and loaded strictly from the library, the output folder is
+proven writable, and the content encoders the voice was trained with are located (downloaded
+unless ``--offline``) and checked against the voice. Each output is written atomically as
+``<input stem> (<voice>).<ext>``; the quality report of each conversion is printed. Exit status:
+0 all converted, 1 some inputs failed, 2 bad command line / voice / encoders / output folder,
+130 interrupted (no partial file is left).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+HELP = "convert songs or recordings into a voice from the library"
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``convert``."""
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="audio files or folders of them")
+    parser.add_argument("--voice", required=True, help="voice name (or id, or voice folder)")
+    parser.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
+    key = parser.add_mutually_exclusive_group()
+    key.add_argument("--key", type=float, default=0.0, help="transpose by N semitones (e.g. -12, 3)")
+    key.add_argument("--auto-key", action="store_true", help="move the song into the voice's range")
+    parser.add_argument("--octaves-only", action="store_true", help="with --auto-key: shift by whole octaves only")
+    parser.add_argument("--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio")
+    parser.add_argument("--unvoiced", choices=("interpolate", "zero"), default="interpolate",
+                        help="pitch fed in unvoiced frames: interpolated (the reference) or none")
+    parser.add_argument("--gate", action="store_true", help="mute non-singing gaps (silero-vad)")
+    parser.add_argument("--match-loudness", action="store_true", help="match the output's loudness to the input")
+    parser.add_argument("--format", choices=("wav", "flac"), default="wav")
+    parser.add_argument("--bits", choices=("16", "24", "float"), default="16", help="sample format")
+    parser.add_argument("--noise-scale", type=float, default=1.0, help="prior sampling noise (reference 1.0)")
+    parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--chunk", type=float, default=15.0, help="synthesis chunk in seconds (0: whole input)")
+    parser.add_argument("--no-report", action="store_true", help="skip the quality report")
+    parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    parser.add_argument("--asset", action="append", default=[], metavar="NAME=PATH",
+                        help="use this local file for a pretrained asset (repeatable)")
+    parser.add_argument("--offline", action="store_true", help="never download; fail if weights are missing")
+    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+
+
+def _bar(fraction: float, label: str, width: int = 30) -> None:
+    filled = int(width * min(max(fraction, 0.0), 1.0))
+    print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f}%", end="",
+          file=sys.stderr, flush=True)
+
+
+def _err(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run(args: argparse.Namespace) -> int:
+    """Converts every input; progress on stderr, outputs and reports on stdout."""
+    import torch
+
+    from models.assets import AssetError, AssetStore, parse_overrides
+    from models.convert import ConvertCancelled, ConvertError, ConvertOptions
+    from models.convert_io import check_writable
+    from voicecraft_desktop.core import paths
+    from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
+
+    if args.octaves_only and not args.auto_key:
+        return _err("--octaves-only goes with --auto-key")
+    if args.format == "flac" and args.bits == "float":
+        return _err("FLAC stores 16- or 24-bit samples; use --bits 16 or 24, or --format wav")
+    try:
+        options = ConvertOptions(
+            key=args.key, auto_key=("octaves" if args.octaves_only else "semitones") if args.auto_key else "off",
+            f0_method=args.f0, unvoiced=args.unvoiced, noise_scale=args.noise_scale, seed=args.seed,
+            chunk_s=args.chunk, silence_gate=args.gate, match_loudness=args.match_loudness,
+            report=not args.no_report)
+    except ValueError as exc:
+        return _err(str(exc))
+    missing = [p for p in args.inputs if not p.exists()]
+    if missing:
+        return _err(", ".join(f"{p}: not found" for p in missing))
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    try:
+        voice = VoiceLibrary().load(args.voice, device)
+        check_writable(args.out)
+        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
+        converter = _converter(voice, store, options, device, args.offline)
+    except (LibraryError, ConvertError, AssetError) as exc:
+        return _err(str(exc))
+    except (KeyError, ValueError) as exc:
+        return _err(str(exc.args[0] if exc.args else exc))
+
+    from models.convert_io import convert_files
+
+    cancel = threading.Event()
+    gen = convert_files(converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite)
+    try:
+        while True:
+            try:
+                p = next(gen)
+            except StopIteration as stop:
+                items = stop.value
+                break
+            _bar(p.fraction, f"{p.index + 1}/{p.total} {Path(p.file).name[:30]:<30}")
+    except (KeyboardInterrupt, ConvertCancelled):
+        cancel.set()
+        print("\ninterrupted; the file in progress was not written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except ConvertError as exc:
+        print(file=sys.stderr)
+        return _err(str(exc))
+    print(file=sys.stderr)
+    failed = 0
+    for item in items:
+        if item.error:
+            failed += 1
+            print(f"FAILED {item.source}: {item.error}")
+            continue
+        result = item.result
+        print(f"{item.source} -> {item.output}  (key {result.key:+g}, {len(result.audio) / result.sample_rate:.1f} s, "
+              f"{item.seconds:.1f} s to convert)")
+        for note in result.notes:
+            print(f"  note: {note}")
+        if result.report is not None:
+            print(result.report.summary())
+    if not items:
+        print("no input files found")
+        return EXIT_SOME_FAILED
+    print(f"{len(items) - failed} converted, {failed} failed")
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _converter(voice, store, options, device, offline: bool):  # type: ignore[no-untyped-def]
+    """Loads the voice's own content encoders (checked by the converter), pitch and speaker encoders."""
+    from models.artifact import sha256_file
+    from models.content import ENCODERS, load_encoder
+    from models.convert import ConvertError, Extractors, VoiceConverter
+    from models.pitch import create_pitch_extractor
+    from models.speaker import SpeakerEncoder
+
+    content = voice.config.content
+    encoders, hashes = {}, {}
+    for role, name in (("ppg", content.ppg_encoder), ("vec", content.vec_encoder)):
+        if name not in ENCODERS:
+            raise ConvertError(f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
+                               f"VoiceCraft does not know (known: {', '.join(ENCODERS)})")
+        asset = ENCODERS[name].asset
+        path = store.require(asset) if offline else store.ensure(asset)
+        recorded = (voice.manifest.content_encoders.get(role) or {}).get("sha256")
+        if recorded:
+            hashes[role] = store.recorded_sha256(asset) or (sha256_file(path) if Path(path).is_file() else None)
+        encoders[role] = load_encoder(name, path, device)
+    method = options.f0_method
+    pitch = create_pitch_extractor(method, voice.config.pitch, device)
+    speaker = SpeakerEncoder(device) if options.report else None
+    extractors = Extractors(pitch=pitch, ppg=encoders["ppg"], vec=encoders["vec"], speaker=speaker,
+                            weights_sha256={k: v for k, v in hashes.items() if v})
+    return VoiceConverter(voice, extractors, device)
