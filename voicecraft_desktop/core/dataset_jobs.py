@@ -136,7 +136,7 @@ def extractor_summary(extractors: Mapping[str, Any]) -> str:
 def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: str | os.PathLike[str] | None = None,
                           f0: str = "auto", content: Sequence[str] = DEFAULT_CONTENT,
                           asset_overrides: Mapping[str, str | os.PathLike[str]] | None = None,
-                          device: str = "cpu", features: bool = True,
+                          store: Any = None, device: str = "cpu", features: bool = True,
                           cancel: threading.Event | None = None
                           ) -> Generator[DatasetJobProgress, None, DatasetJobResult]:
     """Slices ``source`` into a dataset for ``voice`` and extracts its features.
@@ -148,6 +148,8 @@ def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: st
         f0: pitch extractor name or ``auto``.
         content: content encoder names (at most one PPG and one unit encoder).
         asset_overrides: asset name -> local weights file, as ``--asset`` in the CLI.
+        store: a ``models.assets.AssetStore`` to find the weights in (the app's, with its cache
+            folder and located files); default: ``paths.models_cache_dir()`` + ``asset_overrides``.
         device: torch device for the extractors.
         features: also extract features (otherwise only slice).
         cancel: stops between files / clips.
@@ -176,7 +178,8 @@ def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: st
         raise ValueError("at most one PPG encoder and one unit encoder")
     weights: dict[str, Path] = {}
     if features:  # fail before slicing anything when a weights file is missing
-        store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
+        if store is None:
+            store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
         weights = {name: store.require(ENCODERS[name].asset) for name in names}
 
     out_dir = Path(out) if out is not None else default_dataset_dir(voice)
@@ -229,3 +232,21 @@ def _extract(out: Path, report: Any, names: list[str], weights: dict[str, Path],
     os.replace(tmp, out / FEATURES_NAME)
     report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
     return described
+
+
+def delete_dataset(folder: str | os.PathLike[str], root: Path | None = None) -> None:
+    """Removes a prepared dataset (renamed out of sight first, then erased); only inside ``root``.
+
+    Raises:
+        ValueError: ``folder`` is not a dataset inside ``root`` (default :func:`datasets_dir`).
+    """
+    import shutil
+    import uuid
+
+    folder = Path(folder)
+    root = datasets_dir() if root is None else Path(root)
+    if folder.parent.resolve() != root.resolve() or not (folder / "manifest.json").is_file():
+        raise ValueError(f"{folder} is not a dataset in {root}; not deleting it")
+    trash = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}.deleted")
+    os.replace(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)

@@ -1,0 +1,161 @@
+"""Library page: listing, rename, delete with confirmation, export/import jobs, errors, new voice from a folder."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from tests.desktop.voices import make_voice, recordings_folder
+from tests.features.conftest import tiny_whisper  # noqa: F401  (fixture)
+from voicecraft_desktop.core import paths
+from voicecraft_desktop.core.dataset_jobs import list_datasets
+from voicecraft_desktop.core.library import VoiceEntry
+from voicecraft_desktop.ui.pages.library import LibraryPage
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    widget = LibraryPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    widget.player.stop()
+
+
+def _names(page) -> list[str]:
+    return [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+
+
+def test_empty_library_says_what_to_do(page):
+    assert page.table.rowCount() == 0
+    assert page.empty_label.isVisible() and "New voice from folder" in page.empty_label.text()
+    assert not page.export_button.isEnabled() and not page.delete_button.isEnabled()
+
+
+def test_lists_voices_with_their_facts_and_refreshes_on_event(page, ctx):
+    make_voice(paths.voices_dir(), "Alice", steps=1200, seconds=754.0)
+    assert page.table.rowCount() == 0
+    ctx.events.voices_changed.emit()
+    assert _names(page) == ["Alice"]
+    cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
+    assert cells[2] == "12.6 min" and cells[3] == "1,200" and "dio" in cells[4] and cells[5] == "trained voice"
+    assert not page.empty_label.isVisible()
+    page.table.selectRow(0)
+    assert page.export_button.isEnabled() and page.rename_button.isEnabled() and page.preview_button.isEnabled()
+
+
+def test_rename_through_the_dialog_and_duplicate_name_error(page, ctx, monkeypatch, qtbot):
+    make_voice(paths.voices_dir(), "Alice")
+    make_voice(paths.voices_dir(), "Bob")
+    page.refresh()
+    page.select_name("Alice")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Alice (belt)", True)))
+    with qtbot.waitSignal(ctx.events.voices_changed, timeout=1000):
+        page.rename_button.click()
+    assert _names(page) == ["Alice (belt)", "Bob"]
+    assert page.selected().name == "Alice (belt)"
+    assert not page.rename(page.selected(), "bob")  # duplicate (case-insensitive)
+    assert page.error_box is not None and page.error_box.isVisible()
+    assert "already exists" in page.error_box.text()
+    page.error_box.close()
+
+
+def test_delete_asks_first_and_cancel_keeps_the_voice(page, monkeypatch):
+    folder = make_voice(paths.voices_dir(), "Alice")
+    page.refresh()
+    page.select_name("Alice")
+    asked: list[str] = []
+
+    def answer(result):
+        def question(parent, title, text, *args, **kwargs):
+            asked.append(text)
+            return result
+        return staticmethod(question)
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    page.delete_button.click()
+    assert folder.exists() and _names(page) == ["Alice"]
+    assert "cannot be undone" in asked[0] and "Alice" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    page.delete_button.click()
+    assert not folder.exists() and _names(page) == []
+
+
+def test_export_then_reimport_duplicate_shows_error(page, ctx, qtbot, tmp_path):
+    make_voice(paths.voices_dir(), "Alice")
+    page.refresh()
+    entry = page.library.resolve("Alice")
+    dest = tmp_path / "alice.zip"
+    job = page.export_voice(entry, dest)
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=10000):
+        pass
+    assert zipfile.is_zipfile(dest) and "Exported" in page.progress_label.text()
+    # The same voice again: the library refuses; the page shows the error in a dialog.
+    job = page.import_voice(dest)
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=10000):
+        pass
+    assert page.error_box.isVisible() and "already in the library" in page.error_box.text()
+    assert "Traceback" in page.error_box.detailedText()
+    page.error_box.close()
+    # After deleting the original the zip imports, under a new name.
+    page.delete(entry)
+    job = page.import_voice(dest, name="Alice again")
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=10000):
+        pass
+    assert _names(page) == ["Alice again"] and page.selected().name == "Alice again"
+    assert page.import_button.isEnabled() and not page.cancel_button.isEnabled()
+
+
+def test_preview_plays_through_the_player(page, monkeypatch):
+    make_voice(paths.voices_dir(), "Alice")
+    page.refresh()
+    page.select_name("Alice")
+    played = []
+    monkeypatch.setattr(page.player, "play", lambda wave, rate, start_s=0.0: played.append((len(wave), rate)))
+    page.preview_button.click()
+    assert played == [(32000, 32000)] and page.preview_button.text() == "Stop preview"
+
+
+def test_new_voice_from_folder_shows_report(page, ctx, qtbot, tmp_path, tiny_whisper):
+    from tests.desktop.voices import tiny_hubert32
+
+    src = recordings_folder(tmp_path)
+    ctx.settings.set("assets/overrides", {"whisper-large-v2": str(tiny_whisper),
+                                          "hubert-soft": str(tiny_hubert32(tmp_path))})
+    progress = []
+    job = page.new_voice_from_folder(src, "Ana", f0="dio")
+    job.progress.connect(progress.append)
+    assert not page.new_button.isEnabled() and page.cancel_button.isEnabled()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert progress and progress[-1].stage == "features" and page.progress.value() == 1000
+    kept, rejected = page.report.topLevelItem(0), page.report.topLevelItem(1)
+    assert kept.text(0).startswith("Kept: ") and kept.childCount() >= 2
+    reasons = {rejected.child(i).text(0): rejected.child(i).text(2) for i in range(rejected.childCount())}
+    assert "not an audio file" in reasons["lyrics.txt"] and "quiet.wav" in reasons
+    assert "min of audio" in page.report_summary.text() and "⚠" in page.report_summary.text()
+    (row,) = [r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "Ana"]
+    assert "ready to train" in page.table.item(row, 5).text()
+    assert page.new_button.isEnabled()
+
+
+def test_cancel_new_voice_leaves_nothing(page, qtbot, tmp_path):
+    src = recordings_folder(tmp_path, notes=(196.0, 220.0, 247.0, 262.0, 294.0, 330.0))
+    job = page.new_voice_from_folder(src, "Ana", features=False)
+    page.cancel_button.click()
+    with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=30000):
+        pass
+    assert "Cancelled" in page.progress_label.text()
+    assert list_datasets() == []
+
+
+def test_missing_encoder_weights_is_an_error_dialog(page, qtbot, tmp_path):
+    src = recordings_folder(tmp_path, junk=False)
+    job = page.new_voice_from_folder(src, "Ana")
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=30000):
+        pass
+    assert "not available" in page.error_box.text()
+    page.error_box.close()
