@@ -27,8 +27,9 @@ Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·3200
    excitation is phase-continuous across chunks: each chunk's harmonic source starts at the
    exact phase the whole-song source would have there (see :func:`chunk_source`), so chunks
    agree where they overlap;
-5. optional silence gate (silero-vad, shipped with its weights): non-speech regions are muted
-   with 10 ms ramps so noise in gaps is not turned into voice; optional loudness match to the
+5. optional silence gate: regions that silero-vad (shipped with its weights) calls non-speech
+   and that carry no pitch (±100 ms) are muted with 10 ms ramps, so noise in gaps is not turned
+   into voice while long sung vowels a speech VAD may miss stay; optional loudness match to the
    source (RMS of its active frames, peak-limited);
 6. the quality report (:mod:`models.convert_report`).
 
@@ -56,6 +57,8 @@ OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every 
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
 MIN_INPUT_S = 0.1
 GATE_RAMP_S = 0.01  # fade in/out of the silence gate, so muting never clicks
+GATE_VOICED_PAD = 10  # frames (100 ms) kept open around pitched frames: sustained sung vowels that a
+#                       speech VAD misses stay audible; only unpitched non-speech is muted
 LOUDNESS_FLOOR_DB = -50.0  # frames quieter than this (dBFS RMS) do not count for the loudness match
 PEAK_LIMIT = 0.99
 
@@ -340,6 +343,13 @@ def speech_mask(wave_16k: np.ndarray, frames: int, threshold: float) -> np.ndarr
     return mask
 
 
+def dilate(mask: np.ndarray, pad: int) -> np.ndarray:
+    """(N,) bool grown by ``pad`` frames on each side."""
+    if pad <= 0 or not mask.any():
+        return mask.copy()
+    return np.convolve(mask.astype(np.float32), np.ones(2 * pad + 1, np.float32), mode="same") > 0
+
+
 def apply_gate(audio: np.ndarray, mask: np.ndarray, hop: int, sample_rate: int) -> np.ndarray:
     """Mutes audio outside ``mask`` (frames), with linear ramps of ``GATE_RAMP_S`` at every edge."""
     gain = np.repeat(mask.astype(np.float32), hop)[: len(audio)]
@@ -540,7 +550,7 @@ class VoiceConverter:
         t0 = time.monotonic()
         check_cancel()
         if options.silence_gate:
-            mask = speech_mask(wave16, frames, options.gate_threshold)
+            mask = speech_mask(wave16, frames, options.gate_threshold) | dilate(source_f0 > 0, GATE_VOICED_PAD)
             audio = apply_gate(audio, mask, hop, a.sample_rate)
         if options.match_loudness:
             audio = match_loudness(audio, resample(wave, rate, a.sample_rate)[:out_len])
@@ -588,12 +598,30 @@ def encode_windows(encoder: Any, wave16: np.ndarray, plan: list[Any]) -> Iterato
             yield out if i == len(plan) - 1 else None
 
 
+def voice_encoder_names(voice: Any) -> dict[str, str]:
+    """The content encoders a voice was trained with: role ("ppg"/"vec") -> registry name.
+
+    The manifest's record of the dataset's encoders wins when it names a known encoder; otherwise
+    (imported voices record descriptive names) the voice config's ``content`` section does.
+    """
+    from models.content import ENCODERS
+
+    cfg = voice.config.content
+    names = {"ppg": cfg.ppg_encoder, "vec": cfg.vec_encoder}
+    for role in names:
+        recorded = (voice.manifest.content_encoders.get(role) or {}).get("name")
+        if isinstance(recorded, str) and recorded in ENCODERS:
+            names[role] = recorded
+    return names
+
+
 def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
     """Refuses content encoders other than the voice's; returns notes on softer mismatches.
 
-    Checked: the encoder's registry name against the voice config's, its output size against the
-    model's input size, and (where both are known) the weights' sha256 against the voice's record.
-    A pitch extractor other than the training one is allowed (F0 is in Hz either way) but noted.
+    Checked: the encoder's registry name against :func:`voice_encoder_names`, its output size
+    against the model's input size, and (where both are known) the weights' sha256 against the
+    voice's record. A different encoder code version, or a pitch extractor other than the
+    training one, is allowed (F0 is in Hz either way) but noted.
 
     Raises:
         ConvertError: naming the voice, the role, what it was trained with and what is installed.
@@ -601,8 +629,10 @@ def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
     manifest = voice.manifest
     cfg = voice.config
     name = manifest.name
-    wanted = {"ppg": (cfg.content.ppg_encoder, cfg.model.ppg_dim), "vec": (cfg.content.vec_encoder, cfg.model.vec_dim)}
-    for role, (want_name, want_dim) in wanted.items():
+    dims = {"ppg": cfg.model.ppg_dim, "vec": cfg.model.vec_dim}
+    notes = []
+    for role, want_name in voice_encoder_names(voice).items():
+        want_dim = dims[role]
         enc = getattr(extractors, role)
         if enc is None:
             raise ConvertError(f"voice {name!r} needs a {role} encoder ({want_name}) but none is loaded")
@@ -612,12 +642,14 @@ def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
         if int(enc.dim) != int(want_dim):
             raise ConvertError(f"voice {name!r} expects {want_dim}-d {role} features from {want_name!r}, but the "
                                f"installed {enc.name!r} gives {enc.dim}-d (a different model size)")
-        recorded = (manifest.content_encoders.get(role) or {}).get("sha256")
-        have = extractors.weights_sha256.get(role)
+        record = manifest.content_encoders.get(role) or {}
+        recorded, have = record.get("sha256"), extractors.weights_sha256.get(role)
         if recorded and have and recorded != have:
             raise ConvertError(f"voice {name!r} was trained with {want_name!r} weights sha256 {recorded[:12]}…, "
                                f"but the installed file has {have[:12]}…; features would not match")
-    notes = []
+        version = record.get("version")
+        if version and getattr(enc, "version", None) and version != enc.version:
+            notes.append(f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}")
     trained = manifest.pitch_extractor
     if trained and trained != extractors.pitch.name:
         notes.append(f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}")

@@ -8,7 +8,6 @@ transformers ``HubertModel`` with hubert-soft's projection), sized to the ``tiny
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ import pytest
 import torch
 
 from models.artifact import F0Stats, VoiceManifest, load_voice, save_voice
-from models.config import VoiceConfig
+from models.config import ContentConfig, VoiceConfig
 from models.synthesizer import SynthesizerInfer
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -63,33 +62,41 @@ def tiny_whisper_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def make_hubert_units(dim: int = 32, name: str = "hubert-soft"):
+@pytest.fixture(scope="session")
+def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A transformers HubertModel folder (``save_pretrained``) of width 64: the hubert-transformers asset."""
     from transformers import HubertConfig, HubertModel
-
-    from models.content.hubert_encoder import HubertUnits
 
     torch.manual_seed(2)
     config = HubertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128,
                           conv_dim=(32,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
-    projection = torch.nn.Linear(64, dim)
-    return HubertUnits(HubertModel(config).eval(), name, projection)
+    folder = tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert"
+    HubertModel(config).save_pretrained(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
-def tiny_extractors(tiny_whisper_path: Path):
-    from models.content.whisper_encoder import WhisperPPG
+def tiny_extractors(tiny_whisper_path: Path, tiny_hubert_folder: Path):
+    from models.content import load_encoder
     from models.convert import Extractors
     from models.pitch import create_pitch_extractor
 
     torch.set_num_threads(1)
-    ppg = WhisperPPG.from_checkpoint(tiny_whisper_path, "whisper-large-v2")
-    return Extractors(pitch=create_pitch_extractor("dio"), ppg=ppg, vec=make_hubert_units())
+    return Extractors(pitch=create_pitch_extractor("dio"), ppg=load_encoder("whisper-large-v2", tiny_whisper_path),
+                      vec=load_encoder("hubert-transformers", tiny_hubert_folder))
+
+
+def tiny_config() -> VoiceConfig:
+    """The tiny preset with the encoders the fixtures provide (PPG 64-d whisper, 64-d HuBERT)."""
+    base = VoiceConfig.tiny()
+    return base.replace(content=ContentConfig(ppg_encoder="whisper-large-v2", vec_encoder="hubert-transformers"),
+                        model=base.model.replace(vec_dim=64))
 
 
 def make_voice(folder: Path, name: str = "Tiny", seed: int = 0, f0_median: float = 220.0):
     """A tiny-preset voice with random weights saved in the real artifact format, and loaded back."""
     torch.manual_seed(seed)
-    config = VoiceConfig.tiny()
+    config = tiny_config()
     generator = SynthesizerInfer(config)
     speaker = np.random.default_rng(seed).standard_normal(256).astype(np.float32)
     stats = F0Stats.from_f0(f0_median * 2 ** (np.random.default_rng(1).standard_normal(1000) * 0.2))
@@ -103,3 +110,12 @@ def make_voice(folder: Path, name: str = "Tiny", seed: int = 0, f0_median: float
 @pytest.fixture(scope="session")
 def tiny_voice(tmp_path_factory: pytest.TempPathFactory):
     return make_voice(tmp_path_factory.mktemp("voices") / "tiny")
+
+
+@pytest.fixture(scope="session")
+def helpers():
+    """The signal and voice builders above, for tests (conftest modules are not importable)."""
+    import types
+
+    return types.SimpleNamespace(harmonic_tone=harmonic_tone, sung_phrases=sung_phrases, make_voice=make_voice,
+                                 tiny_config=tiny_config)

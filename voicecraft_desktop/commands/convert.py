@@ -139,13 +139,12 @@ def _converter(voice, store, options, device, offline: bool):  # type: ignore[no
     """Loads the voice's own content encoders (checked by the converter), pitch and speaker encoders."""
     from models.artifact import sha256_file
     from models.content import ENCODERS, load_encoder
-    from models.convert import ConvertError, Extractors, VoiceConverter
+    from models.convert import ConvertError, Extractors, VoiceConverter, voice_encoder_names
     from models.pitch import create_pitch_extractor
     from models.speaker import SpeakerEncoder
 
-    content = voice.config.content
     encoders, hashes = {}, {}
-    for role, name in (("ppg", content.ppg_encoder), ("vec", content.vec_encoder)):
+    for role, name in voice_encoder_names(voice).items():
         if name not in ENCODERS:
             raise ConvertError(f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
                                f"VoiceCraft does not know (known: {', '.join(ENCODERS)})")
