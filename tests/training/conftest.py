@@ -96,8 +96,13 @@ def drain(gen):  # type: ignore[no-untyped-def]
             return items, stop.value
 
 
-def cli(args: list[str], **kwargs) -> subprocess.Popen:  # type: ignore[no-untyped-def]
-    """Starts ``python -m voicecraft_desktop ARGS`` in a subprocess (deterministic, one thread)."""
+def python(args: list[str]) -> subprocess.Popen:
+    """Starts ``python ARGS`` from the repository root (one thread), capturing its output."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    return subprocess.Popen([sys.executable, "-m", "voicecraft_desktop", *args], cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen([sys.executable, *args], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def cli(args: list[str]) -> subprocess.Popen:
+    """Starts ``python -m voicecraft_desktop.cli ARGS`` in a subprocess."""
+    return python(["-m", "voicecraft_desktop.cli", *args])
