@@ -10,8 +10,13 @@ import pytest
 import soundfile as sf
 
 from tests.features.conftest import harmonic_tone, tiny_hubert_soft, tiny_whisper  # noqa: F401  (fixtures)
-from voicecraft_desktop.core.dataset_jobs import (DatasetJobCancelled, extractor_summary, list_datasets,
-                                                  prepare_voice_dataset, slug)
+from voicecraft_desktop.core.dataset_jobs import (
+    DatasetJobCancelled,
+    extractor_summary,
+    list_datasets,
+    prepare_voice_dataset,
+    slug,
+)
 
 
 def _folder(root: Path) -> Path:

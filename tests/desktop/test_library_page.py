@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
@@ -12,7 +11,6 @@ from tests.desktop.voices import make_voice, recordings_folder
 from tests.features.conftest import tiny_whisper  # noqa: F401  (fixture)
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.dataset_jobs import list_datasets
-from voicecraft_desktop.core.library import VoiceEntry
 from voicecraft_desktop.ui.pages.library import LibraryPage
 
 

@@ -13,13 +13,36 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from voicecraft_desktop.core.dataset_jobs import (DatasetInfo, DatasetJobProgress, DatasetJobResult,
-                                                  delete_dataset, extractor_summary, list_datasets,
-                                                  prepare_voice_dataset)
+from voicecraft_desktop.core.dataset_jobs import (
+    DatasetInfo,
+    DatasetJobProgress,
+    DatasetJobResult,
+    delete_dataset,
+    extractor_summary,
+    list_datasets,
+    prepare_voice_dataset,
+)
 from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui.context import AppContext

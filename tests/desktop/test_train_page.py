@@ -1,0 +1,156 @@
+"""Train page: choices, start/pause/stop/resume through the runner, live curves, validation audio,
+the when-to-stop hint, export, TensorBoard, errors and cancel."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+
+import pytest
+from PySide6.QtGui import QDesktopServices
+
+from models.config import VoiceConfig
+from tests.training.conftest import make_dataset
+from voicecraft_desktop.core.dataset_jobs import datasets_dir
+from voicecraft_desktop.core.library import VoiceLibrary
+from voicecraft_desktop.core.runs import run_status
+from voicecraft_desktop.ui.pages.train import LOSS_CURVES, TrainPage
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    folder, cache = make_dataset(tmp_path / "made", VoiceConfig.tiny(), [1.2, 1.5, 2.0, 1.4, 1.8])
+    datasets_dir().mkdir(parents=True, exist_ok=True)
+    target = datasets_dir() / "test-voice"
+    shutil.move(folder, target)
+    return target, cache
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    widget = TrainPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def _ready(page, cache, steps):
+    page.refresh()
+    page.feature_cache = cache
+    page.preset_combo.setCurrentText("tiny")
+    page.steps_spin.setValue(steps)
+    page.base_combo.setCurrentIndex(0)
+
+
+def test_without_datasets_start_is_disabled_and_says_why(page):
+    assert page.voice_combo.count() == 0 and not page.start_button.isEnabled()
+    assert "New voice from folder" in page.run_label.text()
+    assert page.base_combo.itemText(0).startswith("From scratch")
+    assert "not downloaded" in page.base_combo.itemText(1)
+
+
+def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, dataset):
+    _, cache = dataset
+    _ready(page, cache, steps=10)
+    assert page.start_button.isEnabled() and page.start_button.text() == "Start"
+    job = page.start()
+    assert not page.start_button.isEnabled() and page.stop_button.isEnabled() and page.pause_button.isEnabled()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert page.last_result.step == 10 and not page.last_result.cancelled
+    # every step reached the curves although the worker throttles progress to 10 Hz
+    xs, ys = page.loss_lines["g_total"].getData()
+    assert list(xs) == [float(s) for s in range(1, 11)]
+    assert set(LOSS_CURVES) <= set(page._curves)
+    vx, _ = page.val_line.getData()
+    assert list(vx) == [10.0]
+    assert "When to stop" in page.hint_label.text() and "keep training" in page.hint_label.text()
+    assert "Finished at step 10" in page.status_label.text() and page.progress.value() == 1000
+    qtbot.waitUntil(lambda: page.audio_list.count() == 2, timeout=20000)
+    assert "converted by the model" in page.audio_list.item(0).text()
+    played = []
+    page.player.play = lambda wave, rate, start_s=0.0: played.append(rate)
+    assert page.play_selected() and played == [32000]
+    qtbot.waitUntil(lambda: page.audio_job is None, timeout=20000)
+    # export into the library, with the validation clip as the voice's preview
+    assert page.export_button.isEnabled()
+    with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
+        export = page.export("Test voice")
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
+    (entry,) = VoiceLibrary().entries()
+    assert entry.name == "Test voice" and entry.steps == 10 and (entry.folder / "preview.wav").is_file()
+    assert export is not None
+    assert page.export("test VOICE") is None and "already exists" in page.error_box.text()
+    page.error_box.close()
+
+
+def test_pause_stop_then_resume(page, qtbot, dataset):
+    _, cache = dataset
+    _ready(page, cache, steps=500)
+    job = page.start()
+    qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
+    page.pause_button.setChecked(True)
+    qtbot.waitUntil(lambda: page.last_progress.phase == "paused", timeout=30000)
+    paused_at = page.last_progress.step
+    qtbot.wait(600)
+    page._drain()
+    assert page.last_progress.step == paused_at, "no step while paused"
+    page.stop_button.click()  # stop works while paused
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
+        pass
+    assert page.last_result.cancelled and "checkpoint written" in page.status_label.text()
+    stopped_at = page.last_result.step
+    assert run_status(page._run_dir).step == stopped_at
+    assert page.start_button.text() == "Resume" and f"step {stopped_at}" in page.run_label.text()
+    page.steps_spin.setValue(stopped_at + 2)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
+        pass
+    assert page.last_result.step == stopped_at + 2
+    assert "resuming from" in page.messages.toPlainText()
+    xs, _ = page.loss_lines["g_total"].getData()
+    assert list(xs) == [float(s) for s in range(1, stopped_at + 3)], "resumed curves continue the old ones"
+
+
+def test_cancel_ends_with_cancelled_and_no_thread_left(page, qtbot, dataset):
+    _, cache = dataset
+    _ready(page, cache, steps=500)
+    job = page.start()
+    qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
+    page.cancel()
+    with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=60000):
+        pass
+    assert "cancelled" in page.status_label.text()
+    # relay() let the trainer write its final checkpoint although the worker closed it
+    assert run_status(page._run_dir).step == page.last_progress.step
+
+
+def test_bad_dataset_shows_the_error(page, qtbot, dataset):
+    folder, cache = dataset
+    _ready(page, cache, steps=3)
+    shutil.rmtree(cache)  # the features are gone
+    job = page.start()
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
+        pass
+    assert page.error_box.isVisible() and "Training failed" in page.status_label.text()
+    assert page.start_button.isEnabled()
+    page.error_box.close()
+
+
+def test_tensorboard_starts_on_localhost_and_opens_the_browser(page, qtbot, dataset, monkeypatch):
+    _, cache = dataset
+    _ready(page, cache, steps=2)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
+        pass
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
+    assert page.tb_button.isEnabled() and page.open_tensorboard()
+    qtbot.waitUntil(lambda: bool(opened), timeout=90000)
+    assert opened[0].startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(opened[0], timeout=10) as response:
+        assert response.status == 200
+    process = page.tensorboard
+    page.shutdown()
+    assert page.tensorboard is None and process.state() == process.ProcessState.NotRunning

@@ -1,0 +1,186 @@
+"""Training runs as the desktop app sees them: where a dataset's run lives, how far it got, what it logged.
+
+Qt-free glue over :mod:`models.training` (which owns the run format):
+
+- :func:`run_dir_for`: the run folder of a dataset (``paths.runs_dir()/<dataset folder name>``), so
+  pressing Start again on the same voice resumes its run.
+- :func:`run_status`: the newest checkpoint step and whether the run can be exported (a file scan;
+  nothing is loaded).
+- :func:`read_history`: loss and validation curves back from the run's TensorBoard events (to
+  redraw the curves of a resumed run).
+- :func:`read_validation_audio`: the validation clips the trainer logged (generated and real), so
+  the Train page can play them.
+- :func:`export_with_preview`: :func:`models.training.export_voice` into the library, plus the
+  newest generated validation clip as the voice's ``preview.wav`` (what the Library page plays).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voicecraft_desktop.core import paths
+
+TB_DIR = "tb"
+PREVIEW_NAME = "preview.wav"
+_STEP_RE = re.compile(r"^step_(\d{8,})\.ckpt$")
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """What a run folder holds.
+
+    Attributes:
+        exists: the folder exists.
+        step: newest step checkpoint (0 when none).
+        has_best: a ``best.ckpt`` exists.
+        exportable: there is a checkpoint to export.
+    """
+
+    exists: bool
+    step: int = 0
+    has_best: bool = False
+
+    @property
+    def exportable(self) -> bool:
+        return self.step > 0 or self.has_best
+
+
+@dataclass
+class RunHistory:
+    """Curves of a run: tag -> (steps, values); tags as logged (``train/mel``, ``val/mel_l1`` ...)."""
+
+    scalars: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ValidationAudio:
+    """One validation clip: ``kind`` is ``generated`` or ``real``; wave (T,) float32."""
+
+    clip: str
+    kind: str
+    step: int
+    wave: np.ndarray
+    sample_rate: int
+
+
+def run_dir_for(dataset_dir: str | os.PathLike[str]) -> Path:
+    """The run folder that trains ``dataset_dir``."""
+    return paths.runs_dir() / Path(dataset_dir).name
+
+
+def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
+    """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`)."""
+    from models.training.checkpoints import BEST_NAME, CHECKPOINT_DIR
+
+    run = Path(run_dir)
+    if not run.is_dir():
+        return RunStatus(exists=False)
+    folder = run / CHECKPOINT_DIR
+    steps = [int(m.group(1)) for p in folder.glob("step_*.ckpt") if (m := _STEP_RE.match(p.name))]
+    return RunStatus(exists=True, step=max(steps, default=0), has_best=(folder / BEST_NAME).is_file())
+
+
+def _accumulator(run_dir: Path, audio: bool):  # type: ignore[no-untyped-def]
+    from tensorboard.backend.event_processing.event_accumulator import AUDIO, SCALARS, EventAccumulator
+
+    sizes = {SCALARS: 0}
+    if audio:
+        sizes[AUDIO] = 0
+    acc = EventAccumulator(str(run_dir / TB_DIR), size_guidance=sizes)
+    acc.Reload()
+    return acc
+
+
+def read_history(run_dir: str | os.PathLike[str]) -> RunHistory:
+    """Every scalar curve of the run (empty when nothing was logged yet)."""
+    run = Path(run_dir)
+    history = RunHistory()
+    if not (run / TB_DIR).is_dir():
+        return history
+    acc = _accumulator(run, audio=False)
+    for tag in acc.Tags().get("scalars", []):
+        events = acc.Scalars(tag)
+        by_step = {e.step: e.value for e in events}  # a resumed run may rewrite steps: keep the last
+        steps = np.array(sorted(by_step), dtype=np.int64)
+        history.scalars[tag] = (steps, np.array([by_step[s] for s in steps], dtype=np.float64))
+    return history
+
+
+def read_validation_audio(run_dir: str | os.PathLike[str]) -> list[ValidationAudio]:
+    """The newest logged audio of each validation clip and kind, newest step first."""
+    import soundfile
+
+    run = Path(run_dir)
+    if not (run / TB_DIR).is_dir():
+        return []
+    acc = _accumulator(run, audio=True)
+    found: list[ValidationAudio] = []
+    for tag in acc.Tags().get("audio", []):
+        events = acc.Audio(tag)
+        if not events:
+            continue
+        newest = max(events, key=lambda e: e.step)
+        wave, rate = soundfile.read(io.BytesIO(newest.encoded_audio_string), dtype="float32", always_2d=True)
+        parts = tag.split("/")  # audio/<clip>/<kind>
+        clip, kind = ("/".join(parts[1:-1]), parts[-1]) if len(parts) >= 3 else (tag, "")
+        found.append(ValidationAudio(clip, kind, int(newest.step), wave[:, 0].copy(), int(rate)))
+    found.sort(key=lambda a: (-a.step, a.clip, a.kind))
+    return found
+
+
+def export_with_preview(run_dir: str | os.PathLike[str], name: str, *, library_root: Path | None = None,
+                        app_version: str = "") -> Path:
+    """Exports the run's best (else newest) checkpoint as a new voice in the library.
+
+    The newest generated validation clip becomes the voice's ``preview.wav`` when there is one.
+
+    Returns:
+        The new voice folder.
+
+    Raises:
+        models.training.TrainingError: no checkpoint yet, or unreadable run files.
+    """
+    from models.audio import save_wav
+    from models.training import export_voice
+
+    root = paths.voices_dir() if library_root is None else Path(library_root)
+    root.mkdir(parents=True, exist_ok=True)
+    folder = export_voice(run_dir, root / uuid.uuid4().hex, name, app_version=app_version)
+    generated = [a for a in read_validation_audio(run_dir) if a.kind == "generated"]
+    if generated:
+        save_wav(folder / PREVIEW_NAME, generated[0].wave, generated[0].sample_rate)
+    return folder
+
+
+def relay(gen, sink, stop):  # type: ignore[no-untyped-def]
+    """Runs the training generator ``gen``, handing every progress to ``sink`` as well as yielding it.
+
+    A worker throttles what it forwards, so a consumer that needs every event (loss points,
+    validation reports, checkpoints) reads them from ``sink`` (a thread-safe ``deque.append``)
+    and treats the yielded value as a wake-up. When the consumer closes this generator (a worker
+    cancelled by the app's shutdown), ``stop`` (the trainer's cancel event) is set and the trainer
+    is run to its end, so it writes its final checkpoint instead of dying mid-step.
+
+    Returns:
+        the trainer's return value.
+    """
+    try:
+        while True:
+            try:
+                item = next(gen)
+            except StopIteration as done:
+                return done.value
+            sink(item)
+            yield item
+    except GeneratorExit:
+        stop.set()
+        for item in gen:
+            sink(item)
+        raise

@@ -1,0 +1,641 @@
+"""The Train page: pick a prepared voice, a base model and a preset; start, pause, stop, resume; watch it learn.
+
+Training is :func:`models.training.train` run as a GPU job through ``ctx.runner``. The worker
+forwards progress at about 10 Hz; every progress is also appended to ``self._inbox`` by
+:func:`voicecraft_desktop.core.runs.relay`, and the page drains the inbox whenever a progress
+arrives, so no loss point, validation report or checkpoint is lost to the throttling.
+
+- Stop sets the trainer's own stop event: it finishes the step, writes a checkpoint and returns
+  (the job ends with ``result``). Start on the same voice resumes the run from its checkpoint.
+- Pause sets the trainer's pause event (it waits between steps; Stop still works).
+- Closing the app cancels the job; ``relay`` then stops the trainer cleanly as well.
+- After each validation the logged clips are read back from the run's TensorBoard events, so the
+  generated and the real validation audio can be played here.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QProcess, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecraft_desktop.core import paths
+from voicecraft_desktop.core.dataset_jobs import DatasetInfo, list_datasets
+from voicecraft_desktop.core.library import VoiceLibrary
+from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.core.runs import (
+    ValidationAudio,
+    export_with_preview,
+    read_history,
+    read_validation_audio,
+    relay,
+    run_dir_for,
+    run_status,
+)
+from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.pages._common import call_task, format_duration, show_error
+from voicecraft_desktop.ui.worker import Job, JobRefused
+
+log = logging.getLogger(__name__)
+
+# Curves drawn live: the generator's total, its mel term, the KL terms and the discriminator.
+LOSS_CURVES = {"g_total": "#1f77b4", "mel": "#2ca02c", "kl_f": "#9467bd", "d_total": "#d62728"}
+VAL_TAG = "val/mel_l1"
+BASE_SCRATCH = "From scratch (no base model)"
+BASE_PRETRAIN = "so-vits-svc-5.0 pretrain"
+BASE_OTHER = "Other file…"
+STEPS_SETTING = "train/max_steps"
+PRESET_SETTING = "train/preset"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TrainPage(QWidget):
+    """Training with live curves.
+
+    Signals:
+        run_ended(str): ``"done"``, ``"stopped"``, ``"failed"`` or ``"cancelled"``.
+        exported(str): the folder of a voice exported from the run.
+    """
+
+    run_ended = Signal(str)
+    exported = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainPage")
+        self.ctx = ctx
+        self.feature_cache = paths.cache_dir() / "features"
+        self.player = Player()
+        self.job: Job | None = None
+        self.export_job: Job | None = None
+        self.audio_job: Job | None = None
+        self.error_box: QMessageBox | None = None
+        self.last_progress: Any = None
+        self.last_result: Any = None
+        self.validation_audio: list[ValidationAudio] = []
+        self._inbox: collections.deque[Any] = collections.deque()
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._run_dir: Path | None = None
+        self._curves: dict[str, tuple[list[float], list[float]]] = {}
+        self._base_file: Path | None = None
+        self.tensorboard: QProcess | None = None
+        self.tensorboard_url: str | None = None
+
+        # --- what to train
+        self.voice_combo = QComboBox()
+        self.voice_combo.setObjectName("voiceCombo")
+        self.voice_combo.setMinimumContentsLength(24)
+        self.base_combo = QComboBox()
+        self.preset_combo = QComboBox()
+        from models.config import VoiceConfig
+
+        self.preset_combo.addItems(VoiceConfig.preset_names())
+        preset = ctx.settings.value(PRESET_SETTING, "sovits5")
+        if preset in VoiceConfig.preset_names():
+            self.preset_combo.setCurrentText(preset)
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(1, 10_000_000)
+        self.steps_spin.setSingleStep(1000)
+        self.steps_spin.setValue(int(ctx.settings.value(STEPS_SETTING, 20000) or 20000))
+        self.run_label = QLabel("")
+        self.run_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Voice (prepared dataset):", self.voice_combo)
+        form.addRow("Base model:", self.base_combo)
+        form.addRow("Preset:", self.preset_combo)
+        form.addRow("Stop after step:", self.steps_spin)
+        form.addRow("", self.run_label)
+
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("startButton")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.stop_button = QPushButton("Stop")
+        self.export_button = QPushButton("Export voice…")
+        self.tb_button = QPushButton("Open TensorBoard")
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.pause_button, self.stop_button, self.export_button, self.tb_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status_label = QLabel("Choose a prepared voice and press Start.")
+        self.hint_label = QLabel("When to stop: validation runs every few hundred steps; the advice appears here.")
+        self.hint_label.setObjectName("hintLabel")
+        self.hint_label.setWordWrap(True)
+
+        # --- curves
+        pg.setConfigOptions(antialias=True)
+        self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot.setObjectName("lossPlot")
+        self.loss_plot.setTitle("Training losses", color="#333")
+        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_lines = {k: self.loss_plot.plot([], [], name=k, pen=pg.mkPen(c, width=1.5))
+                           for k, c in LOSS_CURVES.items()}
+        self.val_plot = pg.PlotWidget(background="w")
+        self.val_plot.setTitle("Validation mel L1 (lower is better)", color="#333")
+        self.val_plot.setLabel("bottom", "step")
+        self.val_plot.showGrid(x=True, y=True, alpha=0.3)
+        self.val_line = self.val_plot.plot([], [], pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=6,
+                                           symbolBrush="#ff7f0e")
+        self.best_marker = self.val_plot.plot([], [], pen=None, symbol="star", symbolSize=14, symbolBrush="#2ca02c")
+
+        # --- validation audio + messages
+        self.audio_list = QListWidget()
+        self.audio_list.setObjectName("validationAudio")
+        self.play_button = QPushButton("Play")
+        self.play_button.setEnabled(False)
+        audio_box = QGroupBox("Validation audio")
+        audio_layout = QVBoxLayout(audio_box)
+        audio_layout.addWidget(self.audio_list)
+        audio_layout.addWidget(self.play_button)
+        self.messages = QPlainTextEdit()
+        self.messages.setReadOnly(True)
+        self.messages.setMaximumBlockCount(500)
+        messages_box = QGroupBox("Messages")
+        QVBoxLayout(messages_box).addWidget(self.messages)
+
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.val_plot)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(audio_box)
+        side.addWidget(messages_box)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(plots)
+        body.addWidget(side)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(body, 1)
+
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.toggled.connect(self.set_paused)
+        self.stop_button.clicked.connect(self.stop)
+        self.export_button.clicked.connect(self._ask_export)
+        self.tb_button.clicked.connect(self.open_tensorboard)
+        self.play_button.clicked.connect(self.play_selected)
+        self.audio_list.itemSelectionChanged.connect(
+            lambda: self.play_button.setEnabled(bool(self.audio_list.selectedItems())))
+        self.audio_list.itemDoubleClicked.connect(lambda _item: self.play_selected())
+        self.voice_combo.currentIndexChanged.connect(self._voice_changed)
+        self.base_combo.activated.connect(self._base_activated)
+        ctx.events.voices_changed.connect(self.refresh)
+        self.refresh()
+
+    # ------------------------------------------------------------------ choices
+
+    def refresh(self) -> None:
+        """Re-lists the prepared datasets and the base models; keeps the current choice."""
+        current = self.dataset()
+        self.voice_combo.blockSignals(True)
+        self.voice_combo.clear()
+        for info in list_datasets():
+            label = f"{info.name} — {info.clips} clips, {info.total_s / 60:.1f} min"
+            if not info.has_features:
+                label += " (features missing)"
+            self.voice_combo.addItem(label, info)
+            if current is not None and info.folder == current.folder:
+                self.voice_combo.setCurrentIndex(self.voice_combo.count() - 1)
+        self.voice_combo.blockSignals(False)
+        self._refresh_bases()
+        self._voice_changed()
+
+    def _refresh_bases(self) -> None:
+        previous = self.base_combo.currentData()
+        self.base_combo.clear()
+        self.base_combo.addItem(BASE_SCRATCH, None)
+        try:
+            pretrain = self.ctx.asset_store().locate("sovits5-pretrain")
+        except Exception as exc:  # noqa: BLE001 - a bad located file must not break the page
+            log.warning("pretrain not usable: %s", exc)
+            pretrain = None
+        if pretrain is not None:
+            self.base_combo.addItem(BASE_PRETRAIN, pretrain)
+        else:
+            self.base_combo.addItem(f"{BASE_PRETRAIN} (not downloaded — see Settings)", None)
+            self.base_combo.model().item(1).setEnabled(False)
+        if self._base_file is not None:
+            self.base_combo.addItem(self._base_file.name, self._base_file)
+        self.base_combo.addItem(BASE_OTHER, "other")
+        index = self.base_combo.findData(previous) if previous is not None else -1
+        self.base_combo.setCurrentIndex(index if index >= 0 else (1 if pretrain is not None else 0))
+
+    def _base_activated(self, index: int) -> None:
+        if self.base_combo.itemData(index) != "other":
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Base model", "", "Checkpoints (*.ckpt *.pth *.pt)")
+        if path:
+            self._base_file = Path(path)
+            self._refresh_bases()
+            self.base_combo.setCurrentIndex(self.base_combo.findData(self._base_file))
+        else:
+            self.base_combo.setCurrentIndex(0)
+
+    def dataset(self) -> DatasetInfo | None:
+        """The chosen prepared dataset."""
+        return self.voice_combo.currentData()
+
+    def select_dataset(self, name: str) -> bool:
+        """Chooses the dataset of this voice name; True when found."""
+        for i in range(self.voice_combo.count()):
+            if self.voice_combo.itemData(i).name == name:
+                self.voice_combo.setCurrentIndex(i)
+                return True
+        return False
+
+    def base_model(self) -> Path | None:
+        data = self.base_combo.currentData()
+        return data if isinstance(data, Path) else None
+
+    def _voice_changed(self) -> None:
+        info = self.dataset()
+        running = self.job is not None
+        self.start_button.setEnabled(info is not None and info.has_features and not running)
+        for w in (self.voice_combo, self.base_combo, self.preset_combo, self.steps_spin):
+            w.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        if info is None:
+            self._run_dir = None
+            self.run_label.setText("No prepared voice yet: use “New voice from folder…” on the Library page.")
+            self.export_button.setEnabled(False)
+            self.tb_button.setEnabled(False)
+            return
+        if running:
+            return
+        self._run_dir = run_dir_for(info.folder)
+        status = run_status(self._run_dir)
+        if not info.has_features:
+            self.run_label.setText("This dataset has no features; prepare it again on the Library page.")
+        elif status.step:
+            self.run_label.setText(f"A run of this voice stopped at step {status.step:,}: Start resumes it "
+                                   f"(its preset and base model are kept).")
+            self.start_button.setText("Resume")
+        else:
+            self.run_label.setText(f"New run in {self._run_dir}")
+            self.start_button.setText("Start")
+        self.export_button.setEnabled(status.exportable)
+        self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
+        if status.exists and self.last_progress is None:
+            self._load_history()
+
+    def _load_history(self) -> None:
+        """Redraws the curves of an existing run from its TensorBoard events."""
+        assert self._run_dir is not None
+        self._curves.clear()
+        try:
+            history = read_history(self._run_dir)
+        except Exception as exc:  # noqa: BLE001 - unreadable events only cost the old curves
+            log.warning("cannot read the history of %s: %s", self._run_dir, exc)
+            return
+        for tag, (steps, values) in history.scalars.items():
+            name = tag.split("/", 1)[-1] if tag.startswith("train/") else tag
+            self._curves[name] = (list(map(float, steps)), list(map(float, values)))
+        self._redraw()
+
+    # ------------------------------------------------------------------ running
+
+    def start(self) -> Job | None:
+        """Starts (or resumes) training the chosen voice."""
+        from models.config import VoiceConfig
+        from models.training import train
+
+        info = self.dataset()
+        if info is None or self.job is not None:
+            return None
+        run_dir = run_dir_for(info.folder)
+        config = VoiceConfig.from_preset(self.preset_combo.currentText())
+        base, max_steps, device = self.base_model(), self.steps_spin.value(), self.ctx.device
+        cache, inbox = self.feature_cache, self._inbox
+        stop, pause = threading.Event(), threading.Event()
+
+        def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
+            gen = train(run_dir, info.folder, config, feature_cache=cache, base=base, cancel=stop, pause=pause,
+                        device=device, max_steps=max_steps)
+            return relay(gen, inbox.append, stop)
+
+        try:
+            job = self.ctx.runner.start(f"Training “{info.name}”", task, gpu=True)
+        except JobRefused as exc:
+            self.error_box = show_error(self, "Cannot start training", str(exc))
+            return None
+        self.ctx.settings.set_value(STEPS_SETTING, max_steps)
+        self.ctx.settings.set_value(PRESET_SETTING, self.preset_combo.currentText())
+        self.job, self._stop, self._pause, self._run_dir = job, stop, pause, run_dir
+        self.last_progress = self.last_result = None
+        self._inbox.clear()
+        self._load_history()
+        self.pause_button.setChecked(False)
+        self.status_label.setText("Starting…")
+        self.messages.appendPlainText(f"— {info.name}: training in {run_dir}")
+        job.progress.connect(self._drain)
+        job.result.connect(self._on_result)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        job.finished.connect(self._on_finished)
+        self._voice_changed()
+        return job
+
+    def set_paused(self, paused: bool) -> None:
+        """Pauses or continues the running training."""
+        if self.job is None:
+            self.pause_button.setChecked(False)
+            return
+        if paused:
+            self._pause.set()
+            self.pause_button.setText("Continue")
+            self.status_label.setText("Pausing after this step…")
+        else:
+            self._pause.clear()
+            self.pause_button.setText("Pause")
+
+    def stop(self) -> None:
+        """Stops after the current step; the trainer writes a checkpoint (Start resumes)."""
+        if self.job is not None:
+            self._stop.set()
+            self.stop_button.setEnabled(False)
+            self.status_label.setText("Stopping: finishing the step and writing a checkpoint…")
+
+    def cancel(self) -> None:
+        """Cancels the job (what the app does when it closes)."""
+        if self.job is not None:
+            self.job.cancel()
+
+    def _drain(self, _wakeup: Any = None) -> None:
+        changed = False
+        while self._inbox:
+            self._handle(self._inbox.popleft())
+            changed = True
+        if changed:
+            self._redraw()
+
+    def _handle(self, p: Any) -> None:
+        self.last_progress = p
+        if p.losses:
+            for name, value in p.losses.items():
+                if name in LOSS_CURVES and np.isfinite(value):
+                    steps, values = self._curves.setdefault(name, ([], []))
+                    if steps and steps[-1] >= p.step:  # a resumed run repeats steps: keep the new ones
+                        while steps and steps[-1] >= p.step:
+                            steps.pop()
+                            values.pop()
+                    steps.append(float(p.step))
+                    values.append(float(value))
+        if p.message:
+            self.messages.appendPlainText(f"step {p.step}: {p.message}")
+        if p.validation is not None:
+            v = p.validation
+            steps, values = self._curves.setdefault(VAL_TAG, ([], []))
+            while steps and steps[-1] >= v.step:
+                steps.pop()
+                values.pop()
+            steps.append(float(v.step))
+            values.append(float(v.mel_l1))
+            self.show_hint(v)
+            self._load_validation_audio()
+        if p.checkpoint is not None:
+            self.export_button.setEnabled(True)
+        self.progress.setValue(int(1000 * p.fraction))
+        phase = {"paused": "Paused", "cancelled": "Stopped", "done": "Finished", "starting": "Starting"}.get(
+            p.phase, "Training")
+        eta = f" · ETA {format_duration(p.eta_s)}" if p.eta_s is not None and p.phase == "train" else ""
+        speed = f" · {p.steps_per_s:.2f} steps/s" if p.steps_per_s else ""
+        self.status_label.setText(f"{phase}: step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1}{speed}{eta}"
+                                  f" · batch {p.batch_size} · {p.device} {p.precision}")
+
+    def show_hint(self, report: Any) -> None:
+        """The "when to stop" advice of a validation report."""
+        colour = {"plateau": "#b8860b", "overfitting": "#c0392b"}.get(report.signal or "", "#2e7d32")
+        verdict = {"plateau": "You can stop now", "overfitting": "Stop now"}.get(report.signal or "", "Keep training")
+        self.hint_label.setText(
+            f"<b style='color:{colour}'>When to stop: {verdict}.</b> {report.advice} "
+            f"(validation mel L1 {report.mel_l1:.3f}; best {report.best_mel_l1:.3f} at step {report.best_step:,}; "
+            f"export uses the best checkpoint.)")
+
+    def _redraw(self) -> None:
+        for name, line in self.loss_lines.items():
+            steps, values = self._curves.get(name, ([], []))
+            line.setData(steps, values)
+        steps, values = self._curves.get(VAL_TAG, ([], []))
+        self.val_line.setData(steps, values)
+        if values:
+            i = int(np.argmin(values))
+            self.best_marker.setData([steps[i]], [values[i]])
+        else:
+            self.best_marker.setData([], [])
+
+    def _on_result(self, result: Any) -> None:
+        self._drain()
+        self.last_result = result
+        ended = "stopped" if result.cancelled else "done"
+        self.status_label.setText(
+            f"Stopped at step {result.step:,}; checkpoint written. Start resumes the run." if result.cancelled
+            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page.")
+        self.export_button.setEnabled(result.last_checkpoint is not None or result.best_checkpoint is not None)
+        self.run_ended.emit(ended)
+
+    def _on_failed(self, message: str, tb: str) -> None:
+        self._drain()
+        self.status_label.setText(f"Training failed: {message}")
+        self.error_box = show_error(self, "Training failed", message, tb)
+        self.run_ended.emit("failed")
+
+    def _on_cancelled(self) -> None:
+        self._drain()
+        self.status_label.setText("Training cancelled.")
+        self.run_ended.emit("cancelled")
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self.pause_button.setChecked(False)
+        self.pause_button.setText("Pause")
+        self._voice_changed()
+
+    # ------------------------------------------------------------------ validation audio
+
+    def _load_validation_audio(self) -> None:
+        if self._run_dir is None or self.audio_job is not None:
+            return
+        try:
+            job = self.ctx.runner.start("Read validation audio", call_task(read_validation_audio, self._run_dir))
+        except JobRefused:
+            return
+        self.audio_job = job
+        job.result.connect(self.show_validation_audio)
+        job.failed.connect(lambda message, _tb: log.warning("validation audio: %s", message))
+        job.finished.connect(lambda: setattr(self, "audio_job", None))
+
+    def show_validation_audio(self, clips: list[ValidationAudio]) -> None:
+        """Lists the validation clips (generated first, then the real recordings)."""
+        self.validation_audio = sorted(clips, key=lambda a: (a.kind != "generated", a.clip))
+        self.audio_list.clear()
+        for a in self.validation_audio:
+            label = "converted by the model" if a.kind == "generated" else "real recording"
+            item = QListWidgetItem(f"{a.clip} — {label} (step {a.step:,}, {len(a.wave) / a.sample_rate:.1f} s)")
+            self.audio_list.addItem(item)
+        if self.validation_audio:
+            self.audio_list.setCurrentRow(0)
+
+    def play_selected(self) -> bool:
+        row = self.audio_list.currentRow()
+        if not 0 <= row < len(self.validation_audio):
+            return False
+        clip = self.validation_audio[row]
+        try:
+            self.player.play(clip.wave, clip.sample_rate)
+        except PlaybackError as exc:
+            self.error_box = show_error(self, "Cannot play", str(exc))
+            return False
+        return True
+
+    # ------------------------------------------------------------------ export
+
+    def _ask_export(self) -> None:
+        info = self.dataset()
+        if info is None:
+            return
+        names = {e.name.casefold() for e in VoiceLibrary().entries()}
+        default = info.name
+        n = 2
+        while default.casefold() in names:
+            default, n = f"{info.name} ({n})", n + 1
+        name, ok = QInputDialog.getText(self, "Export voice", "Name in the library:", text=default)
+        if ok and name.strip():
+            self.export(name.strip())
+
+    def export(self, name: str) -> Job | None:
+        """Exports the run's best (else newest) checkpoint as a library voice named ``name``."""
+        if self._run_dir is None:
+            return None
+        if name.casefold() in {e.name.casefold() for e in VoiceLibrary().entries()}:
+            self.error_box = show_error(self, "Cannot export", f"A voice named “{name}” already exists.")
+            return None
+        from voicecraft_desktop import __version__
+
+        try:
+            job = self.ctx.runner.start(f"Export “{name}”", call_task(export_with_preview, self._run_dir, name,
+                                                                      app_version=__version__))
+        except JobRefused as exc:
+            self.error_box = show_error(self, "Cannot export", str(exc))
+            return None
+        self.export_job = job
+        self.export_button.setEnabled(False)
+        job.result.connect(self._on_exported)
+        job.failed.connect(lambda message, tb: setattr(self, "error_box", show_error(self, "Export failed",
+                                                                                     message, tb)))
+        job.finished.connect(self._on_export_finished)
+        return job
+
+    def _on_exported(self, folder: Path) -> None:
+        self.messages.appendPlainText(f"exported to {folder}")
+        self.ctx.events.voices_changed.emit()
+        self.ctx.events.status.emit("Voice exported to the library")
+        self.exported.emit(str(folder))
+
+    def _on_export_finished(self) -> None:
+        self.export_job = None
+        self._voice_changed()
+
+    # ------------------------------------------------------------------ TensorBoard
+
+    def open_tensorboard(self) -> bool:
+        """Starts TensorBoard on 127.0.0.1 (a free port) for this run and opens it in the browser."""
+        if self._run_dir is None:
+            return False
+        if self.tensorboard is not None and self.tensorboard.state() != QProcess.ProcessState.NotRunning:
+            if self.tensorboard_url:
+                QDesktopServices.openUrl(QUrl(self.tensorboard_url))
+            return True
+        port = free_port()
+        process = QProcess(self)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.setProgram(sys.executable)
+        process.setArguments(["-m", "tensorboard.main", "--logdir", os.fspath(self._run_dir / "tb"),
+                              "--host", "127.0.0.1", "--port", str(port)])
+        self.tensorboard_url = f"http://127.0.0.1:{port}/"
+        buffer: list[str] = []
+
+        def output() -> None:
+            text = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
+            buffer.append(text)
+            if self.tensorboard_url and self.tensorboard_url.rstrip("/") in "".join(buffer) and not opened:
+                opened.append(True)
+                self.messages.appendPlainText(f"TensorBoard: {self.tensorboard_url}")
+                QDesktopServices.openUrl(QUrl(self.tensorboard_url))
+
+        def ended(code: int, _status: Any) -> None:
+            if not opened:
+                self.error_box = show_error(self, "TensorBoard did not start",
+                                            f"TensorBoard exited with code {code}.", "".join(buffer)[-4000:])
+
+        opened: list[bool] = []
+        process.readyReadStandardOutput.connect(output)
+        process.finished.connect(ended)
+        process.start()
+        self.tensorboard = process
+        self.tb_button.setText("TensorBoard (running)")
+        return True
+
+    def shutdown(self) -> None:
+        """Stops TensorBoard and playback (the main window calls it on close)."""
+        self.player.stop()
+        if self.tensorboard is not None:
+            self.tensorboard.finished.disconnect()
+            self.tensorboard.terminate()
+            if not self.tensorboard.waitForFinished(3000):
+                self.tensorboard.kill()
+                self.tensorboard.waitForFinished(3000)
+            self.tensorboard = None
+            self.tb_button.setText("Open TensorBoard")
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
