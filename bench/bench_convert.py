@@ -1,0 +1,179 @@
+"""End-to-end conversion cost at the sovits5 preset with real-size random-weight extractors; prints JSON.
+
+Usage::
+
+    python -m bench.bench_convert [--lengths 10 30 180] [--rss-lengths 60 600] [--threads 2]
+                                  [--device cpu|cuda|both] [--f0 fcpe] [--chunk 15]
+
+What is measured:
+
+- ``rtf``: wall seconds / audio seconds of :meth:`models.convert.VoiceConverter.convert` (pitch,
+  content features, chunked synthesis; no quality report), per input length, with the per-stage
+  split (``features`` = pitch + content, ``synthesis``). ``per_second_ratio`` compares the
+  longest length with the shortest (target: <= 1.1, i.e. cost per second flat with length).
+- ``peak_rss_mb``: peak resident memory of a fresh subprocess that builds the same models and
+  converts one input of each ``--rss-lengths`` (``resource.getrusage``), with ``ratio`` of the
+  longest to the shortest (target: <= 1.3 for 10 min vs 1 min) and the RSS after model
+  construction (``baseline_mb``) for reference.
+
+The extractors are the product's classes at their real sizes with random weights (Whisper
+large-v2's encoder, 24 of 32 blocks, inside ``WhisperPPG``; a HuBERT-base ``HubertUnits`` with
+hubert-soft's 256-d projection; FCPE with its shipped weights), and the generator is a random
+``SynthesizerInfer`` at the sovits5 preset: the cost of the networks does not depend on the
+values. Input: synthetic sung phrases at 44.1 kHz (resampling is part of the measured path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def song(seconds: float, rate: int = 44100, seed: int = 0) -> np.ndarray:
+    """Notes of 0.3-1.2 s between 150 and 400 Hz separated by short gaps, 8 harmonics."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    f0 = np.zeros(n)
+    i = 0
+    while i < n:
+        length, gap = int(rng.uniform(0.3, 1.2) * rate), int(rng.uniform(0.05, 0.3) * rate)
+        f0[i : i + length] = rng.uniform(150, 400)
+        i += length + gap
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    x = sum(np.sin(k * phase) / k for k in range(1, 9)) * (f0 > 0)
+    return (0.4 * x / max(1e-9, np.max(np.abs(x)))).astype(np.float32)
+
+
+def build(device: str, f0: str) -> Any:
+    """A converter with real-size random-weight extractors and a random sovits5 generator."""
+    from transformers import HubertConfig, HubertModel
+    from whisper.model import AudioEncoder
+
+    from models.artifact import F0Stats, Voice, VoiceManifest
+    from models.config import VoiceConfig
+    from models.content.hubert_encoder import HubertUnits
+    from models.content.whisper_encoder import DROP_FRACTION, WhisperPPG
+    from models.convert import Extractors, VoiceConverter
+    from models.pitch import create_pitch_extractor
+    from models.synthesizer import SynthesizerInfer
+
+    torch.manual_seed(0)
+    encoder = AudioEncoder(n_mels=80, n_ctx=1500, n_state=1280, n_head=20, n_layer=32)  # large-v2 dims
+    encoder.blocks = encoder.blocks[: len(encoder.blocks) - len(encoder.blocks) // DROP_FRACTION]
+    encoder = encoder.eval().to(device)
+    if torch.device(device).type == "cuda":
+        encoder = encoder.half()
+    ppg = WhisperPPG(encoder, 80, "whisper-large-v2", device)
+    vec = HubertUnits(HubertModel(HubertConfig()).eval(), "hubert-soft", torch.nn.Linear(768, 256), None, device)
+    config = VoiceConfig.sovits5()
+    generator = SynthesizerInfer(config).eval()
+    manifest = VoiceManifest(name="bench", config=config, speaker=np.full(256, 1 / 16, np.float32),
+                             f0_stats=F0Stats.from_f0(np.full(10, 220.0)))
+    voice = Voice(manifest, None, generator)  # type: ignore[arg-type]
+    extractors = Extractors(pitch=create_pitch_extractor(f0, config.pitch, device), ppg=ppg, vec=vec)
+    return VoiceConverter(voice, extractors, device)
+
+
+def convert_once(converter: Any, seconds: float, chunk: float) -> dict[str, float]:
+    from models.convert import ConvertOptions, run_to_end
+
+    wave = song(seconds)
+    if converter.device.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    result = run_to_end(converter.convert(wave, 44100, ConvertOptions(report=False, chunk_s=chunk)))
+    if converter.device.type == "cuda":
+        torch.cuda.synchronize()
+    wall = time.perf_counter() - t0
+    assert abs(len(result.audio) - round(seconds * 32000)) <= 320
+    t = result.timings
+    return {"seconds": seconds, "wall_s": round(wall, 2), "rtf": round(wall / seconds, 4),
+            "features_rtf": round((t["pitch"] + t["content"]) / seconds, 4),
+            "synthesis_rtf": round(t["synthesis"] / seconds, 4)}
+
+
+def rtf_section(device: str, lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
+    converter = build(device, args.f0)
+    convert_once(converter, min(lengths), args.chunk)  # warm-up (lazy loads, allocator, kernels)
+    runs = [convert_once(converter, s, args.chunk) for s in lengths]
+    first, last = runs[0], runs[-1]
+    return {"device": device, "runs": runs,
+            "per_second_ratio": round(last["rtf"] / first["rtf"], 3),
+            "synthesis_per_second_ratio": round(last["synthesis_rtf"] / first["synthesis_rtf"], 3)}
+
+
+def _maxrss_mb() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 2**20
+
+
+def rss_child(seconds: float, args: argparse.Namespace) -> None:
+    """Runs in a fresh process: build, record RSS, convert once, print peak RSS as JSON."""
+    torch.set_num_threads(args.threads)
+    converter = build("cpu", args.f0)
+    baseline = _maxrss_mb()
+    run = convert_once(converter, seconds, args.chunk)
+    print(json.dumps({"seconds": seconds, "baseline_mb": round(baseline, 1), "peak_mb": round(_maxrss_mb(), 1),
+                      "wall_s": run["wall_s"]}))
+
+
+def rss_section(lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
+    rows = []
+    for seconds in lengths:
+        cmd = [sys.executable, "-m", "bench.bench_convert", "--rss-child", str(seconds), "--threads", str(args.threads),
+               "--f0", args.f0, "--chunk", str(args.chunk)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            rows.append({"seconds": seconds, "error": out.stderr.strip().splitlines()[-1:]})
+            continue
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    ok = [r for r in rows if "peak_mb" in r]
+    ratio = round(ok[-1]["peak_mb"] / ok[0]["peak_mb"], 3) if len(ok) >= 2 else None
+    return {"peak_rss": rows, "ratio": ratio}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lengths", type=float, nargs="*", default=[10.0, 30.0, 180.0])
+    parser.add_argument("--rss-lengths", type=float, nargs="*", default=[60.0, 600.0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", choices=("cpu", "cuda", "both"), default="both",
+                        help="both = CPU, and CUDA when available")
+    parser.add_argument("--f0", default="fcpe")
+    parser.add_argument("--chunk", type=float, default=30.0)
+    parser.add_argument("--rss-child", type=float, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.rss_child is not None:
+        rss_child(args.rss_child, args)
+        return {}
+    torch.set_num_threads(args.threads)
+    result: dict[str, Any] = {
+        "benchmark": "convert", "preset": "sovits5", "threads": args.threads, "f0": args.f0,
+        "chunk_s": args.chunk, "torch": torch.__version__, "machine": platform.processor() or platform.machine(),
+        "lengths_s": args.lengths, "rss_lengths_s": args.rss_lengths,
+        "targets": {"per_second_ratio_max": 1.1, "rss_ratio_max": 1.3},
+    }
+    if args.lengths:
+        if args.device in ("cpu", "both"):
+            result["cpu"] = rtf_section("cpu", args.lengths, args)
+        if args.device == "cuda" or (args.device == "both" and torch.cuda.is_available()):
+            result["cuda"] = rtf_section("cuda", args.lengths, args)
+        elif args.device == "both":
+            result["cuda"] = "not available on this machine"
+    if args.rss_lengths:
+        result["rss_cpu"] = rss_section(args.rss_lengths, args)
+    print(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()
