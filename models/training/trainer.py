@@ -122,12 +122,16 @@ def load_base(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig, dict[
             g_state, d_state = data["model_g"], data["model_d"]
             kind = f"VoiceCraft checkpoint (step {int(data['step'])})"
         else:
-            del raw
-            imported = import_reference_file(path)
-            if imported.kind == "voice":
+            model_g = raw.get("model_g") if isinstance(raw, dict) else None
+            if isinstance(model_g, dict) and model_g and not any(
+                    str(k).startswith(("enc_q.", "module.enc_q.")) for k in model_g):
                 raise TrainingError(f"{path}: an exported voice has only the inference generator (no posterior "
                                     f"encoder, no discriminator); fine-tune from a training checkpoint or the "
                                     f"pretrain instead")
+            # A file without its own config (the published pretrain) must fit the chosen preset.
+            has_config = isinstance(raw, dict) and isinstance(raw.get("hp_str"), str)
+            del raw, model_g
+            imported = import_reference_file(path, config=None if has_config else config)
             base_cfg = imported.config
             g_state = imported.generator.state_dict()
             d_state = imported.discriminator.state_dict() if imported.discriminator is not None else None
