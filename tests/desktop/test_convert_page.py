@@ -1,0 +1,175 @@
+"""Convert page: inputs (file, drop, latest take, send_to_convert), conversion job with both pitch curves,
+A/B playback, WAV/FLAC export, folder batch, report, errors and cancel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from tests.desktop.voices import make_voice, tiny_hubert32
+from tests.features.conftest import harmonic_tone, tiny_whisper  # noqa: F401  (fixture)
+from voicecraft_desktop.core import paths
+from voicecraft_desktop.ui.pages.convert import ConvertPage, envelope
+
+
+@pytest.fixture
+def song(tmp_path):
+    path = tmp_path / "song.wav"
+    f0 = np.linspace(196.0, 262.0, 44100 * 2)
+    sf.write(path, np.concatenate([harmonic_tone(f0, 2.0, 44100), np.zeros(8820, np.float32)]), 44100)
+    return path
+
+
+@pytest.fixture
+def ready(ctx, tmp_path, tiny_whisper):
+    make_voice(paths.voices_dir(), "Alice")
+    ctx.settings.set("assets/overrides", {"whisper-large-v2": str(tiny_whisper),
+                                          "hubert-soft": str(tiny_hubert32(tmp_path))})
+    return ctx
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    widget = ConvertPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    widget.player.stop()
+
+
+class FakePlayer:
+    def __init__(self):
+        self.calls, self.playing, self.position_s = [], False, 0.0
+
+    def play(self, wave, rate, start_s=0.0):
+        self.calls.append(("play", len(wave), rate))
+        self.playing = True
+
+    def swap(self, wave, rate):
+        self.calls.append(("swap", len(wave), rate))
+
+    def stop(self):
+        self.playing = False
+
+
+def test_without_voices_convert_is_disabled_and_says_why(page):
+    assert page.voice_combo.count() == 0 and not page.convert_button.isEnabled()
+    assert "No voice in the library" in page.status_label.text()
+    assert not page.play_a.isEnabled() and not page.export_wav.isEnabled()
+
+
+def test_inputs_from_take_send_to_convert_and_drop(page, ready, ctx, song, tmp_path):
+    ctx.events.voices_changed.emit()
+    assert page.voice_combo.currentText() == "Alice"
+    assert not page.take_button.isEnabled()
+    ctx.events.take_recorded.emit(str(tmp_path / "take1.wav"))
+    page.take_button.click()
+    assert page.input_edit.text() == str(tmp_path / "take1.wav")
+    ctx.events.send_to_convert.emit(str(song))
+    assert page.input_path() == song and page.convert_button.isEnabled()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.flac"))])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(event)
+    assert page.input_edit.text() == str(tmp_path / "dropped.flac")
+
+
+def test_convert_shows_curves_report_ab_and_exports(page, ready, ctx, qtbot, song, tmp_path):
+    ctx.events.voices_changed.emit()
+    page.set_input(song)
+    page.f0_combo.setCurrentText("dio")
+    page.key_spin.setValue(3)
+    job = page.convert()
+    assert not page.convert_button.isEnabled() and page.cancel_button.isEnabled()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    take = page.take
+    assert take.result.key == 3 and len(take.result.audio) == len(take.source_audio) == int(2.2 * 32000)
+    # both pitch curves: the source's, 3 semitones up, and the converted audio's own
+    _, ys = page.source_pitch.getData()
+    voiced = np.isfinite(ys)
+    assert voiced.sum() > 100
+    assert np.nanmedian(ys) == pytest.approx(69.0 + 12 * np.log2(np.median(take.result.source_f0[
+        take.result.source_f0 > 0]) / 440.0) + 3, abs=0.01)
+    assert len(page.result_pitch.getData()[0]) == len(take.output_f0)
+    assert len(page.source_wave.getData()[0]) > 0 and len(page.result_wave.getData()[0]) > 0
+    report = page.report_view.toPlainText()
+    assert "key shift: +3" in report and "pitch error" in report and "speaker similarity" in report
+    assert "Converted song.wav" in page.status_label.text()
+    # A/B: B starts playing, A swaps at the same position
+    page.player = fake = FakePlayer()
+    page.play_b.click()
+    page.play_a.click()
+    assert fake.calls == [("play", len(take.result.audio), 32000), ("swap", len(take.source_audio), 32000)]
+    page.stop_play.click()
+    assert page._playing is None
+    # export WAV and FLAC (the extension is added when missing)
+    for fmt, name in (("wav", "out"), ("flac", "out.flac")):
+        job = page.export(tmp_path / name, fmt)
+        with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
+            pass
+        info = sf.info(tmp_path / f"out.{fmt}")
+        assert info.format == fmt.upper() and info.samplerate == 32000 and info.frames == len(take.result.audio)
+    # the same voice and options reuse the converter
+    first = take.converter
+    job = page.convert()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert page.take.converter is first
+
+
+def test_folder_batch_converts_and_lists_failures(page, ready, ctx, qtbot, song, tmp_path):
+    ctx.events.voices_changed.emit()
+    folder = tmp_path / "songs"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(song.read_bytes())
+    (folder / "broken.wav").write_text("not audio", encoding="utf-8")
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert_batch(folder, tmp_path / "out")
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    text = page.report_view.toPlainText()
+    assert "1 converted, 1 failed" in text and "✗ broken.wav" in text
+    assert sf.info(tmp_path / "out" / "a (Alice).wav").samplerate == 32000
+
+
+def test_cancel_conversion(page, ready, ctx, qtbot, tmp_path):
+    ctx.events.voices_changed.emit()
+    long_song = tmp_path / "long.wav"
+    sf.write(long_song, harmonic_tone(220.0, 40.0, 16000), 16000)
+    page.set_input(long_song)
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert()
+    page.cancel_button.click()
+    with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=60000):
+        pass
+    assert "Cancelled" in page.status_label.text() and page.take is None
+
+
+def test_missing_encoders_and_bad_input_show_errors(page, ctx, qtbot, song, tmp_path):
+    make_voice(paths.voices_dir(), "Alice")
+    ctx.events.voices_changed.emit()
+    page.set_input(song)
+    job = page.convert()
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
+        pass
+    assert "not available" in page.error_box.text()
+    page.error_box.close()
+    bad = tmp_path / "bad.wav"
+    bad.write_text("no", encoding="utf-8")
+    page.set_input(bad)
+    job = page.convert()
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
+        pass
+    assert "bad.wav" in page.error_box.text()
+    page.error_box.close()
+
+
+def test_envelope_is_bounded_for_long_audio():
+    wave = np.sin(np.arange(32000 * 300) / 10.0).astype(np.float32)
+    x, y = envelope(wave, 32000)
+    assert len(x) == len(y) == 8000 and y.min() < -0.99 and y.max() > 0.99 and x[-1] < 300

@@ -1,0 +1,508 @@
+"""The Convert page: a song or a take into a voice, compared A/B, exported; or a whole folder.
+
+Input comes from a file, a drop onto the page, the latest take (``take_recorded``), or the Record
+page's "send to Convert" (``send_to_convert``). Conversion is
+:func:`voicecraft_desktop.core.convert_jobs.convert_take` run as a GPU job; the converter it
+builds is kept and handed to the next job for the same voice and options. The result view shows
+both waveforms and both pitch curves (the source's, shifted by the key the conversion used, and
+the converted audio's own) on a note-name axis, with a playhead; A/B playback switches between
+the source and the result at the same position. Exports (WAV/FLAC) and folder batches are jobs too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from voicecraft_desktop.core.convert_jobs import TakeResult, convert_folder, convert_take
+from voicecraft_desktop.core.library import VoiceLibrary
+from voicecraft_desktop.core.live_pitch import hz_to_midi
+from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.pages._common import call_task, format_duration, show_error
+from voicecraft_desktop.ui.widgets.audio_views import make_pitch_plot
+from voicecraft_desktop.ui.worker import Job, JobRefused
+
+log = logging.getLogger(__name__)
+
+AUTO_KEY = {"Off (use the key)": "off", "Automatic, semitones": "semitones", "Automatic, octaves only": "octaves"}
+SOURCE_COLOUR, RESULT_COLOUR = "#9ca3af", "#2563eb"
+SOURCE_PITCH, RESULT_PITCH = "#f97316", "#2563eb"
+WAVE_POINTS = 4000  # min/max envelope columns drawn for a waveform of any length
+AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
+
+
+def envelope(wave: np.ndarray, rate: int, columns: int = WAVE_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(x seconds, y) of a min/max envelope: 2 points per column, cheap to draw for a 5-min song."""
+    n = len(wave)
+    if n <= 2 * columns:
+        return np.arange(n) / rate, wave.astype(np.float32)
+    per = n // columns
+    blocks = wave[: per * columns].reshape(columns, per)
+    y = np.empty(2 * columns, np.float32)
+    y[0::2], y[1::2] = blocks.min(axis=1), blocks.max(axis=1)
+    x = np.repeat(np.arange(columns) * per / rate, 2)
+    return x, y
+
+
+class ConvertPage(QWidget):
+    """Single-file conversion with A/B comparison, export, and folder batches.
+
+    Signals:
+        job_done(str): ``"result"``, ``"failed"`` or ``"cancelled"`` for any job of this page.
+    """
+
+    job_done = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("convertPage")
+        self.setAcceptDrops(True)
+        self.ctx = ctx
+        self.library = VoiceLibrary()
+        self.player = Player()
+        self.job: Job | None = None
+        self.take: TakeResult | None = None
+        self.batch_items: list[Any] | None = None
+        self.latest_take: Path | None = None
+        self.error_box: QMessageBox | None = None
+        self._converter: Any = None
+        self._converter_key: Any = None
+        self._playing: str | None = None
+
+        # --- input and settings
+        self.input_edit = QLineEdit()
+        self.input_edit.setObjectName("inputEdit")
+        self.input_edit.setPlaceholderText("Drop an audio file here, open one, or use the latest take")
+        self.open_button = QPushButton("Open file…")
+        self.take_button = QPushButton("Latest take")
+        self.take_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.input_edit, 1)
+        row.addWidget(self.open_button)
+        row.addWidget(self.take_button)
+        self.voice_combo = QComboBox()
+        self.voice_combo.setObjectName("voiceCombo")
+        self.voice_combo.setMinimumContentsLength(20)
+        self.key_spin = QDoubleSpinBox()
+        self.key_spin.setRange(-24, 24)
+        self.key_spin.setSingleStep(1)
+        self.key_spin.setDecimals(0)
+        self.key_spin.setSuffix(" semitones")
+        self.auto_key = QComboBox()
+        self.auto_key.addItems(list(AUTO_KEY))
+        self.f0_combo = QComboBox()
+        from models.pitch import PITCH_EXTRACTORS
+
+        self.f0_combo.addItems(["auto", *PITCH_EXTRACTORS])
+        self.gate_check = QCheckBox("Mute non-singing gaps")
+        self.loudness_check = QCheckBox("Match the input's loudness")
+        form = QFormLayout()
+        form.addRow("Input:", row)
+        form.addRow("Voice:", self.voice_combo)
+        keys = QHBoxLayout()
+        keys.addWidget(self.key_spin)
+        keys.addWidget(self.auto_key)
+        keys.addStretch(1)
+        form.addRow("Key shift:", keys)
+        form.addRow("Pitch method:", self.f0_combo)
+        extra = QHBoxLayout()
+        extra.addWidget(self.gate_check)
+        extra.addWidget(self.loudness_check)
+        extra.addStretch(1)
+        form.addRow("", extra)
+
+        self.convert_button = QPushButton("Convert")
+        self.convert_button.setObjectName("convertButton")
+        self.batch_button = QPushButton("Convert a folder…")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.play_a = QPushButton("▶ A: source")
+        self.play_b = QPushButton("▶ B: converted")
+        self.stop_play = QPushButton("■ Stop")
+        self.export_wav = QPushButton("Export WAV…")
+        self.export_flac = QPushButton("Export FLAC…")
+        actions = QHBoxLayout()
+        for b in (self.convert_button, self.batch_button, self.cancel_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        for b in (self.play_a, self.play_b, self.stop_play, self.export_wav, self.export_flac):
+            actions.addWidget(b)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status_label = QLabel("Choose an input and a voice, then Convert.")
+        self.status_label.setWordWrap(True)
+
+        # --- result views
+        self.wave_plot = pg.PlotWidget(background="w")
+        self.wave_plot.setObjectName("wavePlot")
+        self.wave_plot.setTitle("Waveform: source (grey) and converted (blue)", color="#333")
+        self.wave_plot.setMouseEnabled(y=False)
+        self.wave_plot.setYRange(-1, 1)
+        self.wave_plot.hideAxis("left")
+        self.wave_plot.addLegend(offset=(-10, 5))
+        self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name="A: source")
+        self.result_wave = self.wave_plot.plot([], [], pen=pg.mkPen(RESULT_COLOUR, width=1), name="B: converted")
+        self.pitch_plot = make_pitch_plot()
+        self.pitch_plot.setObjectName("pitchPlot")
+        self.pitch_plot.setTitle("Pitch: source after the key shift (orange) and converted (blue)", color="#333")
+        self.pitch_plot.setMouseEnabled(x=True, y=False)
+        self.pitch_plot.setXLink(self.wave_plot)
+        self.pitch_plot.addLegend(offset=(-10, 5))
+        self.source_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(SOURCE_PITCH, width=2), connect="finite",
+                                                 name="source (shifted)")
+        self.result_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite",
+                                                 name="converted")
+        self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
+        self.wave_plot.addItem(self.playheads[0])
+        self.pitch_plot.addItem(self.playheads[1])
+        for line in self.playheads:
+            line.setVisible(False)
+        self.report_view = QPlainTextEdit()
+        self.report_view.setObjectName("qualityReport")
+        self.report_view.setReadOnly(True)
+        self.report_view.setPlaceholderText("The quality report of a conversion appears here.")
+        report_box = QGroupBox("Quality report")
+        QVBoxLayout(report_box).addWidget(self.report_view)
+
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.wave_plot)
+        plots.addWidget(self.pitch_plot)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(plots)
+        body.addWidget(report_box)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(body, 1)
+
+        self.open_button.clicked.connect(self._ask_input)
+        self.take_button.clicked.connect(lambda: self.latest_take and self.set_input(self.latest_take))
+        self.convert_button.clicked.connect(self.convert)
+        self.batch_button.clicked.connect(self._ask_batch)
+        self.cancel_button.clicked.connect(self.cancel_job)
+        self.play_a.clicked.connect(lambda: self.play("A"))
+        self.play_b.clicked.connect(lambda: self.play("B"))
+        self.stop_play.clicked.connect(self.stop_playback)
+        self.export_wav.clicked.connect(lambda: self._ask_export("wav"))
+        self.export_flac.clicked.connect(lambda: self._ask_export("flac"))
+        self.auto_key.currentIndexChanged.connect(lambda: self.key_spin.setEnabled(self.auto_key_mode() == "off"))
+        self.input_edit.textChanged.connect(self._update_buttons)
+        self.voice_combo.currentIndexChanged.connect(self._update_buttons)
+        ctx.events.voices_changed.connect(self.refresh)
+        ctx.events.take_recorded.connect(self._on_take_recorded)
+        ctx.events.send_to_convert.connect(self.set_input)
+        self._timer = QTimer(self)
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._poll_player)
+        self.refresh()
+
+    # ------------------------------------------------------------------ inputs
+
+    def refresh(self) -> None:
+        """Re-lists the library's voices; keeps the current one."""
+        current = self.voice_combo.currentText()
+        self.voice_combo.blockSignals(True)
+        self.voice_combo.clear()
+        for entry in self.library.entries():
+            if entry.available:
+                self.voice_combo.addItem(entry.name, entry)
+        index = self.voice_combo.findText(current)
+        if index >= 0:
+            self.voice_combo.setCurrentIndex(index)
+        self.voice_combo.blockSignals(False)
+        self._update_buttons()
+
+    def set_input(self, path: str | os.PathLike[str]) -> None:
+        """Uses this file as the input (from a dialog, a drop, a take or the Record page)."""
+        self.input_edit.setText(os.fspath(path))
+
+    def input_path(self) -> Path | None:
+        text = self.input_edit.text().strip()
+        return Path(text) if text else None
+
+    def select_voice(self, name: str) -> bool:
+        index = self.voice_combo.findText(name)
+        if index >= 0:
+            self.voice_combo.setCurrentIndex(index)
+        return index >= 0
+
+    def auto_key_mode(self) -> str:
+        return AUTO_KEY[self.auto_key.currentText()]
+
+    def options(self) -> Any:
+        """The :class:`models.convert.ConvertOptions` the controls describe."""
+        from models.convert import ConvertOptions
+
+        return ConvertOptions(key=self.key_spin.value(), auto_key=self.auto_key_mode(),
+                              f0_method=self.f0_combo.currentText(), silence_gate=self.gate_check.isChecked(),
+                              match_loudness=self.loudness_check.isChecked())
+
+    def _on_take_recorded(self, path: str) -> None:
+        self.latest_take = Path(path)
+        self.take_button.setEnabled(True)
+        self.take_button.setToolTip(path)
+
+    def _ask_input(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Audio to convert", "", AUDIO_FILTER)
+        if path:
+            self.set_input(path)
+
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not files:
+            return
+        event.acceptProposedAction()
+        if files[0].is_dir():
+            out = QFileDialog.getExistingDirectory(self, "Where to put the converted files")
+            if out:
+                self.convert_batch(files[0], Path(out))
+        else:
+            self.set_input(files[0])
+
+    def _update_buttons(self) -> None:
+        busy = self.job is not None
+        has_voice = self.voice_combo.currentData() is not None
+        self.convert_button.setEnabled(not busy and has_voice and self.input_path() is not None)
+        self.batch_button.setEnabled(not busy and has_voice)
+        self.cancel_button.setEnabled(busy)
+        has_result = self.take is not None
+        for b in (self.play_a, self.play_b, self.export_wav, self.export_flac):
+            b.setEnabled(has_result)
+        self.stop_play.setEnabled(self._playing is not None)
+        if not has_voice and not busy:
+            self.status_label.setText("No voice in the library yet: train one, or import one on the Library page.")
+
+    # ------------------------------------------------------------------ jobs
+
+    def _start(self, name: str, task: Any, on_result: Any, gpu: bool) -> Job | None:
+        try:
+            job = self.ctx.runner.start(name, task, gpu=gpu)
+        except JobRefused as exc:
+            self.error_box = show_error(self, name, str(exc))
+            return None
+        self.job = job
+        self.progress.setValue(0)
+        self.status_label.setText(f"{name}…")
+        job.progress.connect(self._on_progress)
+        job.result.connect(on_result)
+        job.failed.connect(lambda message, tb, n=name: self._on_failed(n, message, tb))
+        job.cancelled.connect(self._on_cancelled)
+        job.finished.connect(self._on_finished)
+        self._update_buttons()
+        return job
+
+    def convert(self) -> Job | None:
+        """Converts the input file into the chosen voice."""
+        path, entry = self.input_path(), self.voice_combo.currentData()
+        if path is None or entry is None or self.job is not None:
+            return None
+        try:
+            options = self.options()
+        except ValueError as exc:
+            self.error_box = show_error(self, "Invalid options", str(exc))
+            return None
+        store, device = self.ctx.asset_store(), self.ctx.device
+        converter, key, library = self._converter, self._converter_key, self.library
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            return convert_take(path, entry, options, store=store, device=device, converter=converter, key=key,
+                                cancel=cancel, library=library)
+
+        self.stop_playback()
+        return self._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
+
+    def convert_batch(self, folder: Path, out_dir: Path, fmt: str = "wav") -> Job | None:
+        """Converts every audio file in ``folder`` into ``out_dir``."""
+        entry = self.voice_combo.currentData()
+        if entry is None or self.job is not None:
+            return None
+        options, store, device, library = self.options(), self.ctx.asset_store(), self.ctx.device, self.library
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            return convert_folder(folder, out_dir, entry, options, store=store, fmt=fmt, device=device,
+                                  cancel=cancel, library=library)
+
+        return self._start(f"Convert folder {folder.name} → {entry.name}", task, self._on_batch_done, gpu=True)
+
+    def _ask_batch(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of songs to convert")
+        if not folder:
+            return
+        out = QFileDialog.getExistingDirectory(self, "Where to put the converted files")
+        if out:
+            self.convert_batch(Path(folder), Path(out))
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.status_label.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+
+    def _on_progress(self, p: Any) -> None:
+        self.progress.setValue(int(1000 * min(max(getattr(p, "fraction", 0.0), 0.0), 1.0)))
+        if hasattr(p, "index"):  # BatchProgress
+            what = p.step.message if p.step is not None else "starting"
+            self.status_label.setText(f"File {p.index + 1} of {p.total}: {Path(p.file).name} — {what}")
+        else:
+            self.status_label.setText(f"Converting: {p.stage} — {p.message}")
+
+    def _on_converted(self, take: TakeResult) -> None:
+        self.take = take
+        self._converter, self._converter_key = take.converter, take.converter_key
+        r = take.result
+        self.progress.setValue(1000)
+        seconds = len(r.audio) / r.sample_rate
+        total = sum(r.timings.values())
+        self.status_label.setText(f"Converted {take.source.name} into “{take.voice}”: {format_duration(seconds)}, "
+                                  f"key {r.key:+g}, {total:.1f} s to convert. Compare A/B, then export.")
+        self.show_result(take)
+        self.job_done.emit("result")
+
+    def _on_batch_done(self, items: list[Any]) -> None:
+        self.batch_items = items
+        self.progress.setValue(1000)
+        ok = [i for i in items if not i.error]
+        lines = [f"Folder batch: {len(ok)} converted, {len(items) - len(ok)} failed."]
+        for item in items:
+            lines.append(f"✗ {item.source.name}: {item.error}" if item.error
+                         else f"✓ {item.source.name} → {item.output}")
+            if not item.error and item.result is not None and item.result.report is not None:
+                lines.append(item.result.report.summary())
+        self.report_view.setPlainText("\n".join(lines))
+        self.status_label.setText(lines[0])
+        self.job_done.emit("result")
+
+    def _on_failed(self, name: str, message: str, tb: str) -> None:
+        self.status_label.setText(f"{name} failed: {message}")
+        self.error_box = show_error(self, f"{name} failed", message, tb)
+        self.job_done.emit("failed")
+
+    def _on_cancelled(self) -> None:
+        self.status_label.setText("Cancelled; nothing was written.")
+        self.job_done.emit("cancelled")
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ result
+
+    def show_result(self, take: TakeResult) -> None:
+        """Draws both waveforms and both pitch curves, and fills the quality report."""
+        r = take.result
+        rate = r.sample_rate
+        self.source_wave.setData(*envelope(take.source_audio, rate))
+        self.result_wave.setData(*envelope(r.audio, rate))
+        hop_s = 1.0 / 100.0  # the model's 10 ms frames
+        t = np.arange(len(r.intended_f0)) * hop_s
+        source_midi = hz_to_midi(np.where(r.intended_f0 > 0, r.intended_f0, 0.0))
+        result_midi = hz_to_midi(take.output_f0)
+        self.source_pitch.setData(t, source_midi)
+        self.result_pitch.setData(t[: len(result_midi)], result_midi)
+        both = np.concatenate([source_midi[np.isfinite(source_midi)], result_midi[np.isfinite(result_midi)]])
+        if both.size:
+            lo, hi = np.percentile(both, [2, 98])
+            self.pitch_plot.setYRange(np.floor(lo) - 2, np.ceil(hi) + 2)
+        self.wave_plot.setXRange(0, len(r.audio) / rate, padding=0.01)
+        lines = [f"{take.source.name} → “{take.voice}”", f"key shift: {r.key:+g} semitones"]
+        if r.report is not None:
+            lines.append(r.report.summary())
+        lines += [f"note: {n}" for n in r.notes]
+        lines.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.timings.items()))
+        self.report_view.setPlainText("\n".join(lines))
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ A/B playback
+
+    def play(self, which: str) -> bool:
+        """Plays A (source) or B (converted); switching while playing keeps the position."""
+        if self.take is None:
+            return False
+        wave = self.take.source_audio if which == "A" else self.take.result.audio
+        try:
+            if self._playing is not None and self.player.playing:
+                self.player.swap(wave, self.take.result.sample_rate)
+            else:
+                self.player.play(wave, self.take.result.sample_rate)
+        except PlaybackError as exc:
+            self._playing = None
+            self.error_box = show_error(self, "Cannot play", str(exc))
+            return False
+        self._playing = which
+        self.play_a.setStyleSheet("font-weight: bold" if which == "A" else "")
+        self.play_b.setStyleSheet("font-weight: bold" if which == "B" else "")
+        for line in self.playheads:
+            line.setVisible(True)
+        self._timer.start()
+        self._update_buttons()
+        return True
+
+    def stop_playback(self) -> None:
+        self.player.stop()
+        self._poll_player()
+
+    def _poll_player(self) -> None:
+        position = self.player.position_s
+        for line in self.playheads:
+            line.setValue(position)
+        if not self.player.playing:
+            self._timer.stop()
+            self._playing = None
+            self.play_a.setStyleSheet("")
+            self.play_b.setStyleSheet("")
+            for line in self.playheads:
+                line.setVisible(False)
+            self._update_buttons()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.stop_playback()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------------ export
+
+    def _ask_export(self, fmt: str) -> None:
+        if self.take is None:
+            return
+        from models.convert_io import output_name
+
+        default = str(self.take.source.with_name(output_name(self.take.source, self.take.voice, fmt)))
+        label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", default, label)
+        if path:
+            self.export(Path(path), fmt)
+
+    def export(self, path: Path, fmt: str = "wav", subtype: str = "16") -> Job | None:
+        """Writes the converted audio (atomically) as WAV or FLAC."""
+        from models.convert_io import write_audio
+
+        if self.take is None or self.job is not None:
+            return None
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(f"{path.name}.{fmt}")
+        r = self.take.result
+        task = call_task(write_audio, path, r.audio, r.sample_rate, fmt, subtype)
+        return self._start(f"Export {path.name}", task, self._on_exported, gpu=False)
+
+    def _on_exported(self, path: Path) -> None:
+        self.progress.setValue(1000)
+        self.status_label.setText(f"Exported {path}")
+        self.ctx.events.status.emit(f"Exported {Path(path).name}")
+        self.job_done.emit("result")
