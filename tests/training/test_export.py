@@ -1,0 +1,89 @@
+"""Export -> load -> convert end to end on CPU, and the ``voicecraft train`` command."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from models.artifact import load_checkpoint, load_voice
+from models.config import VoiceConfig
+from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
+from models.pitch import create_pitch_extractor
+from models.training import TrainingError, export_voice, train
+from voicecraft_desktop import cli
+
+from .conftest import ProjectionEncoder, drain, sung_phrase
+
+
+@pytest.fixture(scope="module")
+def short_run(tiny_dataset, tmp_path_factory):
+    dataset, cache = tiny_dataset
+    run_dir = tmp_path_factory.mktemp("export") / "run"
+    drain(train(run_dir, dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu", max_steps=10))
+    return run_dir
+
+
+def test_export_load_convert(short_run, tiny_dataset, tmp_path):
+    dataset, _ = tiny_dataset
+    folder = export_voice(short_run, tmp_path / "voice", "Exported", app_version="test")
+    voice = load_voice(folder)
+    manifest = voice.manifest
+    assert manifest.name == "Exported" and manifest.config.preset == "tiny"
+    assert manifest.config.content.ppg_encoder == "test-ppg" and manifest.config.content.vec_encoder == "test-vec"
+    np.testing.assert_allclose(manifest.speaker, np.load(dataset / "speaker.npy"), rtol=1e-6)
+    assert manifest.f0_stats is not None and 150 < manifest.f0_stats.median_hz < 400
+    assert manifest.pitch_extractor == "dio" and manifest.training["steps"] == 10
+    assert manifest.training["checkpoint"] == "best.ckpt" and manifest.training["validation_mel_l1"] > 0
+    best = load_checkpoint(short_run / "checkpoints" / "best.ckpt")
+    for key, value in voice.generator.state_dict().items():
+        assert torch.equal(value, best["model_g"][key]), key
+
+    config = voice.config
+    extractors = Extractors(pitch=create_pitch_extractor("dio"),
+                            ppg=ProjectionEncoder("test-ppg", config.model.ppg_dim, 1),
+                            vec=ProjectionEncoder("test-vec", config.model.vec_dim, 2))
+    converter = VoiceConverter(voice, extractors, device="cpu")
+    source = sung_phrase(220.0, 1.5, rate=44100)
+    result = run_to_end(converter.convert(source, 44100, ConvertOptions(report=False, seed=1)))
+    assert result.sample_rate == 32000 and result.audio.shape == (48000,)
+    assert np.all(np.isfinite(result.audio)) and np.abs(result.audio).max() > 1e-4
+
+
+def test_export_refuses_bad_runs(short_run, tmp_path):
+    export_voice(short_run, tmp_path / "v", "A")
+    with pytest.raises(TrainingError, match="already exists"):
+        export_voice(short_run, tmp_path / "v", "A")
+    with pytest.raises(TrainingError, match="not a training run folder"):
+        export_voice(tmp_path / "nothing", tmp_path / "w", "B")
+
+
+def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
+    from voicecraft_desktop.core.library import VoiceLibrary
+
+    dataset, cache = tiny_dataset
+    code = cli.main(["train", "--voice", "CLI Voice", "--preset", "tiny", "--steps", "2", "--dataset", str(dataset),
+                     "--feature-cache", str(cache), "--device", "cpu"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "step 2/2" in err and "voice: CLI Voice" in out
+    run = json.loads((tmp_home / "data" / "runs" / "cli-voice" / "run.json").read_text())
+    assert run["clips"] == 5
+    entries = VoiceLibrary().entries()
+    assert [e.name for e in entries] == ["CLI Voice"] and entries[0].steps == 2
+    # running again resumes the run (already at its end) and reports the name clash clearly
+    code = cli.main(["train", "--voice", "CLI Voice", "--preset", "tiny", "--steps", "2", "--dataset", str(dataset),
+                     "--feature-cache", str(cache), "--device", "cpu"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "already exists" in err and "resuming from step_00000002.ckpt" in err
+
+
+def test_train_command_usage_errors(tmp_home, tmp_path, capsys):
+    assert cli.main(["train", "--voice", "nobody", "--preset", "tiny"]) == 2
+    assert "no prepared dataset" in capsys.readouterr().err
+    assert cli.main(["train", "--voice", "x", "--preset", "huge", "--dataset", str(tmp_path)]) == 2
+    assert "unknown preset" in capsys.readouterr().err
+    assert cli.main(["train", "--voice", "x", "--dataset", str(tmp_path), "--base", str(tmp_path / "no.pth")]) == 2
+    assert "not found" in capsys.readouterr().err
