@@ -476,6 +476,11 @@ class ConvertPage(QWidget):
         self.stop_playback()
         super().hideEvent(event)
 
+    def shutdown(self) -> None:
+        """Stops playback and drops the loaded converter (the main window calls it on close)."""
+        self.stop_playback()
+        self._converter = self._converter_key = None
+
     # ------------------------------------------------------------------ export
 
     def _ask_export(self, fmt: str) -> None:

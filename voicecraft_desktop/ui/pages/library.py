@@ -482,3 +482,8 @@ class LibraryPage(QWidget):
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.player.stop()
         super().hideEvent(event)
+
+    def shutdown(self) -> None:
+        """Stops playback (the main window calls it on close, after the jobs have ended)."""
+        self.player.stop()
+        self._play_timer.stop()
