@@ -80,6 +80,15 @@ def make_dataset(root: Path, config: VoiceConfig, durations: list[float], seed: 
     return dataset, cache
 
 
+@pytest.fixture(autouse=True, scope="package")
+def _one_thread():
+    """Training tests run on one CPU thread: deterministic, and fair on a shared machine."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Five clips (1.2-2.0 s) for the tiny preset: four train, one held out."""
