@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QApplication
 
 from voicecraft_desktop import __version__
-from voicecraft_desktop.ui.main_window import MainWindow
+from voicecraft_desktop.core.logfile import ensure_log_file
+from voicecraft_desktop.ui.main_window import MainWindow, install_error_dialog
 
 ORGANIZATION_NAME = "VoiceCraft"
 APPLICATION_NAME = "VoiceCraft Desktop"
@@ -25,7 +26,7 @@ def _parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="build the main window offscreen, close it, print 'self-test ok' and exit",
+        help="build the main window offscreen with every page, close it, print 'self-test ok' and exit",
     )
     # Anything argparse does not know (-style, -platform, ...) is left for Qt.
     return parser.parse_known_args(argv)
@@ -48,18 +49,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationVersion(__version__)
 
+    log_path = ensure_log_file()
     previous_hook = sys.excepthook
     sys.excepthook = _log_uncaught
     try:
         window = MainWindow()
+        install_error_dialog(window)
         window.show()
         if args.self_test:
-            app.processEvents()
-            window.close()
-            app.processEvents()
-            print("self-test ok", flush=True)
-            return 0
-        log.info("VoiceCraft Desktop %s started", __version__)
+            return _self_test(app, window)
+        log.info("VoiceCraft Desktop %s started (log: %s)", __version__, log_path)
         return app.exec()
     finally:
         sys.excepthook = previous_hook
+
+
+def _self_test(app: QApplication, window: MainWindow) -> int:
+    # Headless smoke check (also run on the frozen build): every page was built and can be shown,
+    # the settings store works, the window closes cleanly with no job left running.
+    window.confirm_close = False
+    problems = []
+    for title in window.pages:
+        window.show_page(title)
+        app.processEvents()
+        if window.current_page_title() != title:
+            problems.append(f"page {title} could not be shown")
+    window.ctx.settings.sync()
+    if window.ctx.settings.stored_version() != window.ctx.settings.version:
+        problems.append("settings were not migrated")
+    window.close()
+    app.processEvents()
+    if window.ctx.runner.is_busy():
+        problems.append("jobs still running after close")
+    if problems:
+        print("self-test FAILED: " + "; ".join(problems), flush=True)
+        return 1
+    print(f"self-test ok ({len(window.pages)} pages: {', '.join(window.pages)})", flush=True)
+    return 0

@@ -14,13 +14,13 @@ from voicecraft_desktop.ui.main_window import MainWindow
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_main_window_constructs_shows_and_closes(qtbot) -> None:
-    window = MainWindow()
+def test_main_window_constructs_shows_and_closes(qtbot, ctx) -> None:
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "VoiceCraft Desktop"
-    assert "Coming pages" in window.centralWidget().text()
+    assert window.titles[0] == "Record"
     window.close()
     assert not window.isVisible()
 
@@ -40,5 +40,6 @@ def test_self_test_exits_0(launcher: list[str], tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test ok" in result.stdout
+    assert "Record" in result.stdout and "Settings" in result.stdout

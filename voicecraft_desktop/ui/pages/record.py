@@ -1,0 +1,555 @@
+"""Record page: input device and rate, level meter with clip warning, record / stop / play, a live
+scrolling waveform and pitch curve (note names), and the list of takes.
+
+The capture stream belongs to :class:`voicecraft_desktop.core.recorder.Recorder`: its callback
+only fills a ring buffer. A 30 Hz GUI timer drains it and feeds the meter, the waveform, the take
+and :class:`voicecraft_desktop.core.live_pitch.LivePitchTracker` (DIO on the last half second,
+a few ms per tick). Takes are WAV files in ``data_dir()/takes``; a take can be added to a voice's
+recordings (the folder "New voice from folder…" prepares) or sent to the Convert page.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.core.recorder import (
+    SAMPLE_RATES,
+    InputDevice,
+    Recorder,
+    RecorderError,
+    add_take_to_voice,
+    audio_unavailable_reason,
+    level_dbfs,
+    list_input_devices,
+    list_takes,
+    list_voice_recordings,
+    rescan_devices,
+    save_take,
+)
+from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.widgets.audio_views import LevelMeter, ScrollingPitch, ScrollingWaveform
+from voicecraft_desktop.ui.worker import JobRefused
+
+log = logging.getLogger(__name__)
+
+DRAIN_INTERVAL_MS = 33  # ~30 Hz: smooth scrolling, and the ring buffer (10 s) never comes close to full
+MIN_TAKE_S = 0.3
+
+
+class RecordPage(QWidget):
+    """Record takes from an input device.
+
+    Args:
+        ctx: the app context.
+        stream_factory: builds the input stream (tests inject a fake; default: sounddevice).
+
+    Signals:
+        take_saved(path): a take was written (also sent as ``ctx.events.take_recorded``).
+    """
+
+    take_saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, stream_factory: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordPage")
+        self.ctx = ctx
+        self._stream_factory = stream_factory
+        self.recorder: Recorder | None = None
+        self.pitch_tracker: Any = None
+        self.player = Player()
+        self.error_box: QMessageBox | None = None
+        self._devices: list[InputDevice] = []
+        self._elapsed_s = 0.0
+        self._last_tick = 0.0
+        self._warmed_up = False
+
+        # -- input row -----------------------------------------------------------------------
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("deviceCombo")
+        self.device_combo.setMinimumWidth(200)
+        self.rescan_button = QPushButton("Rescan")
+        self.rescan_button.setToolTip("Look for audio devices again (after plugging in a microphone)")
+        self.rate_combo = QComboBox()
+        self.rate_combo.setObjectName("rateCombo")
+        for rate in SAMPLE_RATES:
+            self.rate_combo.addItem(f"{rate} Hz", rate)
+        self.monitor_check = QCheckBox("Monitor input")
+        self.monitor_check.setToolTip("Show the level, waveform and pitch without recording")
+        self.no_device_label = QLabel()
+        self.no_device_label.setObjectName("noDeviceLabel")
+        self.no_device_label.setWordWrap(True)
+        self.no_device_label.setStyleSheet(
+            "QLabel { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; border-radius: 6px;"
+            " padding: 8px; font-weight: bold; }"
+        )
+
+        # -- transport -----------------------------------------------------------------------
+        self.record_button = QPushButton("● Record")
+        self.record_button.setObjectName("recordButton")
+        self.record_button.setStyleSheet(
+            "QPushButton { color: #b91c1c; font-weight: bold; padding: 6px 14px; }"
+            " QPushButton:disabled { color: #9ca3af; }"
+        )
+        self.stop_button = QPushButton("■ Stop")
+        self.stop_button.setObjectName("stopButton")
+        self.play_button = QPushButton("▶ Play take")
+        self.play_button.setObjectName("playButton")
+        self.time_label = QLabel("0:00.0")
+        self.time_label.setObjectName("timeLabel")
+        self.time_label.setStyleSheet("font: bold 18px monospace;")
+        self.meter = LevelMeter()
+        self.level_label = QLabel("—")
+        self.level_label.setMinimumWidth(120)
+
+        # -- live views ----------------------------------------------------------------------
+        self.waveform = ScrollingWaveform(self._selected_rate())
+        self.pitch = ScrollingPitch()
+        self.note_label = QLabel("")
+        self.note_label.setObjectName("noteLabel")
+        self.note_label.setStyleSheet("font: bold 16px;")
+
+        # -- takes ---------------------------------------------------------------------------
+        self.takes = QListWidget()
+        self.takes.setObjectName("takeList")
+        self.add_button = QPushButton("Add to voice dataset…")
+        self.add_button.setObjectName("addToDatasetButton")
+        self.convert_button = QPushButton("Send to Convert")
+        self.convert_button.setObjectName("sendToConvertButton")
+        self.delete_button = QPushButton("Delete…")
+
+        self._build_layout()
+
+        self.device_combo.currentIndexChanged.connect(self._on_device_changed)
+        self.rate_combo.currentIndexChanged.connect(self._on_rate_changed)
+        self.rescan_button.clicked.connect(self.rescan)
+        self.monitor_check.toggled.connect(self._on_monitor_toggled)
+        self.record_button.clicked.connect(self.start_recording)
+        self.stop_button.clicked.connect(self.stop_recording)
+        self.play_button.clicked.connect(self.play_selected)
+        self.add_button.clicked.connect(self._ask_add_to_dataset)
+        self.convert_button.clicked.connect(self.send_selected_to_convert)
+        self.delete_button.clicked.connect(self._ask_delete)
+        self.takes.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.takes.itemDoubleClicked.connect(lambda _item: self.play_selected())
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAIN_INTERVAL_MS)
+        self.timer.timeout.connect(self.tick)
+
+        rate = self.ctx.settings.get("record/sample_rate")
+        if rate in SAMPLE_RATES:
+            self.rate_combo.setCurrentIndex(SAMPLE_RATES.index(rate))
+        self.populate_devices()
+        self.refresh_takes()
+
+    def _build_layout(self) -> None:
+        inputs = QGroupBox("Input")
+        grid = QGridLayout(inputs)
+        grid.addWidget(QLabel("Device"), 0, 0)
+        grid.addWidget(self.device_combo, 0, 1)
+        grid.addWidget(self.rescan_button, 0, 2)
+        rate_row = QHBoxLayout()
+        rate_row.addWidget(self.rate_combo)
+        rate_row.addSpacing(16)
+        rate_row.addWidget(self.monitor_check)
+        rate_row.addStretch(1)
+        grid.addWidget(QLabel("Sample rate"), 1, 0)
+        grid.addLayout(rate_row, 1, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.addWidget(self.no_device_label, 2, 0, 1, 3)
+
+        transport = QHBoxLayout()
+        for w in (self.record_button, self.stop_button, self.play_button):
+            transport.addWidget(w)
+        transport.addSpacing(12)
+        transport.addWidget(self.time_label)
+        transport.addSpacing(12)
+        transport.addWidget(self.meter, 1)
+        transport.addWidget(self.level_label)
+
+        live = QWidget()
+        live_layout = QVBoxLayout(live)
+        live_layout.setContentsMargins(0, 0, 0, 0)
+        live_layout.addWidget(self.waveform, 2)
+        pitch_header = QHBoxLayout()
+        pitch_header.addWidget(QLabel("Pitch"))
+        pitch_header.addStretch(1)
+        pitch_header.addWidget(self.note_label)
+        live_layout.addLayout(pitch_header)
+        live_layout.addWidget(self.pitch, 3)
+
+        takes_box = QGroupBox("Takes")
+        takes_layout = QVBoxLayout(takes_box)
+        takes_layout.addWidget(self.takes)
+        for w in (self.add_button, self.convert_button, self.delete_button):
+            takes_layout.addWidget(w)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(live)
+        splitter.addWidget(takes_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([700, 260])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(inputs)
+        layout.addLayout(transport)
+        layout.addWidget(splitter, 1)
+
+    # -- devices ---------------------------------------------------------------------------------
+
+    def populate_devices(self) -> None:
+        """Fill the device list; show a clear message (and disable recording) when there is none."""
+        wanted = self.ctx.settings.get("record/input_device")
+        self._devices = list_input_devices()
+        self.device_combo.blockSignals(True)
+        self.device_combo.clear()
+        chosen = 0
+        for i, dev in enumerate(self._devices):
+            label = f"{dev.name} ({dev.hostapi})" + ("  — default" if dev.is_default else "")
+            self.device_combo.addItem(label, dev.index)
+            if dev.name == wanted or (not wanted and dev.is_default):
+                chosen = i
+        if self._devices:
+            self.device_combo.setCurrentIndex(chosen)
+        self.device_combo.blockSignals(False)
+        has = bool(self._devices)
+        self.no_device_label.setVisible(not has)
+        self.no_device_label.setText(
+            "Recording is unavailable: "
+            + (audio_unavailable_reason() or "no audio input device was found")
+            + ".\n"
+            "Connect a microphone (or start your sound server) and press Rescan. Takes already "
+            "recorded can still be played, added to a voice and converted."
+        )
+        self.device_combo.setEnabled(has)
+        self.monitor_check.setEnabled(has)
+        self._update_buttons()
+
+    @property
+    def has_device(self) -> bool:
+        return bool(self._devices)
+
+    def rescan(self) -> None:
+        self._close_stream()
+        self.monitor_check.setChecked(False)
+        rescan_devices()
+        self.populate_devices()
+
+    def _selected_device(self) -> int | None:
+        data = self.device_combo.currentData()
+        return int(data) if data is not None else None
+
+    def _selected_rate(self) -> int:
+        data = self.rate_combo.currentData()
+        return int(data) if data is not None else 48000
+
+    def _on_device_changed(self, index: int) -> None:
+        if 0 <= index < len(self._devices):
+            self.ctx.settings.set("record/input_device", self._devices[index].name)
+        self._restart_stream_if_monitoring()
+
+    def _on_rate_changed(self, _index: int) -> None:
+        self.ctx.settings.set("record/sample_rate", self._selected_rate())
+        self._restart_stream_if_monitoring()
+
+    def _restart_stream_if_monitoring(self) -> None:
+        if self.recorder is not None and not self.recorder.recording:
+            self._close_stream()
+            if self.monitor_check.isChecked():
+                self._open_stream()
+
+    # -- stream ----------------------------------------------------------------------------------
+
+    def _open_stream(self) -> bool:
+        if self.recorder is not None:
+            return True
+        rate = self._selected_rate()
+        # Before the stream starts: the first use imports models.pitch (torch), which takes a while.
+        self.pitch_tracker = self._make_pitch_tracker(rate)
+        recorder = Recorder(self._selected_device(), rate, stream_factory=self._stream_factory)
+        try:
+            recorder.start()
+        except RecorderError as error:
+            self._show_error("Cannot record", str(error))
+            return False
+        self.recorder = recorder
+        self.waveform.set_sample_rate(rate)
+        self.pitch.clear_signal()
+        self.meter.reset()
+        self._last_tick = time.monotonic()
+        self.timer.start()
+        return True
+
+    def _make_pitch_tracker(self, rate: int) -> Any:
+        from voicecraft_desktop.core.live_pitch import LivePitchTracker
+
+        try:
+            return LivePitchTracker(rate, self.ctx.settings.get("record/pitch_method"))
+        except Exception as error:  # noqa: BLE001 - pitch is a display aid; recording goes on without it
+            log.warning("live pitch unavailable: %s", error)
+            self.note_label.setText("pitch unavailable")
+            return None
+
+    def _close_stream(self) -> None:
+        self.timer.stop()
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            recorder.stop()
+        self._update_buttons()
+
+    def _on_monitor_toggled(self, on: bool) -> None:
+        if on:
+            if not self._open_stream():
+                self.monitor_check.setChecked(False)
+        elif self.recorder is not None and not self.recorder.recording:
+            self._close_stream()
+        self._update_buttons()
+
+    # -- recording -------------------------------------------------------------------------------
+
+    @property
+    def is_recording(self) -> bool:
+        return self.recorder is not None and self.recorder.recording
+
+    def start_recording(self) -> bool:
+        """Start a take (opening the stream if it is not monitoring already)."""
+        if self.is_recording:
+            return True
+        if not self._open_stream():
+            return False
+        assert self.recorder is not None
+        self.recorder.start_take()
+        self._elapsed_s = 0.0
+        self.time_label.setText("0:00.0")
+        self.ctx.events.status.emit("Recording…")
+        self._update_buttons()
+        return True
+
+    def stop_recording(self) -> Path | None:
+        """End the take and save it; returns the WAV path (None when nothing usable was recorded)."""
+        if not self.is_recording:
+            return None
+        assert self.recorder is not None
+        self.tick()
+        samples = self.recorder.stop_take()
+        rate = self.recorder.sample_rate
+        lost = self.recorder.ring.overflow_samples
+        if not self.monitor_check.isChecked():
+            self._close_stream()
+        self._update_buttons()
+        if len(samples) < MIN_TAKE_S * rate:
+            self.ctx.events.status.emit("Take too short: not saved")
+            return None
+        path = save_take(samples, rate, self.ctx.takes_dir(ensure=True))
+        if lost:
+            log.warning("take %s: %d samples lost to ring-buffer overflow", path.name, lost)
+        self.refresh_takes(select=path)
+        self.ctx.events.status.emit(f"Saved {path.name} ({len(samples) / rate:.1f} s)")
+        self.take_saved.emit(str(path))
+        self.ctx.events.take_recorded.emit(str(path))
+        return path
+
+    def tick(self) -> None:
+        """Drain the ring buffer and update the meter, waveform, pitch and clock (GUI timer)."""
+        if self.recorder is None:
+            return
+        block = self.recorder.drain()
+        if len(block):
+            self.meter.set_level(*level_dbfs(block))
+            peak = self.meter.peak_db
+            self.level_label.setText(f"peak {peak:5.1f} dBFS" + ("  CLIP!" if self.meter.clipping else ""))
+            self.waveform.append(block)
+            if self.pitch_tracker is not None:
+                times, f0 = self.pitch_tracker.feed(block)
+                self.pitch.append(times, f0, now_s=self.pitch_tracker.seconds_fed)
+                voiced = f0[f0 > 0]
+                if len(voiced):
+                    from voicecraft_desktop.core.live_pitch import hz_to_midi, note_name
+
+                    midi = float(hz_to_midi(float(np.median(voiced[-5:]))))
+                    cents = (midi - round(midi)) * 100
+                    self.note_label.setText(f"{note_name(midi)} {cents:+.0f} ct")
+        if self.is_recording:
+            assert self.recorder is not None
+            self._elapsed_s = self.recorder.take_seconds
+            minutes, seconds = divmod(self._elapsed_s, 60)
+            self.time_label.setText(f"{int(minutes)}:{seconds:04.1f}")
+
+    # -- takes -----------------------------------------------------------------------------------
+
+    def refresh_takes(self, select: Path | None = None) -> None:
+        self.takes.clear()
+        for path in list_takes(self.ctx.takes_dir()):
+            try:
+                import soundfile
+
+                info = soundfile.info(str(path))
+                label = f"{path.stem}   {info.duration:.1f} s"
+            except Exception:  # noqa: BLE001 - a damaged file is listed, not fatal
+                label = f"{path.stem}   (unreadable)"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.takes.addItem(item)
+            if select is not None and path == select:
+                self.takes.setCurrentItem(item)
+        if self.takes.currentRow() < 0 and self.takes.count():
+            self.takes.setCurrentRow(0)
+        self._update_buttons()
+
+    def selected_take(self) -> Path | None:
+        item = self.takes.currentItem()
+        return Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def play_selected(self) -> None:
+        path = self.selected_take()
+        if path is None:
+            return
+        if self.player.playing:
+            self.player.stop()
+            self.play_button.setText("▶ Play take")
+            return
+        try:
+            import soundfile
+
+            audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+            self.player.play(audio.mean(axis=1), rate)
+        except PlaybackError as error:
+            self._show_error("Cannot play", str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - unreadable file
+            self._show_error("Cannot play", f"{path.name}: {error}")
+            return
+        self.play_button.setText("■ Stop playing")
+        QTimer.singleShot(100, self._poll_player)
+
+    def _poll_player(self) -> None:
+        if self.player.playing:
+            QTimer.singleShot(100, self._poll_player)
+        else:
+            self.play_button.setText("▶ Play take")
+
+    def send_selected_to_convert(self) -> None:
+        path = self.selected_take()
+        if path is not None:
+            self.ctx.events.send_to_convert.emit(str(path))
+
+    def add_selected_to_voice(self, voice: str) -> Path | None:
+        """Copy the selected take into ``voice``'s recordings folder."""
+        path = self.selected_take()
+        if path is None or not voice.strip():
+            return None
+        dest = add_take_to_voice(path, voice)
+        count = len(list(dest.parent.glob("*.wav")))
+        self.ctx.events.add_to_dataset.emit(str(dest))
+        self.ctx.events.status.emit(
+            f"Added {path.name} to the recordings of “{voice}” ({count} takes in {dest.parent}). "
+            "Prepare them with Library → New voice from folder."
+        )
+        return dest
+
+    def _ask_add_to_dataset(self) -> None:
+        names = list_voice_recordings()
+        try:
+            from voicecraft_desktop.core.dataset_jobs import list_datasets
+
+            names = sorted(set(names) | {d.folder.name for d in list_datasets()})
+        except Exception:  # noqa: BLE001 - the dataset list is a convenience for the choice only
+            pass
+        voice, ok = QInputDialog.getItem(
+            self, "Add take to a voice", "Voice (pick one or type a new name):", names, 0, True
+        )
+        if ok and voice.strip():
+            self.add_selected_to_voice(voice)
+
+    def delete_selected(self) -> None:
+        path = self.selected_take()
+        if path is not None:
+            path.unlink(missing_ok=True)
+            self.refresh_takes()
+
+    def _ask_delete(self) -> None:
+        path = self.selected_take()
+        if path is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete take", f"Delete {path.name}? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_selected()
+
+    # -- misc ------------------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        recording = self.is_recording
+        has_take = self.takes.currentItem() is not None
+        self.record_button.setEnabled(self.has_device and not recording)
+        self.stop_button.setEnabled(recording)
+        self.device_combo.setEnabled(self.has_device and not recording)
+        self.rate_combo.setEnabled(not recording)
+        self.rescan_button.setEnabled(not recording)
+        for w in (self.play_button, self.add_button, self.convert_button, self.delete_button):
+            w.setEnabled(has_take and not recording)
+
+    def _show_error(self, title: str, message: str) -> None:
+        log.error("%s: %s", title, message)
+        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, self)
+        box.setObjectName("errorDialog")
+        box.open()
+        self.error_box = box
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._update_buttons()
+        if not self._warmed_up:
+            self._warmed_up = True
+            # Import the pitch code (torch, pyworld) off the GUI thread, so the first Record is instant.
+            QTimer.singleShot(300, self._warm_up)
+
+    def _warm_up(self) -> None:
+        def task(cancel):
+            import pyworld  # noqa: F401
+
+            import models.pitch  # noqa: F401
+
+            return None
+            yield  # a generator task
+
+        if "models.pitch" not in sys.modules:
+            try:
+                self.ctx.runner.start("Loading pitch analysis", task)
+            except JobRefused:
+                pass
+
+    def shutdown(self) -> None:
+        """Stop recording (the take is saved), close the stream and playback."""
+        if self.is_recording:
+            self.stop_recording()
+        self._close_stream()
+        self.player.stop()

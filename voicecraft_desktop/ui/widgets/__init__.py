@@ -1,0 +1,1 @@
+"""Reusable widgets: level meter, pyqtgraph note-name axis and scrolling plots."""
