@@ -73,11 +73,17 @@ def build(device: str, f0: str) -> Any:
     if torch.device(device).type == "cuda":
         encoder = encoder.half()
     ppg = WhisperPPG(encoder, 80, "whisper-large-v2", device)
-    vec = HubertUnits(HubertModel(HubertConfig()).eval(), "hubert-soft", torch.nn.Linear(768, 256), None, device)
+    vec = HubertUnits(
+        HubertModel(HubertConfig()).eval(), "hubert-soft", torch.nn.Linear(768, 256), None, device
+    )
     config = VoiceConfig.sovits5()
     generator = SynthesizerInfer(config).eval()
-    manifest = VoiceManifest(name="bench", config=config, speaker=np.full(256, 1 / 16, np.float32),
-                             f0_stats=F0Stats.from_f0(np.full(10, 220.0)))
+    manifest = VoiceManifest(
+        name="bench",
+        config=config,
+        speaker=np.full(256, 1 / 16, np.float32),
+        f0_stats=F0Stats.from_f0(np.full(10, 220.0)),
+    )
     voice = Voice(manifest, None, generator)  # type: ignore[arg-type]
     extractors = Extractors(pitch=create_pitch_extractor(f0, config.pitch, device), ppg=ppg, vec=vec)
     return VoiceConverter(voice, extractors, device)
@@ -96,9 +102,13 @@ def convert_once(converter: Any, seconds: float, chunk: float) -> dict[str, floa
     wall = time.perf_counter() - t0
     assert abs(len(result.audio) - round(seconds * 32000)) <= 320
     t = result.timings
-    return {"seconds": seconds, "wall_s": round(wall, 2), "rtf": round(wall / seconds, 4),
-            "features_rtf": round((t["pitch"] + t["content"]) / seconds, 4),
-            "synthesis_rtf": round(t["synthesis"] / seconds, 4)}
+    return {
+        "seconds": seconds,
+        "wall_s": round(wall, 2),
+        "rtf": round(wall / seconds, 4),
+        "features_rtf": round((t["pitch"] + t["content"]) / seconds, 4),
+        "synthesis_rtf": round(t["synthesis"] / seconds, 4),
+    }
 
 
 def rtf_section(device: str, lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
@@ -106,9 +116,12 @@ def rtf_section(device: str, lengths: list[float], args: argparse.Namespace) -> 
     convert_once(converter, min(lengths), args.chunk)  # warm-up (lazy loads, allocator, kernels)
     runs = [convert_once(converter, s, args.chunk) for s in lengths]
     first, last = runs[0], runs[-1]
-    return {"device": device, "runs": runs,
-            "per_second_ratio": round(last["rtf"] / first["rtf"], 3),
-            "synthesis_per_second_ratio": round(last["synthesis_rtf"] / first["synthesis_rtf"], 3)}
+    return {
+        "device": device,
+        "runs": runs,
+        "per_second_ratio": round(last["rtf"] / first["rtf"], 3),
+        "synthesis_per_second_ratio": round(last["synthesis_rtf"] / first["synthesis_rtf"], 3),
+    }
 
 
 def _maxrss_mb() -> float:
@@ -122,15 +135,34 @@ def rss_child(seconds: float, args: argparse.Namespace) -> None:
     converter = build("cpu", args.f0)
     baseline = _maxrss_mb()
     run = convert_once(converter, seconds, args.chunk)
-    print(json.dumps({"seconds": seconds, "baseline_mb": round(baseline, 1), "peak_mb": round(_maxrss_mb(), 1),
-                      "wall_s": run["wall_s"]}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "baseline_mb": round(baseline, 1),
+                "peak_mb": round(_maxrss_mb(), 1),
+                "wall_s": run["wall_s"],
+            }
+        )
+    )
 
 
 def rss_section(lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
     rows = []
     for seconds in lengths:
-        cmd = [sys.executable, "-m", "bench.bench_convert", "--rss-child", str(seconds), "--threads", str(args.threads),
-               "--f0", args.f0, "--chunk", str(args.chunk)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.bench_convert",
+            "--rss-child",
+            str(seconds),
+            "--threads",
+            str(args.threads),
+            "--f0",
+            args.f0,
+            "--chunk",
+            str(args.chunk),
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if out.returncode != 0:
             rows.append({"seconds": seconds, "error": out.stderr.strip().splitlines()[-1:]})
@@ -146,8 +178,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--lengths", type=float, nargs="*", default=[10.0, 30.0, 180.0])
     parser.add_argument("--rss-lengths", type=float, nargs="*", default=[60.0, 600.0])
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--device", choices=("cpu", "cuda", "both"), default="both",
-                        help="both = CPU, and CUDA when available")
+    parser.add_argument(
+        "--device",
+        choices=("cpu", "cuda", "both"),
+        default="both",
+        help="both = CPU, and CUDA when available",
+    )
     parser.add_argument("--f0", default="fcpe")
     parser.add_argument("--chunk", type=float, default=30.0)
     parser.add_argument("--rss-child", type=float, default=None, help=argparse.SUPPRESS)
@@ -157,9 +193,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {}
     torch.set_num_threads(args.threads)
     result: dict[str, Any] = {
-        "benchmark": "convert", "preset": "sovits5", "threads": args.threads, "f0": args.f0,
-        "chunk_s": args.chunk, "torch": torch.__version__, "machine": platform.processor() or platform.machine(),
-        "lengths_s": args.lengths, "rss_lengths_s": args.rss_lengths,
+        "benchmark": "convert",
+        "preset": "sovits5",
+        "threads": args.threads,
+        "f0": args.f0,
+        "chunk_s": args.chunk,
+        "torch": torch.__version__,
+        "machine": platform.processor() or platform.machine(),
+        "lengths_s": args.lengths,
+        "rss_lengths_s": args.rss_lengths,
         "targets": {"per_second_ratio_max": 1.1, "rss_ratio_max": 1.3},
     }
     if args.lengths:

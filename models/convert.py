@@ -51,16 +51,12 @@ import numpy as np
 import torch
 
 from models.config import _Serialisable
+from models.convert_post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
 from models.pitch import PitchExtractor, interpolate_unvoiced
 
 OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
 MIN_INPUT_S = 0.1
-GATE_RAMP_S = 0.01  # fade in/out of the silence gate, so muting never clicks
-GATE_VOICED_PAD = 10  # frames (100 ms) kept open around pitched frames: sustained sung vowels that a
-#                       speech VAD misses stay audible; only unpitched non-speech is muted
-LOUDNESS_FLOOR_DB = -50.0  # frames quieter than this (dBFS RMS) do not count for the loudness match
-PEAK_LIMIT = 0.99
 
 
 class ConvertError(ValueError):
@@ -203,7 +199,9 @@ class Extractors:
     weights_sha256: dict[str, str] = field(default_factory=dict)
 
 
-def run_to_end(gen: Iterator[ConvertProgress], on_progress: Callable[[ConvertProgress], None] | None = None) -> Any:
+def run_to_end(
+    gen: Iterator[ConvertProgress], on_progress: Callable[[ConvertProgress], None] | None = None
+) -> Any:
     """Drives a conversion generator; returns its result (the ``StopIteration`` value)."""
     while True:
         try:
@@ -274,8 +272,15 @@ def plan_chunks(frames: int, chunk: int, context: int, fade: int) -> list[Chunk]
     return out
 
 
-def chunk_source(m_source: torch.nn.Module, f0_frames: torch.Tensor, start_cycles: torch.Tensor, hop: int,
-                 sample_rate: int, deterministic: bool, generator: torch.Generator | None) -> torch.Tensor:
+def chunk_source(
+    m_source: torch.nn.Module,
+    f0_frames: torch.Tensor,
+    start_cycles: torch.Tensor,
+    hop: int,
+    sample_rate: int,
+    deterministic: bool,
+    generator: torch.Generator | None,
+) -> torch.Tensor:
     """NSF excitation of one chunk, phase-continuous with the whole-song excitation.
 
     The harmonic source's phase for harmonic k at a sample is frac(k · P), P the fundamental's
@@ -309,58 +314,6 @@ def crossfade_weights(length: int) -> np.ndarray:
     return (np.sin(0.5 * np.pi * t) ** 2).astype(np.float32)
 
 
-def match_loudness(audio: np.ndarray, reference: np.ndarray, frame: int = 320) -> np.ndarray:
-    """Scales ``audio`` so its RMS over active frames equals ``reference``'s, then limits the peak."""
-    def active_rms(x: np.ndarray) -> float:
-        n = len(x) // frame
-        if n == 0:
-            return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if len(x) else 0.0
-        rms = np.sqrt(np.mean(x[: n * frame].astype(np.float64).reshape(n, frame) ** 2, axis=1))
-        active = rms[20 * np.log10(np.maximum(rms, 1e-12)) > LOUDNESS_FLOOR_DB]
-        return float(np.sqrt(np.mean(active ** 2))) if active.size else 0.0
-
-    have, want = active_rms(audio), active_rms(reference)
-    if have <= 0 or want <= 0:
-        return audio
-    out = audio * (want / have)
-    peak = float(np.max(np.abs(out)))
-    if peak > PEAK_LIMIT:
-        out = out * (PEAK_LIMIT / peak)
-    return out.astype(np.float32)
-
-
-def speech_mask(wave_16k: np.ndarray, frames: int, threshold: float) -> np.ndarray:
-    """(frames,) bool: silero-vad's speech regions on the 10 ms grid (weights ship with the package)."""
-    from silero_vad import get_speech_timestamps, load_silero_vad
-
-    model = load_silero_vad()
-    stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(wave_16k, dtype=np.float32)), model,
-                                   threshold=threshold, sampling_rate=16000, min_silence_duration_ms=200,
-                                   speech_pad_ms=60)
-    mask = np.zeros(frames, dtype=bool)
-    for s in stamps:
-        mask[int(s["start"]) // 160 : -(-int(s["end"]) // 160)] = True
-    return mask
-
-
-def dilate(mask: np.ndarray, pad: int) -> np.ndarray:
-    """(N,) bool grown by ``pad`` frames on each side."""
-    if pad <= 0 or not mask.any():
-        return mask.copy()
-    return np.convolve(mask.astype(np.float32), np.ones(2 * pad + 1, np.float32), mode="same") > 0
-
-
-def apply_gate(audio: np.ndarray, mask: np.ndarray, hop: int, sample_rate: int) -> np.ndarray:
-    """Mutes audio outside ``mask`` (frames), with linear ramps of ``GATE_RAMP_S`` at every edge."""
-    gain = np.repeat(mask.astype(np.float32), hop)[: len(audio)]
-    if len(gain) < len(audio):
-        gain = np.concatenate([gain, np.full(len(audio) - len(gain), gain[-1] if len(gain) else 1.0, np.float32)])
-    ramp = max(1, int(GATE_RAMP_S * sample_rate))
-    padded = np.pad(gain, (ramp // 2, ramp - 1 - ramp // 2), mode="edge")
-    smooth = np.convolve(padded, np.ones(ramp, np.float32) / ramp, mode="valid")
-    return (audio * np.clip(smooth, 0.0, 1.0)).astype(np.float32)
-
-
 # ------------------------------------------------------------------------------ the converter
 
 
@@ -391,8 +344,15 @@ class VoiceConverter:
     # -------------------------------------------------------------- frame-level synthesis
 
     @torch.inference_mode()
-    def synthesize(self, ppg: np.ndarray, vec: np.ndarray, f0: np.ndarray, options: ConvertOptions,
-                   repeat: int = 1, cancel: threading.Event | None = None) -> Iterator[tuple[int, int, np.ndarray | None]]:
+    def synthesize(
+        self,
+        ppg: np.ndarray,
+        vec: np.ndarray,
+        f0: np.ndarray,
+        options: ConvertOptions,
+        repeat: int = 1,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[tuple[int, int]]:
         """Chunked synthesis from frame features (the engine's core; :meth:`convert` wraps it).
 
         Args:
@@ -404,15 +364,18 @@ class VoiceConverter:
             cancel: checked before every chunk.
 
         Yields:
-            (done, total, None) after each chunk; the last item is (total, total, audio) with audio
-            (N · hop,) float32.
+            (done, total) chunks after each chunk.
+
+        Returns:
+            (N · hop,) float32 audio (``StopIteration.value``; see :func:`run_to_end`).
         """
         a = self.config.audio
         hop, sr = a.hop_length, a.sample_rate
         n = int(len(f0))
         fps = sr / hop
-        chunks = plan_chunks(n, round(options.chunk_s * fps), round(options.context_s * fps),
-                             round(options.crossfade_s * fps))
+        chunks = plan_chunks(
+            n, round(options.chunk_s * fps), round(options.context_s * fps), round(options.crossfade_s * fps)
+        )
         out = np.zeros(n * hop, dtype=np.float32)
         spk = self.voice.speaker_tensor(self.device)
         f0_64 = np.asarray(f0, dtype=np.float64)
@@ -423,9 +386,13 @@ class VoiceConverter:
                 raise ConvertCancelled("conversion cancelled")
             idx = np.arange(c.start, c.stop)
             rows = np.minimum(idx // repeat, len(ppg) - 1)
-            ppg_t = torch.from_numpy(np.ascontiguousarray(ppg[rows].T, dtype=np.float32))[None].to(self.device)
+            ppg_t = torch.from_numpy(np.ascontiguousarray(ppg[rows].T, dtype=np.float32))[None].to(
+                self.device
+            )
             rows_v = np.minimum(idx // repeat, len(vec) - 1)
-            vec_t = torch.from_numpy(np.ascontiguousarray(vec[rows_v].T, dtype=np.float32))[None].to(self.device)
+            vec_t = torch.from_numpy(np.ascontiguousarray(vec[rows_v].T, dtype=np.float32))[None].to(
+                self.device
+            )
             f0_t = torch.from_numpy(f0_64[c.start : c.stop].astype(np.float32))[None].to(self.device)
             lengths = torch.tensor([c.stop - c.start], device=self.device)
             scale = 0.0 if options.deterministic else options.noise_scale
@@ -434,8 +401,15 @@ class VoiceConverter:
             # Same seed for every chunk: the overtones' random start phases are one draw per song.
             source_gen = torch.Generator(device=self.device)
             source_gen.manual_seed(options.seed)
-            source = chunk_source(self.generator.dec.m_source, f0_t, torch.tensor(cycles[c.start], dtype=torch.float64),
-                                  hop, sr, options.deterministic, source_gen)
+            source = chunk_source(
+                self.generator.dec.m_source,
+                f0_t,
+                torch.tensor(cycles[c.start], dtype=torch.float64),
+                hop,
+                sr,
+                options.deterministic,
+                source_gen,
+            )
             audio = self.generator.dec.synthesize(z, spk, source)[0, 0].float().cpu().numpy()
             piece = audio[(c.keep_start - c.start) * hop : (c.keep_stop - c.start) * hop]
             lo, hi = c.keep_start * hop, c.keep_stop * hop
@@ -448,12 +422,19 @@ class VoiceConverter:
                 if fade_out:
                     weight[len(weight) - fade_out :] = crossfade_weights(fade_out)[::-1]
             out[lo:hi] += piece * weight
-            yield (i + 1, len(chunks), out if i == len(chunks) - 1 else None)
+            yield (i + 1, len(chunks))
+        return out
 
     # -------------------------------------------------------------- whole conversion
 
-    def convert(self, wave: np.ndarray, rate: int, options: ConvertOptions | None = None,
-                cancel: threading.Event | None = None, name: str = "input") -> Iterator[ConvertProgress]:
+    def convert(
+        self,
+        wave: np.ndarray,
+        rate: int,
+        options: ConvertOptions | None = None,
+        cancel: threading.Event | None = None,
+        name: str = "input",
+    ) -> Iterator[ConvertProgress]:
         """Converts one waveform.
 
         Args:
@@ -508,8 +489,10 @@ class VoiceConverter:
         if options.auto_key != "off":
             stats = self.voice.manifest.f0_stats
             if stats is None:
-                raise ConvertError(f"voice {self.name!r} has no F0 statistics, so the key cannot be set "
-                                   f"automatically; give a key in semitones instead")
+                raise ConvertError(
+                    f"voice {self.name!r} has no F0 statistics, so the key cannot be set "
+                    f"automatically; give a key in semitones instead"
+                )
             key = auto_key_shift(source_f0, stats.median_hz, options.auto_key)
             if not np.any(source_f0 > 0):
                 notes.append(f"{name}: no voiced frames found; automatic key left the pitch unchanged")
@@ -527,21 +510,26 @@ class VoiceConverter:
         total_windows = sum(len(p) for _, _, p in plans)
         done = 0
         for role, encoder, plan in plans:
-            result = None
-            for result in encode_windows(encoder, wave16, plan):
+            base = done
+
+            def window_progress(i: int, role: str = role, base: int = base) -> ConvertProgress:
                 check_cancel()
-                done += 1
-                yield progress("content", done, total_windows, f"{role} window {done}/{total_windows}")
-            feats[role] = result  # type: ignore[assignment]
+                return progress(
+                    "content", base + i, total_windows, f"{role} window {base + i}/{total_windows}"
+                )
+
+            feats[role] = yield from _relay(encode_windows(encoder, wave16, plan), window_progress)
+            done += len(plan)
         timings["content"] = time.monotonic() - t0
 
         # 3. synthesis
         t0 = time.monotonic()
-        audio = None
-        for done, total, audio in self.synthesize(feats["ppg"], feats["vec"], fed_f0, options,
-                                                  repeat=a.content_repeat, cancel=cancel):
-            yield progress("synthesis", done, total, f"chunk {done}/{total}")
-        assert audio is not None
+        chunks = self.synthesize(
+            feats["ppg"], feats["vec"], fed_f0, options, repeat=a.content_repeat, cancel=cancel
+        )
+        audio = yield from _relay(
+            chunks, lambda dt: progress("synthesis", dt[0], dt[1], f"chunk {dt[0]}/{dt[1]}")
+        )
         audio = audio[:out_len]
         del feats
         timings["synthesis"] = time.monotonic() - t0
@@ -550,21 +538,38 @@ class VoiceConverter:
         t0 = time.monotonic()
         check_cancel()
         if options.silence_gate:
-            mask = speech_mask(wave16, frames, options.gate_threshold) | dilate(source_f0 > 0, GATE_VOICED_PAD)
+            mask = speech_mask(wave16, frames, options.gate_threshold) | dilate(
+                source_f0 > 0, GATE_VOICED_PAD
+            )
             audio = apply_gate(audio, mask, hop, a.sample_rate)
         if options.match_loudness:
             audio = match_loudness(audio, resample(wave, rate, a.sample_rate)[:out_len])
         timings["post"] = time.monotonic() - t0
         yield progress("post", 1, 1, "done")
-        result = ConvertResult(audio=audio.astype(np.float32), sample_rate=a.sample_rate, source_f0=source_f0,
-                               target_f0=fed_f0, intended_f0=intended_f0, key=key, notes=notes, timings=timings)
+        result = ConvertResult(
+            audio=audio.astype(np.float32),
+            sample_rate=a.sample_rate,
+            source_f0=source_f0,
+            target_f0=fed_f0,
+            intended_f0=intended_f0,
+            key=key,
+            notes=notes,
+            timings=timings,
+        )
         if options.report:
             from models.convert_report import quality_report
 
             t0 = time.monotonic()
             check_cancel()
-            result.report = quality_report(result, wave16, a.feature_sample_rate, pitch, self.extractors.speaker,
-                                           self.voice.manifest, options.report_max_s)
+            result.report = quality_report(
+                result,
+                wave16,
+                a.feature_sample_rate,
+                pitch,
+                self.extractors.speaker,
+                self.voice.manifest,
+                options.report_max_s,
+            )
             timings["report"] = time.monotonic() - t0
         return result
 
@@ -574,28 +579,48 @@ class VoiceConverter:
         if options.f0_method == "auto" or options.f0_method == self.extractors.pitch.name:
             return self.extractors.pitch
         if options.f0_method not in PITCH_EXTRACTORS:
-            raise ConvertError(f"unknown pitch method {options.f0_method!r}; choose auto or one of "
-                               f"{', '.join(PITCH_EXTRACTORS)}")
+            raise ConvertError(
+                f"unknown pitch method {options.f0_method!r}; choose auto or one of "
+                f"{', '.join(PITCH_EXTRACTORS)}"
+            )
         return create_pitch_extractor(options.f0_method, self.config.pitch, self.extractors.pitch.device)
 
 
-def encode_windows(encoder: Any, wave16: np.ndarray, plan: list[Any]) -> Iterator[np.ndarray | None]:
+def encode_windows(encoder: Any, wave16: np.ndarray, plan: list[Any]) -> Iterator[int]:
     """The content encoder's own windowing (``encoder.plan``), one window per step, so conversion can
-    report progress and honour cancel between windows. Yields ``None`` after each window except the
-    last, which yields the (T // 320, dim) result — identical to ``encoder.encode(wave16)``."""
+    report progress and honour cancel between windows.
+
+    Yields:
+        1, 2, ... after each window.
+
+    Returns:
+        (T // 320, dim) float32 features, identical to ``encoder.encode(wave16)``.
+    """
     wave_t = torch.from_numpy(np.ascontiguousarray(wave16, dtype=np.float32)).to(encoder.device)
     total = encoder.frames(len(wave_t))
     out = np.zeros((total, encoder.dim), dtype=np.float32)
     hop = encoder.hop_length
-    with torch.inference_mode():
-        for i, win in enumerate(plan):
-            stop_sample = len(wave_t) if win.stop == total and win.start == 0 else win.stop * hop
+    for i, win in enumerate(plan):
+        stop_sample = len(wave_t) if win.stop == total and win.start == 0 else win.stop * hop
+        with torch.inference_mode():
             feats = encoder.encode_window(wave_t[win.start * hop : stop_sample])
-            if feats.shape[-1] != encoder.dim:
-                raise ConvertError(f"{encoder.name}: gives {feats.shape[-1]}-d features, expected {encoder.dim}")
-            out[win.keep_start : win.keep_stop] = (
-                feats[win.keep_start - win.start : win.keep_stop - win.start].float().cpu().numpy())
-            yield out if i == len(plan) - 1 else None
+        if feats.shape[-1] != encoder.dim:
+            raise ConvertError(f"{encoder.name}: gives {feats.shape[-1]}-d features, expected {encoder.dim}")
+        out[win.keep_start : win.keep_stop] = (
+            feats[win.keep_start - win.start : win.keep_stop - win.start].float().cpu().numpy()
+        )
+        yield i + 1
+    return out
+
+
+def _relay(gen: Iterator[Any], to_progress: Callable[[Any], ConvertProgress]) -> Any:
+    """``yield from`` with each item mapped to a :class:`ConvertProgress`; returns ``gen``'s value."""
+    while True:
+        try:
+            item = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        yield to_progress(item)
 
 
 def voice_encoder_names(voice: Any) -> dict[str, str]:
@@ -637,22 +662,32 @@ def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
         if enc is None:
             raise ConvertError(f"voice {name!r} needs a {role} encoder ({want_name}) but none is loaded")
         if enc.name != want_name:
-            raise ConvertError(f"voice {name!r} was trained with {role} encoder {want_name!r}, but {enc.name!r} "
-                               f"is installed; convert with the encoder the voice was trained with")
+            raise ConvertError(
+                f"voice {name!r} was trained with {role} encoder {want_name!r}, but {enc.name!r} "
+                f"is installed; convert with the encoder the voice was trained with"
+            )
         if int(enc.dim) != int(want_dim):
-            raise ConvertError(f"voice {name!r} expects {want_dim}-d {role} features from {want_name!r}, but the "
-                               f"installed {enc.name!r} gives {enc.dim}-d (a different model size)")
+            raise ConvertError(
+                f"voice {name!r} expects {want_dim}-d {role} features from {want_name!r}, but the "
+                f"installed {enc.name!r} gives {enc.dim}-d (a different model size)"
+            )
         record = manifest.content_encoders.get(role) or {}
         recorded, have = record.get("sha256"), extractors.weights_sha256.get(role)
         if recorded and have and recorded != have:
-            raise ConvertError(f"voice {name!r} was trained with {want_name!r} weights sha256 {recorded[:12]}…, "
-                               f"but the installed file has {have[:12]}…; features would not match")
+            raise ConvertError(
+                f"voice {name!r} was trained with {want_name!r} weights sha256 {recorded[:12]}…, "
+                f"but the installed file has {have[:12]}…; features would not match"
+            )
         version = record.get("version")
         if version and getattr(enc, "version", None) and version != enc.version:
-            notes.append(f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}")
+            notes.append(
+                f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}"
+            )
     trained = manifest.pitch_extractor
     if trained and trained != extractors.pitch.name:
-        notes.append(f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}")
+        notes.append(
+            f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}"
+        )
     return notes
 
 
@@ -677,6 +712,8 @@ def _check_wave(wave: np.ndarray, rate: int, options: ConvertOptions, name: str)
     if seconds < MIN_INPUT_S:
         raise ConvertError(f"{name}: {seconds:.3f} s is too short to convert (at least {MIN_INPUT_S} s)")
     if seconds > options.max_input_s:
-        raise ConvertError(f"{name}: {seconds / 60:.1f} minutes is longer than the limit of "
-                           f"{options.max_input_s / 60:.0f} minutes; split it into parts")
+        raise ConvertError(
+            f"{name}: {seconds / 60:.1f} minutes is longer than the limit of "
+            f"{options.max_input_s / 60:.0f} minutes; split it into parts"
+        )
     return wave

@@ -28,8 +28,9 @@ FLAC_SUBTYPES = ("PCM_16", "PCM_24")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff", ".opus", ".m4a")
 
 
-def write_audio(path: str | os.PathLike[str], audio: np.ndarray, rate: int, fmt: str = "wav",
-                subtype: str = "16") -> Path:
+def write_audio(
+    path: str | os.PathLike[str], audio: np.ndarray, rate: int, fmt: str = "wav", subtype: str = "16"
+) -> Path:
     """Writes mono audio atomically.
 
     Args:
@@ -127,9 +128,16 @@ class BatchItem:
     seconds: float = 0.0
 
 
-def convert_files(converter: Any, inputs: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str],
-                  options: ConvertOptions | None = None, fmt: str = "wav", subtype: str = "16",
-                  cancel: threading.Event | None = None, overwrite: bool = False) -> Iterator[BatchProgress]:
+def convert_files(
+    converter: Any,
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    options: ConvertOptions | None = None,
+    fmt: str = "wav",
+    subtype: str = "16",
+    cancel: threading.Event | None = None,
+    overwrite: bool = False,
+) -> Iterator[BatchProgress]:
     """Converts files and folders (their direct files) into ``out_dir``.
 
     A file that cannot be read (corrupt, empty, not audio, too long) is recorded as an error and

@@ -54,13 +54,15 @@ class QualityReport:
 
     def summary(self) -> str:
         """A few human-readable lines (what the CLI prints)."""
+
         def num(x: float | None, fmt: str) -> str:
             return "n/a" if x is None else format(x, fmt)
 
+        within = None if self.f0_within_50_cents is None else 100 * self.f0_within_50_cents
         lines = [
-            f"  pitch error: median {num(self.f0_median_cents, '.1f')} cents, mean {num(self.f0_mean_cents, '.1f')} "
-            f"cents, {num(None if self.f0_within_50_cents is None else 100 * self.f0_within_50_cents, '.0f')}% "
-            f"within 50 cents ({self.compared_frames} frames)",
+            f"  pitch error: median {num(self.f0_median_cents, '.1f')} cents, "
+            f"mean {num(self.f0_mean_cents, '.1f')} cents, {num(within, '.0f')}% within 50 cents "
+            f"({self.compared_frames} frames)",
             f"  voicing agreement: {100 * self.voicing_agreement:.1f}%",
             f"  speaker similarity: to voice {num(self.similarity_to_voice, '.3f')}, "
             f"to source {num(self.similarity_to_source, '.3f')}",
@@ -91,8 +93,15 @@ def _cos(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.dot(a, b) / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-12))
 
 
-def quality_report(result: Any, source_16k: np.ndarray, rate_16k: int, pitch: Any, speaker: Any,
-                   manifest: Any, max_seconds: float = 60.0) -> QualityReport:
+def quality_report(
+    result: Any,
+    source_16k: np.ndarray,
+    rate_16k: int,
+    pitch: Any,
+    speaker: Any,
+    manifest: Any,
+    max_seconds: float = 60.0,
+) -> QualityReport:
     """Measures a :class:`models.convert.ConvertResult` against its source.
 
     Args:
@@ -125,13 +134,19 @@ def quality_report(result: Any, source_16k: np.ndarray, rate_16k: int, pitch: An
             if manifest.source == "voicecraft":
                 sim_voice = _cos(emb_out, np.asarray(manifest.speaker, np.float64))
             else:
-                notes.append("the voice's speaker vector is not a resemblyzer embedding (imported voice): "
-                             "similarity to the voice is not comparable")
+                notes.append(
+                    "the voice's speaker vector is not a resemblyzer embedding (imported voice): "
+                    "similarity to the voice is not comparable"
+                )
         except ValueError as exc:
             notes.append(f"speaker similarity not computed: {exc}")
     return QualityReport(
         f0_median_cents=float(np.median(cents)) if cents.size else None,
         f0_mean_cents=float(np.mean(cents)) if cents.size else None,
         f0_within_50_cents=float(np.mean(cents <= IN_TUNE_CENTS)) if cents.size else None,
-        compared_frames=int(cents.size), voicing_agreement=agreement,
-        similarity_to_voice=sim_voice, similarity_to_source=sim_source, notes=tuple(notes))
+        compared_frames=int(cents.size),
+        voicing_agreement=agreement,
+        similarity_to_voice=sim_voice,
+        similarity_to_source=sim_source,
+        notes=tuple(notes),
+    )

@@ -55,8 +55,18 @@ def tiny_whisper_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from whisper.model import ModelDimensions, Whisper
 
     torch.manual_seed(0)
-    dims = ModelDimensions(n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=4, n_audio_layer=4,
-                           n_vocab=128, n_text_ctx=8, n_text_state=64, n_text_head=4, n_text_layer=1)
+    dims = ModelDimensions(
+        n_mels=80,
+        n_audio_ctx=1500,
+        n_audio_state=64,
+        n_audio_head=4,
+        n_audio_layer=4,
+        n_vocab=128,
+        n_text_ctx=8,
+        n_text_state=64,
+        n_text_head=4,
+        n_text_layer=1,
+    )
     path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
     torch.save({"dims": dims.__dict__, "model_state_dict": Whisper(dims).state_dict()}, path)
     return path
@@ -68,8 +78,15 @@ def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import HubertConfig, HubertModel
 
     torch.manual_seed(2)
-    config = HubertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128,
-                          conv_dim=(32,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
+    config = HubertConfig(
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=128,
+        conv_dim=(32,) * 7,
+        num_conv_pos_embeddings=16,
+        num_conv_pos_embedding_groups=4,
+    )
     folder = tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert"
     HubertModel(config).save_pretrained(folder)
     return folder
@@ -82,15 +99,20 @@ def tiny_extractors(tiny_whisper_path: Path, tiny_hubert_folder: Path):
     from models.pitch import create_pitch_extractor
 
     torch.set_num_threads(1)
-    return Extractors(pitch=create_pitch_extractor("dio"), ppg=load_encoder("whisper-large-v2", tiny_whisper_path),
-                      vec=load_encoder("hubert-transformers", tiny_hubert_folder))
+    return Extractors(
+        pitch=create_pitch_extractor("dio"),
+        ppg=load_encoder("whisper-large-v2", tiny_whisper_path),
+        vec=load_encoder("hubert-transformers", tiny_hubert_folder),
+    )
 
 
 def tiny_config() -> VoiceConfig:
     """The tiny preset with the encoders the fixtures provide (PPG 64-d whisper, 64-d HuBERT)."""
     base = VoiceConfig.tiny()
-    return base.replace(content=ContentConfig(ppg_encoder="whisper-large-v2", vec_encoder="hubert-transformers"),
-                        model=base.model.replace(vec_dim=64))
+    return base.replace(
+        content=ContentConfig(ppg_encoder="whisper-large-v2", vec_encoder="hubert-transformers"),
+        model=base.model.replace(vec_dim=64),
+    )
 
 
 def make_voice(folder: Path, name: str = "Tiny", seed: int = 0, f0_median: float = 220.0):
@@ -100,9 +122,14 @@ def make_voice(folder: Path, name: str = "Tiny", seed: int = 0, f0_median: float
     generator = SynthesizerInfer(config)
     speaker = np.random.default_rng(seed).standard_normal(256).astype(np.float32)
     stats = F0Stats.from_f0(f0_median * 2 ** (np.random.default_rng(1).standard_normal(1000) * 0.2))
-    manifest = VoiceManifest(name=name, config=config, speaker=speaker / np.linalg.norm(speaker),
-                             pitch_extractor="dio", f0_stats=stats,
-                             training={"steps": 30, "dataset_seconds": 90.0})
+    manifest = VoiceManifest(
+        name=name,
+        config=config,
+        speaker=speaker / np.linalg.norm(speaker),
+        pitch_extractor="dio",
+        f0_stats=stats,
+        training={"steps": 30, "dataset_seconds": 90.0},
+    )
     save_voice(folder, manifest, generator.state_dict())
     return load_voice(folder)
 
@@ -117,5 +144,6 @@ def helpers():
     """The signal and voice builders above, for tests (conftest modules are not importable)."""
     import types
 
-    return types.SimpleNamespace(harmonic_tone=harmonic_tone, sung_phrases=sung_phrases, make_voice=make_voice,
-                                 tiny_config=tiny_config)
+    return types.SimpleNamespace(
+        harmonic_tone=harmonic_tone, sung_phrases=sung_phrases, make_voice=make_voice, tiny_config=tiny_config
+    )

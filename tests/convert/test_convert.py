@@ -49,7 +49,9 @@ def test_chunks_tile_the_input(frames: int, chunk: int) -> None:
         assert a.keep_stop - b.keep_start == 10  # overlap = crossfade, centred on the join
     for c in chunks:
         assert c.start <= c.keep_start < c.keep_stop <= c.stop
-        assert c.keep_start - c.start >= min(c.keep_start, 45) and c.stop - c.keep_stop >= min(frames - c.keep_stop, 45)
+        assert c.keep_start - c.start >= min(c.keep_start, 45) and c.stop - c.keep_stop >= min(
+            frames - c.keep_stop, 45
+        )
     assert plan_chunks(500, 0, 50, 10) == [Chunk(0, 500, 0, 500)]
 
 
@@ -57,12 +59,18 @@ def test_chunk_sources_continue_the_whole_song_source(tiny_voice) -> None:
     """Pieces of the excitation, each primed with the cycles before it, equal the whole-song source."""
     dec = tiny_voice.generator.dec
     rng = np.random.default_rng(0)
-    f0 = torch.from_numpy(np.where(rng.random(700) < 0.8, rng.uniform(80, 900, 700), 0.0).astype(np.float32))[None]
+    f0 = torch.from_numpy(np.where(rng.random(700) < 0.8, rng.uniform(80, 900, 700), 0.0).astype(np.float32))[
+        None
+    ]
     whole = dec.source(f0, deterministic=True)
     hop, sr = 320, 32000
     cycles = np.concatenate([[0.0], np.cumsum(f0[0].double().numpy() * hop / sr)])
-    pieces = [chunk_source(dec.m_source, f0[:, a:b], torch.tensor(cycles[a], dtype=torch.float64), hop, sr, True, None)
-              for a, b in [(0, 123), (123, 400), (400, 700)]]
+    pieces = [
+        chunk_source(
+            dec.m_source, f0[:, a:b], torch.tensor(cycles[a], dtype=torch.float64), hop, sr, True, None
+        )
+        for a, b in [(0, 123), (123, 400), (400, 700)]
+    ]
     np.testing.assert_allclose(torch.cat(pieces, dim=-1).numpy(), whole.numpy(), atol=2e-4)
     # without the priming sample the second piece starts at the wrong phase
     naive = dec.source(f0[:, 123:400], deterministic=True)
@@ -74,7 +82,7 @@ def test_windowed_encoding_is_the_encoders_own(tiny_extractors) -> None:
     wave = np.random.default_rng(1).standard_normal(16000 * 34).astype(np.float32) * 0.1
     plan = enc.plan(len(wave))
     assert len(plan) > 1
-    *_, out = encode_windows(enc, wave, plan)
+    out = run_to_end(encode_windows(enc, wave, plan))
     np.testing.assert_array_equal(out, enc.encode(wave))
 
 
@@ -99,7 +107,8 @@ def _fed_f0(converter, wave, rate, options) -> tuple[np.ndarray, object]:
     """The F0 the decoder's harmonic source actually receives (frame rate), recorded by a hook."""
     seen: list[torch.Tensor] = []
     handle = converter.generator.dec.m_source.register_forward_pre_hook(
-        lambda mod, args, kwargs=None: seen.append(args[0][0, 1::320].clone()))
+        lambda mod, args, kwargs=None: seen.append(args[0][0, 1::320].clone())
+    )
     try:
         result = run_to_end(converter.convert(wave, rate, options))
     finally:
@@ -117,7 +126,9 @@ def test_key_plus_12_doubles_the_f0_fed_to_the_decoder(converter, helpers) -> No
 
 
 @pytest.mark.parametrize("source_hz", [110.0, 180.0, 500.0])
-def test_auto_key_lands_the_median_within_a_semitone_of_the_voice(converter, helpers, source_hz: float) -> None:
+def test_auto_key_lands_the_median_within_a_semitone_of_the_voice(
+    converter, helpers, source_hz: float
+) -> None:
     wave = helpers.harmonic_tone(source_hz * 2 ** (0.05 * np.sin(np.linspace(0, 20, 16000 * 2))), 2.0, 16000)
     result = run_to_end(converter.convert(wave, 16000, ConvertOptions(auto_key="semitones", **FAST)))
     voice_median = converter.voice.manifest.f0_stats.median_hz
@@ -125,8 +136,10 @@ def test_auto_key_lands_the_median_within_a_semitone_of_the_voice(converter, hel
     assert abs(12 * np.log2(np.median(intended) / voice_median)) <= 1.0
     assert result.key == round(result.key)
     octave = run_to_end(converter.convert(wave, 16000, ConvertOptions(auto_key="octaves", **FAST)))
-    assert octave.key % 12 == 0 and abs(12 * np.log2(np.median(octave.intended_f0[octave.intended_f0 > 0])
-                                                       / voice_median)) <= 6.0
+    assert (
+        octave.key % 12 == 0
+        and abs(12 * np.log2(np.median(octave.intended_f0[octave.intended_f0 > 0]) / voice_median)) <= 6.0
+    )
 
 
 def test_unvoiced_modes(converter, helpers) -> None:
@@ -145,7 +158,9 @@ def test_auto_key_needs_f0_stats(tiny_extractors, helpers, tmp_path) -> None:
     voice.manifest.f0_stats = None
     conv = VoiceConverter(voice, tiny_extractors)
     with pytest.raises(ConvertError, match="no F0 statistics"):
-        run_to_end(conv.convert(helpers.sung_phrases(1.0, 16000), 16000, ConvertOptions(auto_key="semitones")))
+        run_to_end(
+            conv.convert(helpers.sung_phrases(1.0, 16000), 16000, ConvertOptions(auto_key="semitones"))
+        )
 
 
 def test_random_mode_is_seeded(converter, helpers) -> None:
@@ -169,7 +184,10 @@ def test_cancel_stops_between_chunks(converter, helpers) -> None:
                 cancel.set()
     assert stages.count("synthesis") == 1  # chunk 1 reported, then it stops before chunk 2
     fractions = []
-    run_to_end(converter.convert(wave, 16000, ConvertOptions(chunk_s=1.0, **FAST)), lambda p: fractions.append(p.fraction))
+    run_to_end(
+        converter.convert(wave, 16000, ConvertOptions(chunk_s=1.0, **FAST)),
+        lambda p: fractions.append(p.fraction),
+    )
     assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
 
 
@@ -183,7 +201,7 @@ def test_silence_gate_mutes_noise_in_gaps(converter, helpers) -> None:
     gated = run_to_end(converter.convert(wave, rate, ConvertOptions(silence_gate=True, **FAST))).audio
     assert np.sqrt(np.mean(plain[gap] ** 2)) > 1e-3
     assert np.max(np.abs(gated[gap])) < 1e-6
-    assert np.sqrt(np.mean(gated[: 32000] ** 2)) > 0.5 * np.sqrt(np.mean(plain[: 32000] ** 2))
+    assert np.sqrt(np.mean(gated[:32000] ** 2)) > 0.5 * np.sqrt(np.mean(plain[:32000] ** 2))
 
 
 def test_loudness_match(converter, helpers) -> None:
@@ -222,14 +240,17 @@ def test_extractor_set_must_match_the_voice(tiny_voice, tiny_extractors) -> None
         tiny_voice.manifest.content_encoders.pop("ppg")
 
 
-@pytest.mark.parametrize(("wave", "rate", "match"), [
-    (np.zeros(0, np.float32), 16000, "no audio"),
-    (np.full(16000, np.nan, np.float32), 16000, "NaN"),
-    (np.zeros(100, np.float32), 16000, "too short"),
-    (np.zeros(16000, np.float32), 5, "sample rate"),
-    (np.zeros((2, 16000), np.float32), 16000, "samples, channels"),
-    (np.zeros(16000, np.int16), 16000, "float"),
-])
+@pytest.mark.parametrize(
+    ("wave", "rate", "match"),
+    [
+        (np.zeros(0, np.float32), 16000, "no audio"),
+        (np.full(16000, np.nan, np.float32), 16000, "NaN"),
+        (np.zeros(100, np.float32), 16000, "too short"),
+        (np.zeros(16000, np.float32), 5, "sample rate"),
+        (np.zeros((2, 16000), np.float32), 16000, "samples, channels"),
+        (np.zeros(16000, np.int16), 16000, "float"),
+    ],
+)
 def test_bad_waveforms_raise_clear_errors(converter, wave, rate, match) -> None:
     with pytest.raises(ConvertError, match=match):
         run_to_end(converter.convert(wave, rate, ConvertOptions(**FAST), name="song.wav"))

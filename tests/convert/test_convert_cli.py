@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile
 import torch
@@ -22,18 +21,44 @@ def library_voice(tmp_home: Path, tmp_path: Path, helpers) -> str:
 
 @pytest.fixture
 def assets(tiny_whisper_path: Path, tiny_hubert_folder: Path) -> list[str]:
-    return ["--asset", f"whisper-large-v2={tiny_whisper_path}", "--asset", f"hubert-transformers={tiny_hubert_folder}",
-            "--offline", "--f0", "dio", "--device", "cpu"]
+    return [
+        "--asset",
+        f"whisper-large-v2={tiny_whisper_path}",
+        "--asset",
+        f"hubert-transformers={tiny_hubert_folder}",
+        "--offline",
+        "--f0",
+        "dio",
+        "--device",
+        "cpu",
+    ]
 
 
-def test_convert_folder_prints_reports_and_skips_bad_files(library_voice, assets, tmp_path, helpers, capsys) -> None:
+def test_convert_folder_prints_reports_and_skips_bad_files(
+    library_voice, assets, tmp_path, helpers, capsys
+) -> None:
     songs = tmp_path / "songs"
     songs.mkdir()
     soundfile.write(str(songs / "één.wav"), helpers.sung_phrases(1.5, 22050), 22050)
     (songs / "readme.txt").write_text("not audio")
     out = tmp_path / "out"
-    code = main(["convert", str(songs), "--voice", "tiny voice", "--out", str(out), "--key", "-2",
-                 "--format", "flac", "--bits", "24", *assets])
+    code = main(
+        [
+            "convert",
+            str(songs),
+            "--voice",
+            "tiny voice",
+            "--out",
+            str(out),
+            "--key",
+            "-2",
+            "--format",
+            "flac",
+            "--bits",
+            "24",
+            *assets,
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1, captured.err  # one input failed
     assert "FAILED" in captured.out and "readme.txt" in captured.out
@@ -46,17 +71,33 @@ def test_convert_folder_prints_reports_and_skips_bad_files(library_voice, assets
 def test_convert_auto_key_and_clean_exit(library_voice, assets, tmp_path, helpers, capsys) -> None:
     song = tmp_path / "s.wav"
     soundfile.write(str(song), helpers.harmonic_tone(110.0, 1.0, 16000), 16000)
-    code = main(["convert", str(song), "--voice", library_voice, "--out", str(tmp_path / "o"), "--auto-key",
-                 "--no-report", "--gate", "--match-loudness", *assets])
+    code = main(
+        [
+            "convert",
+            str(song),
+            "--voice",
+            library_voice,
+            "--out",
+            str(tmp_path / "o"),
+            "--auto-key",
+            "--no-report",
+            "--gate",
+            "--match-loudness",
+            *assets,
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "key +12" in out and "1 converted, 0 failed" in out  # 110 Hz -> 220 Hz voice, octave
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--voice", "Nobody"], "no voice named 'Nobody'"),
-    (["--voice", "Tiny Voice", "--octaves-only"], "--octaves-only goes with --auto-key"),
-    (["--voice", "Tiny Voice", "--format", "flac", "--bits", "float"], "FLAC"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--voice", "Nobody"], "no voice named 'Nobody'"),
+        (["--voice", "Tiny Voice", "--octaves-only"], "--octaves-only goes with --auto-key"),
+        (["--voice", "Tiny Voice", "--format", "flac", "--bits", "float"], "FLAC"),
+    ],
+)
 def test_convert_usage_errors(library_voice, assets, tmp_path, helpers, capsys, args, message) -> None:
     song = tmp_path / "s.wav"
     soundfile.write(str(song), helpers.sung_phrases(0.5, 16000), 16000)
@@ -78,8 +119,18 @@ def test_voice_trained_with_another_extractor_set(library_voice, assets, tmp_pat
     """The installed whisper checkpoint is another size than the voice's: refused before any work."""
     from whisper.model import ModelDimensions, Whisper
 
-    dims = ModelDimensions(n_mels=80, n_audio_ctx=1500, n_audio_state=32, n_audio_head=2, n_audio_layer=4,
-                           n_vocab=128, n_text_ctx=8, n_text_state=32, n_text_head=2, n_text_layer=1)
+    dims = ModelDimensions(
+        n_mels=80,
+        n_audio_ctx=1500,
+        n_audio_state=32,
+        n_audio_head=2,
+        n_audio_layer=4,
+        n_vocab=128,
+        n_text_ctx=8,
+        n_text_state=32,
+        n_text_head=2,
+        n_text_layer=1,
+    )
     other = tmp_path / "other-whisper.pt"
     torch.save({"dims": dims.__dict__, "model_state_dict": Whisper(dims).state_dict()}, other)
     song = tmp_path / "s.wav"

@@ -15,9 +15,16 @@ from models.convert_io import check_writable, convert_files, output_name, write_
 FAST = ConvertOptions(deterministic=True, report=False)
 
 
-@pytest.mark.parametrize(("fmt", "bits", "subtype"), [("wav", "16", "PCM_16"), ("wav", "24", "PCM_24"),
-                                                       ("wav", "float", "FLOAT"), ("flac", "16", "PCM_16"),
-                                                       ("flac", "24", "PCM_24")])
+@pytest.mark.parametrize(
+    ("fmt", "bits", "subtype"),
+    [
+        ("wav", "16", "PCM_16"),
+        ("wav", "24", "PCM_24"),
+        ("wav", "float", "FLOAT"),
+        ("flac", "16", "PCM_16"),
+        ("flac", "24", "PCM_24"),
+    ],
+)
 def test_write_audio_formats(tmp_path: Path, fmt: str, bits: str, subtype: str) -> None:
     audio = (0.5 * np.sin(np.linspace(0, 200, 32000))).astype(np.float32)
     path = write_audio(tmp_path / f"out.{fmt}", audio, 32000, fmt, bits)
@@ -58,7 +65,9 @@ def mixed_folder(tmp_path: Path, helpers) -> Path:
     folder = tmp_path / "songs ♪"
     folder.mkdir()
     soundfile.write(str(folder / "chanson é.wav"), helpers.sung_phrases(1.0, 44100), 44100)
-    soundfile.write(str(folder / "stereo.flac"), np.stack([helpers.sung_phrases(0.7, 48000)] * 2, axis=1), 48000)
+    soundfile.write(
+        str(folder / "stereo.flac"), np.stack([helpers.sung_phrases(0.7, 48000)] * 2, axis=1), 48000
+    )
     (folder / "corrupt.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 20)
     (folder / "empty.wav").write_bytes(b"")
     (folder / "notes.txt").write_text("lyrics")
@@ -66,7 +75,9 @@ def mixed_folder(tmp_path: Path, helpers) -> Path:
     return folder
 
 
-def test_batch_converts_good_files_and_reports_bad_ones(tiny_voice, tiny_extractors, mixed_folder, tmp_path) -> None:
+def test_batch_converts_good_files_and_reports_bad_ones(
+    tiny_voice, tiny_extractors, mixed_folder, tmp_path
+) -> None:
     conv = VoiceConverter(tiny_voice, tiny_extractors)
     out = tmp_path / "out ☃"
     gen = convert_files(conv, [mixed_folder], out, FAST, "flac", "24")
@@ -88,14 +99,20 @@ def test_batch_converts_good_files_and_reports_bad_ones(tiny_voice, tiny_extract
     for bad in ("corrupt.wav", "notes.txt"):
         assert bad in by_name[bad].error and "audio" in by_name[bad].error
     assert sorted(p.name for p in out.iterdir()) == ["chanson é (Tiny).flac", "stereo (Tiny).flac"]
-    assert progress[-1].fraction <= 1.0 and [p.fraction for p in progress] == sorted(p.fraction for p in progress)
+    assert progress[-1].fraction <= 1.0 and [p.fraction for p in progress] == sorted(
+        p.fraction for p in progress
+    )
 
 
-def test_batch_refuses_long_songs_and_keeps_existing_outputs(tiny_voice, tiny_extractors, tmp_path, helpers) -> None:
+def test_batch_refuses_long_songs_and_keeps_existing_outputs(
+    tiny_voice, tiny_extractors, tmp_path, helpers
+) -> None:
     conv = VoiceConverter(tiny_voice, tiny_extractors)
     src = tmp_path / "long.wav"
     soundfile.write(str(src), np.zeros(8000 * 5, np.float32), 8000)
-    items = _drain(convert_files(conv, [src], tmp_path / "out", ConvertOptions(report=False, max_input_s=3.0)))
+    items = _drain(
+        convert_files(conv, [src], tmp_path / "out", ConvertOptions(report=False, max_input_s=3.0))
+    )
     assert "limit" in items[0].error and not list((tmp_path / "out").iterdir())
     song = tmp_path / "song.wav"
     soundfile.write(str(song), helpers.sung_phrases(0.5, 16000), 16000)
@@ -110,8 +127,13 @@ def test_cancelled_batch_leaves_no_partial_output(tiny_voice, tiny_extractors, t
     song = tmp_path / "song.wav"
     soundfile.write(str(song), helpers.sung_phrases(3.0, 16000), 16000)
     cancel = threading.Event()
-    gen = convert_files(conv, [song], tmp_path / "out", ConvertOptions(deterministic=True, report=False, chunk_s=1.0),
-                        cancel=cancel)
+    gen = convert_files(
+        conv,
+        [song],
+        tmp_path / "out",
+        ConvertOptions(deterministic=True, report=False, chunk_s=1.0),
+        cancel=cancel,
+    )
     with pytest.raises(ConvertCancelled):
         for p in gen:
             if p.step is not None and p.step.stage == "synthesis":

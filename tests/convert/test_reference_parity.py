@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from models.artifact import load_voice, save_voice, voice_from_reference
-from models.convert import ConvertOptions, Extractors, VoiceConverter
+from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
 from models.reference_import import config_from_reference, import_reference_file
 
 TOLERANCE = 1e-4
@@ -45,16 +45,16 @@ def _converted(path: Path, tmp_path: Path, chunk_s: float) -> tuple[np.ndarray, 
     voice = load_voice(save_voice(tmp_path / "voice", manifest, weights))
     from models.pitch import create_pitch_extractor
 
-    extractors = Extractors(pitch=create_pitch_extractor("dio"),
-                            ppg=_Stub(config.content.ppg_encoder, config.model.ppg_dim),
-                            vec=_Stub(config.content.vec_encoder, config.model.vec_dim))
+    extractors = Extractors(
+        pitch=create_pitch_extractor("dio"),
+        ppg=_Stub(config.content.ppg_encoder, config.model.ppg_dim),
+        vec=_Stub(config.content.vec_encoder, config.model.vec_dim),
+    )
     converter = VoiceConverter(voice, extractors)
     ppg, vec = inp["ppg"][0].numpy(), inp["vec"][0].numpy()
     f0 = inp["f0_hz"][0].numpy()
     options = ConvertOptions(deterministic=True, chunk_s=chunk_s, report=False)
-    audio = None
-    for _, _, audio in converter.synthesize(ppg, vec, f0, options, repeat=1):
-        pass
+    audio = run_to_end(converter.synthesize(ppg, vec, f0, options, repeat=1))
     return np.asarray(audio), exp["infer_audio_deterministic"].reshape(-1).double().numpy()
 
 
@@ -83,9 +83,13 @@ def test_conversion_path_tracks_reference_within_decoder_gap(reference_vectors: 
         gen = imported.generator.eval()
         inp = data["inputs"]
         with torch.no_grad():
-            prior = gen.enc_p(inp["ppg"].transpose(1, 2), inp["vec"].transpose(1, 2), inp["f0_hz"], inp["lengths"])
+            prior = gen.enc_p(
+                inp["ppg"].transpose(1, 2), inp["vec"].transpose(1, 2), inp["f0_hz"], inp["lengths"]
+            )
             z, _ = gen.flow(prior.mean * prior.mask, prior.mask, inp["spk"], reverse=True)
-            bare = gen.dec.synthesize(z * prior.mask, inp["spk"], gen.dec.source(inp["f0_hz"], deterministic=True))
+            bare = gen.dec.synthesize(
+                z * prior.mask, inp["spk"], gen.dec.source(inp["f0_hz"], deterministic=True)
+            )
         ours, want = _converted(path, tmp_path / path.stem, chunk_s=0)
         assert np.max(np.abs(ours - bare.reshape(-1).numpy())) <= 1e-6
         assert np.max(np.abs(ours - want)) < 5e-3  # the known ~1.6e-3 decoder gap, no more

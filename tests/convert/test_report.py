@@ -18,8 +18,14 @@ def test_f0_error_cents_counts_only_frames_voiced_in_both() -> None:
 
 
 def _fake_result(wave16: np.ndarray, intended: np.ndarray, source: np.ndarray) -> ConvertResult:
-    return ConvertResult(audio=resample(wave16, 16000, 32000), sample_rate=32000, source_f0=source,
-                         target_f0=intended, intended_f0=intended, key=0.0)
+    return ConvertResult(
+        audio=resample(wave16, 16000, 32000),
+        sample_rate=32000,
+        source_f0=source,
+        target_f0=intended,
+        intended_f0=intended,
+        key=0.0,
+    )
 
 
 def test_report_of_a_perfect_and_an_octave_off_output(tiny_voice, helpers) -> None:
@@ -43,9 +49,15 @@ def test_report_of_a_perfect_and_an_octave_off_output(tiny_voice, helpers) -> No
 
 def test_conversion_attaches_a_report(tiny_voice, tiny_extractors, helpers) -> None:
     conv = VoiceConverter(tiny_voice, tiny_extractors)
-    result = run_to_end(conv.convert(helpers.sung_phrases(2.0, 16000), 16000, ConvertOptions(deterministic=True)))
+    result = run_to_end(
+        conv.convert(helpers.sung_phrases(2.0, 16000), 16000, ConvertOptions(deterministic=True))
+    )
     report = result.report
     assert report is not None and 0.0 <= report.voicing_agreement <= 1.0
-    assert set(report.to_dict()) >= {"f0_median_cents", "voicing_agreement", "similarity_to_voice",
-                                     "similarity_to_source"}
+    assert set(report.to_dict()) >= {
+        "f0_median_cents",
+        "voicing_agreement",
+        "similarity_to_voice",
+        "similarity_to_source",
+    }
     assert "pitch error" in report.summary()

@@ -25,8 +25,9 @@ AGREE_ATOL = 1e-3  # the output's RMS is ~0.5: agreement to -54 dB
 
 def _joins(result_len: int, options: ConvertOptions) -> list[int]:
     frames = -(-result_len // 320)
-    chunks = convert_module.plan_chunks(frames, round(options.chunk_s * 100), round(options.context_s * 100),
-                                        round(options.crossfade_s * 100))
+    chunks = convert_module.plan_chunks(
+        frames, round(options.chunk_s * 100), round(options.context_s * 100), round(options.crossfade_s * 100)
+    )
     return [c.keep_start * 320 + round(options.crossfade_s * 100) * 160 for c in chunks[1:]]
 
 
@@ -51,7 +52,9 @@ def whole(tiny_voice, tiny_extractors, song) -> np.ndarray:
 
     torch.set_num_threads(1)
     conv = VoiceConverter(tiny_voice, tiny_extractors)
-    return run_to_end(conv.convert(song, 44100, ConvertOptions(deterministic=True, report=False, chunk_s=0))).audio
+    return run_to_end(
+        conv.convert(song, 44100, ConvertOptions(deterministic=True, report=False, chunk_s=0))
+    ).audio
 
 
 @pytest.mark.slow
@@ -65,18 +68,27 @@ def test_chunked_conversion_has_no_seams(tiny_voice, tiny_extractors, song, whol
     joins = _joins(len(chunked), options)
     assert len(joins) == 5
     diff_away, jump_at_joins, jump_elsewhere = _metrics(whole, chunked, joins)
-    print(f"seams: diff away {diff_away:.2e}, jump at joins {jump_at_joins:.4f}, elsewhere {jump_elsewhere:.4f}")
+    print(
+        f"seams: diff away {diff_away:.2e}, jump at joins {jump_at_joins:.4f}, elsewhere {jump_elsewhere:.4f}"
+    )
     assert diff_away <= AGREE_ATOL, f"chunked and whole differ by {diff_away:.2e} away from the joins"
-    assert jump_at_joins <= jump_elsewhere, f"join jump {jump_at_joins:.4f} > largest elsewhere {jump_elsewhere:.4f}"
+    assert jump_at_joins <= jump_elsewhere, (
+        f"join jump {jump_at_joins:.4f} > largest elsewhere {jump_elsewhere:.4f}"
+    )
 
 
 @pytest.mark.slow
-def test_control_phase_reset_at_each_chunk_is_detected(tiny_voice, tiny_extractors, song, whole, monkeypatch) -> None:
+def test_control_phase_reset_at_each_chunk_is_detected(
+    tiny_voice, tiny_extractors, song, whole, monkeypatch
+) -> None:
     from models.convert import VoiceConverter
 
     real = convert_module.chunk_source
-    monkeypatch.setattr(convert_module, "chunk_source",
-                        lambda m, f0, cycles, *a: real(m, f0, torch.zeros((), dtype=torch.float64), *a))
+    monkeypatch.setattr(
+        convert_module,
+        "chunk_source",
+        lambda m, f0, cycles, *a: real(m, f0, torch.zeros((), dtype=torch.float64), *a),
+    )
     conv = VoiceConverter(tiny_voice, tiny_extractors)
     options = ConvertOptions(deterministic=True, report=False, chunk_s=CHUNK_S)
     naive = run_to_end(conv.convert(song, 44100, options)).audio

@@ -20,8 +20,13 @@ from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
 def _voice_folder(folder: Path, name: str = "Alice", seed: int = 0) -> Path:
     torch.manual_seed(seed)
     config = VoiceConfig.tiny()
-    manifest = VoiceManifest(name=name, config=config, speaker=np.full(256, 1 / 16, np.float32),
-                             pitch_extractor="fcpe", training={"steps": 1200, "dataset_seconds": 450.0})
+    manifest = VoiceManifest(
+        name=name,
+        config=config,
+        speaker=np.full(256, 1 / 16, np.float32),
+        pitch_extractor="fcpe",
+        training={"steps": 1200, "dataset_seconds": 450.0},
+    )
     return save_voice(folder, manifest, SynthesizerInfer(config).state_dict())
 
 
@@ -174,5 +179,9 @@ def test_import_so_vits_svc_voice_with_singer_npy(lib: VoiceLibrary, tmp_path: P
         lib.import_voice(pth, speaker_npy=bad_npy)
     assert _visible(lib.root) == []
     entry = lib.import_voice(pth, speaker_npy=npy)
-    assert entry.name == "singer_voice" and entry.source == "so-vits-svc-5.0 import" and entry.preset == "sovits5"
+    assert (
+        entry.name == "singer_voice"
+        and entry.source == "so-vits-svc-5.0 import"
+        and entry.preset == "sovits5"
+    )
     assert lib.load("singer_voice").manifest.speaker.shape == (256,)

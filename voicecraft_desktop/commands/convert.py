@@ -23,35 +23,58 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``convert``."""
-    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="audio files or folders of them")
+    parser.add_argument(
+        "inputs", nargs="+", type=Path, metavar="INPUT", help="audio files or folders of them"
+    )
     parser.add_argument("--voice", required=True, help="voice name (or id, or voice folder)")
     parser.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
     key = parser.add_mutually_exclusive_group()
     key.add_argument("--key", type=float, default=0.0, help="transpose by N semitones (e.g. -12, 3)")
     key.add_argument("--auto-key", action="store_true", help="move the song into the voice's range")
-    parser.add_argument("--octaves-only", action="store_true", help="with --auto-key: shift by whole octaves only")
-    parser.add_argument("--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio")
-    parser.add_argument("--unvoiced", choices=("interpolate", "zero"), default="interpolate",
-                        help="pitch fed in unvoiced frames: interpolated (the reference) or none")
+    parser.add_argument(
+        "--octaves-only", action="store_true", help="with --auto-key: shift by whole octaves only"
+    )
+    parser.add_argument(
+        "--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio"
+    )
+    parser.add_argument(
+        "--unvoiced",
+        choices=("interpolate", "zero"),
+        default="interpolate",
+        help="pitch fed in unvoiced frames: interpolated (the reference) or none",
+    )
     parser.add_argument("--gate", action="store_true", help="mute non-singing gaps (silero-vad)")
-    parser.add_argument("--match-loudness", action="store_true", help="match the output's loudness to the input")
+    parser.add_argument(
+        "--match-loudness", action="store_true", help="match the output's loudness to the input"
+    )
     parser.add_argument("--format", choices=("wav", "flac"), default="wav")
     parser.add_argument("--bits", choices=("16", "24", "float"), default="16", help="sample format")
     parser.add_argument("--noise-scale", type=float, default=1.0, help="prior sampling noise (reference 1.0)")
     parser.add_argument("--seed", type=int, default=1234)
-    parser.add_argument("--chunk", type=float, default=30.0, help="synthesis chunk in seconds (0: whole input)")
+    parser.add_argument(
+        "--chunk", type=float, default=30.0, help="synthesis chunk in seconds (0: whole input)"
+    )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
-    parser.add_argument("--asset", action="append", default=[], metavar="NAME=PATH",
-                        help="use this local file for a pretrained asset (repeatable)")
+    parser.add_argument(
+        "--asset",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="use this local file for a pretrained asset (repeatable)",
+    )
     parser.add_argument("--offline", action="store_true", help="never download; fail if weights are missing")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
 
 
 def _bar(fraction: float, label: str, width: int = 30) -> None:
     filled = int(width * min(max(fraction, 0.0), 1.0))
-    print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f}%", end="",
-          file=sys.stderr, flush=True)
+    print(
+        f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f}%",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _err(message: str) -> int:
@@ -75,10 +98,17 @@ def run(args: argparse.Namespace) -> int:
         return _err("FLAC stores 16- or 24-bit samples; use --bits 16 or 24, or --format wav")
     try:
         options = ConvertOptions(
-            key=args.key, auto_key=("octaves" if args.octaves_only else "semitones") if args.auto_key else "off",
-            f0_method=args.f0, unvoiced=args.unvoiced, noise_scale=args.noise_scale, seed=args.seed,
-            chunk_s=args.chunk, silence_gate=args.gate, match_loudness=args.match_loudness,
-            report=not args.no_report)
+            key=args.key,
+            auto_key=("octaves" if args.octaves_only else "semitones") if args.auto_key else "off",
+            f0_method=args.f0,
+            unvoiced=args.unvoiced,
+            noise_scale=args.noise_scale,
+            seed=args.seed,
+            chunk_s=args.chunk,
+            silence_gate=args.gate,
+            match_loudness=args.match_loudness,
+            report=not args.no_report,
+        )
     except ValueError as exc:
         return _err(str(exc))
     missing = [p for p in args.inputs if not p.exists()]
@@ -98,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     from models.convert_io import convert_files
 
     cancel = threading.Event()
-    gen = convert_files(converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite)
+    gen = convert_files(
+        converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite
+    )
     try:
         while True:
             try:
@@ -122,8 +154,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"FAILED {item.source}: {item.error}")
             continue
         result = item.result
-        print(f"{item.source} -> {item.output}  (key {result.key:+g}, {len(result.audio) / result.sample_rate:.1f} s, "
-              f"{item.seconds:.1f} s to convert)")
+        print(
+            f"{item.source} -> {item.output}  (key {result.key:+g}, "
+            f"{len(result.audio) / result.sample_rate:.1f} s, {item.seconds:.1f} s to convert)"
+        )
         for note in result.notes:
             print(f"  note: {note}")
         if result.report is not None:
@@ -146,17 +180,26 @@ def _converter(voice, store, options, device, offline: bool):  # type: ignore[no
     encoders, hashes = {}, {}
     for role, name in voice_encoder_names(voice).items():
         if name not in ENCODERS:
-            raise ConvertError(f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
-                               f"VoiceCraft does not know (known: {', '.join(ENCODERS)})")
+            raise ConvertError(
+                f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
+                f"VoiceCraft does not know (known: {', '.join(ENCODERS)})"
+            )
         asset = ENCODERS[name].asset
         path = store.require(asset) if offline else store.ensure(asset)
         recorded = (voice.manifest.content_encoders.get(role) or {}).get("sha256")
         if recorded:
-            hashes[role] = store.recorded_sha256(asset) or (sha256_file(path) if Path(path).is_file() else None)
+            hashes[role] = store.recorded_sha256(asset) or (
+                sha256_file(path) if Path(path).is_file() else None
+            )
         encoders[role] = load_encoder(name, path, device)
     method = options.f0_method
     pitch = create_pitch_extractor(method, voice.config.pitch, device)
     speaker = SpeakerEncoder(device) if options.report else None
-    extractors = Extractors(pitch=pitch, ppg=encoders["ppg"], vec=encoders["vec"], speaker=speaker,
-                            weights_sha256={k: v for k, v in hashes.items() if v})
+    extractors = Extractors(
+        pitch=pitch,
+        ppg=encoders["ppg"],
+        vec=encoders["vec"],
+        speaker=speaker,
+        weights_sha256={k: v for k, v in hashes.items() if v},
+    )
     return VoiceConverter(voice, extractors, device)

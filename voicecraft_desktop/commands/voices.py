@@ -54,9 +54,11 @@ def run(args: argparse.Namespace) -> int:
                 minutes = "?" if e.minutes_of_data is None else f"{e.minutes_of_data:.1f}"
                 steps = "?" if e.steps is None else str(e.steps)
                 ex = e.extractors
-                print(f"{e.name}  ({e.preset}, {minutes} min of data, {steps} steps, "
-                      f"{ex.get('ppg')}+{ex.get('vec')}, f0 {ex.get('pitch') or '?'}, created {e.created_at}, "
-                      f"id {e.id})")
+                print(
+                    f"{e.name}  ({e.preset}, {minutes} min of data, {steps} steps, "
+                    f"{ex.get('ppg')}+{ex.get('vec')}, f0 {ex.get('pitch') or '?'}, created {e.created_at}, "
+                    f"id {e.id})"
+                )
         elif action == "import":
             entry = lib.import_voice(args.path, args.name, args.speaker)
             print(f"imported {entry.name!r} ({entry.id}) into {entry.folder}")

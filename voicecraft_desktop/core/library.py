@@ -78,10 +78,19 @@ class VoiceEntry:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (``folder`` as a string)."""
-        return {"folder": str(self.folder), "id": self.id, "name": self.name, "created_at": self.created_at,
-                "source": self.source, "preset": self.preset, "minutes_of_data": self.minutes_of_data,
-                "steps": self.steps, "extractors": dict(self.extractors), "available": self.available,
-                "problem": self.problem}
+        return {
+            "folder": str(self.folder),
+            "id": self.id,
+            "name": self.name,
+            "created_at": self.created_at,
+            "source": self.source,
+            "preset": self.preset,
+            "minutes_of_data": self.minutes_of_data,
+            "steps": self.steps,
+            "extractors": dict(self.extractors),
+            "available": self.available,
+            "problem": self.problem,
+        }
 
 
 def _number(value: Any) -> float | None:
@@ -94,12 +103,21 @@ def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
     seconds = _number(training.get("dataset_seconds"))
     steps = _number(training.get("steps"))
     content = manifest.config.content
+    extractors = {"ppg": content.ppg_encoder, "vec": content.vec_encoder, "pitch": manifest.pitch_extractor}
+    for role in ("ppg", "vec"):  # what the dataset was actually encoded with, when recorded
+        recorded = (manifest.content_encoders.get(role) or {}).get("name")
+        if isinstance(recorded, str) and recorded:
+            extractors[role] = recorded
     return VoiceEntry(
-        folder=folder, id=manifest.id, name=manifest.name, created_at=manifest.created_at,
-        source=manifest.source, preset=manifest.config.preset,
+        folder=folder,
+        id=manifest.id,
+        name=manifest.name,
+        created_at=manifest.created_at,
+        source=manifest.source,
+        preset=manifest.config.preset,
         minutes_of_data=None if seconds is None else seconds / 60.0,
         steps=None if steps is None else int(steps),
-        extractors={"ppg": content.ppg_encoder, "vec": content.vec_encoder, "pitch": manifest.pitch_extractor},
+        extractors=extractors,
     )
 
 
@@ -138,8 +156,11 @@ class VoiceLibrary:
         root = self.root
         if not root.is_dir():
             return []
-        found = [_read_entry(p) for p in root.iterdir()
-                 if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST_NAME).exists()]
+        found = [
+            _read_entry(p)
+            for p in root.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST_NAME).exists()
+        ]
         return sorted(found, key=lambda e: (not e.available, e.name.casefold(), e.created_at))
 
     def resolve(self, voice: str | os.PathLike[str] | VoiceEntry) -> VoiceEntry:
@@ -166,8 +187,9 @@ class VoiceLibrary:
         if len(by_name) == 1:
             return by_name[0]
         if len(by_name) > 1:
-            raise LibraryError(f"several voices are named {text!r} ({', '.join(e.id for e in by_name)}); "
-                               f"use the id instead")
+            raise LibraryError(
+                f"several voices are named {text!r} ({', '.join(e.id for e in by_name)}); use the id instead"
+            )
         by_id = [e for e in entries if text in (e.id, e.folder.name)]
         if by_id:
             return by_id[0]
@@ -208,8 +230,9 @@ class VoiceLibrary:
         try:
             manifest = read_manifest(entry.folder)
             manifest.name = new_name
-            atomic_write_bytes(entry.folder / MANIFEST_NAME,
-                               json.dumps(manifest.to_dict(), indent=2).encode("utf-8"))
+            atomic_write_bytes(
+                entry.folder / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8")
+            )
         except (ArtifactError, OSError) as exc:
             raise LibraryError(f"cannot rename voice {entry.name!r}: {exc}") from None
         return _read_entry(entry.folder)
@@ -255,13 +278,19 @@ class VoiceLibrary:
         new_name = self._check_new_name(name if name is not None else manifest.name)
         if new_name != manifest.name:
             manifest.name = new_name
-            atomic_write_bytes(staged / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8"))
+            atomic_write_bytes(
+                staged / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8")
+            )
         final = self.root / uuid.uuid4().hex
         os.replace(staged, final)
         return _read_entry(final)
 
-    def import_voice(self, path: str | os.PathLike[str], name: str | None = None,
-                     speaker_npy: str | os.PathLike[str] | None = None) -> VoiceEntry:
+    def import_voice(
+        self,
+        path: str | os.PathLike[str],
+        name: str | None = None,
+        speaker_npy: str | os.PathLike[str] | None = None,
+    ) -> VoiceEntry:
         """Adds a voice to the library.
 
         Args:
@@ -289,8 +318,10 @@ class VoiceLibrary:
             elif src.suffix.lower() in REFERENCE_SUFFIXES:
                 name = self._stage_reference(src, staged, name, speaker_npy)
             else:
-                raise LibraryError(f"{src}: not a voice (expected a voice folder, a .zip of one, or a "
-                                   f"so-vits-svc-5.0 .pth with its singer .npy)")
+                raise LibraryError(
+                    f"{src}: not a voice (expected a voice folder, a .zip of one, or a "
+                    f"so-vits-svc-5.0 .pth with its singer .npy)"
+                )
             return self._install(staged, name)
         except LibraryError:
             raise
@@ -319,7 +350,9 @@ class VoiceLibrary:
             members = [m for m in archive.infolist() if not m.is_dir()]
             manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
             if len(manifests) != 1:
-                raise LibraryError(f"{src}: expected exactly one {MANIFEST_NAME} in the zip, found {len(manifests)}")
+                raise LibraryError(
+                    f"{src}: expected exactly one {MANIFEST_NAME} in the zip, found {len(manifests)}"
+                )
             prefix = str(Path(manifests[0].filename).parent)
             prefix = "" if prefix == "." else prefix + "/"
             if prefix.count("/") > 1:
@@ -329,7 +362,7 @@ class VoiceLibrary:
             for member in members:
                 if not member.filename.startswith(prefix):
                     continue
-                rel = member.filename[len(prefix):]
+                rel = member.filename[len(prefix) :]
                 # Only plain files directly in the voice folder: no paths, no traversal, no links.
                 if not rel or "/" in rel or "\\" in rel or rel in (".", "..") or rel.startswith("."):
                     continue
@@ -339,8 +372,9 @@ class VoiceLibrary:
             raise LibraryError(f"{src}: the zip holds no {WEIGHTS_NAME}")
 
     @staticmethod
-    def _stage_reference(src: Path, staged: Path, name: str | None,
-                         speaker_npy: str | os.PathLike[str] | None) -> str:
+    def _stage_reference(
+        src: Path, staged: Path, name: str | None, speaker_npy: str | os.PathLike[str] | None
+    ) -> str:
         from models.artifact import save_voice, voice_from_reference
         from models.reference_import import ImportError_, import_reference_file
         from voicecraft_desktop import __version__
