@@ -259,6 +259,9 @@ class Recorder:
                     samplerate=self.sample_rate,
                     channels=1,
                     dtype="float32",
+                    # PortAudio's "high" latency (~100-200 ms of buffering): capture survives a busy
+                    # machine without gaps; the display is drained at 30 Hz anyway.
+                    latency="high",
                     callback=self._callback,
                 )
                 stream.start()

@@ -245,8 +245,6 @@ class JobRunner(QObject):
         # shutdown()'s wait in the GUI thread would deadlock.)
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.started.connect(worker.run)
-        # Emitted in the worker thread, where the worker lives: deleted as that thread ends (Qt docs).
-        thread.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         job.failed.connect(lambda message, tb, n=name: self._log_failure(n, message, tb))
         job.finished.connect(lambda j=job: self._on_job_finished(j))
@@ -303,7 +301,11 @@ class JobRunner(QObject):
         entry = self._threads.pop(thread, None)  # type: ignore[arg-type]
         if entry is None:
             return
-        # The Job has no parent: it lives while a page holds it, so late calls on it stay valid.
-        thread.deleteLater()
+        # QThread.finished is emitted from the thread just before it really ends: join it before the
+        # last reference goes (destroying a QThread that still runs crashes the process).
+        thread.wait()
+        # The worker and the QThread are Python-owned and go with their last reference (no event loop
+        # runs in the ended thread, so deleting the worker from here is safe). The Job has no parent:
+        # it lives while a page holds it, so late calls on it stay valid.
         # Queued after the worker's finished relay: every Job.finished slot has run by now.
         self.job_finished.emit(entry[1].name)
