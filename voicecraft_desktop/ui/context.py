@@ -87,12 +87,17 @@ class AppContext:
         """Asset name -> a file the user located by hand."""
         return self.settings.get("assets/overrides")
 
-    def asset_store(self):  # -> models.assets.AssetStore (imported here: models stays off the launch path)
-        """An :class:`models.assets.AssetStore` over the chosen cache folder and located files."""
+    def asset_store(self, registry=None):  # -> models.assets.AssetStore (imported here, not at launch)
+        """An :class:`models.assets.AssetStore` over the chosen cache folder and located files.
+
+        Args:
+            registry: the assets known (default ``models.assets.ASSETS``; tests pass their own).
+        """
         from models.assets import ASSETS, AssetStore
 
-        overrides = {k: v for k, v in self.asset_overrides().items() if k in ASSETS}
-        return AssetStore(self.assets_cache_dir(), overrides)
+        known = ASSETS if registry is None else registry
+        overrides = {k: v for k, v in self.asset_overrides().items() if k in known}
+        return AssetStore(self.assets_cache_dir(), overrides, registry=known)
 
     def takes_dir(self, ensure: bool = False) -> Path:
         """Recorded takes (WAV): ``data_dir()/takes``."""

@@ -94,10 +94,11 @@ class SettingsPage(QWidget):
 
     job_done = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, registry: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsPage")
         self.ctx = ctx
+        self.registry = registry  # the assets listed (default: models.assets.ASSETS)
         self.download_job: Job | None = None
         self.device_job: Job | None = None
         self.error_box: QMessageBox | None = None
@@ -203,7 +204,7 @@ class SettingsPage(QWidget):
     # -- assets ----------------------------------------------------------------------------------
 
     def store(self) -> Any:
-        return self.ctx.asset_store()
+        return self.ctx.asset_store(self.registry)
 
     def refresh(self) -> None:
         """Re-read every asset's state and the cache folder."""
