@@ -113,12 +113,14 @@ def test_pause_stop_then_resume(page, qtbot, dataset):
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)], "resumed curves continue the old ones"
 
 
-def test_cancel_ends_with_cancelled_and_no_thread_left(page, qtbot, dataset):
+def test_cancel_while_paused_ends_with_cancelled_and_no_thread_left(page, qtbot, dataset):
     _, cache = dataset
     _ready(page, cache, steps=500)
     job = page.start()
     qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
-    page.cancel()
+    page.pause_button.setChecked(True)
+    qtbot.waitUntil(lambda: page.last_progress.phase == "paused", timeout=30000)
+    page.cancel()  # what closing the app does: the paused trainer must still stop
     with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=60000):
         pass
     assert "cancelled" in page.status_label.text()

@@ -22,6 +22,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -184,3 +185,32 @@ def relay(gen, sink, stop):  # type: ignore[no-untyped-def]
         for item in gen:
             sink(item)
         raise
+
+
+class AnyEvent:
+    """Set when any of ``events`` is set: the trainer's cancel check sees both the Stop button's event and
+    the worker's cancel event (the app closing), so a paused run stops for either.
+
+    Duck-types the part of :class:`threading.Event` the trainer uses (``is_set``); ``set`` sets the first.
+    """
+
+    def __init__(self, *events: Any) -> None:
+        if not events:
+            raise ValueError("AnyEvent needs at least one event")
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+    def set(self) -> None:
+        self.events[0].set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True

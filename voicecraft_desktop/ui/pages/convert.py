@@ -19,9 +19,24 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from voicecraft_desktop.core.convert_jobs import TakeResult, convert_folder, convert_take
 from voicecraft_desktop.core.library import VoiceLibrary
@@ -149,17 +164,21 @@ class ConvertPage(QWidget):
         self.wave_plot.setMouseEnabled(y=False)
         self.wave_plot.setYRange(-1, 1)
         self.wave_plot.hideAxis("left")
-        self.wave_plot.addLegend(offset=(-10, 5))
+        self.wave_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
         self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name="A: source")
-        self.result_wave = self.wave_plot.plot([], [], pen=pg.mkPen(RESULT_COLOUR, width=1), name="B: converted")
+        self.result_wave = self.wave_plot.plot([], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1),
+                                               name="B: converted")
+        self.result_wave.setOpacity(0.75)
         self.pitch_plot = make_pitch_plot()
         self.pitch_plot.setObjectName("pitchPlot")
         self.pitch_plot.setTitle("Pitch: source after the key shift (orange) and converted (blue)", color="#333")
         self.pitch_plot.setMouseEnabled(x=True, y=False)
         self.pitch_plot.setXLink(self.wave_plot)
-        self.pitch_plot.addLegend(offset=(-10, 5))
-        self.source_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(SOURCE_PITCH, width=2), connect="finite",
+        self.pitch_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
+        # drawn wide and under the converted curve: where the two agree, both stay visible
+        self.source_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite",
                                                  name="source (shifted)")
+        self.source_pitch.setOpacity(0.6)
         self.result_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite",
                                                  name="converted")
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
@@ -177,11 +196,16 @@ class ConvertPage(QWidget):
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(self.wave_plot)
         plots.addWidget(self.pitch_plot)
+        plots.setStretchFactor(0, 2)
+        plots.setStretchFactor(1, 3)
+        plots.setSizes([200, 300])
+        report_box.setMinimumWidth(340)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(plots)
         body.addWidget(report_box)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
+        body.setSizes([760, 360])
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(actions)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QProcess, Qt, QUrl, Signal
+from PySide6.QtCore import QProcess, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,6 +53,7 @@ from voicecraft_desktop.core.dataset_jobs import DatasetInfo, list_datasets
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import (
+    AnyEvent,
     ValidationAudio,
     export_with_preview,
     read_history,
@@ -113,6 +114,7 @@ class TrainPage(QWidget):
         self._pause = threading.Event()
         self._run_dir: Path | None = None
         self._curves: dict[str, tuple[list[float], list[float]]] = {}
+        self._best: tuple[float, float] | None = None  # (step, mel L1) the validation monitor calls best
         self._base_file: Path | None = None
         self.tensorboard: QProcess | None = None
         self.tensorboard_url: str | None = None
@@ -168,7 +170,7 @@ class TrainPage(QWidget):
         self.loss_plot.setTitle("Training losses", color="#333")
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
-        self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
         self.loss_lines = {k: self.loss_plot.plot([], [], name=k, pen=pg.mkPen(c, width=1.5))
                            for k, c in LOSS_CURVES.items()}
         self.val_plot = pg.PlotWidget(background="w")
@@ -202,11 +204,13 @@ class TrainPage(QWidget):
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(audio_box)
         side.addWidget(messages_box)
+        side.setMinimumWidth(340)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(plots)
         body.addWidget(side)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
+        body.setSizes([760, 360])
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -226,8 +230,14 @@ class TrainPage(QWidget):
             lambda: self.play_button.setEnabled(bool(self.audio_list.selectedItems())))
         self.audio_list.itemDoubleClicked.connect(lambda _item: self.play_selected())
         self.voice_combo.currentIndexChanged.connect(self._voice_changed)
+        self.steps_spin.valueChanged.connect(lambda _v: self.job is None and self._voice_changed())
         self.base_combo.activated.connect(self._base_activated)
         ctx.events.voices_changed.connect(self.refresh)
+        # The worker forwards at most ~10 progress signals a second and holds back the newest one until
+        # the next step; a paused run yields nothing more, so the inbox is also read on a GUI timer.
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(200)
+        self._drain_timer.timeout.connect(self._drain)
         self.refresh()
 
     # ------------------------------------------------------------------ choices
@@ -315,9 +325,14 @@ class TrainPage(QWidget):
         status = run_status(self._run_dir)
         if not info.has_features:
             self.run_label.setText("This dataset has no features; prepare it again on the Library page.")
+        elif status.step and self.steps_spin.value() <= status.step:
+            self.run_label.setText(f"The run of this voice is at step {status.step:,}. Raise “Stop after step” "
+                                   f"to train it further, or export it.")
+            self.start_button.setText("Resume")
+            self.start_button.setEnabled(False)
         elif status.step:
-            self.run_label.setText(f"A run of this voice stopped at step {status.step:,}: Start resumes it "
-                                   f"(its preset and base model are kept).")
+            self.run_label.setText(f"A run of this voice stopped at step {status.step:,}: Resume continues it "
+                                   f"to step {self.steps_spin.value():,} (its preset and base model are kept).")
             self.start_button.setText("Resume")
         else:
             self.run_label.setText(f"New run in {self._run_dir}")
@@ -331,6 +346,7 @@ class TrainPage(QWidget):
         """Redraws the curves of an existing run from its TensorBoard events."""
         assert self._run_dir is not None
         self._curves.clear()
+        self._best = None
         try:
             history = read_history(self._run_dir)
         except Exception as exc:  # noqa: BLE001 - unreadable events only cost the old curves
@@ -358,8 +374,9 @@ class TrainPage(QWidget):
         stop, pause = threading.Event(), threading.Event()
 
         def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
-            gen = train(run_dir, info.folder, config, feature_cache=cache, base=base, cancel=stop, pause=pause,
-                        device=device, max_steps=max_steps)
+            # Stop (our event) and the app closing (the worker's) both end the run cleanly, paused or not.
+            gen = train(run_dir, info.folder, config, feature_cache=cache, base=base, cancel=AnyEvent(stop, cancel),
+                        pause=pause, device=device, max_steps=max_steps)
             return relay(gen, inbox.append, stop)
 
         try:
@@ -377,6 +394,7 @@ class TrainPage(QWidget):
         self.status_label.setText("Starting…")
         self.messages.appendPlainText(f"— {info.name}: training in {run_dir}")
         job.progress.connect(self._drain)
+        self._drain_timer.start()
         job.result.connect(self._on_result)
         job.failed.connect(self._on_failed)
         job.cancelled.connect(self._on_cancelled)
@@ -439,6 +457,7 @@ class TrainPage(QWidget):
                 values.pop()
             steps.append(float(v.step))
             values.append(float(v.mel_l1))
+            self._best = (float(v.best_step), float(v.best_mel_l1))
             self.show_hint(v)
             self._load_validation_audio()
         if p.checkpoint is not None:
@@ -466,11 +485,11 @@ class TrainPage(QWidget):
             line.setData(steps, values)
         steps, values = self._curves.get(VAL_TAG, ([], []))
         self.val_line.setData(steps, values)
-        if values:
+        best = self._best
+        if best is None and values:  # a reloaded run: its lowest point
             i = int(np.argmin(values))
-            self.best_marker.setData([steps[i]], [values[i]])
-        else:
-            self.best_marker.setData([], [])
+            best = (steps[i], values[i])
+        self.best_marker.setData(*(([best[0]], [best[1]]) if best else ([], [])))
 
     def _on_result(self, result: Any) -> None:
         self._drain()
@@ -494,6 +513,8 @@ class TrainPage(QWidget):
         self.run_ended.emit("cancelled")
 
     def _on_finished(self) -> None:
+        self._drain_timer.stop()
+        self._drain()
         self.job = None
         self.pause_button.setChecked(False)
         self.pause_button.setText("Pause")
