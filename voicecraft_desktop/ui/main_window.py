@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 PAGES: list[tuple[str, str, str]] = [
     ("Record", "record", "RecordPage"),
     ("Library", "library", "LibraryPage"),
+    ("Train", "train", "TrainPage"),
+    ("Convert", "convert", "ConvertPage"),
     ("Settings", "settings", "SettingsPage"),
 ]
 
