@@ -26,15 +26,9 @@ def harmonic_tone(f0_hz: float | np.ndarray, seconds: float, rate: int, harmonic
 @pytest.fixture(scope="session")
 def tiny_whisper(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A whisper checkpoint ``{'dims', 'model_state_dict'}`` with 4 encoder blocks of width 64."""
-    from whisper.model import ModelDimensions, Whisper
+    from models.tiny_assets import write_tiny_whisper
 
-    torch.manual_seed(0)
-    dims = ModelDimensions(n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=4, n_audio_layer=4,
-                           n_vocab=128, n_text_ctx=8, n_text_state=64, n_text_head=4, n_text_layer=1)
-    model = Whisper(dims)
-    path = tmp_path_factory.mktemp("whisper") / "tiny-random.pt"
-    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
-    return path
+    return write_tiny_whisper(tmp_path_factory.mktemp("whisper") / "tiny-random.pt", seed=0)
 
 
 class BshallHubert(nn.Module):
@@ -97,11 +91,6 @@ def tiny_hubert_soft(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Bs
 @pytest.fixture(scope="session")
 def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A transformers HubertModel folder (``save_pretrained``) of width 64."""
-    from transformers import HubertConfig, HubertModel
+    from models.tiny_assets import write_tiny_hubert_folder
 
-    torch.manual_seed(2)
-    config = HubertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128,
-                          conv_dim=(32,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
-    folder = tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert"
-    HubertModel(config).save_pretrained(folder)
-    return folder
+    return write_tiny_hubert_folder(tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert", seed=2)
