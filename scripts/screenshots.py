@@ -76,9 +76,6 @@ def make_encoders(folder: Path, ppg_dim: int, vec_dim: int) -> dict[str, str]:
     return {"whisper-large-v2": str(whisper), "hubert-transformers": str(hubert)}
 
 
-ALL_PAGES = [('Record', 'record', 'RecordPage'), ('Library', 'library', 'LibraryPage'), ('Train', 'train', 'TrainPage'), ('Convert', 'convert', 'ConvertPage'), ('Settings', 'settings', 'SettingsPage')]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNG files (created)")
@@ -130,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    window = MainWindow(ctx, pages=ALL_PAGES) if os.environ.get('SHOTS_DEBUG') else MainWindow(ctx)
+    window = MainWindow(ctx)
     window.confirm_close = False
     window.resize(width, height)
     window.show()
     settle()
-    titles = list(getattr(window, 'titles', None) or window.pages)
+    titles = list(window.titles)
     started = time.monotonic()
 
     library = window.page("Library")
@@ -160,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     convert = window.page("Convert")
     import soundfile as sf
 
-    take = ctx.takes_dir(ensure=True) / "take 3.wav"
+    takes = ctx.takes_dir(ensure=True)
+    sf.write(takes / "take 1.wav", sung_phrase([60, 62, 64, 65, 67], 0.7, 48000, 1), 48000)
+    sf.write(takes / "take 2.wav", sung_phrase([67, 65, 64, 62, 60, 59, 60], 0.5, 48000, 2), 48000)
+    take = takes / "take 3.wav"
     sf.write(take, sung_phrase([62, 64, 65, 67, 69, 67, 65, 64], 0.6, 48000, 3), 48000)
+    window.page("Record").refresh_takes(select=take)
     ctx.events.take_recorded.emit(str(take))
     ctx.events.send_to_convert.emit(str(take))
     convert.refresh()
