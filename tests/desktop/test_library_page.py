@@ -157,3 +157,33 @@ def test_missing_encoder_weights_is_an_error_dialog(page, qtbot, tmp_path):
         pass
     assert "not available" in page.error_box.text()
     page.error_box.close()
+
+
+def test_import_so_vits_svc_pth_with_singer_npy_through_the_menu(page, qtbot, tmp_path, monkeypatch):
+    import numpy as np
+    import torch
+    from PySide6.QtWidgets import QFileDialog
+
+    from models.config import VoiceConfig
+    from models.synthesizer import SynthesizerInfer
+
+    torch.manual_seed(0)
+    pth = tmp_path / "singer_voice.pth"
+    torch.save({"model_g": SynthesizerInfer(VoiceConfig.sovits5()).state_dict()}, pth)
+    npy = tmp_path / "singer0001.npy"
+    np.save(npy, np.full(256, 1 / 16, np.float32))
+    answers = [(str(pth), ""), (str(npy), "")]
+    asked = []
+
+    def get_open_file_name(parent, caption, *args, **kwargs):
+        asked.append(caption)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(get_open_file_name))
+    with qtbot.waitSignal(page.job_done, timeout=120000) as done:
+        page.import_button.menu().actions()[2].trigger()
+    assert done.args == ["result"]
+    assert "so-vits-svc-5.0" in asked[0] and ".npy" in asked[1]
+    row = _names(page).index("singer_voice")
+    assert page.table.item(row, 5).text() == "imported (so-vits-svc-5.0)"
+    qtbot.waitUntil(lambda: page.job is None, timeout=10000)

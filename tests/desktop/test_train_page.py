@@ -156,3 +156,19 @@ def test_tensorboard_starts_on_localhost_and_opens_the_browser(page, qtbot, data
     process = page.tensorboard
     page.shutdown()
     assert page.tensorboard is None and process.state() == process.ProcessState.NotRunning
+
+
+def test_base_model_other_file_through_the_dialog(page, dataset, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    base = tmp_path / "G_0.pth"
+    base.write_bytes(b"")
+    page.refresh()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(base), "")))
+    page.base_combo.setCurrentIndex(page.base_combo.count() - 1)
+    page.base_combo.activated.emit(page.base_combo.count() - 1)
+    assert page.base_model() == base and page.base_combo.currentText() == "G_0.pth"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
+    page.base_combo.setCurrentIndex(page.base_combo.count() - 1)
+    page.base_combo.activated.emit(page.base_combo.count() - 1)
+    assert page.base_model() is None and page.base_combo.currentIndex() == 0
