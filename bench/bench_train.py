@@ -26,7 +26,9 @@ import time
 import torch
 
 
-def _one(preset: str, batch: int, steps: int, warmup: int, threads: int, device_name: str, clip_s: float) -> dict:
+def _one(
+    preset: str, batch: int, steps: int, warmup: int, threads: int, device_name: str, clip_s: float
+) -> dict:
     from models.config import VoiceConfig
     from models.spectral import linear_spectrogram
     from models.training.dataset import Batch
@@ -45,11 +47,15 @@ def _one(preset: str, batch: int, steps: int, warmup: int, threads: int, device_
     t = torch.arange(frames * a.hop_length) / a.sample_rate
     wave = (0.3 * torch.sin(2 * torch.pi * 220.0 * t)).expand(batch, -1).contiguous()
     wave = wave + 0.01 * torch.randn(wave.shape, generator=gen)
-    data = Batch(ppg=torch.randn(batch, m.ppg_dim, frames, generator=gen),
-                 vec=torch.randn(batch, m.vec_dim, frames, generator=gen),
-                 f0=torch.full((batch, frames), 220.0), spec=linear_spectrogram(wave, a),
-                 wave=wave.unsqueeze(1), spk=torch.nn.functional.normalize(torch.randn(batch, m.spk_dim, generator=gen)),
-                 lengths=torch.full((batch,), frames, dtype=torch.long))
+    data = Batch(
+        ppg=torch.randn(batch, m.ppg_dim, frames, generator=gen),
+        vec=torch.randn(batch, m.vec_dim, frames, generator=gen),
+        f0=torch.full((batch, frames), 220.0),
+        spec=linear_spectrogram(wave, a),
+        wave=wave.unsqueeze(1),
+        spk=torch.nn.functional.normalize(torch.randn(batch, m.spk_dim, generator=gen)),
+        lengths=torch.full((batch,), frames, dtype=torch.long),
+    )
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     times = []
@@ -62,10 +68,15 @@ def _one(preset: str, batch: int, steps: int, warmup: int, threads: int, device_
             torch.cuda.synchronize(device)
         if i >= warmup:
             times.append(time.perf_counter() - start)
-    result = {"device": device_name, "batch": batch, "precision": precision.name,
-              "s_per_step": round(statistics.median(times), 3), "steps_timed": steps,
-              "items_per_s": round(batch / statistics.median(times), 3),
-              "loss_finite": all(v == v and abs(v) != float("inf") for v in losses.values())}
+    result = {
+        "device": device_name,
+        "batch": batch,
+        "precision": precision.name,
+        "s_per_step": round(statistics.median(times), 3),
+        "steps_timed": steps,
+        "items_per_s": round(batch / statistics.median(times), 3),
+        "loss_finite": all(v == v and abs(v) != float("inf") for v in losses.values()),
+    }
     if device.type == "cuda":
         result["peak_gpu_mib"] = round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
         result["gpu"] = torch.cuda.get_device_name(device)
@@ -85,19 +96,45 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal: one configuration
     args = parser.parse_args(argv)
     if args.one:
-        result = _one(args.preset, args.batch[0], args.steps, args.warmup, args.threads, args.device[0], args.clip_s)
+        result = _one(
+            args.preset, args.batch[0], args.steps, args.warmup, args.threads, args.device[0], args.clip_s
+        )
         print(json.dumps(result))
         return result
     devices = args.device or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
-    report: dict = {"bench": "train_step", "preset": args.preset, "clip_s": args.clip_s, "threads": args.threads,
-                    "torch": torch.__version__, "machine": platform.machine(), "runs": []}
+    report: dict = {
+        "bench": "train_step",
+        "preset": args.preset,
+        "clip_s": args.clip_s,
+        "threads": args.threads,
+        "torch": torch.__version__,
+        "machine": platform.machine(),
+        "runs": [],
+    }
     if "cuda" not in devices:
         report["gpu"] = "not measured: no CUDA device" if not torch.cuda.is_available() else "not requested"
     for device in devices:
         for batch in args.batch:
-            cmd = [sys.executable, "-m", "bench.bench_train", "--one", "--preset", args.preset, "--batch", str(batch),
-                   "--steps", str(args.steps), "--warmup", str(args.warmup), "--threads", str(args.threads),
-                   "--device", device, "--clip-s", str(args.clip_s)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "bench.bench_train",
+                "--one",
+                "--preset",
+                args.preset,
+                "--batch",
+                str(batch),
+                "--steps",
+                str(args.steps),
+                "--warmup",
+                str(args.warmup),
+                "--threads",
+                str(args.threads),
+                "--device",
+                device,
+                "--clip-s",
+                str(args.clip_s),
+            ]
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
                 tail = done.stderr.strip().splitlines()[-1:] or ["no output"]

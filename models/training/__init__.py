@@ -6,10 +6,10 @@ Public API (what the CLI ``voicecraft train`` and the app's Train page call)::
 
     cancel, pause = threading.Event(), threading.Event()
     gen = train(run_dir, dataset_dir, VoiceConfig.sovits5(), feature_cache=paths.cache_dir() / "features",
-                base=None,            # or our *.ckpt, or a so-vits-svc-5.0 checkpoint / sovits5.0.pretrain.pth
+                base=None,            # or our *.ckpt, a so-vits-svc-5.0 checkpoint, sovits5.0.pretrain.pth
                 cancel=cancel, pause=pause, device=None, max_steps=None)
     for progress in gen:              # one TrainProgress per optimiser step (and per event)
-        ...                           # progress.step, .total_steps, .epoch, .losses, .lr, .steps_per_s, .eta_s,
+        ...                           # .step, .total_steps, .epoch, .losses, .lr, .steps_per_s, .eta_s,
                                       # .phase, .message, .validation, .checkpoint
     # the generator's return value (StopIteration.value) is a TrainResult
     export_voice(run_dir, voices_dir / slug, name="My voice")   # -> voice folder (models.artifact format)

@@ -84,7 +84,7 @@ class Checkpoints:
         path = save_checkpoint(self.step_path(step), state)
         if best:
             save_checkpoint(self.best_path, state)
-        for _, old in self.steps()[:-self.keep_last]:
+        for _, old in self.steps()[: -self.keep_last]:
             old.unlink(missing_ok=True)
         return path
 
@@ -96,7 +96,7 @@ class Checkpoints:
     def latest(self) -> tuple[dict[str, Any] | None, Path | None, list[str]]:
         """The newest loadable step checkpoint: (data, path, notes about skipped files)."""
         notes = []
-        for step, path in reversed(self.steps()):
+        for _, path in reversed(self.steps()):
             try:
                 return load_checkpoint(path), path, notes
             except ArtifactError as exc:

@@ -55,8 +55,10 @@ class _CacheOnly:
         return self._describe
 
     def _missing(self, *_: Any) -> Any:
-        raise FeatureMissing(f"{self.clip}: its {self.role} feature ({self.name}) is not in the feature cache; "
-                             f"run 'voicecraft prepare' for this dataset again")
+        raise FeatureMissing(
+            f"{self.clip}: its {self.role} feature ({self.name}) is not in the feature cache; "
+            f"run 'voicecraft prepare' for this dataset again"
+        )
 
     extract = encode = embed = _missing
 
@@ -97,8 +99,10 @@ class Batch:
         return int(self.lengths.shape[0])
 
     def to(self, device: torch.device) -> Batch:
-        move = {k: getattr(self, k).to(device, non_blocking=True)
-                for k in ("ppg", "vec", "f0", "spec", "wave", "spk", "lengths")}
+        move = {
+            k: getattr(self, k).to(device, non_blocking=True)
+            for k in ("ppg", "vec", "f0", "spec", "wave", "spk", "lengths")
+        }
         return Batch(**move, names=self.names)
 
 
@@ -116,15 +120,17 @@ def collate(items: Sequence[tuple[Clip, int, int]], hop: int) -> Batch:
     lengths = np.zeros(b, np.int64)
     for i, (clip, start, n) in enumerate(items):
         f = clip.feats
-        ppg[i, :, :n] = f.ppg[start:start + n].T
-        vec[i, :, :n] = f.vec[start:start + n].T
-        spec[i, :, :n] = f.spec[:, start:start + n]
-        f0[i, :n] = f.f0_hz[start:start + n]
-        wave[i, 0, :n * hop] = clip.wave[start * hop:(start + n) * hop]
+        ppg[i, :, :n] = f.ppg[start : start + n].T
+        vec[i, :, :n] = f.vec[start : start + n].T
+        spec[i, :, :n] = f.spec[:, start : start + n]
+        f0[i, :n] = f.f0_hz[start : start + n]
+        wave[i, 0, : n * hop] = clip.wave[start * hop : (start + n) * hop]
         spk[i] = clip.speaker
         lengths[i] = n
-    return Batch(*(torch.from_numpy(a) for a in (ppg, vec, f0, spec, wave, spk, lengths)),
-                 names=tuple(c.name for c, _, _ in items))
+    return Batch(
+        *(torch.from_numpy(a) for a in (ppg, vec, f0, spec, wave, spk, lengths)),
+        names=tuple(c.name for c, _, _ in items),
+    )
 
 
 def _read_json(path: Path) -> Any:
@@ -136,7 +142,9 @@ def _read_json(path: Path) -> Any:
         raise DatasetError(f"{path}: unreadable ({exc})") from None
 
 
-def load_clips(dataset_dir: str | Path, feature_cache: str | Path, config: VoiceConfig) -> tuple[list[Clip], dict[str, Any]]:
+def load_clips(
+    dataset_dir: str | Path, feature_cache: str | Path, config: VoiceConfig
+) -> tuple[list[Clip], dict[str, Any]]:
     """Reads every clip of a prepared dataset with its cached features.
 
     Args:
@@ -159,15 +167,19 @@ def load_clips(dataset_dir: str | Path, feature_cache: str | Path, config: Voice
         raise DatasetError(str(exc)) from None
     described = _read_json(folder / FEATURES_NAME)
     if not isinstance(described, dict) or described.get("ppg") is None or described.get("vec") is None:
-        raise DatasetError(f"{folder / FEATURES_NAME}: the dataset needs both a PPG and a unit (vec) encoder's "
-                           f"features; prepare it with --content whisper-large-v2,hubert-soft")
+        raise DatasetError(
+            f"{folder / FEATURES_NAME}: the dataset needs both a PPG and a unit (vec) encoder's "
+            f"features; prepare it with --content whisper-large-v2,hubert-soft"
+        )
     audio: AudioConfig = config.audio
     m = config.model
     for role, want in (("ppg", m.ppg_dim), ("vec", m.vec_dim)):
         got = described[role].get("dim")
         if got != want:
-            raise DatasetError(f"{folder / FEATURES_NAME}: {role} features are {got}-d but the model "
-                               f"({config.preset}) expects {want}-d; use the matching preset or base model")
+            raise DatasetError(
+                f"{folder / FEATURES_NAME}: {role} features are {got}-d but the model "
+                f"({config.preset}) expects {want}-d; use the matching preset or base model"
+            )
     avg_speaker = None
     if (folder / SPEAKER_NAME).is_file():
         try:
@@ -185,10 +197,18 @@ def load_clips(dataset_dir: str | Path, feature_cache: str | Path, config: Voice
         except Exception as exc:  # noqa: BLE001 - any unreadable clip is reported with its name
             raise DatasetError(f"{path}: unreadable clip ({exc})") from None
         wave = np.ascontiguousarray(wave, dtype=np.float32)
-        roles = {r: (_CacheOnly(r, described[r], str(path)) if described.get(r) else None)
-                 for r in ("f0", "ppg", "vec", "speaker")}
-        pipeline = FeaturePipeline(pitch=roles["f0"], ppg=roles["ppg"], vec=roles["vec"],  # type: ignore[arg-type]
-                                   speaker=roles["speaker"], cache_dir=Path(feature_cache), audio=audio)
+        roles = {
+            r: (_CacheOnly(r, described[r], str(path)) if described.get(r) else None)
+            for r in ("f0", "ppg", "vec", "speaker")
+        }
+        pipeline = FeaturePipeline(
+            pitch=roles["f0"],
+            ppg=roles["ppg"],
+            vec=roles["vec"],  # type: ignore[arg-type]
+            speaker=roles["speaker"],
+            cache_dir=Path(feature_cache),
+            audio=audio,
+        )
         if roles["f0"] is None:
             raise DatasetError(f"{folder / FEATURES_NAME}: no pitch extractor recorded")
         try:
@@ -200,7 +220,9 @@ def load_clips(dataset_dir: str | Path, feature_cache: str | Path, config: Voice
             raise DatasetError(f"{folder}: no speaker embedding (neither per clip nor {SPEAKER_NAME})")
         speaker = np.asarray(speaker, np.float32).reshape(-1)
         if speaker.shape[0] != m.spk_dim:
-            raise DatasetError(f"{path}: speaker embedding has {speaker.shape[0]} values, the model expects {m.spk_dim}")
+            raise DatasetError(
+                f"{path}: speaker embedding has {speaker.shape[0]} values, the model expects {m.spk_dim}"
+            )
         n = feats.frames
         # Content features dominate memory (1280 + 256 values per 10 ms: ~0.9 GB per 30 min in
         # float32); they are kept as float16 (training adds N(0, 1) noise to them anyway) and
@@ -254,7 +276,7 @@ class EpochSampler:
             samples.append((int(idx), start, length))
         order: list[tuple[int, int, int]] = []
         for k in range(0, len(samples), BUCKET):
-            order += sorted(samples[k:k + BUCKET], key=lambda s: -s[2])
+            order += sorted(samples[k : k + BUCKET], key=lambda s: -s[2])
         self._cache = (epoch, order)
         return order
 
@@ -264,7 +286,7 @@ class EpochSampler:
         A batch never spans two epochs: the last one of an epoch may be smaller.
         """
         order = self.epoch_order(epoch)
-        chosen = order[position:position + size]
+        chosen = order[position : position + size]
         position += len(chosen)
         if position >= len(order):
             epoch, position = epoch + 1, 0

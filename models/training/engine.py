@@ -23,14 +23,33 @@ import torch
 
 from models.config import VoiceConfig
 from models.discriminators import Discriminator
-from models.losses import (discriminator_loss, feature_matching_loss, generator_adversarial_loss, kl_loss,
-                           mel_loss, multi_resolution_stft_loss, speaker_loss)
+from models.losses import (
+    discriminator_loss,
+    feature_matching_loss,
+    generator_adversarial_loss,
+    kl_loss,
+    mel_loss,
+    multi_resolution_stft_loss,
+    speaker_loss,
+)
 from models.spectral import mel_spectrogram
 from models.synthesizer import SynthesizerTrain, slice_segments
 from models.training.dataset import Batch
 
-LOSS_NAMES = ("g_total", "adv", "fm", "mel", "stft_sc", "stft_mag", "kl_f", "kl_r", "spk", "d_total",
-              "grad_norm_g", "grad_norm_d")
+LOSS_NAMES = (
+    "g_total",
+    "adv",
+    "fm",
+    "mel",
+    "stft_sc",
+    "stft_mag",
+    "kl_f",
+    "kl_r",
+    "spk",
+    "d_total",
+    "grad_norm_g",
+    "grad_norm_d",
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +104,12 @@ class Engine:
         self.accum_steps = t.accum_steps
         self.generator = SynthesizerTrain(config).to(device).train()
         self.discriminator = Discriminator(config.discriminator).to(device).train()
-        self.optim_g = torch.optim.AdamW(self.generator.parameters(), t.learning_rate, betas=t.betas, eps=t.eps)
-        self.optim_d = torch.optim.AdamW(self.discriminator.parameters(), t.learning_rate / t.accum_steps,
-                                         betas=t.betas, eps=t.eps)
+        self.optim_g = torch.optim.AdamW(
+            self.generator.parameters(), t.learning_rate, betas=t.betas, eps=t.eps
+        )
+        self.optim_d = torch.optim.AdamW(
+            self.discriminator.parameters(), t.learning_rate / t.accum_steps, betas=t.betas, eps=t.eps
+        )
         self.sched_g = torch.optim.lr_scheduler.ExponentialLR(self.optim_g, gamma=t.lr_decay)
         self.sched_d = torch.optim.lr_scheduler.ExponentialLR(self.optim_d, gamma=t.lr_decay)
         self.scaler_g = torch.amp.GradScaler(device.type, enabled=precision.scaled)
@@ -100,11 +122,16 @@ class Engine:
     def state_dict(self) -> dict[str, object]:
         """Everything of the engine a checkpoint keeps (tensors and plain values only)."""
         return {
-            "model_g": self.generator.state_dict(), "model_d": self.discriminator.state_dict(),
-            "optim_g": self.optim_g.state_dict(), "optim_d": self.optim_d.state_dict(),
-            "sched_g": self.sched_g.state_dict(), "sched_d": self.sched_d.state_dict(),
-            "scaler_g": self.scaler_g.state_dict(), "scaler_d": self.scaler_d.state_dict(),
-            "rng_forward": self.rng.get_state(), "accum_steps": self.accum_steps,
+            "model_g": self.generator.state_dict(),
+            "model_d": self.discriminator.state_dict(),
+            "optim_g": self.optim_g.state_dict(),
+            "optim_d": self.optim_d.state_dict(),
+            "sched_g": self.sched_g.state_dict(),
+            "sched_d": self.sched_d.state_dict(),
+            "scaler_g": self.scaler_g.state_dict(),
+            "scaler_d": self.scaler_d.state_dict(),
+            "rng_forward": self.rng.get_state(),
+            "accum_steps": self.accum_steps,
         }
 
     def load_state_dict(self, state: dict[str, object]) -> None:
@@ -163,13 +190,22 @@ class Engine:
                 d_real = self.discriminator(real)
             adv = generator_adversarial_loss(d_fake)
             fm = feature_matching_loss(d_fake, d_real)
-            mel = mel_loss(mel_spectrogram(fake.squeeze(1), audio_cfg), mel_spectrogram(real.squeeze(1), audio_cfg))
+            mel = mel_loss(
+                mel_spectrogram(fake.squeeze(1), audio_cfg), mel_spectrogram(real.squeeze(1), audio_cfg)
+            )
             sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1), resolutions)
             kl_f = kl_loss(out.z_f, out.logs_q, out.m_p, out.logs_p, out.logdet_f, out.mask)
             kl_r = kl_loss(out.z_r, out.logs_p, out.m_q, out.logs_q, out.logdet_r, out.mask)
             spk = speaker_loss(b.spk, out.spk_pred)
-            loss_g = (adv + fm + t.c_mel * mel + t.c_stft * (sc + mag) + t.c_kl * kl_f
-                      + t.c_kl * t.c_kl_reverse * kl_r + t.c_spk * spk)
+            loss_g = (
+                adv
+                + fm
+                + t.c_mel * mel
+                + t.c_stft * (sc + mag)
+                + t.c_kl * kl_f
+                + t.c_kl * t.c_kl_reverse * kl_r
+                + t.c_spk * spk
+            )
             self.scaler_g.scale(loss_g / n).backward()
             self.discriminator.requires_grad_(True)
 
@@ -185,9 +221,18 @@ class Engine:
             if self.precision.scaled or math.isfinite(norm_d):  # the scaler skips non-finite steps itself
                 self.scaler_d.step(self.optim_d)
             self.scaler_d.update()
-            for name, value in (("g_total", loss_g), ("adv", adv), ("fm", fm), ("mel", mel), ("stft_sc", sc),
-                                ("stft_mag", mag), ("kl_f", kl_f), ("kl_r", kl_r), ("spk", spk),
-                                ("d_total", loss_d)):
+            for name, value in (
+                ("g_total", loss_g),
+                ("adv", adv),
+                ("fm", fm),
+                ("mel", mel),
+                ("stft_sc", sc),
+                ("stft_mag", mag),
+                ("kl_f", kl_f),
+                ("kl_r", kl_r),
+                ("spk", spk),
+                ("d_total", loss_d),
+            ):
                 totals[name] += float(value.detach()) / n
         self.scaler_g.unscale_(self.optim_g)
         totals["grad_norm_g"] = _grad_norm(self.generator)

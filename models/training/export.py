@@ -19,8 +19,15 @@ from models.training.checkpoints import Checkpoints
 from models.training.trainer import TrainingError, read_run_file
 
 
-def export_voice(run_dir: str | Path, voice_dir: str | Path, name: str, *, checkpoint: str | Path | None = None,
-                 app_version: str = "", overwrite: bool = False) -> Path:
+def export_voice(
+    run_dir: str | Path,
+    voice_dir: str | Path,
+    name: str,
+    *,
+    checkpoint: str | Path | None = None,
+    app_version: str = "",
+    overwrite: bool = False,
+) -> Path:
     """Writes the voice trained in ``run_dir`` to the folder ``voice_dir``.
 
     Args:
@@ -55,14 +62,23 @@ def export_voice(run_dir: str | Path, voice_dir: str | Path, name: str, *, check
     monitor = data.get("monitor") or {}
     values = monitor.get("values") or []
     manifest = VoiceManifest(
-        name=name, config=config, speaker=np.asarray(run["speaker_embedding"], dtype=np.float32),
-        app_version=app_version, content_encoders=encoders,
+        name=name,
+        config=config,
+        speaker=np.asarray(run["speaker_embedding"], dtype=np.float32),
+        app_version=app_version,
+        content_encoders=encoders,
         pitch_extractor=str((features.get("f0") or {}).get("name", "")),
         f0_stats=F0Stats.from_dict(f0) if f0 else None,
-        training={"steps": int(data["step"]), "checkpoint": path.name, "seed": config.train.seed,
-                  "dataset_seconds": run.get("dataset_seconds"), "clips": run.get("clips"),
-                  "base": run.get("base"), "final_losses": dict(data.get("losses") or {}),
-                  "validation_mel_l1": float(min(values)) if values else None},
+        training={
+            "steps": int(data["step"]),
+            "checkpoint": path.name,
+            "seed": config.train.seed,
+            "dataset_seconds": run.get("dataset_seconds"),
+            "clips": run.get("clips"),
+            "base": run.get("base"),
+            "final_losses": dict(data.get("losses") or {}),
+            "validation_mel_l1": float(min(values)) if values else None,
+        },
     )
     try:
         return save_voice(voice_dir, manifest, generator.inference_state_dict(), overwrite=overwrite)

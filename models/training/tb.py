@@ -74,21 +74,34 @@ class TensorBoardLog:
         for name, value in values.items():
             self.writer.add_scalar(f"{prefix}/{name}", value, step)
 
-    def validation(self, report: ValidationReport, samples: Sequence[ValidationSample], sample_rate: int) -> None:
+    def validation(
+        self, report: ValidationReport, samples: Sequence[ValidationSample], sample_rate: int
+    ) -> None:
         step = report.step
         self.writer.add_scalar("val/mel_l1", report.mel_l1, step)
         self.writer.add_scalar("val/best_mel_l1", report.best_mel_l1, step)
         for sample in samples:
             tag = _tag(sample.name)
-            self.writer.add_audio(f"audio/{tag}/generated", np.clip(sample.generated, -1, 1)[None], step,
-                                  sample_rate=sample_rate)
+            self.writer.add_audio(
+                f"audio/{tag}/generated",
+                np.clip(sample.generated, -1, 1)[None],
+                step,
+                sample_rate=sample_rate,
+            )
             if tag not in self._real_logged:
-                self.writer.add_audio(f"audio/{tag}/real", np.clip(sample.real, -1, 1)[None], step,
-                                      sample_rate=sample_rate)
+                self.writer.add_audio(
+                    f"audio/{tag}/real", np.clip(sample.real, -1, 1)[None], step, sample_rate=sample_rate
+                )
                 self._real_logged.add(tag)
             n = min(sample.mel_generated.shape[1], sample.mel_real.shape[1])
-            both = np.concatenate([heatmap(sample.mel_generated[:, :n]), np.full((2, n, 3), 255, np.uint8),
-                                   heatmap(sample.mel_real[:, :n])], axis=0)
+            both = np.concatenate(
+                [
+                    heatmap(sample.mel_generated[:, :n]),
+                    np.full((2, n, 3), 255, np.uint8),
+                    heatmap(sample.mel_real[:, :n]),
+                ],
+                axis=0,
+            )
             self.writer.add_image(f"mel/{tag}", both, step, dataformats="HWC")
             self.writer.add_image(f"pitch/{tag}", pitch_image(sample.f0_hz), step, dataformats="HWC")
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +98,9 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def load_base(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig, dict[str, torch.Tensor],
-                                                                dict[str, torch.Tensor] | None, str]:
+def load_base(
+    path: str | Path, config: VoiceConfig
+) -> tuple[VoiceConfig, dict[str, torch.Tensor], dict[str, torch.Tensor] | None, str]:
     """Reads a base model to fine-tune from.
 
     Accepts our training checkpoint (``*.ckpt``), a so-vits-svc-5.0 training checkpoint or the
@@ -123,11 +124,16 @@ def load_base(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig, dict[
             kind = f"VoiceCraft checkpoint (step {int(data['step'])})"
         else:
             model_g = raw.get("model_g") if isinstance(raw, dict) else None
-            if isinstance(model_g, dict) and model_g and not any(
-                    str(k).startswith(("enc_q.", "module.enc_q.")) for k in model_g):
-                raise TrainingError(f"{path}: an exported voice has only the inference generator (no posterior "
-                                    f"encoder, no discriminator); fine-tune from a training checkpoint or the "
-                                    f"pretrain instead")
+            if (
+                isinstance(model_g, dict)
+                and model_g
+                and not any(str(k).startswith(("enc_q.", "module.enc_q.")) for k in model_g)
+            ):
+                raise TrainingError(
+                    f"{path}: an exported voice has only the inference generator (no posterior "
+                    f"encoder, no discriminator); fine-tune from a training checkpoint or the "
+                    f"pretrain instead"
+                )
             # A file without its own config (the published pretrain) must fit the chosen preset.
             has_config = isinstance(raw, dict) and isinstance(raw.get("hp_str"), str)
             del raw, model_g
@@ -138,18 +144,33 @@ def load_base(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig, dict[
             kind = f"so-vits-svc-5.0 {imported.kind} (step {imported.step})"
     except (ArtifactError, ImportError_) as exc:
         raise TrainingError(str(exc)) from None
-    same = (base_cfg.audio == config.audio and base_cfg.model == config.model
-            and base_cfg.discriminator == config.discriminator)
-    merged = config.replace(audio=base_cfg.audio, model=base_cfg.model, discriminator=base_cfg.discriminator,
-                            preset=config.preset if same else base_cfg.preset)
+    same = (
+        base_cfg.audio == config.audio
+        and base_cfg.model == config.model
+        and base_cfg.discriminator == config.discriminator
+    )
+    merged = config.replace(
+        audio=base_cfg.audio,
+        model=base_cfg.model,
+        discriminator=base_cfg.discriminator,
+        preset=config.preset if same else base_cfg.preset,
+    )
     note = f"fine-tuning from {path.name}: {kind}"
     if d_state is None:
         note += "; it has no discriminator, which starts from scratch"
     return merged, g_state, d_state, note
 
 
-def _write_run_file(run_dir: Path, dataset_dir: Path, described: Mapping[str, Any], clips: list[Clip],
-                    val_clips: list[Clip], config: VoiceConfig, base: str | None, dataset_speaker: Path) -> None:
+def _write_run_file(
+    run_dir: Path,
+    dataset_dir: Path,
+    described: Mapping[str, Any],
+    clips: list[Clip],
+    val_clips: list[Clip],
+    config: VoiceConfig,
+    base: str | None,
+    dataset_speaker: Path,
+) -> None:
     speaker = None
     if dataset_speaker.is_file():
         speaker = np.load(dataset_speaker, allow_pickle=False).astype(np.float32).reshape(-1)
@@ -164,12 +185,18 @@ def _write_run_file(run_dir: Path, dataset_dir: Path, described: Mapping[str, An
         f0_stats = None
     hop_s = config.audio.frame_s
     data = {
-        "format": RUN_FORMAT, "format_version": 1,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "dataset_dir": str(dataset_dir), "features": dict(described), "base": base,
-        "speaker_embedding": [float(v) for v in speaker], "f0_stats": f0_stats,
-        "dataset_seconds": round(sum(c.frames for c in clips) * hop_s, 3), "clips": len(clips),
-        "validation_clips": [c.name for c in val_clips], "seed": config.train.seed,
+        "format": RUN_FORMAT,
+        "format_version": 1,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "dataset_dir": str(dataset_dir),
+        "features": dict(described),
+        "base": base,
+        "speaker_embedding": [float(v) for v in speaker],
+        "f0_stats": f0_stats,
+        "dataset_seconds": round(sum(c.frames for c in clips) * hop_s, 3),
+        "clips": len(clips),
+        "validation_clips": [c.name for c in val_clips],
+        "seed": config.train.seed,
     }
     atomic_write_bytes(run_dir / RUN_FILE, json.dumps(data, indent=1).encode("utf-8"))
 
@@ -188,10 +215,18 @@ def read_run_file(run_dir: str | Path) -> dict[str, Any]:
     return data
 
 
-def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, feature_cache: str | Path,
-          base: str | Path | None = None, cancel: threading.Event | None = None,
-          pause: threading.Event | None = None, device: str | torch.device | None = None,
-          max_steps: int | None = None) -> Iterator[TrainProgress]:
+def train(
+    run_dir: str | Path,
+    dataset_dir: str | Path,
+    config: VoiceConfig,
+    *,
+    feature_cache: str | Path,
+    base: str | Path | None = None,
+    cancel: threading.Event | None = None,
+    pause: threading.Event | None = None,
+    device: str | torch.device | None = None,
+    max_steps: int | None = None,
+) -> Iterator[TrainProgress]:
     """Trains (or resumes training of) a voice; yields progress, returns a :class:`TrainResult`.
 
     Args:
@@ -247,15 +282,28 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
     except DatasetError as exc:
         raise TrainingError(str(exc)) from None
     # The voice records the content encoders its dataset was prepared with (conversion checks them).
-    config = config.replace(content=config.content.replace(ppg_encoder=str(described["ppg"]["name"]),
-                                                           vec_encoder=str(described["vec"]["name"])))
+    config = config.replace(
+        content=config.content.replace(
+            ppg_encoder=str(described["ppg"]["name"]), vec_encoder=str(described["vec"]["name"])
+        )
+    )
     if sampler.skipped:
-        notes.append(f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training")
+        notes.append(
+            f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training"
+        )
     if not val_clips:
         notes.append("too few clips to hold any out: no validation (and no stop signal) in this run")
     if resume is None or not (run_dir / RUN_FILE).is_file():
-        _write_run_file(run_dir, Path(dataset_dir), described, clips, val_clips, config,
-                        None if base is None else str(base), Path(dataset_dir) / "speaker.npy")
+        _write_run_file(
+            run_dir,
+            Path(dataset_dir),
+            described,
+            clips,
+            val_clips,
+            config,
+            None if base is None else str(base),
+            Path(dataset_dir) / "speaker.npy",
+        )
 
     torch.manual_seed(t.seed)  # initial weights and dropout of a fresh run
     engine = Engine(config, dev, precision)
@@ -282,15 +330,34 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
         del g_base, d_base
 
     def snapshot() -> dict[str, Any]:
-        return {"config": config, **engine.state_dict(), "step": step, "epoch": epoch, "position": position,
-                "batch_size": batch_size, "rng_global": rng_state(dev), "monitor": monitor.state_dict(),
-                "losses": dict(losses)}
+        return {
+            "config": config,
+            **engine.state_dict(),
+            "step": step,
+            "epoch": epoch,
+            "position": position,
+            "batch_size": batch_size,
+            "rng_global": rng_state(dev),
+            "monitor": monitor.state_dict(),
+            "losses": dict(losses),
+        }
 
     def progress(phase: str, **extra: Any) -> TrainProgress:
         eta = (t.max_steps - step) * ema_dt if ema_dt else None
-        return TrainProgress(step=step, total_steps=t.max_steps, epoch=epoch, phase=phase, losses=dict(losses),
-                             lr=engine.lr, steps_per_s=1.0 / ema_dt if ema_dt else 0.0, eta_s=eta,
-                             batch_size=batch_size, device=str(dev), precision=precision.name, **extra)
+        return TrainProgress(
+            step=step,
+            total_steps=t.max_steps,
+            epoch=epoch,
+            phase=phase,
+            losses=dict(losses),
+            lr=engine.lr,
+            steps_per_s=1.0 / ema_dt if ema_dt else 0.0,
+            eta_s=eta,
+            batch_size=batch_size,
+            device=str(dev),
+            precision=precision.name,
+            **extra,
+        )
 
     tb = TensorBoardLog(run_dir / "tb", purge_step=step + 1 if step else None)
     losses: dict[str, float] = {}
@@ -332,12 +399,17 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
                 if batch_size == 1:
                     raise TrainingError(
                         f"out of GPU memory even at batch size 1 on {dev}; close other GPU programs, use a "
-                        f"smaller segment_samples, or train on the CPU") from None
+                        f"smaller segment_samples, or train on the CPU"
+                    ) from None
                 batch_size //= 2
                 engine.accum_steps *= 2
-                yield progress("train", message=(
-                    f"out of GPU memory: continuing with batch {batch_size} and {engine.accum_steps}-step "
-                    f"accumulation (same effective batch)"))
+                yield progress(
+                    "train",
+                    message=(
+                        f"out of GPU memory: continuing with batch {batch_size} and "
+                        f"{engine.accum_steps}-step accumulation (same effective batch)"
+                    ),
+                )
                 continue
             del batches
             epoch, position = new_epoch, new_position
@@ -351,11 +423,19 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
                 nonfinite += 1
                 message = f"non-finite loss at step {step}: its update was skipped"
                 if nonfinite >= MAX_NONFINITE_STEPS:
-                    raise TrainingError(f"training diverged: {nonfinite} consecutive non-finite steps; resume from "
-                                        f"an earlier checkpoint with a lower learning rate")
+                    raise TrainingError(
+                        f"training diverged: {nonfinite} consecutive non-finite steps; resume from "
+                        f"an earlier checkpoint with a lower learning rate"
+                    )
             if step % t.log_every == 0 or step == t.max_steps:
-                tb.scalars(step, {**{k: v for k, v in losses.items() if math.isfinite(v)}, "lr": engine.lr,
-                                  "batch_size": float(batch_size)})
+                tb.scalars(
+                    step,
+                    {
+                        **{k: v for k, v in losses.items() if math.isfinite(v)},
+                        "lr": engine.lr,
+                        "batch_size": float(batch_size),
+                    },
+                )
             report = None
             if val_clips and (step % t.eval_every == 0 or step == t.max_steps):
                 try:
@@ -384,8 +464,11 @@ def train(run_dir: str | Path, dataset_dir: str | Path, config: VoiceConfig, *, 
             saved_step = step
         tb.flush()
         if cancelled:
-            yield progress("cancelled", message=f"stopped at step {step}; checkpoint {last_ckpt.name} written",  # type: ignore[union-attr]
-                           checkpoint=last_ckpt)
+            yield progress(
+                "cancelled",
+                message=f"stopped at step {step}; checkpoint {last_ckpt.name} written",  # type: ignore[union-attr]
+                checkpoint=last_ckpt,
+            )
         else:
             yield progress("done", validation=last_report, checkpoint=last_ckpt)
     except GeneratorExit:

@@ -73,8 +73,9 @@ def inference_view(generator: SynthesizerTrain) -> SynthesizerInfer:
 
 
 @torch.no_grad()
-def evaluate(generator: SynthesizerTrain, clips: Sequence[Clip], device: torch.device,
-             keep_samples: int = 0) -> tuple[float, list[ValidationSample]]:
+def evaluate(
+    generator: SynthesizerTrain, clips: Sequence[Clip], device: torch.device, keep_samples: int = 0
+) -> tuple[float, list[ValidationSample]]:
     """Mean mel L1 of the deterministic inference path over ``clips``.
 
     Returns:
@@ -95,9 +96,16 @@ def evaluate(generator: SynthesizerTrain, clips: Sequence[Clip], device: torch.d
             mel_real = mel_spectrogram(real, config.audio)
             losses.append(float(torch.nn.functional.l1_loss(mel_fake, mel_real)))
             if i < keep_samples:
-                samples.append(ValidationSample(batch.names[0], audio[0].cpu().numpy(), real[0].cpu().numpy(),
-                                                mel_fake[0].cpu().numpy(), mel_real[0].cpu().numpy(),
-                                                b.f0[0].cpu().numpy()))
+                samples.append(
+                    ValidationSample(
+                        batch.names[0],
+                        audio[0].cpu().numpy(),
+                        real[0].cpu().numpy(),
+                        mel_fake[0].cpu().numpy(),
+                        mel_real[0].cpu().numpy(),
+                        b.f0[0].cpu().numpy(),
+                    )
+                )
     finally:
         generator.train(was_training)
     return float(np.mean(losses)) if losses else float("nan"), samples
@@ -130,12 +138,16 @@ class StopMonitor:
         if since >= self.patience:
             if value > best_value * (1.0 + OVERFIT_RISE):
                 signal = "overfitting"
-                advice = (f"validation got worse for {since} evaluations (best at step {best_step}): the model is "
-                          f"overfitting; stop now — export keeps the best checkpoint")
+                advice = (
+                    f"validation got worse for {since} evaluations (best at step {best_step}): the model is "
+                    f"overfitting; stop now — export keeps the best checkpoint"
+                )
             else:
                 signal = "plateau"
-                advice = (f"no validation improvement for {since} evaluations (best at step {best_step}): "
-                          f"more steps are unlikely to help; you can stop")
+                advice = (
+                    f"no validation improvement for {since} evaluations (best at step {best_step}): "
+                    f"more steps are unlikely to help; you can stop"
+                )
         elif not is_best:
             advice = f"no improvement on the best (step {best_step}) for {since} evaluation(s)"
         return ValidationReport(step, value, best_value, best_step, is_best, signal, advice)

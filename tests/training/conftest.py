@@ -49,7 +49,7 @@ def sung_phrase(f0_start: float, seconds: float, rate: int = 32000, harmonics: i
     t = np.arange(n) / rate
     f0 = f0_start * 2 ** ((t / seconds) * 4 / 12) * (1 + 0.01 * np.sin(2 * np.pi * 5.5 * t))
     phase = 2 * np.pi * np.cumsum(f0) / rate
-    x = sum(np.sin(k * phase) * (0.7 ** k) for k in range(1, harmonics + 1))
+    x = sum(np.sin(k * phase) * (0.7**k) for k in range(1, harmonics + 1))
     env = np.minimum(1.0, np.minimum(t, seconds - t) / 0.05)
     x = x * env
     return (0.6 * x / np.max(np.abs(x))).astype(np.float32)
@@ -71,7 +71,10 @@ def make_dataset(root: Path, config: VoiceConfig, durations: list[float], seed: 
         pitch=create_pitch_extractor("dio"),
         ppg=ProjectionEncoder("test-ppg", config.model.ppg_dim, 1),
         vec=ProjectionEncoder("test-vec", config.model.vec_dim, 2),
-        speaker=None, cache_dir=cache, audio=config.audio)
+        speaker=None,
+        cache_dir=cache,
+        audio=config.audio,
+    )
     for _ in extract_dataset(pipeline, [dataset / c.file for c in report.clips]):
         pass
     (dataset / "features.json").write_text(json.dumps(pipeline.describe()), encoding="utf-8")
@@ -108,8 +111,14 @@ def drain(gen):  # type: ignore[no-untyped-def]
 def python(args: list[str]) -> subprocess.Popen:
     """Starts ``python ARGS`` from the repository root (one thread), capturing its output."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    return subprocess.Popen([sys.executable, *args], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def cli(args: list[str]) -> subprocess.Popen:

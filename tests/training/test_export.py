@@ -32,7 +32,10 @@ def test_export_load_convert(short_run, tiny_dataset, tmp_path):
     voice = load_voice(folder)
     manifest = voice.manifest
     assert manifest.name == "Exported" and manifest.config.preset == "tiny"
-    assert manifest.config.content.ppg_encoder == "test-ppg" and manifest.config.content.vec_encoder == "test-vec"
+    assert (
+        manifest.config.content.ppg_encoder == "test-ppg"
+        and manifest.config.content.vec_encoder == "test-vec"
+    )
     np.testing.assert_allclose(manifest.speaker, np.load(dataset / "speaker.npy"), rtol=1e-6)
     assert manifest.f0_stats is not None and 150 < manifest.f0_stats.median_hz < 400
     assert manifest.pitch_extractor == "dio" and manifest.training["steps"] == 10
@@ -42,9 +45,11 @@ def test_export_load_convert(short_run, tiny_dataset, tmp_path):
         assert torch.equal(value, best["model_g"][key]), key
 
     config = voice.config
-    extractors = Extractors(pitch=create_pitch_extractor("dio"),
-                            ppg=ProjectionEncoder("test-ppg", config.model.ppg_dim, 1),
-                            vec=ProjectionEncoder("test-vec", config.model.vec_dim, 2))
+    extractors = Extractors(
+        pitch=create_pitch_extractor("dio"),
+        ppg=ProjectionEncoder("test-ppg", config.model.ppg_dim, 1),
+        vec=ProjectionEncoder("test-vec", config.model.vec_dim, 2),
+    )
     converter = VoiceConverter(voice, extractors, device="cpu")
     source = sung_phrase(220.0, 1.5, rate=44100)
     result = run_to_end(converter.convert(source, 44100, ConvertOptions(report=False, seed=1)))
@@ -64,8 +69,23 @@ def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
     from voicecraft_desktop.core.library import VoiceLibrary
 
     dataset, cache = tiny_dataset
-    code = cli.main(["train", "--voice", "CLI Voice", "--preset", "tiny", "--steps", "2", "--dataset", str(dataset),
-                     "--feature-cache", str(cache), "--device", "cpu"])
+    code = cli.main(
+        [
+            "train",
+            "--voice",
+            "CLI Voice",
+            "--preset",
+            "tiny",
+            "--steps",
+            "2",
+            "--dataset",
+            str(dataset),
+            "--feature-cache",
+            str(cache),
+            "--device",
+            "cpu",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "step 2/2" in err and "voice: CLI Voice" in out
@@ -74,8 +94,23 @@ def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
     entries = VoiceLibrary().entries()
     assert [e.name for e in entries] == ["CLI Voice"] and entries[0].steps == 2
     # running again resumes the run (already at its end) and reports the name clash clearly
-    code = cli.main(["train", "--voice", "CLI Voice", "--preset", "tiny", "--steps", "2", "--dataset", str(dataset),
-                     "--feature-cache", str(cache), "--device", "cpu"])
+    code = cli.main(
+        [
+            "train",
+            "--voice",
+            "CLI Voice",
+            "--preset",
+            "tiny",
+            "--steps",
+            "2",
+            "--dataset",
+            str(dataset),
+            "--feature-cache",
+            str(cache),
+            "--device",
+            "cpu",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 1 and "already exists" in err and "resuming from step_00000002.ckpt" in err
 
@@ -85,5 +120,8 @@ def test_train_command_usage_errors(tmp_home, tmp_path, capsys):
     assert "no prepared dataset" in capsys.readouterr().err
     assert cli.main(["train", "--voice", "x", "--preset", "huge", "--dataset", str(tmp_path)]) == 2
     assert "unknown preset" in capsys.readouterr().err
-    assert cli.main(["train", "--voice", "x", "--dataset", str(tmp_path), "--base", str(tmp_path / "no.pth")]) == 2
+    assert (
+        cli.main(["train", "--voice", "x", "--dataset", str(tmp_path), "--base", str(tmp_path / "no.pth")])
+        == 2
+    )
     assert "not found" in capsys.readouterr().err

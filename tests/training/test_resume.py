@@ -20,11 +20,31 @@ from .conftest import REPO_ROOT, cli, python
 
 TIMEOUT_S = 240
 
+pytestmark = pytest.mark.slow
+
 
 def _args(dataset: Path, cache: Path, run_dir: Path, steps: int) -> list[str]:
-    return ["train", "--voice", "resume-test", "--preset", "tiny", "--dataset", str(dataset), "--feature-cache",
-            str(cache), "--run-dir", str(run_dir), "--steps", str(steps), "--device", "cpu", "--threads", "1",
-            "--deterministic", "--no-export"]
+    return [
+        "train",
+        "--voice",
+        "resume-test",
+        "--preset",
+        "tiny",
+        "--dataset",
+        str(dataset),
+        "--feature-cache",
+        str(cache),
+        "--run-dir",
+        str(run_dir),
+        "--steps",
+        str(steps),
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+        "--deterministic",
+        "--no-export",
+    ]
 
 
 def _finish(proc: subprocess.Popen) -> str:

@@ -1,4 +1,4 @@
-"""The training generator on the tiny preset (CPU): losses, cadence, TensorBoard, cancel/pause, OOM, errors."""
+"""The training generator on the tiny preset (CPU): losses, cadence, TensorBoard, cancel, pause, OOM."""
 
 from __future__ import annotations
 
@@ -34,13 +34,24 @@ def test_thirty_steps_all_losses_finite(tiny_run):
     assert [p.step for p in steps] == list(range(1, 31))
     assert items[0].phase == "starting" and items[-1].phase == "done"
     for p in steps:
-        assert set(p.losses) >= {"g_total", "adv", "fm", "mel", "stft_sc", "stft_mag", "kl_f", "kl_r", "spk", "d_total"}
+        assert set(p.losses) >= {
+            "g_total",
+            "adv",
+            "fm",
+            "mel",
+            "stft_sc",
+            "stft_mag",
+            "kl_f",
+            "kl_r",
+            "spk",
+            "d_total",
+        }
         assert all(math.isfinite(v) for v in p.losses.values()), p.losses
         assert p.lr > 0 and p.steps_per_s > 0 and p.eta_s is not None
     assert steps[-1].eta_s == 0
     # four training clips, batch 2: two steps per epoch, the lr decays once per epoch
     assert steps[-1].epoch == 15
-    assert steps[-1].lr == pytest.approx(5e-5 * 0.999875 ** 15, rel=1e-9)
+    assert steps[-1].lr == pytest.approx(5e-5 * 0.999875**15, rel=1e-9)
     assert [p.validation.step for p in steps if p.validation] == [10, 20, 30]
     assert [p.step for p in steps if p.checkpoint] == [10, 20, 30]
     assert result.step == 30 and not result.cancelled
@@ -49,8 +60,12 @@ def test_thirty_steps_all_losses_finite(tiny_run):
 def test_checkpoints_keep_last_and_best(tiny_run):
     run_dir, items, result = tiny_run
     folder = run_dir / "checkpoints"
-    assert sorted(p.name for p in folder.iterdir()) == ["best.ckpt", "step_00000010.ckpt", "step_00000020.ckpt",
-                                                         "step_00000030.ckpt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "best.ckpt",
+        "step_00000010.ckpt",
+        "step_00000020.ckpt",
+        "step_00000030.ckpt",
+    ]
     best = load_checkpoint(folder / "best.ckpt")
     report = items[-1].validation
     assert best["step"] == report.best_step
@@ -59,7 +74,9 @@ def test_checkpoints_keep_last_and_best(tiny_run):
     assert {"optim_g", "optim_d", "sched_g", "sched_d", "scaler_g", "rng_forward", "rng_global"} <= set(last)
     run = json.loads((run_dir / "run.json").read_text())
     assert len(run["speaker_embedding"]) == 256 and run["f0_stats"]["voiced_frames"] > 100
-    assert 150 < run["f0_stats"]["median_hz"] < 400 and run["clips"] == 5 and len(run["validation_clips"]) == 1
+    assert (
+        150 < run["f0_stats"]["median_hz"] < 400 and run["clips"] == 5 and len(run["validation_clips"]) == 1
+    )
 
 
 def test_tensorboard_has_scalars_audio_images(tiny_run):
@@ -78,7 +95,9 @@ def test_tensorboard_has_scalars_audio_images(tiny_run):
     audio = acc.Audio(generated[0])
     assert [a.step for a in audio] == [10, 20, 30] and audio[0].sample_rate == 32000
     assert audio[0].encoded_audio_string[:4] == b"RIFF"
-    assert any(t.startswith("mel/") for t in tags["images"]) and any(t.startswith("pitch/") for t in tags["images"])
+    assert any(t.startswith("mel/") for t in tags["images"]) and any(
+        t.startswith("pitch/") for t in tags["images"]
+    )
 
 
 def test_mel_loss_falls_on_an_overfit_batch(tiny_dataset):
@@ -100,8 +119,15 @@ def test_mel_loss_falls_on_an_overfit_batch(tiny_dataset):
 def test_cancel_writes_checkpoint_and_resume_continues(tiny_dataset, tmp_path):
     dataset, cache = tiny_dataset
     cancel = threading.Event()
-    gen = train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, cancel=cancel, device="cpu",
-                max_steps=6)
+    gen = train(
+        tmp_path / "run",
+        dataset,
+        VoiceConfig.tiny(),
+        feature_cache=cache,
+        cancel=cancel,
+        device="cpu",
+        max_steps=6,
+    )
     seen = []
     for p in gen:
         seen.append(p)
@@ -109,8 +135,9 @@ def test_cancel_writes_checkpoint_and_resume_continues(tiny_dataset, tmp_path):
             cancel.set()
     assert seen[-1].phase == "cancelled" and seen[-1].step == 3
     assert (tmp_path / "run" / "checkpoints" / "step_00000003.ckpt").is_file()
-    items, result = drain(train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu",
-                                max_steps=5))
+    items, result = drain(
+        train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu", max_steps=5)
+    )
     assert "resuming from step_00000003.ckpt" in items[0].message
     assert [p.step for p in items if p.phase == "train"] == [4, 5] and result.step == 5
 
@@ -118,8 +145,15 @@ def test_cancel_writes_checkpoint_and_resume_continues(tiny_dataset, tmp_path):
 def test_pause_blocks_until_released(tiny_dataset, tmp_path):
     dataset, cache = tiny_dataset
     pause = threading.Event()
-    gen = train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, pause=pause, device="cpu",
-                max_steps=3)
+    gen = train(
+        tmp_path / "run",
+        dataset,
+        VoiceConfig.tiny(),
+        feature_cache=cache,
+        pause=pause,
+        device="cpu",
+        max_steps=3,
+    )
     assert next(gen).phase == "starting"
     assert next(gen).step == 1
     pause.set()
@@ -144,8 +178,9 @@ def test_out_of_memory_halves_the_batch(tiny_dataset, tmp_path, monkeypatch):
         return real_step(self, batches)
 
     monkeypatch.setattr(Engine, "step", step)
-    items, result = drain(train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu",
-                                max_steps=3))
+    items, result = drain(
+        train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu", max_steps=3)
+    )
     notes = [p for p in items if p.message and "out of GPU memory" in p.message]
     assert len(notes) == 1 and "batch 1 and 2-step accumulation" in notes[0].message
     trained = [p for p in items if p.phase == "train" and not p.message]
@@ -169,12 +204,23 @@ def test_out_of_memory_at_batch_one_is_a_clear_error(tiny_dataset, tmp_path, mon
 def test_bad_datasets_name_the_problem(tiny_dataset, tmp_path):
     dataset, cache = tiny_dataset
     with pytest.raises(TrainingError, match="manifest"):
-        drain(train(tmp_path / "run", tmp_path / "nowhere", VoiceConfig.tiny(), feature_cache=cache, device="cpu"))
+        drain(
+            train(
+                tmp_path / "run", tmp_path / "nowhere", VoiceConfig.tiny(), feature_cache=cache, device="cpu"
+            )
+        )
     with pytest.raises(TrainingError, match="64-d but the model .sovits5. expects 1280-d"):
         drain(train(tmp_path / "run2", dataset, VoiceConfig.sovits5(), feature_cache=cache, device="cpu"))
     with pytest.raises(TrainingError, match="not in the feature cache"):
-        drain(train(tmp_path / "run3", dataset, VoiceConfig.tiny(), feature_cache=tmp_path / "empty-cache",
-                    device="cpu"))
+        drain(
+            train(
+                tmp_path / "run3",
+                dataset,
+                VoiceConfig.tiny(),
+                feature_cache=tmp_path / "empty-cache",
+                device="cpu",
+            )
+        )
 
 
 def test_stop_monitor_signals():

@@ -26,24 +26,44 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``train``."""
-    parser.add_argument("--voice", required=True, help="name of the voice (its dataset is prepared under this name)")
-    parser.add_argument("--dataset", type=Path, default=None,
-                        help="prepared dataset folder (default: the one 'voicecraft prepare --voice NAME' wrote)")
-    parser.add_argument("--base", type=Path, default=None,
-                        help="fine-tune from this model: a VoiceCraft .ckpt, a so-vits-svc-5.0 checkpoint or "
-                             "sovits5.0.pretrain.pth (default: train from scratch)")
-    parser.add_argument("--steps", type=int, default=None, help="stop after this many steps (default: the preset's)")
-    parser.add_argument("--preset", default="sovits5", help="model size and recipe: sovits5 (default) or tiny")
+    parser.add_argument(
+        "--voice", required=True, help="name of the voice (its dataset is prepared under this name)"
+    )
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="prepared dataset folder (default: the one 'voicecraft prepare --voice NAME' wrote)",
+    )
+    parser.add_argument(
+        "--base",
+        type=Path,
+        default=None,
+        help="fine-tune from this model: a VoiceCraft .ckpt, a so-vits-svc-5.0 checkpoint or "
+        "sovits5.0.pretrain.pth (default: train from scratch)",
+    )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="stop after this many steps (default: the preset's)"
+    )
+    parser.add_argument(
+        "--preset", default="sovits5", help="model size and recipe: sovits5 (default) or tiny"
+    )
     parser.add_argument("--batch-size", type=int, default=None, help="batch size (default: the preset's)")
-    parser.add_argument("--run-dir", type=Path, default=None, help="run folder (default: runs/<voice> in the data folder)")
+    parser.add_argument(
+        "--run-dir", type=Path, default=None, help="run folder (default: runs/<voice> in the data folder)"
+    )
     parser.add_argument("--feature-cache", type=Path, default=None, help="feature cache (default: the app's)")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
-    parser.add_argument("--deterministic", action="store_true",
-                        help="use deterministic algorithms only (reproducible, possibly slower)")
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="use deterministic algorithms only (reproducible, possibly slower)",
+    )
     parser.add_argument("--no-export", action="store_true", help="do not add the result to the voice library")
-    parser.add_argument("--export-name", default=None,
-                        help="display name of the voice in the library (default: --voice)")
+    parser.add_argument(
+        "--export-name", default=None, help="display name of the voice in the library (default: --voice)"
+    )
 
 
 def _slug(name: str) -> str:
@@ -62,10 +82,16 @@ def _duration(seconds: float | None) -> str:
 def _bar(p, width: int = 24) -> str:  # type: ignore[no-untyped-def]
     filled = int(width * p.fraction)
     loss = p.losses
-    parts = [f"\rstep {p.step}/{p.total_steps} [{'#' * filled}{'.' * (width - filled)}]",
-             f"ep {p.epoch}", f"mel {loss.get('mel', float('nan')):.3f}", f"G {loss.get('g_total', float('nan')):.2f}",
-             f"D {loss.get('d_total', float('nan')):.3f}", f"lr {p.lr:.2e}", f"{p.steps_per_s:.2f} it/s",
-             f"ETA {_duration(p.eta_s)}"]
+    parts = [
+        f"\rstep {p.step}/{p.total_steps} [{'#' * filled}{'.' * (width - filled)}]",
+        f"ep {p.epoch}",
+        f"mel {loss.get('mel', float('nan')):.3f}",
+        f"G {loss.get('g_total', float('nan')):.2f}",
+        f"D {loss.get('d_total', float('nan')):.3f}",
+        f"lr {p.lr:.2e}",
+        f"{p.steps_per_s:.2f} it/s",
+        f"ETA {_duration(p.eta_s)}",
+    ]
     return " ".join(parts)
 
 
@@ -89,8 +115,11 @@ def run(args: argparse.Namespace) -> int:
     run_dir = args.run_dir or paths.runs_dir() / slug
     cache = args.feature_cache or paths.cache_dir() / "features"
     if not dataset.is_dir():
-        print(f"error: no prepared dataset at {dataset}; run 'voicecraft prepare FOLDER --voice "
-              f"{args.voice!r}' first or pass --dataset", file=sys.stderr)
+        print(
+            f"error: no prepared dataset at {dataset}; run 'voicecraft prepare FOLDER --voice "
+            f"{args.voice!r}' first or pass --dataset",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.base is not None and not args.base.is_file():
         print(f"error: base model {args.base} not found", file=sys.stderr)
@@ -112,8 +141,16 @@ def run(args: argparse.Namespace) -> int:
         print("\nstopping after this step (Ctrl-C again to abort) ...", file=sys.stderr, flush=True)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
-    gen = train(run_dir, dataset, config, feature_cache=cache, base=args.base, cancel=cancel,
-                device=args.device, max_steps=args.steps)
+    gen = train(
+        run_dir,
+        dataset,
+        config,
+        feature_cache=cache,
+        base=args.base,
+        cancel=cancel,
+        device=args.device,
+        max_steps=args.steps,
+    )
     try:
         while True:
             try:
@@ -129,8 +166,12 @@ def run(args: argparse.Namespace) -> int:
                 print(_bar(p), end="", file=sys.stderr, flush=True)
             if p.validation is not None:
                 v = p.validation
-                print(f"\nvalidation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
-                      f"{v.best_step}) — {v.advice}", file=sys.stderr, flush=True)
+                print(
+                    f"\nvalidation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
+                    f"{v.best_step}) — {v.advice}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except TrainingError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return EXIT_FAILED
