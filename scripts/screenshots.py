@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 
-def sung_phrase(notes_midi: list[float], note_s: float, rate: int, seed: int) -> "object":
+def sung_phrase(notes_midi: list[float], note_s: float, rate: int, seed: int) -> object:
     """A legato melody: harmonic voice with vibrato, glides between notes, an envelope and breath noise."""
     import numpy as np
 
@@ -32,11 +32,15 @@ def sung_phrase(notes_midi: list[float], note_s: float, rate: int, seed: int) ->
     idx = np.minimum((t / note_s).astype(int), len(notes_midi) - 1)
     midi = np.asarray(notes_midi, dtype=np.float64)[idx]
     glide = int(0.06 * rate)
-    midi = np.convolve(np.pad(midi, (glide, glide), mode="edge"), np.ones(glide) / glide, mode="same")[glide:-glide]
+    midi = np.convolve(np.pad(midi, (glide, glide), mode="edge"), np.ones(glide) / glide, mode="same")[
+        glide:-glide
+    ]
     f0 = 440.0 * 2 ** ((midi - 69) / 12) * (1 + 0.012 * np.sin(2 * np.pi * 5.4 * t) * np.minimum(1, t / 0.8))
     phase = 2 * np.pi * np.cumsum(f0) / rate
-    x = sum(np.sin(k * phase) * (0.72 ** k) for k in range(1, 14))
-    env = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.12) * (0.8 + 0.2 * np.sin(2 * np.pi * t / (2 * note_s)))
+    x = sum(np.sin(k * phase) * (0.72**k) for k in range(1, 14))
+    env = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.12) * (
+        0.8 + 0.2 * np.sin(2 * np.pi * t / (2 * note_s))
+    )
     x = x * env + 0.004 * rng.standard_normal(n)
     return (0.5 * x / np.max(np.abs(x))).astype(np.float32)
 
@@ -49,8 +53,12 @@ def make_recordings(folder: Path) -> Path:
     folder.mkdir(parents=True)
     melodies = [[57, 59, 60, 62, 64, 62, 60], [64, 65, 67, 69, 67, 65, 64, 62], [60, 64, 67, 72, 71, 67, 64]]
     for i, notes in enumerate(melodies):
-        phrases = [sung_phrase(notes[:4], 0.7, 44100, i), np.zeros(int(0.6 * 44100), np.float32),
-                   sung_phrase(notes[3:], 0.75, 44100, i + 10), np.zeros(int(0.5 * 44100), np.float32)]
+        phrases = [
+            sung_phrase(notes[:4], 0.7, 44100, i),
+            np.zeros(int(0.6 * 44100), np.float32),
+            sung_phrase(notes[3:], 0.75, 44100, i + 10),
+            np.zeros(int(0.5 * 44100), np.float32),
+        ]
         sf.write(folder / f"verse {i + 1}.wav", np.concatenate(phrases), 44100)
     (folder / "lyrics.txt").write_text("la la la\n", encoding="utf-8")
     loud = np.clip(sung_phrase([62, 64, 66, 67], 0.8, 44100, 7) * 6, -1, 1)
@@ -65,13 +73,30 @@ def make_encoders(folder: Path, ppg_dim: int, vec_dim: int) -> dict[str, str]:
     from whisper.model import ModelDimensions, Whisper
 
     torch.manual_seed(0)
-    dims = ModelDimensions(n_mels=80, n_audio_ctx=1500, n_audio_state=ppg_dim, n_audio_head=4, n_audio_layer=2,
-                           n_vocab=128, n_text_ctx=8, n_text_state=64, n_text_head=4, n_text_layer=1)
+    dims = ModelDimensions(
+        n_mels=80,
+        n_audio_ctx=1500,
+        n_audio_state=ppg_dim,
+        n_audio_head=4,
+        n_audio_layer=2,
+        n_vocab=128,
+        n_text_ctx=8,
+        n_text_state=64,
+        n_text_head=4,
+        n_text_layer=1,
+    )
     whisper = folder / "whisper-tiny-random.pt"
     torch.save({"dims": dims.__dict__, "model_state_dict": Whisper(dims).state_dict()}, whisper)
     hubert = folder / "hubert-tiny-random"
-    config = HubertConfig(hidden_size=vec_dim, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-                          conv_dim=(32,) * 7, num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
+    config = HubertConfig(
+        hidden_size=vec_dim,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        conv_dim=(32,) * 7,
+        num_conv_pos_embeddings=16,
+        num_conv_pos_embedding_groups=4,
+    )
     HubertModel(config).save_pretrained(hubert)
     return {"whisper-large-v2": str(whisper), "hubert-transformers": str(hubert)}
 
@@ -81,8 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNG files (created)")
     parser.add_argument("--steps", type=int, default=60, help="training steps on the tiny preset")
     parser.add_argument("--size", default="1280x800", help="window size WxH")
-    parser.add_argument("--platform", default=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                        help="Qt platform: offscreen (default) or xcb (under Xvfb)")
+    parser.add_argument(
+        "--platform",
+        default=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        help="Qt platform: offscreen (default) or xcb (under Xvfb)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     work = Path(tempfile.mkdtemp(prefix="voicecraft-shots-"))
@@ -136,8 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     library = window.page("Library")
-    job = library.new_voice_from_folder(make_recordings(work / "my recordings"), "Mara (chest voice)", f0="dio",
-                                        content=("whisper-large-v2", "hubert-transformers"))
+    job = library.new_voice_from_folder(
+        make_recordings(work / "my recordings"),
+        "Mara (chest voice)",
+        f0="dio",
+        content=("whisper-large-v2", "hubert-transformers"),
+    )
     wait(job, "new voice from folder")
     print(f"dataset prepared ({time.monotonic() - started:.0f} s)", file=sys.stderr)
 

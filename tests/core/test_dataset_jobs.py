@@ -23,7 +23,9 @@ def _folder(root: Path) -> Path:
     src = root / "takes"
     src.mkdir()
     for i, f in enumerate([196.0, 247.0]):
-        x = np.concatenate([harmonic_tone(f, 3.0, 44100), np.zeros(22050, np.float32), harmonic_tone(f * 1.5, 3.0, 44100)])
+        x = np.concatenate(
+            [harmonic_tone(f, 3.0, 44100), np.zeros(22050, np.float32), harmonic_tone(f * 1.5, 3.0, 44100)]
+        )
         sf.write(src / f"take {i}.wav", x, 44100)
     (src / "lyrics.txt").write_text("la la", encoding="utf-8")
     return src
@@ -45,7 +47,10 @@ def test_prepare_voice_dataset_slices_extracts_and_lists(tmp_home, tmp_path, tin
     assert [p.stage for p in progress][:3] == ["slicing"] * 3
     assert progress[-1].stage == "features" and progress[-1].fraction == pytest.approx(1.0)
     assert all(a.fraction <= b.fraction for a, b in zip(progress, progress[1:]))
-    assert result.dataset_dir.parent.name == "datasets" and result.dataset_dir.name == slug("Ana Voz") == "ana-voz"
+    assert (
+        result.dataset_dir.parent.name == "datasets"
+        and result.dataset_dir.name == slug("Ana Voz") == "ana-voz"
+    )
     assert len(result.report.clips) >= 2
     assert any(r.source == "lyrics.txt" for r in result.report.rejected)
     assert np.load(result.dataset_dir / "speaker.npy").shape == (256,)

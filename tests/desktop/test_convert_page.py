@@ -26,8 +26,10 @@ def song(tmp_path):
 @pytest.fixture
 def ready(ctx, tmp_path, tiny_whisper):
     make_voice(paths.voices_dir(), "Alice")
-    ctx.settings.set("assets/overrides", {"whisper-large-v2": str(tiny_whisper),
-                                          "hubert-soft": str(tiny_hubert32(tmp_path))})
+    ctx.settings.set(
+        "assets/overrides",
+        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
+    )
     return ctx
 
 
@@ -72,8 +74,9 @@ def test_inputs_from_take_send_to_convert_and_drop(page, ready, ctx, song, tmp_p
     assert page.input_path() == song and page.convert_button.isEnabled()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.flac"))])
-    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     page.dropEvent(event)
     assert page.input_edit.text() == str(tmp_path / "dropped.flac")
 
@@ -93,8 +96,9 @@ def test_convert_shows_curves_report_ab_and_exports(page, ready, ctx, qtbot, son
     _, ys = page.source_pitch.getData()
     voiced = np.isfinite(ys)
     assert voiced.sum() > 100
-    assert np.nanmedian(ys) == pytest.approx(69.0 + 12 * np.log2(np.median(take.result.source_f0[
-        take.result.source_f0 > 0]) / 440.0) + 3, abs=0.01)
+    assert np.nanmedian(ys) == pytest.approx(
+        69.0 + 12 * np.log2(np.median(take.result.source_f0[take.result.source_f0 > 0]) / 440.0) + 3, abs=0.01
+    )
     assert len(page.result_pitch.getData()[0]) == len(take.output_f0)
     assert len(page.source_wave.getData()[0]) > 0 and len(page.result_wave.getData()[0]) > 0
     report = page.report_view.toPlainText()
@@ -113,7 +117,9 @@ def test_convert_shows_curves_report_ab_and_exports(page, ready, ctx, qtbot, son
         with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
             pass
         info = sf.info(tmp_path / f"out.{fmt}")
-        assert info.format == fmt.upper() and info.samplerate == 32000 and info.frames == len(take.result.audio)
+        assert (
+            info.format == fmt.upper() and info.samplerate == 32000 and info.frames == len(take.result.audio)
+        )
     # the same voice and options reuse the converter
     first = take.converter
     job = page.convert()

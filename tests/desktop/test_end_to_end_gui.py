@@ -11,13 +11,19 @@ from tests.desktop.voices import recordings_folder, tiny_hubert32
 from tests.features.conftest import harmonic_tone, tiny_whisper  # noqa: F401  (fixture)
 from voicecraft_desktop.ui.main_window import MainWindow
 
-PAGES = [("Library", "library", "LibraryPage"), ("Train", "train", "TrainPage"), ("Convert", "convert", "ConvertPage")]
+PAGES = [
+    ("Library", "library", "LibraryPage"),
+    ("Train", "train", "TrainPage"),
+    ("Convert", "convert", "ConvertPage"),
+]
 
 
 @pytest.mark.slow
 def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
-    ctx.settings.set("assets/overrides", {"whisper-large-v2": str(tiny_whisper),
-                                          "hubert-soft": str(tiny_hubert32(tmp_path))})
+    ctx.settings.set(
+        "assets/overrides",
+        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
+    )
     window = MainWindow(ctx, pages=PAGES)
     window.confirm_close = False
     qtbot.addWidget(window)

@@ -1,4 +1,4 @@
-"""Library page: listing, rename, delete with confirmation, export/import jobs, errors, new voice from a folder."""
+"""Library page: listing, rename, delete (confirmed), import/export jobs, errors, new voice from folder."""
 
 from __future__ import annotations
 
@@ -39,10 +39,14 @@ def test_lists_voices_with_their_facts_and_refreshes_on_event(page, ctx):
     ctx.events.voices_changed.emit()
     assert _names(page) == ["Alice"]
     cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
-    assert cells[2] == "12.6 min" and cells[3] == "1,200" and "dio" in cells[4] and cells[5] == "trained voice"
+    assert (
+        cells[2] == "12.6 min" and cells[3] == "1,200" and "dio" in cells[4] and cells[5] == "trained voice"
+    )
     assert not page.empty_label.isVisible()
     page.table.selectRow(0)
-    assert page.export_button.isEnabled() and page.rename_button.isEnabled() and page.preview_button.isEnabled()
+    assert (
+        page.export_button.isEnabled() and page.rename_button.isEnabled() and page.preview_button.isEnabled()
+    )
 
 
 def test_rename_through_the_dialog_and_duplicate_name_error(page, ctx, monkeypatch, qtbot):
@@ -71,6 +75,7 @@ def test_delete_asks_first_and_cancel_keeps_the_voice(page, monkeypatch):
         def question(parent, title, text, *args, **kwargs):
             asked.append(text)
             return result
+
         return staticmethod(question)
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
@@ -121,8 +126,10 @@ def test_new_voice_from_folder_shows_report(page, ctx, qtbot, tmp_path, tiny_whi
     from tests.desktop.voices import tiny_hubert32
 
     src = recordings_folder(tmp_path)
-    ctx.settings.set("assets/overrides", {"whisper-large-v2": str(tiny_whisper),
-                                          "hubert-soft": str(tiny_hubert32(tmp_path))})
+    ctx.settings.set(
+        "assets/overrides",
+        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
+    )
     progress = []
     job = page.new_voice_from_folder(src, "Ana", f0="dio")
     job.progress.connect(progress.append)

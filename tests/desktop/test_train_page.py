@@ -55,7 +55,9 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
     _ready(page, cache, steps=10)
     assert page.start_button.isEnabled() and page.start_button.text() == "Start"
     job = page.start()
-    assert not page.start_button.isEnabled() and page.stop_button.isEnabled() and page.pause_button.isEnabled()
+    assert (
+        not page.start_button.isEnabled() and page.stop_button.isEnabled() and page.pause_button.isEnabled()
+    )
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
         pass
     assert page.last_result.step == 10 and not page.last_result.cancelled

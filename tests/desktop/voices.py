@@ -1,4 +1,4 @@
-"""Test helpers for the desktop pages: tiny voices in the library, folders of recordings, the tiny encoders."""
+"""Test helpers for the desktop pages: tiny voices, folders of recordings, a tiny 32-d HuBERT."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import torch
 from tests.features.conftest import BshallHubert, harmonic_tone
 
 
-def make_voice(library_root: Path, name: str, *, steps: int = 120, seconds: float = 754.0,
-               preview: bool = True) -> Path:
+def make_voice(
+    library_root: Path, name: str, *, steps: int = 120, seconds: float = 754.0, preview: bool = True
+) -> Path:
     """A tiny-preset voice artifact with random weights, as training would export it."""
     from models.artifact import VoiceManifest, save_voice
     from models.config import VoiceConfig
@@ -23,8 +24,13 @@ def make_voice(library_root: Path, name: str, *, steps: int = 120, seconds: floa
     torch.manual_seed(0)
     config = VoiceConfig.tiny()
     rng = np.random.default_rng(0)
-    manifest = VoiceManifest(name=name, config=config, speaker=(rng.standard_normal(256) / 16).astype(np.float32),
-                             pitch_extractor="dio", training={"steps": steps, "dataset_seconds": seconds})
+    manifest = VoiceManifest(
+        name=name,
+        config=config,
+        speaker=(rng.standard_normal(256) / 16).astype(np.float32),
+        pitch_extractor="dio",
+        training={"steps": steps, "dataset_seconds": seconds},
+    )
     library_root.mkdir(parents=True, exist_ok=True)
     folder = save_voice(library_root / uuid.uuid4().hex, manifest, SynthesizerInfer(config).state_dict())
     if preview:
@@ -37,8 +43,9 @@ def recordings_folder(root: Path, notes: tuple[float, ...] = (196.0, 247.0), jun
     src = root / "takes"
     src.mkdir(parents=True)
     for i, f in enumerate(notes):
-        x = np.concatenate([harmonic_tone(f, 3.0, 44100), np.zeros(22050, np.float32),
-                            harmonic_tone(f * 1.5, 3.0, 44100)])
+        x = np.concatenate(
+            [harmonic_tone(f, 3.0, 44100), np.zeros(22050, np.float32), harmonic_tone(f * 1.5, 3.0, 44100)]
+        )
         sf.write(src / f"take {i}.wav", x, 44100)
     if junk:
         (src / "lyrics.txt").write_text("la la la", encoding="utf-8")

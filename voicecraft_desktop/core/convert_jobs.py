@@ -77,8 +77,15 @@ def converter_key(voice_entry: Any, f0_method: str, report: bool, device: str) -
     return ConverterKey(str(voice_entry.folder), manifest.weights_sha256, f0_method, report, str(device))
 
 
-def build_converter(voice_entry: Any, store: Any, *, f0_method: str = "auto", report: bool = True,
-                    device: str = "cpu", library: Any = None) -> Any:
+def build_converter(
+    voice_entry: Any,
+    store: Any,
+    *,
+    f0_method: str = "auto",
+    report: bool = True,
+    device: str = "cpu",
+    library: Any = None,
+) -> Any:
     """Loads the voice and its extractors; returns a ``VoiceConverter``.
 
     Raises:
@@ -97,23 +104,40 @@ def build_converter(voice_entry: Any, store: Any, *, f0_method: str = "auto", re
     encoders, hashes = {}, {}
     for role, name in voice_encoder_names(voice).items():
         if name not in ENCODERS:
-            raise ConvertError(f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
-                               f"VoiceCraft does not know (known: {', '.join(ENCODERS)})")
+            raise ConvertError(
+                f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
+                f"VoiceCraft does not know (known: {', '.join(ENCODERS)})"
+            )
         asset = ENCODERS[name].asset
         path = store.require(asset)
         if (voice.manifest.content_encoders.get(role) or {}).get("sha256"):
-            hashes[role] = store.recorded_sha256(asset) or (sha256_file(path) if Path(path).is_file() else None)
+            hashes[role] = store.recorded_sha256(asset) or (
+                sha256_file(path) if Path(path).is_file() else None
+            )
         encoders[role] = load_encoder(name, path, device)
     pitch = create_pitch_extractor(f0_method, voice.config.pitch, device)
-    extractors = Extractors(pitch=pitch, ppg=encoders.get("ppg"), vec=encoders.get("vec"),
-                            speaker=SpeakerEncoder(device) if report else None,
-                            weights_sha256={k: v for k, v in hashes.items() if v})
+    extractors = Extractors(
+        pitch=pitch,
+        ppg=encoders.get("ppg"),
+        vec=encoders.get("vec"),
+        speaker=SpeakerEncoder(device) if report else None,
+        weights_sha256={k: v for k, v in hashes.items() if v},
+    )
     return VoiceConverter(voice, extractors, device)
 
 
-def convert_take(path: str | os.PathLike[str], voice_entry: Any, options: Any, *, store: Any, device: str = "cpu",
-                 converter: Any = None, key: ConverterKey | None = None, cancel: threading.Event | None = None,
-                 library: Any = None) -> Generator[Any, None, TakeResult]:
+def convert_take(
+    path: str | os.PathLike[str],
+    voice_entry: Any,
+    options: Any,
+    *,
+    store: Any,
+    device: str = "cpu",
+    converter: Any = None,
+    key: ConverterKey | None = None,
+    cancel: threading.Event | None = None,
+    library: Any = None,
+) -> Generator[Any, None, TakeResult]:
     """Converts one file into ``voice_entry``.
 
     Args:
@@ -133,24 +157,42 @@ def convert_take(path: str | os.PathLike[str], voice_entry: Any, options: Any, *
     wave, rate = load_audio(source, max_seconds=options.max_input_s)
     wanted = converter_key(voice_entry, options.f0_method, options.report, device)
     if converter is None or key != wanted:
-        converter = build_converter(voice_entry, store, f0_method=options.f0_method, report=options.report,
-                                    device=device, library=library)
+        converter = build_converter(
+            voice_entry,
+            store,
+            f0_method=options.f0_method,
+            report=options.report,
+            device=device,
+            library=library,
+        )
     result = yield from converter.convert(wave, rate, options, cancel, name=source.name)
     yield OutputPitchProgress()
     a = converter.config.audio
     at_out = resample(wave, rate, result.sample_rate) if rate != result.sample_rate else wave
     at_out = np.pad(at_out, (0, max(0, len(result.audio) - len(at_out))))[: len(result.audio)]
-    track = converter.extractors.pitch.extract(resample(result.audio, result.sample_rate, a.feature_sample_rate))
+    track = converter.extractors.pitch.extract(
+        resample(result.audio, result.sample_rate, a.feature_sample_rate)
+    )
     output_f0 = np.zeros(len(result.source_f0), np.float32)
     m = min(len(output_f0), len(track.f0_hz))
     output_f0[:m] = track.f0_hz[:m]
     return TakeResult(source, converter.name, result, at_out.astype(np.float32), output_f0, converter, wanted)
 
 
-def convert_folder(folder: str | os.PathLike[str], out_dir: str | os.PathLike[str], voice_entry: Any, options: Any,
-                   *, store: Any, fmt: str = "wav", subtype: str = "16", device: str = "cpu",
-                   overwrite: bool = False, cancel: threading.Event | None = None,
-                   library: Any = None) -> Generator[Any, None, list[Any]]:
+def convert_folder(
+    folder: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    voice_entry: Any,
+    options: Any,
+    *,
+    store: Any,
+    fmt: str = "wav",
+    subtype: str = "16",
+    device: str = "cpu",
+    overwrite: bool = False,
+    cancel: threading.Event | None = None,
+    library: Any = None,
+) -> Generator[Any, None, list[Any]]:
     """Converts every audio file directly in ``folder`` into ``out_dir`` as ``<stem> (<voice>).<fmt>``.
 
     Yields:
@@ -161,6 +203,7 @@ def convert_folder(folder: str | os.PathLike[str], out_dir: str | os.PathLike[st
     """
     from models.convert_io import convert_files
 
-    converter = build_converter(voice_entry, store, f0_method=options.f0_method, report=options.report,
-                                device=device, library=library)
+    converter = build_converter(
+        voice_entry, store, f0_method=options.f0_method, report=options.report, device=device, library=library
+    )
     return (yield from convert_files(converter, [folder], out_dir, options, fmt, subtype, cancel, overwrite))

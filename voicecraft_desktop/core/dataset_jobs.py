@@ -96,7 +96,7 @@ def default_dataset_dir(voice: str) -> Path:
 
 
 def list_datasets(root: Path | None = None) -> list[DatasetInfo]:
-    """Prepared datasets under ``root`` (default :func:`datasets_dir`), newest first; unreadable ones skipped."""
+    """Datasets under ``root`` (default :func:`datasets_dir`), newest first; unreadable ones skipped."""
     from models.preprocess import read_manifest
 
     root = datasets_dir() if root is None else Path(root)
@@ -115,10 +115,17 @@ def list_datasets(root: Path | None = None) -> list[DatasetInfo]:
                 extractors = json.loads(features.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 extractors = {}
-        found.append(DatasetInfo(
-            name=str(manifest.get("voice", folder.name)), folder=folder, clips=len(manifest.get("clips", [])),
-            total_s=float(manifest.get("total_s", 0.0)), created_at=str(manifest.get("created_at", "")),
-            has_features=bool(extractors) and (folder / SPEAKER_NAME).is_file(), extractors=extractors))
+        found.append(
+            DatasetInfo(
+                name=str(manifest.get("voice", folder.name)),
+                folder=folder,
+                clips=len(manifest.get("clips", [])),
+                total_s=float(manifest.get("total_s", 0.0)),
+                created_at=str(manifest.get("created_at", "")),
+                has_features=bool(extractors) and (folder / SPEAKER_NAME).is_file(),
+                extractors=extractors,
+            )
+        )
     found.sort(key=lambda d: d.created_at, reverse=True)
     return found
 
@@ -133,12 +140,19 @@ def extractor_summary(extractors: Mapping[str, Any]) -> str:
     return " + ".join(names)
 
 
-def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: str | os.PathLike[str] | None = None,
-                          f0: str = "auto", content: Sequence[str] = DEFAULT_CONTENT,
-                          asset_overrides: Mapping[str, str | os.PathLike[str]] | None = None,
-                          store: Any = None, device: str = "cpu", features: bool = True,
-                          cancel: threading.Event | None = None
-                          ) -> Generator[DatasetJobProgress, None, DatasetJobResult]:
+def prepare_voice_dataset(
+    source: str | os.PathLike[str],
+    voice: str,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    f0: str = "auto",
+    content: Sequence[str] = DEFAULT_CONTENT,
+    asset_overrides: Mapping[str, str | os.PathLike[str]] | None = None,
+    store: Any = None,
+    device: str = "cpu",
+    features: bool = True,
+    cancel: threading.Event | None = None,
+) -> Generator[DatasetJobProgress, None, DatasetJobResult]:
     """Slices ``source`` into a dataset for ``voice`` and extracts its features.
 
     Args:
@@ -200,8 +214,15 @@ def prepare_voice_dataset(source: str | os.PathLike[str], voice: str, *, out: st
     return result
 
 
-def _extract(out: Path, report: Any, names: list[str], weights: dict[str, Path], f0: str, device: str,
-             cancel: threading.Event | None) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
+def _extract(
+    out: Path,
+    report: Any,
+    names: list[str],
+    weights: dict[str, Path],
+    f0: str,
+    device: str,
+    cancel: threading.Event | None,
+) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
     import numpy as np
 
     from models.content import ENCODERS, load_encoder
@@ -210,16 +231,21 @@ def _extract(out: Path, report: Any, names: list[str], weights: dict[str, Path],
     from models.speaker import SpeakerEncoder
 
     encoders = {ENCODERS[name].role: load_encoder(name, weights[name], device) for name in names}
-    pipeline = FeaturePipeline(pitch=create_pitch_extractor(f0, device=device), ppg=encoders.get("ppg"),
-                               vec=encoders.get("vec"), speaker=SpeakerEncoder(device),
-                               cache_dir=paths.cache_dir() / "features")
+    pipeline = FeaturePipeline(
+        pitch=create_pitch_extractor(f0, device=device),
+        ppg=encoders.get("ppg"),
+        vec=encoders.get("vec"),
+        speaker=SpeakerEncoder(device),
+        cache_dir=paths.cache_dir() / "features",
+    )
     clips = [out / c.file for c in report.clips]
     gen = extract_dataset(pipeline, clips, cancel)
     try:
         while True:
             p = next(gen)
-            yield DatasetJobProgress("features", p.done, p.total, Path(p.clip).name,
-                                     0.3 + 0.7 * p.done / max(p.total, 1))
+            yield DatasetJobProgress(
+                "features", p.done, p.total, Path(p.clip).name, 0.3 + 0.7 * p.done / max(p.total, 1)
+            )
     except StopIteration as stop:
         speaker = stop.value
     except FeatureCancelled as exc:

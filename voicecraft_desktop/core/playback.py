@@ -37,8 +37,9 @@ class Player:
         stream_factory: builds the stream from ``OutputStream`` keyword arguments (tests inject a fake).
     """
 
-    def __init__(self, device: int | str | None = None,
-                 stream_factory: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, device: int | str | None = None, stream_factory: Callable[..., Any] | None = None
+    ) -> None:
         self.device = device
         self._factory = stream_factory or _default_stream_factory
         self._lock = threading.Lock()
@@ -78,8 +79,14 @@ class Player:
             self._pos = min(len(data), max(0, int(start_s * sample_rate)))
             self._done = self._pos >= len(data)
         try:
-            stream = self._factory(samplerate=int(sample_rate), channels=1, dtype="float32", device=self.device,
-                                   callback=self._callback, finished_callback=self._on_finished)
+            stream = self._factory(
+                samplerate=int(sample_rate),
+                channels=1,
+                dtype="float32",
+                device=self.device,
+                callback=self._callback,
+                finished_callback=self._on_finished,
+            )
             stream.start()
         except Exception as exc:  # sounddevice.PortAudioError, ValueError for a bad device
             with self._lock:
@@ -112,11 +119,11 @@ class Player:
 
     def _callback(self, outdata: np.ndarray, frames: int, time: Any, status: Any) -> None:
         with self._lock:
-            chunk = self._wave[self._pos:self._pos + frames]
+            chunk = self._wave[self._pos : self._pos + frames]
             self._pos += len(chunk)
             ended = self._pos >= len(self._wave)
-        outdata[:len(chunk), 0] = chunk
-        outdata[len(chunk):, 0] = 0.0
+        outdata[: len(chunk), 0] = chunk
+        outdata[len(chunk) :, 0] = 0.0
         if ended:
             import sounddevice
 
@@ -136,6 +143,8 @@ def _explain(exc: BaseException) -> str:
     except Exception:  # noqa: BLE001 - PortAudio itself is missing
         has_output = False
     if not has_output:
-        return ("No audio output device was found, so nothing can be played. Connect speakers or headphones "
-                f"(or start the sound server) and try again. ({text})")
+        return (
+            "No audio output device was found, so nothing can be played. Connect speakers or headphones "
+            f"(or start the sound server) and try again. ({text})"
+        )
     return f"Cannot play audio on the output device: {text}"

@@ -136,8 +136,9 @@ def read_validation_audio(run_dir: str | os.PathLike[str]) -> list[ValidationAud
     return found
 
 
-def export_with_preview(run_dir: str | os.PathLike[str], name: str, *, library_root: Path | None = None,
-                        app_version: str = "") -> Path:
+def export_with_preview(
+    run_dir: str | os.PathLike[str], name: str, *, library_root: Path | None = None, app_version: str = ""
+) -> Path:
     """Exports the run's best (else newest) checkpoint as a new voice in the library.
 
     The newest generated validation clip becomes the voice's ``preview.wav`` when there is one.

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 log = logging.getLogger(__name__)
 
 
-def call_task(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[threading.Event], Generator[Any, None, Any]]:
+def call_task(
+    fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Callable[[threading.Event], Generator[Any, None, Any]]:
     """A task factory that runs ``fn(*args, **kwargs)`` in the worker thread and returns its value."""
 
     def task(cancel: threading.Event) -> Generator[Any, None, Any]:

@@ -49,7 +49,11 @@ from voicecraft_desktop.ui.worker import Job, JobRefused
 
 log = logging.getLogger(__name__)
 
-AUTO_KEY = {"Off (use the key)": "off", "Automatic, semitones": "semitones", "Automatic, octaves only": "octaves"}
+AUTO_KEY = {
+    "Off (use the key)": "off",
+    "Automatic, semitones": "semitones",
+    "Automatic, octaves only": "octaves",
+}
 SOURCE_COLOUR, RESULT_COLOUR = "#9ca3af", "#2563eb"
 SOURCE_PITCH, RESULT_PITCH = "#f97316", "#2563eb"
 WAVE_POINTS = 4000  # min/max envelope columns drawn for a waveform of any length
@@ -166,21 +170,26 @@ class ConvertPage(QWidget):
         self.wave_plot.hideAxis("left")
         self.wave_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
         self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name="A: source")
-        self.result_wave = self.wave_plot.plot([], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1),
-                                               name="B: converted")
+        self.result_wave = self.wave_plot.plot(
+            [], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1), name="B: converted"
+        )
         self.result_wave.setOpacity(0.75)
         self.pitch_plot = make_pitch_plot()
         self.pitch_plot.setObjectName("pitchPlot")
-        self.pitch_plot.setTitle("Pitch: source after the key shift (orange) and converted (blue)", color="#333")
+        self.pitch_plot.setTitle(
+            "Pitch: source after the key shift (orange) and converted (blue)", color="#333"
+        )
         self.pitch_plot.setMouseEnabled(x=True, y=False)
         self.pitch_plot.setXLink(self.wave_plot)
         self.pitch_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
         # drawn wide and under the converted curve: where the two agree, both stay visible
-        self.source_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite",
-                                                 name="source (shifted)")
+        self.source_pitch = self.pitch_plot.plot(
+            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name="source (shifted)"
+        )
         self.source_pitch.setOpacity(0.6)
-        self.result_pitch = self.pitch_plot.plot([], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite",
-                                                 name="converted")
+        self.result_pitch = self.pitch_plot.plot(
+            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name="converted"
+        )
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
         self.wave_plot.addItem(self.playheads[0])
         self.pitch_plot.addItem(self.playheads[1])
@@ -223,7 +232,9 @@ class ConvertPage(QWidget):
         self.stop_play.clicked.connect(self.stop_playback)
         self.export_wav.clicked.connect(lambda: self._ask_export("wav"))
         self.export_flac.clicked.connect(lambda: self._ask_export("flac"))
-        self.auto_key.currentIndexChanged.connect(lambda: self.key_spin.setEnabled(self.auto_key_mode() == "off"))
+        self.auto_key.currentIndexChanged.connect(
+            lambda: self.key_spin.setEnabled(self.auto_key_mode() == "off")
+        )
         self.input_edit.textChanged.connect(self._update_buttons)
         self.voice_combo.currentIndexChanged.connect(self._update_buttons)
         ctx.events.voices_changed.connect(self.refresh)
@@ -271,9 +282,13 @@ class ConvertPage(QWidget):
         """The :class:`models.convert.ConvertOptions` the controls describe."""
         from models.convert import ConvertOptions
 
-        return ConvertOptions(key=self.key_spin.value(), auto_key=self.auto_key_mode(),
-                              f0_method=self.f0_combo.currentText(), silence_gate=self.gate_check.isChecked(),
-                              match_loudness=self.loudness_check.isChecked())
+        return ConvertOptions(
+            key=self.key_spin.value(),
+            auto_key=self.auto_key_mode(),
+            f0_method=self.f0_combo.currentText(),
+            silence_gate=self.gate_check.isChecked(),
+            match_loudness=self.loudness_check.isChecked(),
+        )
 
     def _on_take_recorded(self, path: str) -> None:
         self.latest_take = Path(path)
@@ -312,7 +327,9 @@ class ConvertPage(QWidget):
             b.setEnabled(has_result)
         self.stop_play.setEnabled(self._playing is not None)
         if not has_voice and not busy:
-            self.status_label.setText("No voice in the library yet: train one, or import one on the Library page.")
+            self.status_label.setText(
+                "No voice in the library yet: train one, or import one on the Library page."
+            )
 
     # ------------------------------------------------------------------ jobs
 
@@ -347,8 +364,17 @@ class ConvertPage(QWidget):
         converter, key, library = self._converter, self._converter_key, self.library
 
         def task(cancel):  # type: ignore[no-untyped-def]
-            return convert_take(path, entry, options, store=store, device=device, converter=converter, key=key,
-                                cancel=cancel, library=library)
+            return convert_take(
+                path,
+                entry,
+                options,
+                store=store,
+                device=device,
+                converter=converter,
+                key=key,
+                cancel=cancel,
+                library=library,
+            )
 
         self.stop_playback()
         return self._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
@@ -358,13 +384,29 @@ class ConvertPage(QWidget):
         entry = self.voice_combo.currentData()
         if entry is None or self.job is not None:
             return None
-        options, store, device, library = self.options(), self.ctx.asset_store(), self.ctx.device, self.library
+        options, store, device, library = (
+            self.options(),
+            self.ctx.asset_store(),
+            self.ctx.device,
+            self.library,
+        )
 
         def task(cancel):  # type: ignore[no-untyped-def]
-            return convert_folder(folder, out_dir, entry, options, store=store, fmt=fmt, device=device,
-                                  cancel=cancel, library=library)
+            return convert_folder(
+                folder,
+                out_dir,
+                entry,
+                options,
+                store=store,
+                fmt=fmt,
+                device=device,
+                cancel=cancel,
+                library=library,
+            )
 
-        return self._start(f"Convert folder {folder.name} → {entry.name}", task, self._on_batch_done, gpu=True)
+        return self._start(
+            f"Convert folder {folder.name} → {entry.name}", task, self._on_batch_done, gpu=True
+        )
 
     def _ask_batch(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder of songs to convert")
@@ -395,8 +437,10 @@ class ConvertPage(QWidget):
         self.progress.setValue(1000)
         seconds = len(r.audio) / r.sample_rate
         total = sum(r.timings.values())
-        self.status_label.setText(f"Converted {take.source.name} into “{take.voice}”: {format_duration(seconds)}, "
-                                  f"key {r.key:+g}, {total:.1f} s to convert. Compare A/B, then export.")
+        self.status_label.setText(
+            f"Converted {take.source.name} into “{take.voice}”: {format_duration(seconds)}, "
+            f"key {r.key:+g}, {total:.1f} s to convert. Compare A/B, then export."
+        )
         self.show_result(take)
         self.job_done.emit("result")
 
@@ -406,8 +450,11 @@ class ConvertPage(QWidget):
         ok = [i for i in items if not i.error]
         lines = [f"Folder batch: {len(ok)} converted, {len(items) - len(ok)} failed."]
         for item in items:
-            lines.append(f"✗ {item.source.name}: {item.error}" if item.error
-                         else f"✓ {item.source.name} → {item.output}")
+            lines.append(
+                f"✗ {item.source.name}: {item.error}"
+                if item.error
+                else f"✓ {item.source.name} → {item.output}"
+            )
             if not item.error and item.result is not None and item.result.report is not None:
                 lines.append(item.result.report.summary())
         self.report_view.setPlainText("\n".join(lines))

@@ -65,7 +65,9 @@ class LibraryPage(QWidget):
 
     job_done = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, library: VoiceLibrary | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, library: VoiceLibrary | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("libraryPage")
         self.ctx = ctx
@@ -102,8 +104,9 @@ class LibraryPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.empty_label = QLabel("No voices yet. Use “New voice from folder…” to prepare your recordings, "
-                                  "or import a voice.")
+        self.empty_label = QLabel(
+            "No voices yet. Use “New voice from folder…” to prepare your recordings, or import a voice."
+        )
         self.empty_label.setWordWrap(True)
 
         self.progress = QProgressBar()
@@ -119,12 +122,20 @@ class LibraryPage(QWidget):
         self.report.setObjectName("reportTree")
         self.report.setHeaderLabels(["Clip / file", "Length", "Reason / source"])
         self.report.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.report_summary = QLabel("Run “New voice from folder…” to see which clips are kept and which are not.")
+        self.report_summary = QLabel(
+            "Run “New voice from folder…” to see which clips are kept and which are not."
+        )
         self.report_summary.setWordWrap(True)
 
         buttons = QHBoxLayout()
-        for w in (self.new_button, self.import_button, self.export_button, self.rename_button, self.delete_button,
-                  self.preview_button):
+        for w in (
+            self.new_button,
+            self.import_button,
+            self.export_button,
+            self.rename_button,
+            self.delete_button,
+            self.preview_button,
+        ):
             buttons.addWidget(w)
         buttons.addStretch(1)
         top = QWidget()
@@ -200,12 +211,27 @@ class LibraryPage(QWidget):
             extractors = " + ".join(v for k in ("pitch", "ppg", "vec") if (v := item.extractors.get(k)))
             status = "imported (so-vits-svc-5.0)" if "import" in item.source else "trained voice"
             steps = "—" if item.steps is None else f"{item.steps:,}"
-            return [item.name, item.created_at[:16].replace("T", " "), format_minutes(item.minutes_of_data),
-                    steps, extractors, status]
-        status = (f"dataset: {item.clips} clips, ready to train" if item.has_features
-                  else f"dataset: {item.clips} clips, features missing")
-        return [item.name, item.created_at[:16].replace("T", " "), format_minutes(item.total_s / 60.0), "0",
-                extractor_summary(item.extractors), status]
+            return [
+                item.name,
+                item.created_at[:16].replace("T", " "),
+                format_minutes(item.minutes_of_data),
+                steps,
+                extractors,
+                status,
+            ]
+        status = (
+            f"dataset: {item.clips} clips, ready to train"
+            if item.has_features
+            else f"dataset: {item.clips} clips, features missing"
+        )
+        return [
+            item.name,
+            item.created_at[:16].replace("T", " "),
+            format_minutes(item.total_s / 60.0),
+            "0",
+            extractor_summary(item.extractors),
+            status,
+        ]
 
     def selected(self) -> VoiceEntry | DatasetInfo | None:
         """The selected voice or dataset."""
@@ -313,9 +339,12 @@ class LibraryPage(QWidget):
         self.progress.setValue(1000)
         ready = result.features is not None
         self.progress_label.setText(
-            f"Dataset ready in {result.dataset_dir}. Train it on the Train page." if ready
-            else f"Dataset in {result.dataset_dir} has no usable clips." if not result.report.usable
-            else f"Clips prepared in {result.dataset_dir} (no features).")
+            f"Dataset ready in {result.dataset_dir}. Train it on the Train page."
+            if ready
+            else f"Dataset in {result.dataset_dir} has no usable clips."
+            if not result.report.usable
+            else f"Clips prepared in {result.dataset_dir} (no features)."
+        )
         self.ctx.events.voices_changed.emit()
         self.ctx.events.status.emit(f"Prepared {len(result.report.clips)} clips for “{result.report.voice}”")
         self.job_done.emit("result")
@@ -326,8 +355,15 @@ class LibraryPage(QWidget):
         self.report.clear()
         kept = QTreeWidgetItem([f"Kept: {len(report.clips)} clips", format_duration(report.total_s), ""])
         for clip in report.clips:
-            kept.addChild(QTreeWidgetItem([Path(clip.file).name, f"{clip.duration_s:.1f} s",
-                                           f"{clip.source} at {clip.offset_s:.1f} s"]))
+            kept.addChild(
+                QTreeWidgetItem(
+                    [
+                        Path(clip.file).name,
+                        f"{clip.duration_s:.1f} s",
+                        f"{clip.source} at {clip.offset_s:.1f} s",
+                    ]
+                )
+            )
         rejected = QTreeWidgetItem([f"Not used: {len(report.rejected)}", "", ""])
         for r in report.rejected:
             length = f"{r.duration_s:.1f} s" if r.duration_s is not None else ""
@@ -339,8 +375,10 @@ class LibraryPage(QWidget):
         self.report.addTopLevelItem(rejected)
         rejected.setExpanded(True)
         kept.setExpanded(len(report.clips) <= 30)
-        lines = [f"{len(report.clips)} clips, {report.total_s / 60:.1f} min of audio from {report.files_used} of "
-                 f"{report.files_seen} files."]
+        lines = [
+            f"{len(report.clips)} clips, {report.total_s / 60:.1f} min of audio from {report.files_used} of "
+            f"{report.files_seen} files."
+        ]
         lines += [f"⚠ {w}" for w in report.warnings]
         lines += [f"• {n}" for n in report.notes]
         self.report_summary.setText("\n".join(lines))
@@ -361,12 +399,15 @@ class LibraryPage(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "so-vits-svc-5.0 model", "", "PyTorch model (*.pth *.pt)")
         if not path:
             return
-        npy, _ = QFileDialog.getOpenFileName(self, "Singer vector (.npy) for this model", str(Path(path).parent),
-                                             "Singer vector (*.npy)")
+        npy, _ = QFileDialog.getOpenFileName(
+            self, "Singer vector (.npy) for this model", str(Path(path).parent), "Singer vector (*.npy)"
+        )
         if npy:
             self.import_voice(Path(path), speaker_npy=Path(npy))
 
-    def import_voice(self, path: Path, speaker_npy: Path | None = None, name: str | None = None) -> Job | None:
+    def import_voice(
+        self, path: Path, speaker_npy: Path | None = None, name: str | None = None
+    ) -> Job | None:
         """Imports a voice folder, zip, or so-vits-svc-5.0 ``.pth`` (+ ``speaker_npy``) in a job."""
         task = call_task(self.library.import_voice, path, name=name, speaker_npy=speaker_npy)
         return self._start(f"Import {path.name}", task, self._on_imported)
@@ -389,7 +430,9 @@ class LibraryPage(QWidget):
 
     def export_voice(self, entry: VoiceEntry, dest: Path) -> Job | None:
         """Writes ``entry`` as a zip at ``dest`` in a job."""
-        return self._start(f"Export “{entry.name}”", call_task(self.library.export_zip, entry, dest), self._on_exported)
+        return self._start(
+            f"Export “{entry.name}”", call_task(self.library.export_zip, entry, dest), self._on_exported
+        )
 
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)
@@ -425,9 +468,13 @@ class LibraryPage(QWidget):
         what = "dataset" if isinstance(item, DatasetInfo) else "voice"
         label = item.name or item.folder.name
         answer = QMessageBox.question(
-            self, f"Delete {what}", f"Delete the {what} “{label}”?\n\nIts folder {item.folder} will be erased. "
-            "This cannot be undone.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            self,
+            f"Delete {what}",
+            f"Delete the {what} “{label}”?\n\nIts folder {item.folder} will be erased. "
+            "This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete(item)
 

@@ -1,4 +1,4 @@
-"""The Train page: pick a prepared voice, a base model and a preset; start, pause, stop, resume; watch it learn.
+"""The Train page: pick a prepared voice, a base model and a preset; start, pause, stop, resume; watch.
 
 Training is :func:`models.training.train` run as a GPU job through ``ctx.runner``. The worker
 forwards progress at about 10 Hz; every progress is also appended to ``self._inbox`` by
@@ -159,7 +159,9 @@ class TrainPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status_label = QLabel("Choose a prepared voice and press Start.")
-        self.hint_label = QLabel("When to stop: validation runs every few hundred steps; the advice appears here.")
+        self.hint_label = QLabel(
+            "When to stop: validation runs every few hundred steps; the advice appears here."
+        )
         self.hint_label.setObjectName("hintLabel")
         self.hint_label.setWordWrap(True)
 
@@ -171,15 +173,19 @@ class TrainPage(QWidget):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
         self.loss_plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
-        self.loss_lines = {k: self.loss_plot.plot([], [], name=k, pen=pg.mkPen(c, width=1.5))
-                           for k, c in LOSS_CURVES.items()}
+        self.loss_lines = {
+            k: self.loss_plot.plot([], [], name=k, pen=pg.mkPen(c, width=1.5)) for k, c in LOSS_CURVES.items()
+        }
         self.val_plot = pg.PlotWidget(background="w")
         self.val_plot.setTitle("Validation mel L1 (lower is better)", color="#333")
         self.val_plot.setLabel("bottom", "step")
         self.val_plot.showGrid(x=True, y=True, alpha=0.3)
-        self.val_line = self.val_plot.plot([], [], pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=6,
-                                           symbolBrush="#ff7f0e")
-        self.best_marker = self.val_plot.plot([], [], pen=None, symbol="star", symbolSize=14, symbolBrush="#2ca02c")
+        self.val_line = self.val_plot.plot(
+            [], [], pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=6, symbolBrush="#ff7f0e"
+        )
+        self.best_marker = self.val_plot.plot(
+            [], [], pen=None, symbol="star", symbolSize=14, symbolBrush="#2ca02c"
+        )
 
         # --- validation audio + messages
         self.audio_list = QListWidget()
@@ -227,7 +233,8 @@ class TrainPage(QWidget):
         self.tb_button.clicked.connect(self.open_tensorboard)
         self.play_button.clicked.connect(self.play_selected)
         self.audio_list.itemSelectionChanged.connect(
-            lambda: self.play_button.setEnabled(bool(self.audio_list.selectedItems())))
+            lambda: self.play_button.setEnabled(bool(self.audio_list.selectedItems()))
+        )
         self.audio_list.itemDoubleClicked.connect(lambda _item: self.play_selected())
         self.voice_combo.currentIndexChanged.connect(self._voice_changed)
         self.steps_spin.valueChanged.connect(lambda _v: self.job is None and self._voice_changed())
@@ -326,13 +333,17 @@ class TrainPage(QWidget):
         if not info.has_features:
             self.run_label.setText("This dataset has no features; prepare it again on the Library page.")
         elif status.step and self.steps_spin.value() <= status.step:
-            self.run_label.setText(f"The run of this voice is at step {status.step:,}. Raise “Stop after step” "
-                                   f"to train it further, or export it.")
+            self.run_label.setText(
+                f"The run of this voice is at step {status.step:,}. Raise “Stop after step” "
+                f"to train it further, or export it."
+            )
             self.start_button.setText("Resume")
             self.start_button.setEnabled(False)
         elif status.step:
-            self.run_label.setText(f"A run of this voice stopped at step {status.step:,}: Resume continues it "
-                                   f"to step {self.steps_spin.value():,} (its preset and base model are kept).")
+            self.run_label.setText(
+                f"A run of this voice stopped at step {status.step:,}: Resume continues it "
+                f"to step {self.steps_spin.value():,} (its preset and base model are kept)."
+            )
             self.start_button.setText("Resume")
         else:
             self.run_label.setText(f"New run in {self._run_dir}")
@@ -375,8 +386,17 @@ class TrainPage(QWidget):
 
         def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
             # Stop (our event) and the app closing (the worker's) both end the run cleanly, paused or not.
-            gen = train(run_dir, info.folder, config, feature_cache=cache, base=base, cancel=AnyEvent(stop, cancel),
-                        pause=pause, device=device, max_steps=max_steps)
+            gen = train(
+                run_dir,
+                info.folder,
+                config,
+                feature_cache=cache,
+                base=base,
+                cancel=AnyEvent(stop, cancel),
+                pause=pause,
+                device=device,
+                max_steps=max_steps,
+            )
             return relay(gen, inbox.append, stop)
 
         try:
@@ -464,20 +484,27 @@ class TrainPage(QWidget):
             self.export_button.setEnabled(True)
         self.progress.setValue(int(1000 * p.fraction))
         phase = {"paused": "Paused", "cancelled": "Stopped", "done": "Finished", "starting": "Starting"}.get(
-            p.phase, "Training")
+            p.phase, "Training"
+        )
         eta = f" · ETA {format_duration(p.eta_s)}" if p.eta_s is not None and p.phase == "train" else ""
         speed = f" · {p.steps_per_s:.2f} steps/s" if p.steps_per_s else ""
-        self.status_label.setText(f"{phase}: step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1}{speed}{eta}"
-                                  f" · batch {p.batch_size} · {p.device} {p.precision}")
+        self.status_label.setText(
+            f"{phase}: step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1}{speed}{eta}"
+            f" · batch {p.batch_size} · {p.device} {p.precision}"
+        )
 
     def show_hint(self, report: Any) -> None:
         """The "when to stop" advice of a validation report."""
         colour = {"plateau": "#b8860b", "overfitting": "#c0392b"}.get(report.signal or "", "#2e7d32")
-        verdict = {"plateau": "You can stop now", "overfitting": "Stop now"}.get(report.signal or "", "Keep training")
+        verdict = {"plateau": "You can stop now", "overfitting": "Stop now"}.get(
+            report.signal or "", "Keep training"
+        )
         self.hint_label.setText(
             f"<b style='color:{colour}'>When to stop: {verdict}.</b> {report.advice} "
-            f"(validation mel L1 {report.mel_l1:.3f}; best {report.best_mel_l1:.3f} at step {report.best_step:,}; "
-            f"export uses the best checkpoint.)")
+            f"(validation mel L1 {report.mel_l1:.3f}; best {report.best_mel_l1:.3f} "
+            f"at step {report.best_step:,}; "
+            f"export uses the best checkpoint.)"
+        )
 
     def _redraw(self) -> None:
         for name, line in self.loss_lines.items():
@@ -496,9 +523,13 @@ class TrainPage(QWidget):
         self.last_result = result
         ended = "stopped" if result.cancelled else "done"
         self.status_label.setText(
-            f"Stopped at step {result.step:,}; checkpoint written. Start resumes the run." if result.cancelled
-            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page.")
-        self.export_button.setEnabled(result.last_checkpoint is not None or result.best_checkpoint is not None)
+            f"Stopped at step {result.step:,}; checkpoint written. Start resumes the run."
+            if result.cancelled
+            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page."
+        )
+        self.export_button.setEnabled(
+            result.last_checkpoint is not None or result.best_checkpoint is not None
+        )
         self.run_ended.emit(ended)
 
     def _on_failed(self, message: str, tb: str) -> None:
@@ -526,7 +557,9 @@ class TrainPage(QWidget):
         if self._run_dir is None or self.audio_job is not None:
             return
         try:
-            job = self.ctx.runner.start("Read validation audio", call_task(read_validation_audio, self._run_dir))
+            job = self.ctx.runner.start(
+                "Read validation audio", call_task(read_validation_audio, self._run_dir)
+            )
         except JobRefused:
             return
         self.audio_job = job
@@ -540,7 +573,9 @@ class TrainPage(QWidget):
         self.audio_list.clear()
         for a in self.validation_audio:
             label = "converted by the model" if a.kind == "generated" else "real recording"
-            item = QListWidgetItem(f"{a.clip} — {label} (step {a.step:,}, {len(a.wave) / a.sample_rate:.1f} s)")
+            item = QListWidgetItem(
+                f"{a.clip} — {label} (step {a.step:,}, {len(a.wave) / a.sample_rate:.1f} s)"
+            )
             self.audio_list.addItem(item)
         if self.validation_audio:
             self.audio_list.setCurrentRow(0)
@@ -582,16 +617,19 @@ class TrainPage(QWidget):
         from voicecraft_desktop import __version__
 
         try:
-            job = self.ctx.runner.start(f"Export “{name}”", call_task(export_with_preview, self._run_dir, name,
-                                                                      app_version=__version__))
+            job = self.ctx.runner.start(
+                f"Export “{name}”",
+                call_task(export_with_preview, self._run_dir, name, app_version=__version__),
+            )
         except JobRefused as exc:
             self.error_box = show_error(self, "Cannot export", str(exc))
             return None
         self.export_job = job
         self.export_button.setEnabled(False)
         job.result.connect(self._on_exported)
-        job.failed.connect(lambda message, tb: setattr(self, "error_box", show_error(self, "Export failed",
-                                                                                     message, tb)))
+        job.failed.connect(
+            lambda message, tb: setattr(self, "error_box", show_error(self, "Export failed", message, tb))
+        )
         job.finished.connect(self._on_export_finished)
         return job
 
@@ -619,8 +657,18 @@ class TrainPage(QWidget):
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "tensorboard.main", "--logdir", os.fspath(self._run_dir / "tb"),
-                              "--host", "127.0.0.1", "--port", str(port)])
+        process.setArguments(
+            [
+                "-m",
+                "tensorboard.main",
+                "--logdir",
+                os.fspath(self._run_dir / "tb"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ]
+        )
         self.tensorboard_url = f"http://127.0.0.1:{port}/"
         buffer: list[str] = []
 
@@ -634,8 +682,12 @@ class TrainPage(QWidget):
 
         def ended(code: int, _status: Any) -> None:
             if not opened:
-                self.error_box = show_error(self, "TensorBoard did not start",
-                                            f"TensorBoard exited with code {code}.", "".join(buffer)[-4000:])
+                self.error_box = show_error(
+                    self,
+                    "TensorBoard did not start",
+                    f"TensorBoard exited with code {code}.",
+                    "".join(buffer)[-4000:],
+                )
 
         opened: list[bool] = []
         process.readyReadStandardOutput.connect(output)
