@@ -286,6 +286,9 @@ class EpochSampler:
         A batch never spans two epochs: the last one of an epoch may be smaller.
         """
         order = self.epoch_order(epoch)
+        if position >= len(order):  # a resumed run whose dataset shrank
+            epoch, position = epoch + 1, 0
+            order = self.epoch_order(epoch)
         chosen = order[position : position + size]
         position += len(chosen)
         if position >= len(order):

@@ -293,6 +293,18 @@ def train(
         )
     if not val_clips:
         notes.append("too few clips to hold any out: no validation (and no stop signal) in this run")
+    if resume is not None and (run_dir / RUN_FILE).is_file():
+        try:
+            before = read_run_file(run_dir)
+        except TrainingError as exc:
+            notes.append(str(exc))
+        else:
+            held_out = [c.name for c in val_clips]
+            if before.get("clips") != len(clips) or before.get("validation_clips") != held_out:
+                notes.append(
+                    f"the dataset changed since this run started ({before.get('clips')} -> {len(clips)} "
+                    f"clips): training continues on the current clips in a new order"
+                )
     if resume is None or not (run_dir / RUN_FILE).is_file():
         _write_run_file(
             run_dir,
@@ -317,7 +329,7 @@ def train(
         except (KeyError, RuntimeError, ValueError) as exc:
             raise TrainingError(f"{resume_path}: cannot resume from it ({exc})") from None
         step, epoch, position = int(resume["step"]), int(resume["epoch"]), int(resume["position"])
-        batch_size = int(resume["batch_size"])
+        batch_size = min(int(resume["batch_size"]), len(sampler))
         monitor.load_state_dict(resume["monitor"])
         del resume
     elif g_base is not None:

@@ -234,3 +234,16 @@ def test_stop_monitor_signals():
     restored = StopMonitor(2)
     restored.load_state_dict(monitor.state_dict())
     assert restored.history == monitor.history
+
+
+def test_resume_on_a_changed_dataset_says_so(tiny_dataset, tmp_path):
+    from .conftest import make_dataset
+
+    dataset, cache = tiny_dataset
+    config = VoiceConfig.tiny()
+    drain(train(tmp_path / "run", dataset, config, feature_cache=cache, device="cpu", max_steps=1))
+    other, other_cache = make_dataset(tmp_path / "other", config, [1.3, 1.6, 1.2], seed=5)
+    gen = train(tmp_path / "run", other, config, feature_cache=other_cache, device="cpu", max_steps=2)
+    items, result = drain(gen)
+    assert "the dataset changed since this run started (5 -> 3 clips)" in items[0].message
+    assert result.step == 2
