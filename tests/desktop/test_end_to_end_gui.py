@@ -66,6 +66,14 @@ def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=180000):
         pass
     assert "pitch error" in convert.report_view.toPlainText()
+    # automatic key: the take is moved into the voice's range by whole semitones
+    convert.auto_key.setCurrentText("Automatic, semitones")
+    assert not convert.key_spin.isEnabled()
+    job = convert.convert()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=180000):
+        pass
+    key = convert.take.result.key
+    assert key == round(key) and f"key shift: {key:+g}" in convert.report_view.toPlainText()
 
     # 4. Export the converted take as WAV
     out = tmp_path / "ana take.wav"
