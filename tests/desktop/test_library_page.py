@@ -194,3 +194,24 @@ def test_import_so_vits_svc_pth_with_singer_npy_through_the_menu(page, qtbot, tm
     row = _names(page).index("singer_voice")
     assert page.table.item(row, 5).text() == "imported (so-vits-svc-5.0)"
     qtbot.waitUntil(lambda: page.job is None, timeout=10000)
+
+
+def test_new_voice_button_asks_folder_and_name_then_reports_missing_weights(
+    page, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    src = recordings_folder(tmp_path, junk=False)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(src)))
+    names = []
+
+    def get_text(parent, title, label, **kwargs):
+        names.append(kwargs.get("text"))
+        return "Ana", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    with qtbot.waitSignal(page.job_done, timeout=30000) as done:
+        page.new_button.click()
+    assert names == ["takes"] and done.args == ["failed"]  # the folder's name is offered as the voice name
+    assert "whisper-large-v2" in page.error_box.text() and "not available" in page.error_box.text()
+    page.error_box.close()

@@ -174,3 +174,29 @@ def test_base_model_other_file_through_the_dialog(page, dataset, monkeypatch, tm
     page.base_combo.setCurrentIndex(page.base_combo.count() - 1)
     page.base_combo.activated.emit(page.base_combo.count() - 1)
     assert page.base_model() is None and page.base_combo.currentIndex() == 0
+
+
+def test_progress_label_shows_speed_eta_and_messages(page):
+    from models.training import TrainProgress
+
+    page._handle(
+        TrainProgress(
+            step=150,
+            total_steps=1000,
+            epoch=2,
+            phase="train",
+            losses={"g_total": 30.0, "mel": 2.5},
+            steps_per_s=1.25,
+            eta_s=680.0,
+            batch_size=8,
+            device="cuda:0",
+            precision="bf16",
+            message="resuming from step_00000100.ckpt (step 100)",
+        )
+    )
+    text = page.status_label.text()
+    assert "step 150 of 1,000" in text and "epoch 3" in text and "1.25 steps/s" in text
+    assert "ETA 11 min 20 s" in text and "batch 8" in text and "cuda:0 bf16" in text
+    assert page.progress.value() == 150
+    assert "resuming from" in page.messages.toPlainText()
+    assert page._curves["g_total"] == ([150.0], [30.0])
