@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -150,8 +151,12 @@ class Engine:
 
     def end_epoch(self) -> None:
         """The per-epoch lr decay of both optimisers."""
-        self.sched_g.step()
-        self.sched_d.step()
+        with warnings.catch_warnings():
+            # An epoch may end before an optimiser ever stepped (fp16 loss-scale warm-up or skipped
+            # non-finite steps); the exponential schedule is still right, so the warning is noise.
+            warnings.filterwarnings("ignore", "Detected call of `lr_scheduler.step", UserWarning)
+            self.sched_g.step()
+            self.sched_d.step()
 
     @property
     def lr(self) -> float:

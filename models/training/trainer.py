@@ -435,9 +435,10 @@ def train(
                 nonfinite += 1
                 message = f"non-finite loss at step {step}: its update was skipped"
                 if nonfinite >= MAX_NONFINITE_STEPS:
+                    kept = f"; the last good checkpoint is {last_ckpt}" if last_ckpt else ""
                     raise TrainingError(
-                        f"training diverged: {nonfinite} consecutive non-finite steps; resume from "
-                        f"an earlier checkpoint with a lower learning rate"
+                        f"training diverged: {nonfinite} consecutive steps with non-finite losses{kept} "
+                        f"(fine-tune from it as a base with a lower learning rate, or check the dataset)"
                     )
             if step % t.log_every == 0 or step == t.max_steps:
                 tb.scalars(

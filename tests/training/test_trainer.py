@@ -247,3 +247,20 @@ def test_resume_on_a_changed_dataset_says_so(tiny_dataset, tmp_path):
     items, result = drain(gen)
     assert "the dataset changed since this run started (5 -> 3 clips)" in items[0].message
     assert result.step == 2
+
+
+def test_non_finite_steps_are_reported_then_declared_diverged(tiny_dataset, tmp_path, monkeypatch):
+    dataset, cache = tiny_dataset
+
+    def step(self, batches):
+        return {"g_total": float("nan"), "mel": float("nan"), "d_total": 0.5}
+
+    monkeypatch.setattr(Engine, "step", step)
+    gen = train(tmp_path / "run", dataset, VoiceConfig.tiny(), feature_cache=cache, device="cpu",
+                max_steps=100)
+    seen = []
+    with pytest.raises(TrainingError, match="diverged: 20 consecutive steps"):
+        for p in gen:
+            seen.append(p)
+    skipped = [p for p in seen if p.message and "non-finite loss" in p.message]
+    assert [p.step for p in skipped] == list(range(1, 20))
