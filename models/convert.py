@@ -54,6 +54,8 @@ from models.config import _Serialisable
 from models.convert_post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
 from models.pitch import PitchExtractor, interpolate_unvoiced
 
+PITCH_WINDOW_S = 60.0  # F0 is extracted in windows of this length (bounded memory) ...
+PITCH_CONTEXT_S = 2.0  # ... each with this much extra audio on both sides, discarded
 OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
 MIN_INPUT_S = 0.1
@@ -480,10 +482,13 @@ class VoiceConverter:
         check_cancel()
         yield progress("pitch", 0, 1, "pitch")
         pitch = self._pitch_extractor(options)
-        track = pitch.extract(wave16)
         source_f0 = np.zeros(frames, np.float32)
-        m = min(frames, len(track.f0_hz))
-        source_f0[:m] = track.f0_hz[:m]
+        for done_p, total_p, piece_start, piece in extract_pitch(pitch, wave16):
+            m = max(0, min(frames - piece_start, len(piece)))
+            source_f0[piece_start : piece_start + m] = piece[:m]
+            check_cancel()
+            if done_p < total_p:
+                yield progress("pitch", done_p, total_p + 1, f"pitch {done_p}/{total_p}")
         notes = list(self.notes)
         key = float(options.key)
         if options.auto_key != "off":
@@ -584,6 +589,34 @@ class VoiceConverter:
                 f"{', '.join(PITCH_EXTRACTORS)}"
             )
         return create_pitch_extractor(options.f0_method, self.config.pitch, self.extractors.pitch.device)
+
+
+def extract_pitch(
+    pitch: PitchExtractor,
+    wave16: np.ndarray,
+    window_s: float = PITCH_WINDOW_S,
+    context_s: float = PITCH_CONTEXT_S,
+) -> Iterator[tuple[int, int, int, np.ndarray]]:
+    """F0 of a long 16 kHz input in windows, so memory stays bounded whatever the length.
+
+    Each window is extracted with ``context_s`` of audio on each side (more than the extractors'
+    receptive fields and the post-processing filters, ±12 frames), and only its interior is kept,
+    so the stitched track equals a whole-input extraction except for global decoders (CREPE's
+    Viterbi path may differ within a window's context).
+
+    Yields:
+        (done, total, first_frame, f0_hz) per window: the interior's F0 starting at model frame
+        ``first_frame``.
+    """
+    hop = pitch.hop_length
+    total_frames = len(wave16) // hop + 1
+    step, ctx = int(window_s * pitch.sample_rate) // hop, int(context_s * pitch.sample_rate) // hop
+    starts = list(range(0, total_frames - step // 2, step)) or [0]  # the last window takes the tail
+    for i, a in enumerate(starts):
+        b = total_frames if i == len(starts) - 1 else a + step
+        lo, hi = max(0, a - ctx), min(total_frames, b + ctx)
+        f0 = pitch.extract(wave16[lo * hop : hi * hop]).f0_hz
+        yield i + 1, len(starts), a, np.asarray(f0[a - lo : b - lo], np.float32)
 
 
 def encode_windows(encoder: Any, wave16: np.ndarray, plan: list[Any]) -> Iterator[int]:

@@ -259,3 +259,20 @@ def test_bad_waveforms_raise_clear_errors(converter, wave, rate, match) -> None:
 def test_too_long_input_is_refused_before_work(converter) -> None:
     with pytest.raises(ConvertError, match="longer than the limit"):
         run_to_end(converter.convert(np.zeros(16000 * 61, np.float32), 16000, ConvertOptions(max_input_s=60)))
+
+
+def test_windowed_pitch_equals_whole_input_pitch(helpers) -> None:
+    from models.convert import extract_pitch
+    from models.pitch import create_pitch_extractor
+
+    pitch = create_pitch_extractor("dio")
+    wave = helpers.sung_phrases(50.0, 16000, seed=4)
+    whole = pitch.extract(wave).f0_hz
+    stitched = np.zeros_like(whole)
+    pieces = list(extract_pitch(pitch, wave, window_s=12.0, context_s=2.0))
+    assert len(pieces) == 4
+    for _, _, first, f0 in pieces:
+        stitched[first : first + len(f0)] = f0
+    assert np.mean((whole > 0) == (stitched > 0)) > 0.999
+    both = (whole > 0) & (stitched > 0)
+    assert np.max(np.abs(1200 * np.log2(whole[both] / stitched[both]))) < 1.0
