@@ -113,6 +113,14 @@ def test_pause_stop_then_resume(page, qtbot, dataset):
     assert "resuming from" in page.messages.toPlainText()
     xs, _ = page.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)], "resumed curves continue the old ones"
+    # A fresh page (the app restarted) reads the run's curves back from its TensorBoard events, in a job
+    fresh = TrainPage(page.ctx)
+    qtbot.addWidget(fresh)
+    assert fresh.history_job is not None
+    qtbot.waitUntil(lambda: fresh.history_job is None, timeout=30000)
+    xs, _ = fresh.loss_lines["g_total"].getData()
+    assert list(xs) == [float(s) for s in range(1, stopped_at + 3)]
+    fresh.shutdown()
 
 
 def test_cancel_while_paused_ends_with_cancelled_and_no_thread_left(page, qtbot, dataset):

@@ -114,7 +114,9 @@ class TrainPage(QWidget):
         self._pause = threading.Event()
         self._run_dir: Path | None = None
         self._curves: dict[str, tuple[list[float], list[float]]] = {}
-        self._best: tuple[float, float] | None = None  # (step, mel L1) the validation monitor calls best
+        self._best: tuple[float, float] | None = None
+        self._history_dir: Path | None = None  # the run whose curves are shown
+        self.history_job: Job | None = None  # (step, mel L1) the validation monitor calls best
         self._base_file: Path | None = None
         self.tensorboard: QProcess | None = None
         self.tensorboard_url: str | None = None
@@ -350,22 +352,38 @@ class TrainPage(QWidget):
             self.start_button.setText("Start")
         self.export_button.setEnabled(status.exportable)
         self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
-        if status.exists and self.last_progress is None:
-            self._load_history()
+        if self._history_dir != self._run_dir:
+            self._load_history(self._run_dir, status.exists)
 
-    def _load_history(self) -> None:
-        """Redraws the curves of an existing run from its TensorBoard events."""
-        assert self._run_dir is not None
+    def _load_history(self, run_dir: Path, exists: bool = True) -> None:
+        """Shows the curves of ``run_dir``: cleared now, its logged history read by a job (a long run's
+        TensorBoard events take seconds to parse) and merged under any live points on arrival."""
+        self._history_dir = run_dir
         self._curves.clear()
         self._best = None
+        self._redraw()
+        if not exists or not (run_dir / "tb").is_dir():
+            return
         try:
-            history = read_history(self._run_dir)
-        except Exception as exc:  # noqa: BLE001 - unreadable events only cost the old curves
-            log.warning("cannot read the history of %s: %s", self._run_dir, exc)
+            job = self.ctx.runner.start("Read training history", call_task(read_history, run_dir))
+        except JobRefused:
+            return
+        self.history_job = job
+        job.result.connect(lambda history, d=run_dir: self._merge_history(d, history))
+        job.failed.connect(
+            lambda message, _tb: log.warning("cannot read the history of %s: %s", run_dir, message)
+        )
+        job.finished.connect(lambda: setattr(self, "history_job", None))
+
+    def _merge_history(self, run_dir: Path, history: Any) -> None:
+        if run_dir != self._history_dir:  # another voice was chosen meanwhile
             return
         for tag, (steps, values) in history.scalars.items():
             name = tag.split("/", 1)[-1] if tag.startswith("train/") else tag
-            self._curves[name] = (list(map(float, steps)), list(map(float, values)))
+            live_steps, live_values = self._curves.get(name, ([], []))
+            first_live = live_steps[0] if live_steps else float("inf")
+            old = [(float(s), float(v)) for s, v in zip(steps, values) if s < first_live]
+            self._curves[name] = ([s for s, _ in old] + live_steps, [v for _, v in old] + live_values)
         self._redraw()
 
     # ------------------------------------------------------------------ running
@@ -409,7 +427,8 @@ class TrainPage(QWidget):
         self.job, self._stop, self._pause, self._run_dir = job, stop, pause, run_dir
         self.last_progress = self.last_result = None
         self._inbox.clear()
-        self._load_history()
+        if self._history_dir != run_dir:
+            self._load_history(run_dir, run_dir.is_dir())
         self.pause_button.setChecked(False)
         self.status_label.setText("Starting…")
         self.messages.appendPlainText(f"— {info.name}: training in {run_dir}")
