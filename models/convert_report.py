@@ -114,10 +114,13 @@ def quality_report(
         max_seconds: audio looked at for speaker similarity.
     """
     from models.audio import resample
+    from models.convert import extract_pitch
 
     notes: list[str] = []
     out16 = resample(result.audio, result.sample_rate, rate_16k)
-    measured = pitch.extract(out16).f0_hz
+    measured = np.zeros(len(out16) // pitch.hop_length + 1, np.float32)
+    for _, _, first, f0 in extract_pitch(pitch, out16):  # windowed: bounded memory on long songs
+        measured[first : first + len(f0)] = f0
     cents, _ = f0_error_cents(result.intended_f0, measured)
     n = min(len(result.source_f0), len(measured))
     agreement = float(np.mean((result.source_f0[:n] > 0) == (measured[:n] > 0))) if n else 0.0
