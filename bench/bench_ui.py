@@ -1,0 +1,268 @@
+"""GUI responsiveness: the largest gap of a 10 ms GUI-thread heartbeat while the Train page trains
+and the Convert page converts (target <= 50 ms), and launch-to-window-shown time (target <= 2 s).
+Prints JSON.
+
+Usage: python -m bench.bench_ui [--steps 12] [--take-s 8] [--launches 3] [--threads 1]
+
+- **launch**: ``python -m bench.bench_ui --child-launch`` in a fresh process, timed from just before
+  the parent starts it to the child's first processed event after ``MainWindow.show()`` (the
+  window as ``app.main`` builds it: QApplication, migrated QSettings, every import of the first
+  page). Median and worst of ``--launches`` runs, offscreen unless ``DISPLAY`` is set.
+- **heartbeat**: a ``QTimer`` firing every 10 ms in the GUI thread of a shown ``MainWindow``;
+  a gap is the time between two consecutive ticks. Measured in two phases, because the runner
+  allows one compute job at a time: the Train page training the ``tiny`` preset on a prepared
+  dataset (loss curves and progress drawn live), then the Convert page converting a take of
+  ``--take-s`` seconds into a voice. Reported per phase: max, p99, p50 gap and the tick count.
+  The tiny random-weight content encoders of :mod:`models.tiny_assets` stand in for Whisper and
+  HuBERT (nothing is downloaded); data lives in a temporary ``VOICECRAFT_HOME``.
+
+Note that on a 2-core machine the job threads and the GUI compete for the same cores; torch
+releases the GIL inside its kernels, Python-level engine code does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEARTBEAT_MS = 10
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The five pages in the agreed order (the Train and Convert pages drive the two phases).
+ALL_PAGES = [("Record", "record", "RecordPage"), ("Library", "library", "LibraryPage"),
+             ("Train", "train", "TrainPage"), ("Convert", "convert", "ConvertPage"),
+             ("Settings", "settings", "SettingsPage")]
+
+
+# -- launch ------------------------------------------------------------------------------------------
+
+def _child_launch() -> None:
+    t_parent = float(os.environ["VOICECRAFT_BENCH_T0"])
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from voicecraft_desktop.app import APPLICATION_NAME, ORGANIZATION_NAME
+    from voicecraft_desktop.ui.main_window import MainWindow
+
+    app = QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION_NAME)
+    app.setApplicationName(APPLICATION_NAME)
+    window = MainWindow()
+    window.show()
+
+    def shown() -> None:
+        print(json.dumps({"shown_s": time.time() - t_parent, "visible": window.isVisible()}), flush=True)
+        window.confirm_close = False
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    app.exec()
+
+
+def measure_launch(runs: int, home: Path) -> dict:
+    times = []
+    env = {**os.environ, "VOICECRAFT_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+           "PYTHONPATH": str(REPO_ROOT)}
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    for _ in range(runs):
+        env["VOICECRAFT_BENCH_T0"] = repr(time.time())
+        out = subprocess.run([sys.executable, "-m", "bench.bench_ui", "--child-launch"], cwd=home, env=env,
+                             capture_output=True, text=True, timeout=300)
+        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+        if out.returncode != 0 or not lines:
+            raise RuntimeError(f"launch failed: {out.stderr[-2000:]}")
+        times.append(json.loads(lines[-1])["shown_s"])
+    return {"launch_to_shown_s_median": round(statistics.median(times), 3),
+            "launch_to_shown_s_max": round(max(times), 3), "runs": runs, "target_s": 2.0,
+            "platform": env.get("QT_QPA_PLATFORM", "xcb")}
+
+
+# -- heartbeat -----------------------------------------------------------------------------------------
+
+class Heartbeat:
+    """Records the time between consecutive ticks of a 10 ms GUI timer."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._tick)
+        self.gaps: list[float] = []
+        self._last: float | None = None
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self.gaps, self._last = [], None
+        self.timer.start()
+
+    def stop(self) -> dict:
+        self.timer.stop()
+        gaps = sorted(self.gaps)
+        if not gaps:
+            return {"ticks": 0}
+        return {"max_gap_ms": round(1000 * gaps[-1], 1),
+                "p99_gap_ms": round(1000 * gaps[int(0.99 * (len(gaps) - 1))], 1),
+                "p50_gap_ms": round(1000 * gaps[len(gaps) // 2], 1), "ticks": len(gaps)}
+
+
+def _wait(app, predicate, timeout_s: float) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the job did not finish in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _prepare(home: Path, app, ctx) -> None:
+    """A prepared tiny dataset ("Bench") from synthetic recordings, with tiny encoders located."""
+    from models.tiny_assets import write_tiny_whisper
+    from tests.desktop.voices import recordings_folder, tiny_hubert32
+    from voicecraft_desktop.core.dataset_jobs import prepare_voice_dataset
+
+    assets = home / "assets-src"
+    assets.mkdir()
+    overrides = {"whisper-large-v2": str(write_tiny_whisper(assets / "tiny-whisper.pt")),
+                 "hubert-soft": str(tiny_hubert32(assets))}
+    ctx.settings.set("assets/overrides", overrides)
+    gen = prepare_voice_dataset(recordings_folder(home, notes=(196.0, 247.0, 294.0), junk=False), "Bench",
+                                f0="dio", asset_overrides=overrides)
+    while True:
+        try:
+            next(gen)
+        except StopIteration:
+            break
+
+
+def measure_heartbeat(home: Path, steps: int, take_s: float) -> dict:
+    import numpy as np
+    import soundfile as sf
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from voicecraft_desktop.settings import Settings
+    from voicecraft_desktop.ui.context import AppContext
+    from voicecraft_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    settings = Settings(QSettings(str(home / "bench.ini"), QSettings.Format.IniFormat))
+    settings.migrate()
+    ctx = AppContext(settings=settings)
+    _prepare(home, app, ctx)
+    window = MainWindow(ctx, pages=ALL_PAGES)
+    window.confirm_close = False
+    window.resize(1200, 800)
+    window.show()
+    _wait(app, lambda: len(window.built_pages()) == len(window.titles), 120)
+    train, convert = window.page("Train"), window.page("Convert")
+    beat = Heartbeat()
+    result: dict = {}
+
+    # Baseline: the same window with nothing running (what the machine's own load costs).
+    beat.start()
+    t0 = time.monotonic()
+    _wait(app, lambda: time.monotonic() - t0 > 3.0, 10)
+    result["idle"] = beat.stop()
+
+    # Phase 1: training (the Train page draws progress and loss curves while it runs).
+    window.show_page("Train")
+    train.refresh()
+    if not train.select_dataset("Bench"):
+        raise RuntimeError("the Train page does not list the prepared dataset")
+    train.preset_combo.setCurrentText("tiny")
+    train.steps_spin.setValue(steps)
+    train.base_combo.setCurrentIndex(0)
+    beat.start()
+    t0 = time.perf_counter()
+    job = train.start()
+    if job is None:
+        raise RuntimeError("the Train page refused to start")
+    _wait(app, lambda: not job.is_running(), 900)
+    result["train"] = {**beat.stop(), "steps": steps, "job_s": round(time.perf_counter() - t0, 2)}
+    export = train.export("Bench")
+    if export is None:
+        raise RuntimeError("export did not start")
+    _wait(app, lambda: train.export_job is None, 300)
+
+    # Phase 2: conversion of a take into the new voice (the Convert page draws both waveforms and
+    # pitch curves when it is done).
+    take = ctx.takes_dir(ensure=True) / "bench take.wav"
+    t = np.arange(int(take_s * 48000)) / 48000
+    f0 = 220.0 * 2 ** (np.floor(t * 2) % 5 / 12 * 2)
+    phase = 2 * np.pi * np.cumsum(f0) / 48000
+    sf.write(take, (0.3 * (np.sin(phase) + 0.5 * np.sin(2 * phase))).astype(np.float32), 48000)
+    window.show_page("Convert")
+    convert.refresh()
+    convert.set_input(take)
+    if not convert.select_voice("Bench"):
+        raise RuntimeError("the Convert page does not list the exported voice")
+    convert.f0_combo.setCurrentText("dio")
+    beat.start()
+    t0 = time.perf_counter()
+    job = convert.convert()
+    if job is None:
+        raise RuntimeError("the Convert page refused to start")
+    _wait(app, lambda: not job.is_running(), 900)
+    app.processEvents()
+    result["convert"] = {**beat.stop(), "take_s": take_s, "job_s": round(time.perf_counter() - t0, 2)}
+
+    window.close()
+    worst = max(result[p]["max_gap_ms"] for p in ("train", "convert"))
+    result["max_gap_ms"] = worst
+    result["target_ms"] = 50
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=12, help="training steps of the tiny preset")
+    parser.add_argument("--take-s", type=float, default=8.0, help="length of the converted take")
+    parser.add_argument("--launches", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--child-launch", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_launch:
+        _child_launch()
+        return 0
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    with tempfile.TemporaryDirectory(prefix="voicecraft-bench-ui-") as tmp:
+        home = Path(tmp)
+        os.environ["VOICECRAFT_HOME"] = str(home / "home")
+        os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+        report = {
+            "bench": "ui",
+            "torch_threads": torch.get_num_threads(),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "load_avg_1min": round(os.getloadavg()[0], 2),
+                        "qt_platform": os.environ.get("QT_QPA_PLATFORM", "xcb")},
+            "launch": measure_launch(args.launches, home),
+            "heartbeat": measure_heartbeat(home, args.steps, args.take_s),
+        }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
