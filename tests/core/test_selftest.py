@@ -98,3 +98,16 @@ def test_portaudio_runtime_hook_prefers_the_bundled_library(tmp_path: Path) -> N
     first, second = out.splitlines()
     assert first == str(bundle / "libportaudio.so.2")
     assert second.startswith("libc.so")  # others still come from the system
+
+
+def test_every_package_folder_is_a_regular_package() -> None:
+    # A folder of modules without __init__.py is a namespace package: PyInstaller's
+    # collect_submodules and pkgutil.walk_packages (the self-test's import check) skip it, so the
+    # frozen app would lack those modules (it happened with ui/pages).
+    missing = sorted(
+        str(folder.relative_to(REPO_ROOT))
+        for top in ("models", "voicecraft_desktop")
+        for folder in {p.parent for p in (REPO_ROOT / top).rglob("*.py")}
+        if not (folder / "__init__.py").is_file()
+    )
+    assert missing == []
