@@ -84,8 +84,9 @@ def resolve_precision(preference: str, device: torch.device) -> tuple[Precision,
 
 
 def _grad_norm(module: torch.nn.Module) -> float:
-    norms = [p.grad.detach().float().norm() for p in module.parameters() if p.grad is not None]
-    return float(torch.linalg.vector_norm(torch.stack(norms))) if norms else 0.0
+    """L2 norm of all gradients of ``module`` (one fused computation per device and dtype)."""
+    grads = [p.grad.detach() for p in module.parameters() if p.grad is not None]
+    return float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
 
 
 class Engine:
