@@ -433,7 +433,15 @@ def train(
                 nonfinite = 0
             else:
                 nonfinite += 1
-                message = f"non-finite loss at step {step}: its update was skipped"
+                if precision.scaled and finite(
+                    {k: v for k, v in losses.items() if not k.startswith("grad_norm")}
+                ):
+                    message = (
+                        f"fp16 gradient overflow at step {step}: update skipped, loss scale lowered to "
+                        f"{engine.scaler_g.get_scale():g}"
+                    )
+                else:
+                    message = f"non-finite loss at step {step}: its update was skipped"
                 if nonfinite >= MAX_NONFINITE_STEPS:
                     kept = f"; the last good checkpoint is {last_ckpt}" if last_ckpt else ""
                     raise TrainingError(

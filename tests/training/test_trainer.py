@@ -264,3 +264,40 @@ def test_non_finite_steps_are_reported_then_declared_diverged(tiny_dataset, tmp_
             seen.append(p)
     skipped = [p for p in seen if p.message and "non-finite loss" in p.message]
     assert [p.step for p in skipped] == list(range(1, 20))
+
+
+def test_bf16_autocast_run_on_cpu(tiny_dataset, tmp_path):
+    """The mixed-precision code path (autocast around the networks, fp32 spectra and losses) runs
+    here too: CPU autocast supports bf16."""
+    dataset, cache = tiny_dataset
+    config = VoiceConfig.tiny()
+    config = config.replace(train=config.train.replace(precision="bf16"))
+    gen = train(tmp_path / "run", dataset, config, feature_cache=cache, device="cpu", max_steps=3)
+    items, result = drain(gen)
+    steps = [p for p in items if p.phase == "train"]
+    assert [p.precision for p in steps] == ["bf16"] * 3
+    assert all(math.isfinite(v) for p in steps for v in p.losses.values())
+
+
+def test_fp16_loss_scaling_recovers_from_overflow(tiny_dataset):
+    """fp16 with GradScaler (the path for GPUs without bf16), exercised with CPU autocast: the first
+    steps overflow at the initial scale of 65536 and are skipped; the scale backs off until steps apply."""
+    from models.training.engine import Precision
+
+    dataset, cache = tiny_dataset
+    config = VoiceConfig.tiny()
+    clips, _ = load_clips(dataset, cache, config)
+    batch, _, _ = EpochSampler(clips[:2], config).batch(0, 0, 2)
+    torch.manual_seed(0)
+    engine = Engine(config, torch.device("cpu"), Precision("fp16", torch.float16, True))
+    before = {k: v.clone() for k, v in engine.generator.state_dict().items()}
+    norms = []
+    for _ in range(12):
+        norms.append(engine.step([batch])["grad_norm_g"])
+        if math.isfinite(norms[-1]):
+            break
+    assert not math.isfinite(norms[0]) and math.isfinite(norms[-1]), norms
+    assert engine.scaler_g.get_scale() < 65536.0
+    changed = [k for k, v in engine.generator.state_dict().items() if not torch.equal(v, before[k])]
+    assert changed  # the finite step was applied
+    assert set(engine.state_dict()["scaler_g"]) >= {"scale", "_growth_tracker"}
