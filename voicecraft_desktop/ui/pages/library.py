@@ -45,6 +45,7 @@ from voicecraft_desktop.core.dataset_jobs import (
 )
 from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.core.runs import run_dir_for, run_status
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import call_task, format_duration, format_minutes, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
@@ -219,16 +220,18 @@ class LibraryPage(QWidget):
                 extractors,
                 status,
             ]
-        status = (
-            f"dataset: {item.clips} clips, ready to train"
-            if item.has_features
-            else f"dataset: {item.clips} clips, features missing"
-        )
+        run = run_status(run_dir_for(item.folder))
+        if not item.has_features:
+            status = f"dataset: {item.clips} clips, features missing (prepare it again)"
+        elif run.step:
+            status = f"dataset: {item.clips} clips, training run at step {run.step:,} (Train page)"
+        else:
+            status = f"dataset: {item.clips} clips, ready to train"
         return [
             item.name,
             item.created_at[:16].replace("T", " "),
             format_minutes(item.total_s / 60.0),
-            "0",
+            f"{run.step:,}",
             extractor_summary(item.extractors),
             status,
         ]

@@ -549,6 +549,7 @@ class TrainPage(QWidget):
         self.export_button.setEnabled(
             result.last_checkpoint is not None or result.best_checkpoint is not None
         )
+        self.ctx.events.voices_changed.emit()  # the Library shows how far each dataset's run got
         self.run_ended.emit(ended)
 
     def _on_failed(self, message: str, tb: str) -> None:
