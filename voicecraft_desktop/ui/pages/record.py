@@ -392,8 +392,8 @@ class RecordPage(QWidget):
                     from voicecraft_desktop.core.live_pitch import hz_to_midi, note_name
 
                     midi = float(hz_to_midi(float(np.median(voiced[-5:]))))
-                    cents = (midi - round(midi)) * 100
-                    self.note_label.setText(f"{note_name(midi)} {cents:+.0f} ct")
+                    cents = int(round((midi - round(midi)) * 100))
+                    self.note_label.setText(f"{note_name(midi)} {cents:+d} ct" if cents else note_name(midi))
         if self.is_recording:
             assert self.recorder is not None
             self._elapsed_s = self.recorder.take_seconds

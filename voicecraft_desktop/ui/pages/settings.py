@@ -157,9 +157,7 @@ class SettingsPage(QWidget):
         self.forget_button.clicked.connect(lambda: self.set_override(self.selected_asset() or "", None))
         self.cache_button.clicked.connect(self._ask_cache_folder)
         self.cache_default_button.clicked.connect(lambda: self.set_cache_folder(None))
-        self.cache_open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.assets_cache_dir())))
-        )
+        self.cache_open_button.clicked.connect(self.open_cache_folder)
         self.device_combo.currentIndexChanged.connect(self._on_device_chosen)
         self.threads_spin.valueChanged.connect(lambda v: self.ctx.settings.set("compute/threads", int(v)))
 
@@ -340,6 +338,11 @@ class SettingsPage(QWidget):
             path, _ = QFileDialog.getOpenFileName(self, f"Locate {asset.filename}", str(Path.home()), pattern)
         if path:
             self.set_override(name, Path(path))
+
+    def open_cache_folder(self) -> None:
+        folder = self.ctx.assets_cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def set_cache_folder(self, folder: Path | None) -> None:
         self.ctx.settings.set("assets/cache_dir", str(folder) if folder else "")
