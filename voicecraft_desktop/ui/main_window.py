@@ -186,10 +186,14 @@ class MainWindow(QMainWindow):
         return self._engine_job
 
     def _build_remaining(self) -> None:
+        # One page per event-loop turn (each takes up to ~0.1 s), so the window keeps responding.
         if self._closed:
             return
-        for title in self.titles:
-            self.page(title)
+        missing = [title for title in self.titles if title not in self._built]
+        if missing:
+            self.page(missing[0])
+            QTimer.singleShot(0, self._build_remaining)
+            return
         if self._pending_row and self.sidebar.currentRow() == 0:
             self.sidebar.setCurrentRow(self._pending_row)
         self._pending_row = 0
