@@ -142,6 +142,26 @@ def _read_json(path: Path) -> Any:
         raise DatasetError(f"{path}: unreadable ({exc})") from None
 
 
+def _described(folder: Path) -> dict[str, Any]:
+    described = _read_json(folder / FEATURES_NAME)
+    if not isinstance(described, dict) or not described.get("ppg") or not described.get("vec"):
+        raise DatasetError(
+            f"{folder / FEATURES_NAME}: the dataset needs both a PPG and a unit (vec) encoder's "
+            f"features; prepare it with --content whisper-large-v2,hubert-soft"
+        )
+    return described
+
+
+def feature_dims(dataset_dir: str | Path) -> tuple[int, int]:
+    """(PPG size, vec size) of a prepared dataset's content features, from ``features.json``."""
+    folder = Path(dataset_dir)
+    described = _described(folder)
+    try:
+        return int(described["ppg"]["dim"]), int(described["vec"]["dim"])
+    except (KeyError, TypeError, ValueError):
+        raise DatasetError(f"{folder / FEATURES_NAME}: content encoders without a feature size") from None
+
+
 def load_clips(
     dataset_dir: str | Path, feature_cache: str | Path, config: VoiceConfig
 ) -> tuple[list[Clip], dict[str, Any]]:
@@ -165,12 +185,7 @@ def load_clips(
         manifest = read_manifest(folder)
     except ValueError as exc:
         raise DatasetError(str(exc)) from None
-    described = _read_json(folder / FEATURES_NAME)
-    if not isinstance(described, dict) or described.get("ppg") is None or described.get("vec") is None:
-        raise DatasetError(
-            f"{folder / FEATURES_NAME}: the dataset needs both a PPG and a unit (vec) encoder's "
-            f"features; prepare it with --content whisper-large-v2,hubert-soft"
-        )
+    described = _described(folder)
     audio: AudioConfig = config.audio
     m = config.model
     for role, want in (("ppg", m.ppg_dim), ("vec", m.vec_dim)):

@@ -28,7 +28,7 @@ from models.artifact import CHECKPOINT_FORMAT, ArtifactError, F0Stats, atomic_wr
 from models.config import VoiceConfig
 from models.reference_import import ImportError_, import_reference_file, safe_torch_load
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
-from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
+from models.training.dataset import Clip, DatasetError, EpochSampler, feature_dims, load_clips, split_clips
 from models.training.engine import Engine, finite, resolve_precision
 from models.training.tb import TensorBoardLog
 from models.training.validation import StopMonitor, ValidationReport, evaluate
@@ -267,6 +267,19 @@ def train(
     elif base is not None:
         config, g_base, d_base, note = load_base(base, config)
         notes.append(note)
+    else:
+        # From scratch the model's inputs take the size of the dataset's content features, so any
+        # registered encoder pair can be trained on (a base or a resumed run fixes them instead).
+        try:
+            dims = feature_dims(dataset_dir)
+        except DatasetError as exc:
+            raise TrainingError(str(exc)) from None
+        if dims != (config.model.ppg_dim, config.model.vec_dim):
+            notes.append(
+                f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "
+                f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)"
+            )
+            config = config.replace(model=config.model.replace(ppg_dim=dims[0], vec_dim=dims[1]))
     if max_steps is not None:
         config = config.replace(train=config.train.replace(max_steps=max_steps))
     t = config.train

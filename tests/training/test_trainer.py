@@ -12,7 +12,7 @@ import torch
 from models.artifact import load_checkpoint
 from models.config import VoiceConfig
 from models.training import TrainingError, train
-from models.training.dataset import EpochSampler, load_clips
+from models.training.dataset import DatasetError, EpochSampler, load_clips
 from models.training.engine import Engine, resolve_precision
 from models.training.validation import StopMonitor
 
@@ -203,14 +203,18 @@ def test_out_of_memory_at_batch_one_is_a_clear_error(tiny_dataset, tmp_path, mon
 
 def test_bad_datasets_name_the_problem(tiny_dataset, tmp_path):
     dataset, cache = tiny_dataset
-    with pytest.raises(TrainingError, match="manifest"):
+    with pytest.raises(TrainingError, match="nowhere/features.json: missing — prepare the dataset"):
         drain(
             train(
                 tmp_path / "run", tmp_path / "nowhere", VoiceConfig.tiny(), feature_cache=cache, device="cpu"
             )
         )
-    with pytest.raises(TrainingError, match="64-d but the model .sovits5. expects 1280-d"):
-        drain(train(tmp_path / "run2", dataset, VoiceConfig.sovits5(), feature_cache=cache, device="cpu"))
+    with pytest.raises(DatasetError, match="64-d but the model .sovits5. expects 1280-d"):
+        load_clips(dataset, cache, VoiceConfig.sovits5())
+    (tmp_path / "no-manifest").mkdir()
+    (tmp_path / "no-manifest" / "features.json").write_text((dataset / "features.json").read_text())
+    with pytest.raises(TrainingError, match="manifest"):
+        drain(train(tmp_path / "run2", tmp_path / "no-manifest", VoiceConfig.tiny(), feature_cache=cache))
     with pytest.raises(TrainingError, match="not in the feature cache"):
         drain(
             train(
@@ -301,3 +305,16 @@ def test_fp16_loss_scaling_recovers_from_overflow(tiny_dataset):
     changed = [k for k, v in engine.generator.state_dict().items() if not torch.equal(v, before[k])]
     assert changed  # the finite step was applied
     assert set(engine.state_dict()["scaler_g"]) >= {"scale", "_growth_tracker"}
+
+
+def test_from_scratch_the_model_takes_the_feature_sizes(tmp_path):
+    from .conftest import make_dataset
+
+    tiny = VoiceConfig.tiny()
+    other = tiny.replace(model=tiny.model.replace(ppg_dim=48, vec_dim=40))
+    dataset, cache = make_dataset(tmp_path, other, [1.2, 1.4])
+    gen = train(tmp_path / "run", dataset, tiny, feature_cache=cache, device="cpu", max_steps=1)
+    items, result = drain(gen)
+    assert "model inputs sized to the dataset's features: ppg 48-d, vec 40-d" in items[0].message
+    config = load_checkpoint(result.last_checkpoint)["config"]
+    assert (config.model.ppg_dim, config.model.vec_dim) == (48, 40)
