@@ -66,27 +66,14 @@ def make_recordings(folder: Path) -> Path:
     return folder
 
 
-def make_encoders(folder: Path, ppg_dim: int, vec_dim: int) -> dict[str, str]:
-    """A tiny Whisper checkpoint and a tiny HuBERT folder in their published formats."""
-    import torch
+def make_encoders(folder: Path, vec_dim: int) -> dict[str, str]:
+    """The tiny Whisper checkpoint of :mod:`models.tiny_assets` (64-d PPG, the tiny preset's) and a
+    transformers HuBERT folder of width ``vec_dim`` (the tiny preset's unit size)."""
     from transformers import HubertConfig, HubertModel
-    from whisper.model import ModelDimensions, Whisper
 
-    torch.manual_seed(0)
-    dims = ModelDimensions(
-        n_mels=80,
-        n_audio_ctx=1500,
-        n_audio_state=ppg_dim,
-        n_audio_head=4,
-        n_audio_layer=2,
-        n_vocab=128,
-        n_text_ctx=8,
-        n_text_state=64,
-        n_text_head=4,
-        n_text_layer=1,
-    )
-    whisper = folder / "whisper-tiny-random.pt"
-    torch.save({"dims": dims.__dict__, "model_state_dict": Whisper(dims).state_dict()}, whisper)
+    from models.tiny_assets import write_tiny_whisper
+
+    whisper = write_tiny_whisper(folder / "whisper-tiny-random.pt")
     hubert = folder / "hubert-tiny-random"
     config = HubertConfig(
         hidden_size=vec_dim,
@@ -135,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     from models.config import VoiceConfig
 
     tiny = VoiceConfig.tiny().model
-    overrides = make_encoders(work, tiny.ppg_dim, tiny.vec_dim)
+    overrides = make_encoders(work, tiny.vec_dim)
     ctx.settings.set("assets/overrides", overrides)
 
     def wait(job, what: str) -> None:  # type: ignore[no-untyped-def]

@@ -95,7 +95,7 @@ def test_export_then_reimport_duplicate_shows_error(page, ctx, qtbot, tmp_path):
     job = page.export_voice(entry, dest)
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=10000):
         pass
-    assert zipfile.is_zipfile(dest) and "Exported" in page.progress_label.text()
+    assert zipfile.is_zipfile(dest) and "Exported" in page.status_label.text()
     # The same voice again: the library refuses; the page shows the error in a dialog.
     job = page.import_voice(dest)
     with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=10000):
@@ -153,7 +153,7 @@ def test_cancel_new_voice_leaves_nothing(page, qtbot, tmp_path):
     page.cancel_button.click()
     with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=30000):
         pass
-    assert "Cancelled" in page.progress_label.text()
+    assert "Cancelled" in page.status_label.text()
     assert list_datasets() == []
 
 

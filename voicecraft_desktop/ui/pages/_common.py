@@ -4,6 +4,8 @@
   (it runs in the worker thread; its return value is the job's result).
 - :func:`show_error`: the error dialog (window-modal, non-blocking, traceback under "Details") and a
   log line; the dialog is returned so a page can keep it and tests can read it.
+- :class:`JobPageMixin`: a page's one job at a time (start, progress bar, status line, cancel,
+  error dialog, ``job_done`` signal).
 - :func:`format_duration`, :func:`format_minutes`: labels.
 """
 
@@ -41,6 +43,61 @@ def show_error(parent: QWidget, title: str, message: str, details: str = "") -> 
         box.setDetailedText(details)
     box.open()
     return box
+
+
+class JobPageMixin:
+    """One job at a time for a page: started through ``ctx.runner``, shown in a progress bar and a
+    status line, cancellable, failures in an error dialog.
+
+    The page provides ``ctx``, ``progress`` (a 0..1000 ``QProgressBar``), ``status_label``,
+    ``cancel_button``, a ``job_done = Signal(str)`` (emitted with ``"result"``, ``"failed"`` or
+    ``"cancelled"``; result handlers emit it themselves), ``_on_progress(value)`` and
+    ``_update_buttons()``; the mixin keeps ``job`` and ``error_box``.
+    """
+
+    CANCELLED_TEXT = "Cancelled."
+    job: Any = None
+    error_box: QMessageBox | None = None
+
+    def _start(self, name: str, task: Any, on_result: Callable[[Any], None], gpu: bool = False) -> Any:
+        from voicecraft_desktop.ui.worker import JobRefused
+
+        try:
+            job = self.ctx.runner.start(name, task, gpu=gpu)  # type: ignore[attr-defined]
+        except JobRefused as exc:
+            self.error_box = show_error(self, name, str(exc))  # type: ignore[arg-type]
+            return None
+        self.job = job
+        self.progress.setValue(0)  # type: ignore[attr-defined]
+        self.status_label.setText(f"{name}…")  # type: ignore[attr-defined]
+        job.progress.connect(self._on_progress)  # type: ignore[attr-defined]
+        job.result.connect(on_result)
+        job.failed.connect(lambda message, tb, n=name: self._on_failed(n, message, tb))
+        job.cancelled.connect(self._on_cancelled)
+        job.finished.connect(self._on_finished)
+        self._update_buttons()  # type: ignore[attr-defined]
+        return job
+
+    def cancel_job(self) -> None:
+        """Asks the running job to stop (``cancelled`` and ``finished`` follow)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.status_label.setText("Cancelling…")  # type: ignore[attr-defined]
+            self.cancel_button.setEnabled(False)  # type: ignore[attr-defined]
+
+    def _on_failed(self, name: str, message: str, tb: str) -> None:
+        self.status_label.setText(f"{name} failed: {message}")  # type: ignore[attr-defined]
+        self.error_box = show_error(self, f"{name} failed", message, tb)  # type: ignore[arg-type]
+        self.job_done.emit("failed")  # type: ignore[attr-defined]
+
+    def _on_cancelled(self) -> None:
+        self.status_label.setText(self.CANCELLED_TEXT)  # type: ignore[attr-defined]
+        self.job_done.emit("cancelled")  # type: ignore[attr-defined]
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self.cancel_button.setEnabled(False)  # type: ignore[attr-defined]
+        self._update_buttons()  # type: ignore[attr-defined]
 
 
 def format_duration(seconds: float | None) -> str:

@@ -43,9 +43,9 @@ from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.live_pitch import hz_to_midi
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import call_task, format_duration, show_error
+from voicecraft_desktop.ui.pages._common import JobPageMixin, call_task, format_duration, show_error
 from voicecraft_desktop.ui.widgets.audio_views import make_pitch_plot
-from voicecraft_desktop.ui.worker import Job, JobRefused
+from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def envelope(wave: np.ndarray, rate: int, columns: int = WAVE_POINTS) -> tuple[n
     return x, y
 
 
-class ConvertPage(QWidget):
+class ConvertPage(JobPageMixin, QWidget):
     """Single-file conversion with A/B comparison, export, and folder batches.
 
     Signals:
@@ -81,6 +81,7 @@ class ConvertPage(QWidget):
     """
 
     job_done = Signal(str)
+    CANCELLED_TEXT = "Cancelled; nothing was written."
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -333,23 +334,6 @@ class ConvertPage(QWidget):
 
     # ------------------------------------------------------------------ jobs
 
-    def _start(self, name: str, task: Any, on_result: Any, gpu: bool) -> Job | None:
-        try:
-            job = self.ctx.runner.start(name, task, gpu=gpu)
-        except JobRefused as exc:
-            self.error_box = show_error(self, name, str(exc))
-            return None
-        self.job = job
-        self.progress.setValue(0)
-        self.status_label.setText(f"{name}…")
-        job.progress.connect(self._on_progress)
-        job.result.connect(on_result)
-        job.failed.connect(lambda message, tb, n=name: self._on_failed(n, message, tb))
-        job.cancelled.connect(self._on_cancelled)
-        job.finished.connect(self._on_finished)
-        self._update_buttons()
-        return job
-
     def convert(self) -> Job | None:
         """Converts the input file into the chosen voice."""
         path, entry = self.input_path(), self.voice_combo.currentData()
@@ -416,12 +400,6 @@ class ConvertPage(QWidget):
         if out:
             self.convert_batch(Path(folder), Path(out))
 
-    def cancel_job(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status_label.setText("Cancelling…")
-            self.cancel_button.setEnabled(False)
-
     def _on_progress(self, p: Any) -> None:
         self.progress.setValue(int(1000 * min(max(getattr(p, "fraction", 0.0), 0.0), 1.0)))
         if hasattr(p, "index"):  # BatchProgress
@@ -460,19 +438,6 @@ class ConvertPage(QWidget):
         self.report_view.setPlainText("\n".join(lines))
         self.status_label.setText(lines[0])
         self.job_done.emit("result")
-
-    def _on_failed(self, name: str, message: str, tb: str) -> None:
-        self.status_label.setText(f"{name} failed: {message}")
-        self.error_box = show_error(self, f"{name} failed", message, tb)
-        self.job_done.emit("failed")
-
-    def _on_cancelled(self) -> None:
-        self.status_label.setText("Cancelled; nothing was written.")
-        self.job_done.emit("cancelled")
-
-    def _on_finished(self) -> None:
-        self.job = None
-        self._update_buttons()
 
     # ------------------------------------------------------------------ result
 

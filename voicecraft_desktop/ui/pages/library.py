@@ -47,8 +47,14 @@ from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibra
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import run_dir_for, run_status
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import call_task, format_duration, format_minutes, show_error
-from voicecraft_desktop.ui.worker import Job, JobRefused
+from voicecraft_desktop.ui.pages._common import (
+    JobPageMixin,
+    call_task,
+    format_duration,
+    format_minutes,
+    show_error,
+)
+from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +63,7 @@ PREVIEW_NAME = "preview.wav"
 F0_SETTING = "library/f0_method"
 
 
-class LibraryPage(QWidget):
+class LibraryPage(JobPageMixin, QWidget):
     """Voices: list, preview, rename, delete, import, export, and "New voice from folder…".
 
     Signals:
@@ -65,6 +71,7 @@ class LibraryPage(QWidget):
     """
 
     job_done = Signal(str)
+    CANCELLED_TEXT = "Cancelled; nothing was added."
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, library: VoiceLibrary | None = None
@@ -112,7 +119,7 @@ class LibraryPage(QWidget):
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress_label = QLabel("")
+        self.status_label = QLabel("")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setEnabled(False)
@@ -153,7 +160,7 @@ class LibraryPage(QWidget):
         row.addWidget(self.cancel_button)
         bottom_layout.addWidget(self.report_title)
         bottom_layout.addLayout(row)
-        bottom_layout.addWidget(self.progress_label)
+        bottom_layout.addWidget(self.status_label)
         bottom_layout.addWidget(self.report_summary)
         bottom_layout.addWidget(self.report, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -263,53 +270,15 @@ class LibraryPage(QWidget):
         busy = self.job is not None
         self.new_button.setEnabled(not busy)
         self.import_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy and not self.job.cancel_requested)
 
     # ------------------------------------------------------------------ jobs
-
-    def _start(self, name: str, task: Any, on_result: Any, gpu: bool = False) -> Job | None:
-        try:
-            job = self.ctx.runner.start(name, task, gpu=gpu)
-        except JobRefused as exc:
-            self.error_box = show_error(self, name, str(exc))
-            return None
-        self.job = job
-        self.progress.setValue(0)
-        self.progress_label.setText(f"{name}…")
-        self.cancel_button.setEnabled(True)
-        job.progress.connect(self._on_progress)
-        job.result.connect(on_result)
-        job.failed.connect(lambda message, tb, n=name: self._on_failed(n, message, tb))
-        job.cancelled.connect(self._on_cancelled)
-        job.finished.connect(self._on_finished)
-        self._update_buttons()
-        return job
-
-    def cancel_job(self) -> None:
-        """Asks the running job to stop."""
-        if self.job is not None:
-            self.job.cancel()
-            self.progress_label.setText("Cancelling…")
-            self.cancel_button.setEnabled(False)
 
     def _on_progress(self, p: Any) -> None:
         if isinstance(p, DatasetJobProgress):
             self.progress.setValue(int(1000 * p.fraction))
             what = "Slicing recordings" if p.stage == "slicing" else "Extracting features"
-            self.progress_label.setText(f"{what}: {p.done} of {p.total} — {p.item}")
-
-    def _on_failed(self, name: str, message: str, tb: str) -> None:
-        self.progress_label.setText(f"{name} failed: {message}")
-        self.error_box = show_error(self, f"{name} failed", message, tb)
-        self.job_done.emit("failed")
-
-    def _on_cancelled(self) -> None:
-        self.progress_label.setText("Cancelled; nothing was added.")
-        self.job_done.emit("cancelled")
-
-    def _on_finished(self) -> None:
-        self.job = None
-        self.cancel_button.setEnabled(False)
-        self._update_buttons()
+            self.status_label.setText(f"{what}: {p.done} of {p.total} — {p.item}")
 
     # ------------------------------------------------------------------ new voice from folder
 
@@ -341,7 +310,7 @@ class LibraryPage(QWidget):
         self.show_report(result.report)
         self.progress.setValue(1000)
         ready = result.features is not None
-        self.progress_label.setText(
+        self.status_label.setText(
             f"Dataset ready in {result.dataset_dir}. Train it on the Train page."
             if ready
             else f"Dataset in {result.dataset_dir} has no usable clips."
@@ -417,7 +386,7 @@ class LibraryPage(QWidget):
 
     def _on_imported(self, entry: VoiceEntry) -> None:
         self.progress.setValue(1000)
-        self.progress_label.setText(f"Imported “{entry.name}”.")
+        self.status_label.setText(f"Imported “{entry.name}”.")
         self.ctx.events.voices_changed.emit()
         self.select_name(entry.name)
         self.ctx.events.status.emit(f"Imported voice “{entry.name}”")
@@ -439,7 +408,7 @@ class LibraryPage(QWidget):
 
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)
-        self.progress_label.setText(f"Exported to {path}")
+        self.status_label.setText(f"Exported to {path}")
         self.ctx.events.status.emit(f"Exported {path.name}")
         self.job_done.emit("result")
 
