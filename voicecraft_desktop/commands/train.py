@@ -183,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"run: {run_dir}")
     print(f"checkpoint: {result.last_checkpoint}")
+    print(f"logs: tensorboard --logdir {run_dir / 'tb'}")
     if result.cancelled:
         print(f"stopped at step {result.step}; run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
