@@ -48,7 +48,7 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 # Heavy Qt-free modules the pages use, imported by a background job right after the window shows.
-ENGINE_MODULES = ("torch", "models.artifact", "models.pitch", "voicecraft_desktop.core.library")
+ENGINE_MODULES = ("torch", "models.artifact", "models.pitch", "pyworld", "voicecraft_desktop.core.library")
 SHUTDOWN_TIMEOUT_S = 15.0
 _SIDEBAR_STYLE = """
 QListWidget#sidebar { background: palette(window); border: none; border-right: 1px solid palette(mid);

@@ -11,7 +11,6 @@ recordings (the folder "New voice from folder…" prepares) or sent to the Conve
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,6 @@ from voicecraft_desktop.core.recorder import (
 )
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter, ScrollingPitch, ScrollingWaveform
-from voicecraft_desktop.ui.worker import JobRefused
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +83,6 @@ class RecordPage(QWidget):
         self._devices: list[InputDevice] = []
         self._elapsed_s = 0.0
         self._last_tick = 0.0
-        self._warmed_up = False
 
         # -- input row -----------------------------------------------------------------------
         self.device_combo = QComboBox()
@@ -527,25 +524,6 @@ class RecordPage(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._update_buttons()
-        if not self._warmed_up:
-            self._warmed_up = True
-            # Import the pitch code (torch, pyworld) off the GUI thread, so the first Record is instant.
-            QTimer.singleShot(300, self._warm_up)
-
-    def _warm_up(self) -> None:
-        def task(cancel):
-            import pyworld  # noqa: F401
-
-            import models.pitch  # noqa: F401
-
-            return None
-            yield  # a generator task
-
-        if "models.pitch" not in sys.modules:
-            try:
-                self.ctx.runner.start("Loading pitch analysis", task)
-            except JobRefused:
-                pass
 
     def shutdown(self) -> None:
         """Stop recording (the take is saved), close the stream and playback."""
