@@ -178,5 +178,10 @@ def test_device_detection_and_threads(ctx, qtbot, server) -> None:
         assert "GB" in page.device_combo.itemText(1)
     page.device_combo.setCurrentIndex(0)
     assert ctx.device == "cpu"
-    page.threads_spin.setValue(3)
-    assert ctx.settings.get("compute/threads") == 3 and ctx.threads == 3
+    before = torch.get_num_threads()
+    try:
+        page.threads_spin.setValue(1)
+        assert ctx.settings.get("compute/threads") == 1 and ctx.threads == 1
+        assert torch.get_num_threads() == 1, "the thread count must reach torch"
+    finally:
+        torch.set_num_threads(before)

@@ -7,6 +7,7 @@ page appears on the Convert page through ``send_to_convert``), never by holding 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -77,6 +78,24 @@ class AppContext:
     def threads(self) -> int:
         """torch intra-op threads for jobs; 0 leaves torch's default."""
         return self.settings.get("compute/threads")
+
+    @threads.setter
+    def threads(self, value: int) -> None:
+        self.settings.set("compute/threads", int(value))
+        self.apply_threads()
+
+    def apply_threads(self) -> int:
+        """Give torch the chosen thread count (process-wide), once torch is loaded; returns torch's count.
+
+        torch is never imported for this (it loads with the engine, after the window shows); the
+        main window calls this again when the engine has loaded. 0 keeps torch's own default.
+        """
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return 0
+        if self.threads > 0 and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        return int(torch.get_num_threads())
 
     def assets_cache_dir(self) -> Path:
         """Where pretrained files are downloaded: the Settings choice, else ``cache_dir()/assets``."""

@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         except JobRefused:  # the runner is shutting down: build the pages here instead
             QTimer.singleShot(0, self._build_remaining)
             return None
-        self._engine_job.result.connect(lambda _r: self._build_remaining())
+        self._engine_job.result.connect(lambda _r: (self.ctx.apply_threads(), self._build_remaining()))
         self._engine_job.failed.connect(lambda msg, _tb: log.error("engine import failed: %s", msg))
         return self._engine_job
 

@@ -159,7 +159,7 @@ class SettingsPage(QWidget):
         self.cache_default_button.clicked.connect(lambda: self.set_cache_folder(None))
         self.cache_open_button.clicked.connect(self.open_cache_folder)
         self.device_combo.currentIndexChanged.connect(self._on_device_chosen)
-        self.threads_spin.valueChanged.connect(lambda v: self.ctx.settings.set("compute/threads", int(v)))
+        self.threads_spin.valueChanged.connect(self._on_threads_changed)
 
         self.threads_spin.setValue(self.ctx.settings.get("compute/threads"))
         current = self.ctx.device
@@ -395,6 +395,9 @@ class SettingsPage(QWidget):
         index = self.device_combo.findData(self.ctx.device)
         self.device_combo.setCurrentIndex(max(0, index))
         self.device_combo.blockSignals(False)
+
+    def _on_threads_changed(self, value: int) -> None:
+        self.ctx.threads = int(value)
 
     def _on_device_chosen(self, index: int) -> None:
         device = self.device_combo.itemData(index)
