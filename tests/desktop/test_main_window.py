@@ -61,9 +61,15 @@ def test_opening_a_page_early_builds_it_on_demand(window) -> None:
 
 
 def test_status_bar_shows_device_and_running_job(window, ctx, qtbot) -> None:
+    import torch
+
     assert window.device_label.text() == "Device: CPU"
     ctx.device = "cuda:0"
-    assert window.device_label.text() == "Device: CUDA:0"
+    if torch.cuda.is_available():
+        assert window.device_label.text() == "Device: CUDA:0"
+    else:  # the choice is kept, the jobs run on the CPU, and the status bar says so
+        assert ctx.device == "cpu" and ctx.chosen_device == "cuda:0"
+        assert window.device_label.text() == "Device: CPU (CUDA:0 not available)"
     release = threading.Event()
 
     def task(cancel):

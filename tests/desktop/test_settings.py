@@ -87,6 +87,12 @@ def test_context_device_and_folders(ctx: AppContext, qtbot, tmp_home: Path) -> N
     with qtbot.waitSignal(ctx.events.device_changed, timeout=1000) as blocker:
         ctx.device = "cuda:0"
     assert blocker.args == ["cuda:0"] and ctx.settings.get("compute/device") == "cuda:0"
+    import torch
+
+    assert ctx.chosen_device == "cuda:0"
+    assert ctx.device == ("cuda:0" if torch.cuda.is_available() else "cpu")
+    ctx.device = "cuda:99"
+    assert ctx.device == "cpu", "a GPU torch does not offer must not reach the engines"
     assert ctx.takes_dir(ensure=True).is_dir()
     assert str(ctx.takes_dir()).startswith(str(tmp_home))
     assert ctx.assets_cache_dir() == tmp_home / "cache" / "assets"

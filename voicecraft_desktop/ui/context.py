@@ -61,16 +61,29 @@ class AppContext:
 
     @property
     def device(self) -> str:
-        """The compute device for training and conversion: ``"cpu"`` or ``"cuda:N"``.
+        """The compute device jobs use: ``"cpu"`` or ``"cuda:N"``.
 
-        The stored choice is returned as is; the Settings page only offers devices torch reports,
-        and the engines fall back to the CPU with a message when a stored GPU has gone.
+        The stored choice (:attr:`chosen_device`), except that a GPU torch does not offer (a
+        settings file from another machine, a driver gone) gives ``"cpu"``. torch is not imported
+        for this: before the engine has loaded, the choice is returned as stored.
         """
+        chosen = self.chosen_device
+        torch = sys.modules.get("torch")
+        if chosen == "cpu" or torch is None:
+            return chosen
+        index = int(chosen.partition(":")[2] or 0)
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            return "cpu"
+        return chosen
+
+    @property
+    def chosen_device(self) -> str:
+        """The device stored in the settings, available or not."""
         return self.settings.get("compute/device") or "cpu"
 
     @device.setter
     def device(self, value: str) -> None:
-        if value != self.device:
+        if value != self.chosen_device:
             self.settings.set("compute/device", value)
             self.events.device_changed.emit(value)
 

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.jobs_label.setObjectName("jobsLabel")
         self.statusBar().addPermanentWidget(self.jobs_label)
         self.statusBar().addPermanentWidget(self.device_label)
-        self._show_device(self.ctx.device)
+        self._show_device()
         self._show_jobs()
         self.ctx.events.device_changed.connect(self._show_device)
         self.ctx.events.status.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -181,9 +181,14 @@ class MainWindow(QMainWindow):
         except JobRefused:  # the runner is shutting down: build the pages here instead
             QTimer.singleShot(0, self._build_remaining)
             return None
-        self._engine_job.result.connect(lambda _r: (self.ctx.apply_threads(), self._build_remaining()))
+        self._engine_job.result.connect(self._on_engine_loaded)
         self._engine_job.failed.connect(lambda msg, _tb: log.error("engine import failed: %s", msg))
         return self._engine_job
+
+    def _on_engine_loaded(self, _result: object = None) -> None:
+        self.ctx.apply_threads()
+        self._show_device()  # torch is loaded now: an unavailable GPU shows as such
+        self._build_remaining()
 
     def _build_remaining(self) -> None:
         # One page per event-loop turn (each takes up to ~0.1 s), so the window keeps responding.
@@ -205,8 +210,12 @@ class MainWindow(QMainWindow):
 
     # -- status bar --------------------------------------------------------------------------------
 
-    def _show_device(self, device: str) -> None:
-        self.device_label.setText(f"Device: {'CPU' if device == 'cpu' else device.upper()}")
+    def _show_device(self, _chosen: str = "") -> None:
+        device, chosen = self.ctx.device, self.ctx.chosen_device
+        text = f"Device: {'CPU' if device == 'cpu' else device.upper()}"
+        if chosen != device:
+            text += f" ({chosen.upper()} not available)"
+        self.device_label.setText(text)
 
     def _on_job_started(self, name: str) -> None:
         self._show_jobs()

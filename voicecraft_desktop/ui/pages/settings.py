@@ -162,7 +162,7 @@ class SettingsPage(QWidget):
         self.threads_spin.valueChanged.connect(self._on_threads_changed)
 
         self.threads_spin.setValue(self.ctx.settings.get("compute/threads"))
-        current = self.ctx.device
+        current = self.ctx.chosen_device
         self._set_device_items([(current, current.upper() if current != "cpu" else "CPU")])
         self.refresh()
 
@@ -376,7 +376,7 @@ class SettingsPage(QWidget):
 
     def _on_devices(self, devices: list[tuple[str, str]]) -> None:
         self._devices_detected = True
-        current = self.ctx.device
+        current = self.ctx.chosen_device
         if current not in [d for d, _ in devices]:
             devices = devices + [(current, f"{current} (not available now: the CPU is used)")]
         self._set_device_items(devices)
@@ -392,7 +392,7 @@ class SettingsPage(QWidget):
         self.device_combo.clear()
         for device, label in devices:
             self.device_combo.addItem(label, device)
-        index = self.device_combo.findData(self.ctx.device)
+        index = self.device_combo.findData(self.ctx.chosen_device)
         self.device_combo.setCurrentIndex(max(0, index))
         self.device_combo.blockSignals(False)
 
