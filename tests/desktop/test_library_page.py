@@ -215,3 +215,45 @@ def test_new_voice_button_asks_folder_and_name_then_reports_missing_weights(
     assert names == ["takes"] and done.args == ["failed"]  # the folder's name is offered as the voice name
     assert "whisper-large-v2" in page.error_box.text() and "not available" in page.error_box.text()
     page.error_box.close()
+
+
+def test_new_voice_with_an_existing_name_asks_replace_or_keep_both(
+    page, ctx, qtbot, tmp_path, monkeypatch, tiny_whisper
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.desktop.voices import tiny_hubert32
+
+    ctx.settings.set(
+        "assets/overrides",
+        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
+    )
+    ctx.settings.set_value("library/f0_method", "dio")
+    first = recordings_folder(tmp_path / "a", notes=(196.0,), junk=False)
+    second = recordings_folder(tmp_path / "b", notes=(220.0, 247.0), junk=False)
+    folders = [first, second, second, second]
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folders.pop(0)))
+    )
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Ana", True)))
+    answers = [
+        QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+        QMessageBox.StandardButton.No,
+    ]
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: answers.pop(0)))
+    with qtbot.waitSignal(page.job_done, timeout=120000):
+        page.new_button.click()
+    qtbot.waitUntil(lambda: page.job is None, timeout=10000)
+    (original,) = list_datasets()
+    page.new_button.click()  # Cancel: nothing starts
+    assert page.job is None and len(answers) == 2
+    with qtbot.waitSignal(page.job_done, timeout=120000):
+        page.new_button.click()  # Yes: replaced in place
+    qtbot.waitUntil(lambda: page.job is None, timeout=10000)
+    (replaced,) = list_datasets()
+    assert replaced.folder == original.folder and replaced.clips > original.clips
+    with qtbot.waitSignal(page.job_done, timeout=120000):
+        page.new_button.click()  # No: a second dataset
+    qtbot.waitUntil(lambda: page.job is None, timeout=10000)
+    assert sorted(d.folder.name for d in list_datasets()) == ["ana", "ana-2"]

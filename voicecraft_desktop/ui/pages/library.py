@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.dataset_jobs import (
     DatasetInfo,
     DatasetJobProgress,
@@ -283,12 +284,35 @@ class LibraryPage(JobPageMixin, QWidget):
     # ------------------------------------------------------------------ new voice from folder
 
     def _ask_new_voice(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of recordings")
+        # Takes added on the Record page are collected in data_dir()/recordings/<voice>: start there.
+        recordings = paths.data_dir() / "recordings"
+        start = str(recordings) if recordings.is_dir() else ""
+        folder = QFileDialog.getExistingDirectory(self, "Folder of recordings", start)
         if not folder:
             return
         name, ok = QInputDialog.getText(self, "New voice", "Name of the voice:", text=Path(folder).name)
-        if ok and name.strip():
-            self.new_voice_from_folder(Path(folder), name.strip())
+        name = name.strip()
+        if not ok or not name:
+            return
+        same = [d for d in list_datasets() if d.name.casefold() == name.casefold()]
+        options: dict[str, Any] = {}
+        if same:
+            answer = QMessageBox.question(
+                self,
+                "Dataset exists",
+                f"A dataset for “{same[0].name}” exists ({same[0].clips} clips).\n\n"
+                "Yes: replace its clips with this folder's.\n"
+                "No: keep both; the new one gets its own training run.",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Yes:
+                options["out"] = same[0].folder
+        self.new_voice_from_folder(Path(folder), name, **options)
 
     def new_voice_from_folder(self, folder: Path, name: str, **options: Any) -> Job | None:
         """Starts dataset preparation + feature extraction of ``folder`` for a voice called ``name``.
