@@ -71,9 +71,6 @@ class LivePitchTracker:
         """Audio received so far, in seconds (the time base of the returned frames)."""
         return self._total / self.sample_rate
 
-    def reset(self) -> None:
-        self.__init__(self.sample_rate, self.method)
-
     def feed(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Add captured samples; returns the newly final frames.
 

@@ -11,7 +11,6 @@ recordings (the folder "New voice from folder…" prepares) or sent to the Conve
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from voicecraft_desktop.core.recorder import (
     save_take,
 )
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.pages._common import show_error
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter, ScrollingPitch, ScrollingWaveform
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,6 @@ class RecordPage(QWidget):
         self.player = Player()
         self.error_box: QMessageBox | None = None
         self._devices: list[InputDevice] = []
-        self._elapsed_s = 0.0
-        self._last_tick = 0.0
 
         # -- input row -----------------------------------------------------------------------
         self.device_combo = QComboBox()
@@ -298,7 +296,6 @@ class RecordPage(QWidget):
         self.waveform.set_sample_rate(rate)
         self.pitch.clear_signal()
         self.meter.reset()
-        self._last_tick = time.monotonic()
         self.timer.start()
         return True
 
@@ -341,7 +338,6 @@ class RecordPage(QWidget):
             return False
         assert self.recorder is not None
         self.recorder.start_take()
-        self._elapsed_s = 0.0
         self.time_label.setText("0:00.0")
         self.ctx.events.status.emit("Recording…")
         self._update_buttons()
@@ -393,18 +389,17 @@ class RecordPage(QWidget):
                     self.note_label.setText(f"{note_name(midi)} {cents:+d} ct" if cents else note_name(midi))
         if self.is_recording:
             assert self.recorder is not None
-            self._elapsed_s = self.recorder.take_seconds
-            minutes, seconds = divmod(self._elapsed_s, 60)
+            minutes, seconds = divmod(self.recorder.take_seconds, 60)
             self.time_label.setText(f"{int(minutes)}:{seconds:04.1f}")
 
     # -- takes -----------------------------------------------------------------------------------
 
     def refresh_takes(self, select: Path | None = None) -> None:
+        import soundfile
+
         self.takes.clear()
         for path in list_takes(self.ctx.takes_dir()):
             try:
-                import soundfile
-
                 info = soundfile.info(str(path))
                 label = f"{path.stem}   {info.duration:.1f} s"
             except Exception:  # noqa: BLE001 - a damaged file is listed, not fatal
@@ -515,11 +510,7 @@ class RecordPage(QWidget):
             w.setEnabled(has_take and not recording)
 
     def _show_error(self, title: str, message: str) -> None:
-        log.error("%s: %s", title, message)
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, self)
-        box.setObjectName("errorDialog")
-        box.open()
-        self.error_box = box
+        self.error_box = show_error(self, title, message)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

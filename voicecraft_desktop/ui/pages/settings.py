@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.pages._common import show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
 log = logging.getLogger(__name__)
@@ -411,13 +412,7 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def _show_error(self, title: str, message: str, details: str = "") -> None:
-        log.error("%s: %s", title, message)
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, self)
-        box.setObjectName("errorDialog")
-        if details:
-            box.setDetailedText(details)
-        box.open()
-        self.error_box = box
+        self.error_box = show_error(self, title, message, details)
 
     def shutdown(self) -> None:
         self.cancel_download()

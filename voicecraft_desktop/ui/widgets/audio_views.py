@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from voicecraft_desktop.core.live_pitch import hz_to_midi, note_name
 
@@ -181,8 +181,6 @@ class ScrollingPitch(QWidget):
 
     def __init__(self, seconds: float = 6.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtWidgets import QVBoxLayout
-
         self.seconds = seconds
         self.plot = make_pitch_plot()
         self.plot.setObjectName("livePitch")
