@@ -126,6 +126,12 @@ def test_convert_shows_curves_report_ab_and_exports(page, ready, ctx, qtbot, son
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
         pass
     assert page.take.converter is first
+    # deleting the voice drops the loaded converter (its weights are not kept alive)
+    from voicecraft_desktop.core.library import VoiceLibrary
+
+    VoiceLibrary().delete("Alice")
+    ctx.events.voices_changed.emit()
+    assert page._converter is None and page.voice_combo.count() == 0 and not page.convert_button.isEnabled()
 
 
 def test_folder_batch_converts_and_lists_failures(page, ready, ctx, qtbot, song, tmp_path):

@@ -249,7 +249,9 @@ class ConvertPage(JobPageMixin, QWidget):
     # ------------------------------------------------------------------ inputs
 
     def refresh(self) -> None:
-        """Re-lists the library's voices; keeps the current one."""
+        """Re-lists the library's voices; keeps the current one; forgets a converter whose voice is gone."""
+        if self._converter_key is not None and not Path(self._converter_key.voice_folder).is_dir():
+            self._converter = self._converter_key = None
         current = self.voice_combo.currentText()
         self.voice_combo.blockSignals(True)
         self.voice_combo.clear()
