@@ -208,3 +208,22 @@ def test_progress_label_shows_speed_eta_and_messages(page):
     assert page.progress.value() == 150
     assert "resuming from" in page.messages.toPlainText()
     assert page._curves["g_total"] == ([150.0], [30.0])
+
+
+def test_tensorboard_in_a_frozen_app_serves_in_process(page, qtbot, dataset, monkeypatch):
+    import sys
+
+    _, cache = dataset
+    _ready(page, cache, steps=1)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
+        pass
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # sys.executable is the app: no `-m`
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
+    assert page.open_tensorboard()
+    qtbot.waitUntil(lambda: bool(opened), timeout=90000)
+    assert page.tensorboard is None and opened[0].startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(opened[0], timeout=10) as response:
+        assert response.status == 200
+    assert page.open_tensorboard() and opened[-1] == opened[0] and len(opened) == 2  # reopens, no 2nd server

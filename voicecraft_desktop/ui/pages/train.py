@@ -120,6 +120,7 @@ class TrainPage(QWidget):
         self._base_file: Path | None = None
         self.tensorboard: QProcess | None = None
         self.tensorboard_url: str | None = None
+        self._tensorboard_in_process_running = False
 
         # --- what to train
         self.voice_combo = QComboBox()
@@ -674,6 +675,8 @@ class TrainPage(QWidget):
                 QDesktopServices.openUrl(QUrl(self.tensorboard_url))
             return True
         port = free_port()
+        if getattr(sys, "frozen", False):
+            return self._tensorboard_in_process(self._run_dir / "tb", port)
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setProgram(sys.executable)
@@ -715,6 +718,44 @@ class TrainPage(QWidget):
         process.start()
         self.tensorboard = process
         self.tb_button.setText("TensorBoard (running)")
+        return True
+
+    def _tensorboard_in_process(self, logdir: Path, port: int) -> bool:
+        # A frozen app has no Python interpreter for `-m tensorboard.main` (sys.executable is the app
+        # itself), so TensorBoard serves from this process, in its own daemon threads, until the app
+        # exits. Importing and starting it takes seconds: a job does it off the GUI thread.
+        if self.tensorboard_url and self._tensorboard_in_process_running:
+            QDesktopServices.openUrl(QUrl(self.tensorboard_url))
+            return True
+
+        def launch() -> str:
+            from tensorboard import program
+
+            board = program.TensorBoard()
+            board.configure(
+                argv=[None, "--logdir", os.fspath(logdir), "--host", "127.0.0.1", "--port", str(port)]
+            )
+            return str(board.launch())
+
+        try:
+            job = self.ctx.runner.start("Start TensorBoard", call_task(launch))
+        except JobRefused as exc:
+            self.error_box = show_error(self, "TensorBoard did not start", str(exc))
+            return False
+
+        def started(url: str) -> None:
+            self._tensorboard_in_process_running = True
+            self.tensorboard_url = url
+            self.tb_button.setText("TensorBoard (running)")
+            self.messages.appendPlainText(f"TensorBoard: {url}")
+            QDesktopServices.openUrl(QUrl(url))
+
+        job.result.connect(started)
+        job.failed.connect(
+            lambda message, tb: setattr(
+                self, "error_box", show_error(self, "TensorBoard did not start", message, tb)
+            )
+        )
         return True
 
     def shutdown(self) -> None:
