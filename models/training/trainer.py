@@ -215,6 +215,51 @@ def read_run_file(run_dir: str | Path) -> dict[str, Any]:
     return data
 
 
+@dataclass
+class _Start:
+    """Where a run starts: its config, and the checkpoint or base weights it starts from."""
+
+    config: VoiceConfig
+    notes: list[str]
+    resume: dict[str, Any] | None = None
+    resume_path: Path | None = None
+    g_base: dict[str, torch.Tensor] | None = None
+    d_base: dict[str, torch.Tensor] | None = None
+
+
+def _starting_point(
+    ckpts: Checkpoints, dataset_dir: str | Path, config: VoiceConfig, base: str | Path | None
+) -> _Start:
+    """Resume (the run's newest loadable checkpoint wins), fine-tune from ``base``, or start fresh."""
+    notes: list[str] = []
+    stale = ckpts.clean()
+    if stale:
+        notes.append(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run")
+    resume, resume_path, skipped = ckpts.latest()
+    notes += skipped
+    if resume is not None:
+        notes.append(f"resuming from {resume_path.name} (step {int(resume['step'])})")  # type: ignore[union-attr]
+        if base is not None:
+            notes.append("the run folder already has checkpoints: the base model is not used again")
+        return _Start(resume["config"], notes, resume=resume, resume_path=resume_path)
+    if base is not None:
+        config, g_base, d_base, note = load_base(base, config)
+        return _Start(config, [*notes, note], g_base=g_base, d_base=d_base)
+    # From scratch the model's inputs take the size of the dataset's content features, so any
+    # registered encoder pair can be trained on (a base or a resumed run fixes them instead).
+    try:
+        dims = feature_dims(dataset_dir)
+    except DatasetError as exc:
+        raise TrainingError(str(exc)) from None
+    if dims != (config.model.ppg_dim, config.model.vec_dim):
+        notes.append(
+            f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "
+            f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)"
+        )
+        config = config.replace(model=config.model.replace(ppg_dim=dims[0], vec_dim=dims[1]))
+    return _Start(config, notes)
+
+
 def train(
     run_dir: str | Path,
     dataset_dir: str | Path,
@@ -250,36 +295,12 @@ def train(
     cancel = cancel or threading.Event()
     pause = pause or threading.Event()
     dev = torch.device(device) if device is not None else default_device()
-    notes: list[str] = []
 
     ckpts = Checkpoints(run_dir, config.train.keep_last)
-    stale = ckpts.clean()
-    if stale:
-        notes.append(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run")
-    resume, resume_path, skipped = ckpts.latest()
-    notes += skipped
-    g_base = d_base = None
-    if resume is not None:
-        config = resume["config"]
-        notes.append(f"resuming from {resume_path.name} (step {int(resume['step'])})")  # type: ignore[union-attr]
-        if base is not None:
-            notes.append("the run folder already has checkpoints: the base model is not used again")
-    elif base is not None:
-        config, g_base, d_base, note = load_base(base, config)
-        notes.append(note)
-    else:
-        # From scratch the model's inputs take the size of the dataset's content features, so any
-        # registered encoder pair can be trained on (a base or a resumed run fixes them instead).
-        try:
-            dims = feature_dims(dataset_dir)
-        except DatasetError as exc:
-            raise TrainingError(str(exc)) from None
-        if dims != (config.model.ppg_dim, config.model.vec_dim):
-            notes.append(
-                f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "
-                f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)"
-            )
-            config = config.replace(model=config.model.replace(ppg_dim=dims[0], vec_dim=dims[1]))
+    start = _starting_point(ckpts, dataset_dir, config, base)
+    config, resume, resume_path, notes = start.config, start.resume, start.resume_path, start.notes
+    g_base, d_base = start.g_base, start.d_base
+    del start  # the loaded states are dropped as soon as the models hold them
     if max_steps is not None:
         config = config.replace(train=config.train.replace(max_steps=max_steps))
     t = config.train
