@@ -732,9 +732,9 @@ class TrainPage(QWidget):
             from tensorboard import program
 
             board = program.TensorBoard()
-            board.configure(
-                argv=[None, "--logdir", os.fspath(logdir), "--host", "127.0.0.1", "--port", str(port)]
-            )
+            # --load_fast=false: events are read in Python, so no data-server subprocess outlives the app
+            argv = [None, "--logdir", os.fspath(logdir), "--host", "127.0.0.1", "--port", str(port)]
+            board.configure(argv=[*argv, "--load_fast", "false"])
             return str(board.launch())
 
         try:
