@@ -28,7 +28,7 @@ VERSION_KEY = "meta/version"
 DEFAULTS: dict[str, Any] = {
     "compute/device": "cpu",  # "cpu" or "cuda:N"
     "compute/threads": 0,  # torch intra-op threads; 0 = torch's own choice
-    "assets/cache_dir": "",  # "" = paths.cache_dir()/"assets"
+    "assets/cache_dir": "",  # "" = paths.models_cache_dir(), shared with the CLI
     "assets/overrides": {},  # asset name -> local file ("Locate file...")
     "record/input_device": "",  # device name as sounddevice reports it; "" = system default
     "record/sample_rate": 48000,

@@ -95,6 +95,6 @@ def test_context_device_and_folders(ctx: AppContext, qtbot, tmp_home: Path) -> N
     assert ctx.device == "cpu", "a GPU torch does not offer must not reach the engines"
     assert ctx.takes_dir(ensure=True).is_dir()
     assert str(ctx.takes_dir()).startswith(str(tmp_home))
-    assert ctx.assets_cache_dir() == tmp_home / "cache" / "assets"
+    assert ctx.assets_cache_dir() == tmp_home / "cache" / "models"  # the folder the CLI uses too
     store = ctx.asset_store()
     assert store.cache_dir == ctx.assets_cache_dir()

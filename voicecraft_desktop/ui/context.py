@@ -111,9 +111,9 @@ class AppContext:
         return int(torch.get_num_threads())
 
     def assets_cache_dir(self) -> Path:
-        """Where pretrained files are downloaded: the Settings choice, else ``cache_dir()/assets``."""
+        """Where pretrained files go: the Settings choice, else ``paths.models_cache_dir()`` (as the CLI)."""
         chosen = self.settings.get("assets/cache_dir")
-        return Path(chosen) if chosen else paths.cache_dir() / "assets"
+        return Path(chosen) if chosen else paths.models_cache_dir()
 
     def asset_overrides(self) -> dict[str, str]:
         """Asset name -> a file the user located by hand."""
