@@ -110,6 +110,7 @@ class TrainPage(QWidget):
         self.last_result: Any = None
         self.validation_audio: list[ValidationAudio] = []
         self._inbox: collections.deque[Any] = collections.deque()
+        self._curves_dirty = False
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._run_dir: Path | None = None
@@ -169,8 +170,11 @@ class TrainPage(QWidget):
         self.hint_label.setWordWrap(True)
 
         # --- curves
-        pg.setConfigOptions(antialias=True)
+        # Drawing runs in the GUI thread while training competes for the CPU: no antialiasing on the
+        # many-point loss lines, only the visible part drawn, and long runs drawn peak-downsampled.
         self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot.setClipToView(True)
+        self.loss_plot.setDownsampling(auto=True, mode="peak")
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setTitle("Training losses", color="#333")
         self.loss_plot.setLabel("bottom", "step")
@@ -467,12 +471,17 @@ class TrainPage(QWidget):
         if self.job is not None:
             self.job.cancel()
 
-    def _drain(self, _wakeup: Any = None) -> None:
-        changed = False
+    def _drain(self, wakeup: Any = None) -> None:
+        """Handles queued progress; redraws the curves only from the timer or a direct call.
+
+        A progress signal (``wakeup`` set) updates labels at once but leaves the plots to the
+        200 ms timer, so a fast run repaints its curves at most 5 times a second.
+        """
         while self._inbox:
             self._handle(self._inbox.popleft())
-            changed = True
-        if changed:
+            self._curves_dirty = True
+        if wakeup is None and self._curves_dirty:
+            self._curves_dirty = False
             self._redraw()
 
     def _handle(self, p: Any) -> None:
