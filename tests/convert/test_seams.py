@@ -58,6 +58,7 @@ def whole(tiny_voice, tiny_extractors, song) -> np.ndarray:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # ~80 s alone on 2 cores; the unchunked 95 s reference run is O(T²)
 def test_chunked_conversion_has_no_seams(tiny_voice, tiny_extractors, song, whole) -> None:
     from models.convert import VoiceConverter
 
@@ -78,6 +79,7 @@ def test_chunked_conversion_has_no_seams(tiny_voice, tiny_extractors, song, whol
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # ~80 s alone on 2 cores; the unchunked 95 s reference run is O(T²)
 def test_control_phase_reset_at_each_chunk_is_detected(
     tiny_voice, tiny_extractors, song, whole, monkeypatch
 ) -> None:
