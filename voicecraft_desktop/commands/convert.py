@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from models.convert import ConvertCancelled, ConvertError, ConvertOptions
     from models.convert_io import check_writable
     from voicecraft_desktop.core import paths
+    from voicecraft_desktop.core.convert_jobs import converter_for
     from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
 
     if args.octaves_only and not args.auto_key:
@@ -119,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         voice = VoiceLibrary().load(args.voice, device)
         check_writable(args.out)
         store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
-        converter = _converter(voice, store, options, device, args.offline)
+        converter = converter_for(voice, store, f0_method=options.f0_method, report=options.report,
+                                  device=device, fetch=not args.offline)
     except (LibraryError, ConvertError, AssetError) as exc:
         return _err(str(exc))
     except (KeyError, ValueError) as exc:
@@ -167,39 +169,3 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_SOME_FAILED
     print(f"{len(items) - failed} converted, {failed} failed")
     return EXIT_SOME_FAILED if failed else EXIT_OK
-
-
-def _converter(voice, store, options, device, offline: bool):  # type: ignore[no-untyped-def]
-    """Loads the voice's own content encoders (checked by the converter), pitch and speaker encoders."""
-    from models.artifact import sha256_file
-    from models.content import ENCODERS, load_encoder
-    from models.convert import ConvertError, Extractors, VoiceConverter, voice_encoder_names
-    from models.pitch import create_pitch_extractor
-    from models.speaker import SpeakerEncoder
-
-    encoders, hashes = {}, {}
-    for role, name in voice_encoder_names(voice).items():
-        if name not in ENCODERS:
-            raise ConvertError(
-                f"voice {voice.manifest.name!r} needs content encoder {name!r}, which this "
-                f"VoiceCraft does not know (known: {', '.join(ENCODERS)})"
-            )
-        asset = ENCODERS[name].asset
-        path = store.require(asset) if offline else store.ensure(asset)
-        recorded = (voice.manifest.content_encoders.get(role) or {}).get("sha256")
-        if recorded:
-            hashes[role] = store.recorded_sha256(asset) or (
-                sha256_file(path) if Path(path).is_file() else None
-            )
-        encoders[role] = load_encoder(name, path, device)
-    method = options.f0_method
-    pitch = create_pitch_extractor(method, voice.config.pitch, device)
-    speaker = SpeakerEncoder(device) if options.report else None
-    extractors = Extractors(
-        pitch=pitch,
-        ppg=encoders["ppg"],
-        vec=encoders["vec"],
-        speaker=speaker,
-        weights_sha256={k: v for k, v in hashes.items() if v},
-    )
-    return VoiceConverter(voice, extractors, device)

@@ -86,10 +86,38 @@ def build_converter(
     device: str = "cpu",
     library: Any = None,
 ) -> Any:
-    """Loads the voice and its extractors; returns a ``VoiceConverter``.
+    """Loads the voice of a library entry and its extractors; returns a ``VoiceConverter``.
 
     Raises:
         LibraryError: the voice cannot be loaded. AssetError: an encoder's weights are missing.
+        ConvertError: see :func:`converter_for`.
+    """
+    from voicecraft_desktop.core.library import VoiceLibrary
+
+    voice = (library or VoiceLibrary()).load(voice_entry, device)
+    return converter_for(voice, store, f0_method=f0_method, report=report, device=device)
+
+
+def converter_for(
+    voice: Any,
+    store: Any,
+    *,
+    f0_method: str = "auto",
+    report: bool = True,
+    device: Any = "cpu",
+    fetch: bool = False,
+) -> Any:
+    """A ``VoiceConverter`` for a loaded voice: its own content encoders, a pitch extractor, and the
+    speaker encoder when ``report`` is wanted. The app and ``voicecraft convert`` both use this.
+
+    Args:
+        voice: a ``models.artifact.Voice``.
+        store: the ``AssetStore`` holding the encoders' weights.
+        fetch: download missing weights (the CLI); otherwise they must be present (the app offers
+            its Settings page for that).
+
+    Raises:
+        AssetError: an encoder's weights are missing (or their download failed).
         ConvertError: the voice needs an encoder this VoiceCraft does not know, or the loaded
             encoders are not the voice's.
     """
@@ -98,9 +126,7 @@ def build_converter(
     from models.convert import ConvertError, Extractors, VoiceConverter, voice_encoder_names
     from models.pitch import create_pitch_extractor
     from models.speaker import SpeakerEncoder
-    from voicecraft_desktop.core.library import VoiceLibrary
 
-    voice = (library or VoiceLibrary()).load(voice_entry, device)
     encoders, hashes = {}, {}
     for role, name in voice_encoder_names(voice).items():
         if name not in ENCODERS:
@@ -109,15 +135,14 @@ def build_converter(
                 f"VoiceCraft does not know (known: {', '.join(ENCODERS)})"
             )
         asset = ENCODERS[name].asset
-        path = store.require(asset)
+        path = store.ensure(asset) if fetch else store.require(asset)
         if (voice.manifest.content_encoders.get(role) or {}).get("sha256"):
             hashes[role] = store.recorded_sha256(asset) or (
                 sha256_file(path) if Path(path).is_file() else None
             )
         encoders[role] = load_encoder(name, path, device)
-    pitch = create_pitch_extractor(f0_method, voice.config.pitch, device)
     extractors = Extractors(
-        pitch=pitch,
+        pitch=create_pitch_extractor(f0_method, voice.config.pitch, device),
         ppg=encoders.get("ppg"),
         vec=encoders.get("vec"),
         speaker=SpeakerEncoder(device) if report else None,
