@@ -11,9 +11,7 @@ progress bar; (4) print the report. Exit status: 0 when usable clips remain, 1 w
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import threading
 from pathlib import Path
 
 HELP = "prepare a folder of recordings as a training dataset (clips, features, report)"
@@ -25,20 +23,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``prepare``."""
     parser.add_argument("folder", type=Path, help="folder of recordings (searched recursively)")
     parser.add_argument("--voice", required=True, help="name of the voice this dataset is for")
-    parser.add_argument("--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio")
-    parser.add_argument("--content", default="whisper-large-v2,hubert-soft",
-                        help="comma-separated content encoders (PPG and/or units), e.g. whisper-large-v2,hubert-soft")
-    parser.add_argument("--out", type=Path, default=None, help="dataset folder (default: in the app's data folder)")
-    parser.add_argument("--asset", action="append", default=[], metavar="NAME=PATH",
-                        help="use this local file for a pretrained asset (repeatable)")
+    parser.add_argument(
+        "--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio"
+    )
+    parser.add_argument(
+        "--content",
+        default="whisper-large-v2,hubert-soft",
+        help="comma-separated content encoders (PPG and/or units), e.g. whisper-large-v2,hubert-soft",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="dataset folder (default: in the app's data folder)"
+    )
+    parser.add_argument(
+        "--asset",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="use this local file for a pretrained asset (repeatable)",
+    )
     parser.add_argument("--offline", action="store_true", help="never download; fail if weights are missing")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     parser.add_argument("--no-features", action="store_true", help="only slice the recordings")
-
-
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
-    return slug or "voice"
 
 
 def _bar(done: int, total: int, label: str, width: int = 30) -> None:
@@ -65,14 +70,20 @@ def run(args: argparse.Namespace) -> int:
     content = [c.strip() for c in args.content.split(",") if c.strip() and c.strip().lower() != "none"]
     unknown = [c for c in content if c not in ENCODERS]
     if unknown:
-        print(f"error: unknown content encoder(s) {', '.join(unknown)}; known: {', '.join(ENCODERS)}", file=sys.stderr)
+        print(
+            f"error: unknown content encoder(s) {', '.join(unknown)}; known: {', '.join(ENCODERS)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     roles = [ENCODERS[c].role for c in content]
     if len(set(roles)) != len(roles):
         print("error: --content takes at most one PPG encoder and one unit encoder", file=sys.stderr)
         return EXIT_USAGE
     if args.f0 != "auto" and args.f0 not in PITCH_EXTRACTORS:
-        print(f"error: unknown --f0 {args.f0!r}; choose auto or one of {', '.join(PITCH_EXTRACTORS)}", file=sys.stderr)
+        print(
+            f"error: unknown --f0 {args.f0!r}; choose auto or one of {', '.join(PITCH_EXTRACTORS)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
@@ -83,31 +94,43 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    weights: dict[str, Path] = {}
-    if not args.no_features:
+    if not args.no_features:  # download what is missing now, before any work; offline: fail now
         try:
             for name in content:
                 asset = ENCODERS[name].asset
-                weights[name] = store.require(asset) if args.offline else _fetch(store, asset)
+                store.require(asset) if args.offline else _fetch(store, asset)
         except AssetError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
 
-    from models.preprocess import PrepareCancelled, prepare_dataset
+    import torch
 
-    out = args.out or paths.data_dir() / "datasets" / _slug(args.voice)
+    from voicecraft_desktop.core.dataset_jobs import (
+        DatasetJobCancelled,
+        default_dataset_dir,
+        prepare_voice_dataset,
+    )
+
+    out = args.out or default_dataset_dir(args.voice)
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    job = prepare_voice_dataset(
+        args.folder,
+        args.voice,
+        out=out,
+        f0=args.f0,
+        content=content,
+        store=store,
+        device=str(device),
+        features=not args.no_features,
+    )
     try:
-        report = _drain(prepare_dataset(args.folder, out, args.voice),
-                        lambda p: _bar(p.done, p.total, "slicing  "))
-    except PrepareCancelled:
+        result = _drain(job, lambda p: _bar(p.done, p.total, f"{p.stage:<9}"))
+    except (DatasetJobCancelled, KeyboardInterrupt):
+        print(
+            "\ninterrupted; the previous dataset is untouched and finished clips stay cached", file=sys.stderr
+        )
         return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print("\ninterrupted; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if report.usable and not args.no_features:
-        status = _features(args, out, report, content, weights)
-        if status != EXIT_OK:
-            return status
+    report = result.report
     print(f"dataset: {out}")
     print(report.summary())
     if not report.usable:
@@ -121,42 +144,6 @@ def _fetch(store, asset: str) -> Path:  # type: ignore[no-untyped-def]
     if path is not None:
         return path
     print(f"downloading {asset} into {store.cache_path(asset)}", file=sys.stderr)
-    return Path(_drain(store.download(asset), lambda p: _bar(
-        int(100 * (p.fraction or 0)), 100, f"{asset:<9}")))
-
-
-def _features(args: argparse.Namespace, out: Path, report, content: list[str],  # type: ignore[no-untyped-def]
-              weights: dict[str, Path]) -> int:
-    import numpy as np
-    import torch
-
-    from models.content import ENCODERS, load_encoder
-    from models.features import FeatureCancelled, FeaturePipeline, extract_dataset
-    from models.pitch import create_pitch_extractor
-    from models.speaker import SpeakerEncoder
-    from voicecraft_desktop.core import paths
-
-    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    encoders = {ENCODERS[name].role: load_encoder(name, weights[name], device) for name in content}
-    pipeline = FeaturePipeline(pitch=create_pitch_extractor(args.f0, device=device), ppg=encoders.get("ppg"),
-                               vec=encoders.get("vec"), speaker=SpeakerEncoder(device),
-                               cache_dir=paths.cache_dir() / "features")
-    cancel = threading.Event()
-    clips = [out / c.file for c in report.clips]
-    try:
-        speaker = _drain(extract_dataset(pipeline, clips, cancel), lambda p: _bar(p.done, p.total, "features "))
-    except (FeatureCancelled, KeyboardInterrupt):
-        cancel.set()
-        print("\ninterrupted; finished clips stay cached and the next run resumes", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if speaker is not None:
-        np.save(out / "speaker.npy", speaker.astype(np.float32), allow_pickle=False)
-    import json
-    import os
-
-    tmp = out / ".features.json.tmp"
-    tmp.write_text(json.dumps(pipeline.describe(), indent=1), encoding="utf-8")
-    os.replace(tmp, out / "features.json")
-    report.notes.append(f"features: f0 {pipeline.pitch.name}, content {', '.join(content) or 'none'}, "
-                        f"cached in {pipeline.cache_dir}")
-    return EXIT_OK
+    return Path(
+        _drain(store.download(asset), lambda p: _bar(int(100 * (p.fraction or 0)), 100, f"{asset:<9}"))
+    )
