@@ -31,7 +31,7 @@ from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
 from models.training.dataset import Clip, DatasetError, EpochSampler, feature_dims, load_clips, split_clips
 from models.training.engine import Engine, finite, resolve_precision
 from models.training.tb import TensorBoardLog
-from models.training.validation import StopMonitor, ValidationReport, evaluate
+from models.training.validation import StopMonitor, ValidationReport, evaluate, write_validation_audio
 
 RUN_FILE = "run.json"
 RUN_FORMAT = "voicecraft-run"
@@ -502,6 +502,7 @@ def train(
                 else:
                     report = last_report = monitor.update(step, value)
                     tb.validation(report, samples, config.audio.sample_rate)
+                    write_validation_audio(run_dir, step, samples, config.audio.sample_rate)
                     if report.is_best:
                         ckpts.save_best(snapshot())
             ckpt = None

@@ -13,8 +13,11 @@ best checkpoint is kept either way, and export uses it.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -157,3 +160,42 @@ class StopMonitor:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.history = list(zip((int(s) for s in state["steps"]), (float(v) for v in state["values"])))
+
+
+AUDIO_DIR = "validation"  # <run>/validation/<clip>.<kind>.wav + index.json
+
+
+def write_validation_audio(
+    run_dir: str | os.PathLike[str], step: int, samples: Sequence[ValidationSample], sample_rate: int
+) -> None:
+    """Keeps the newest validation audio of each clip as plain WAV files in ``<run>/validation``.
+
+    The app plays them from there: reading them back out of TensorBoard's event files means
+    parsing every event in pure Python, which starves the GUI thread while a run trains.
+    ``index.json`` maps ``"<clip>.<kind>.wav"`` to the step it comes from. Each file and the
+    index are written to a temporary name and renamed, so a reader never sees half a file.
+    """
+    import soundfile
+
+    folder = Path(run_dir) / AUDIO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    index_path = folder / "index.json"
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    for sample in samples:
+        stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(sample.name).stem) or "clip"
+        for kind, wave in (("generated", sample.generated), ("real", sample.real)):
+            name = f"{stem}.{kind}.wav"
+            if kind == "real" and name in index:
+                continue  # the recording does not change
+            tmp = folder / f".{name}.tmp"
+            soundfile.write(
+                tmp, np.clip(wave, -1, 1).astype(np.float32), sample_rate, subtype="FLOAT", format="WAV"
+            )
+            os.replace(tmp, folder / name)
+            index[name] = int(step)
+    tmp = folder / ".index.json.tmp"
+    tmp.write_text(json.dumps(index, indent=1), encoding="utf-8")
+    os.replace(tmp, index_path)

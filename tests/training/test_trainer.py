@@ -7,6 +7,7 @@ import math
 import threading
 
 import pytest
+import numpy as np
 import torch
 
 from models.artifact import load_checkpoint
@@ -98,6 +99,28 @@ def test_tensorboard_has_scalars_audio_images(tiny_run):
     assert any(t.startswith("mel/") for t in tags["images"]) and any(
         t.startswith("pitch/") for t in tags["images"]
     )
+
+
+def test_validation_audio_kept_as_wav_equals_the_tensorboard_copy(tiny_run):
+    """The app reads <run>/validation (no TensorBoard parsing); it holds the newest audio."""
+    import io
+
+    import soundfile as sf
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from voicecraft_desktop.core.runs import read_validation_audio
+
+    run_dir, _, _ = tiny_run
+    clips = read_validation_audio(run_dir)
+    generated = [a for a in clips if a.kind == "generated"]
+    assert generated and any(a.kind == "real" for a in clips)
+    assert all(a.step == 30 and a.sample_rate == 32000 for a in generated)
+    acc = EventAccumulator(str(run_dir / "tb"), size_guidance={"audio": 0})
+    acc.Reload()
+    newest = max(acc.Audio(f"audio/{generated[0].clip}/generated"), key=lambda e: e.step)
+    tb_wave, _ = sf.read(io.BytesIO(newest.encoded_audio_string), dtype="float32")
+    assert np.abs(tb_wave - generated[0].wave).max() <= 2.0 / 32768  # TensorBoard truncates to 16 bit
+    assert not list((run_dir / "validation").glob(".*"))  # no temporary file left
 
 
 def test_mel_loss_falls_on_an_overfit_batch(tiny_dataset):

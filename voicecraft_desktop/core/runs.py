@@ -17,6 +17,7 @@ Qt-free glue over :mod:`models.training` (which owns the run format):
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import uuid
@@ -119,9 +120,12 @@ def read_validation_audio(run_dir: str | os.PathLike[str]) -> list[ValidationAud
     import soundfile
 
     run = Path(run_dir)
+    from_files = _validation_wavs(run)
+    if from_files is not None:
+        return from_files
     if not (run / TB_DIR).is_dir():
         return []
-    acc = _accumulator(run, audio=True)
+    acc = _accumulator(run, audio=True)  # a run from before the trainer kept WAV copies
     found: list[ValidationAudio] = []
     for tag in acc.Tags().get("audio", []):
         events = acc.Audio(tag)
@@ -132,6 +136,28 @@ def read_validation_audio(run_dir: str | os.PathLike[str]) -> list[ValidationAud
         parts = tag.split("/")  # audio/<clip>/<kind>
         clip, kind = ("/".join(parts[1:-1]), parts[-1]) if len(parts) >= 3 else (tag, "")
         found.append(ValidationAudio(clip, kind, int(newest.step), wave[:, 0].copy(), int(rate)))
+    found.sort(key=lambda a: (-a.step, a.clip, a.kind))
+    return found
+
+
+def _validation_wavs(run: Path) -> list[ValidationAudio] | None:
+    """The trainer's WAV copies (``<run>/validation``), or None when the run has none."""
+    import soundfile
+
+    from models.training.validation import AUDIO_DIR
+
+    try:
+        index = json.loads((run / AUDIO_DIR / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found: list[ValidationAudio] = []
+    for name, step in index.items():
+        clip, _, kind = name.removesuffix(".wav").rpartition(".")
+        try:
+            wave, rate = soundfile.read(run / AUDIO_DIR / name, dtype="float32", always_2d=True)
+        except (OSError, RuntimeError):  # soundfile raises LibsndfileError (a RuntimeError)
+            continue
+        found.append(ValidationAudio(clip, kind, int(step), wave[:, 0].copy(), int(rate)))
     found.sort(key=lambda a: (-a.step, a.clip, a.kind))
     return found
 

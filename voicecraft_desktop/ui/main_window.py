@@ -48,7 +48,18 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 # Heavy Qt-free modules the pages use, imported by a background job right after the window shows.
-ENGINE_MODULES = ("torch", "models.artifact", "models.pitch", "pyworld", "voicecraft_desktop.core.library")
+# A first import inside a running job would hold the GIL for a long stretch (bytecode loading) and
+# stall the GUI mid-task: the trainer's TensorBoard writer alone cost ~300 ms there.
+ENGINE_MODULES = (
+    "torch",
+    "models.artifact",
+    "models.pitch",
+    "pyworld",
+    "voicecraft_desktop.core.library",
+    "torch.utils.tensorboard",
+    "models.training",
+    "models.convert",
+)
 SHUTDOWN_TIMEOUT_S = 15.0
 _SIDEBAR_STYLE = """
 QListWidget#sidebar { background: palette(window); border: none; border-right: 1px solid palette(mid);
