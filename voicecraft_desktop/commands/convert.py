@@ -16,6 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
+from voicecraft_desktop.commands._options import add_model_file_options
+
 HELP = "convert songs or recordings into a voice from the library"
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -56,15 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
-    parser.add_argument(
-        "--asset",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="use this local file for a pretrained asset (repeatable)",
-    )
-    parser.add_argument("--offline", action="store_true", help="never download; fail if weights are missing")
-    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    add_model_file_options(parser)
 
 
 def _bar(fraction: float, label: str, width: int = 30) -> None:
@@ -120,8 +114,14 @@ def run(args: argparse.Namespace) -> int:
         voice = VoiceLibrary().load(args.voice, device)
         check_writable(args.out)
         store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
-        converter = converter_for(voice, store, f0_method=options.f0_method, report=options.report,
-                                  device=device, fetch=not args.offline)
+        converter = converter_for(
+            voice,
+            store,
+            f0_method=options.f0_method,
+            report=options.report,
+            device=device,
+            fetch=not args.offline,
+        )
     except (LibraryError, ConvertError, AssetError) as exc:
         return _err(str(exc))
     except (KeyError, ValueError) as exc:

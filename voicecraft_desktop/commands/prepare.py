@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from voicecraft_desktop.commands._options import add_model_file_options
+
 HELP = "prepare a folder of recordings as a training dataset (clips, features, report)"
 
 EXIT_OK, EXIT_NO_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -34,15 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="dataset folder (default: in the app's data folder)"
     )
-    parser.add_argument(
-        "--asset",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="use this local file for a pretrained asset (repeatable)",
-    )
-    parser.add_argument("--offline", action="store_true", help="never download; fail if weights are missing")
-    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
+    add_model_file_options(parser)
     parser.add_argument("--no-features", action="store_true", help="only slice the recordings")
 
 
