@@ -113,10 +113,11 @@ def test_close_cancels_and_joins_running_jobs_and_stops_pages(ctx, qtbot) -> Non
     win = MainWindow(ctx, pages=[("Probe", "record", "RecordPage")])
     qtbot.addWidget(win)
     win.confirm_close = False
-    stopped = threading.Event()
+    running, stopped = threading.Event(), threading.Event()
 
     def forever(cancel):
         try:
+            running.set()
             while True:
                 time.sleep(0.01)
                 yield None
@@ -128,6 +129,7 @@ def test_close_cancels_and_joins_running_jobs_and_stops_pages(ctx, qtbot) -> Non
     job.cancelled.connect(lambda: cancelled.append(True))
     record_page = win.page("Probe")
     record_page.shutdown = lambda: setattr(record_page, "was_shut_down", True)
+    assert running.wait(30), "the job never started"  # closing earlier cancels it before it runs
     win.close()
     assert stopped.is_set() and cancelled == [True]
     assert not ctx.runner.is_busy()
