@@ -152,7 +152,10 @@ class StopMonitor:
                     f"more steps are unlikely to help; you can stop"
                 )
         elif not is_best:
-            advice = f"no improvement on the best (step {best_step}) for {since} evaluation(s)"
+            advice = (
+                f"no improvement of {100 * MIN_IMPROVEMENT:g} % or more on the best (step {best_step}) "
+                f"for {since} evaluation(s)"
+            )
         return ValidationReport(step, value, best_value, best_step, is_best, signal, advice)
 
     def state_dict(self) -> dict[str, Any]:
