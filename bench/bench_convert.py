@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="both = CPU, and CUDA when available",
     )
     parser.add_argument("--f0", default="fcpe")
-    parser.add_argument("--chunk", type=float, default=30.0)
+    parser.add_argument("--chunk", type=float, default=10.0)
     parser.add_argument("--rss-child", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child is not None:

@@ -106,7 +106,7 @@ class ConvertOptions(_Serialisable):
     noise_scale: float = 1.0
     deterministic: bool = False
     seed: int = 1234
-    chunk_s: float = 30.0
+    chunk_s: float = 10.0
     context_s: float = 0.5
     crossfade_s: float = 0.1
     silence_gate: bool = False

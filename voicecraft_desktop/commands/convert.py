@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--noise-scale", type=float, default=1.0, help="prior sampling noise (reference 1.0)")
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument(
-        "--chunk", type=float, default=30.0, help="synthesis chunk in seconds (0: whole input)"
+        "--chunk", type=float, default=10.0, help="synthesis chunk in seconds (0: whole input)"
     )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
