@@ -7,6 +7,7 @@
 - :class:`JobPageMixin`: a page's one job at a time (start, progress bar, status line, cancel,
   error dialog, ``job_done`` signal).
 - :func:`format_duration`, :func:`format_minutes`: labels.
+- :func:`read_only_table`: a row-selecting, non-editable table (Library voices, Settings models).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableWidget, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +116,19 @@ def format_duration(seconds: float | None) -> str:
 def format_minutes(minutes: float | None) -> str:
     """``"12.5 min"`` or ``"—"``."""
     return "—" if minutes is None else f"{minutes:.1f} min"
+
+
+def read_only_table(columns: list[str], object_name: str, stretch_column: int) -> QTableWidget:
+    """A table of ``columns`` that selects one whole row at a time and is never edited in place;
+    columns fit their contents except ``stretch_column``, which takes the remaining width."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(object_name)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return table

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QTreeWidget,
@@ -53,6 +51,7 @@ from voicecraft_desktop.ui.pages._common import (
     call_task,
     format_duration,
     format_minutes,
+    read_only_table,
     show_error,
 )
 from voicecraft_desktop.ui.worker import Job
@@ -103,16 +102,7 @@ class LibraryPage(JobPageMixin, QWidget):
         self.preview_button = QPushButton("Play preview")
         self.preview_button.setCheckable(True)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("voiceTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(COLUMNS, "voiceTable", stretch_column=len(COLUMNS) - 1)
         self.empty_label = QLabel(
             "No voices yet. Use “New voice from folder…” to prepare your recordings, or import a voice."
         )

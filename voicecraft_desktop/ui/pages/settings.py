@@ -16,27 +16,24 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import show_error
+from voicecraft_desktop.ui.pages._common import read_only_table, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
 log = logging.getLogger(__name__)
@@ -106,16 +103,7 @@ class SettingsPage(QWidget):
         self._devices_detected = False
 
         # -- models --------------------------------------------------------------------------
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("assetTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(COLUMNS, "assetTable", stretch_column=1)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setObjectName("assetDescription")
@@ -170,8 +158,10 @@ class SettingsPage(QWidget):
     def _build_layout(self) -> None:
         models = QGroupBox("Model files")
         models_layout = QVBoxLayout(models)
-        intro = QLabel("Base models are downloaded once into the cache folder and checked by their SHA-256. "
-                       "If you already have a file, point the app at it with “Locate file…”.")
+        intro = QLabel(
+            "Base models are downloaded once into the cache folder and checked by their SHA-256. "
+            "If you already have a file, point the app at it with “Locate file…”."
+        )
         intro.setWordWrap(True)
         models_layout.addWidget(intro)
         models_layout.addWidget(self.table, 1)
@@ -350,8 +340,9 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def _ask_cache_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Download folder for model files",
-                                                  str(self.ctx.assets_cache_dir()))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Download folder for model files", str(self.ctx.assets_cache_dir())
+        )
         if folder:
             self.set_cache_folder(Path(folder))
 
