@@ -58,9 +58,12 @@ class AMPBlock(nn.Module):
         self.activations = nn.ModuleList(SnakeAlias(channels) for _ in range(2 * len(dilations)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        acts = iter(self.activations)
-        for c1, c2 in zip(self.convs1, self.convs2):
-            x = x + c2(next(acts)(c1(next(acts)(x))))
+        # Unit j uses activations 2j (before convs1[j]) and 2j+1 (before convs2[j]); spelled
+        # out because a nested next() would fetch them in call order, i.e. swapped.
+        for j, (c1, c2) in enumerate(zip(self.convs1, self.convs2)):
+            xt = c1(self.activations[2 * j](x))
+            xt = c2(self.activations[2 * j + 1](xt))
+            x = x + xt
         return x
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from pathlib import Path
 
@@ -23,14 +24,13 @@ from models.spectral import linear_spectrogram, mel_spectrogram
 from models.synthesizer import SynthesizerTrain
 
 TOLERANCE = 1e-4
-
-# Known gap (issue 2 stays open until it is closed): our BigVGAN-NSF decoder reproduces the
-# reference's structure (every state-dict key and shape, the exact NSF source, every other stage
-# to ~1e-6) but its audio differs by ~1.6e-3 max abs (0.2 % RMS) on small-seed0. These entries are
-# strict xfails: the test turns red the moment they start matching, so the marker cannot linger.
-DECODER_DEPENDENT = {"decoder_audio_from_z", "infer_audio_deterministic", "mel_infer",
-                     "loss_mrstft_sc", "loss_mrstft_mag"}
-
+# ``mel_infer`` is a log magnitude: in its quietest bins (40-55 dB under the clip's peak) the last
+# float32 bits of the audio move it by ~1e-4. The reference's own value carries that noise:
+# recomputing its very audio and mel in float64 moves those bins by 2e-4. So the entry is held to
+# TOLERANCE where it is well defined (within LOUD_DB of the peak) and through the pipeline (our mel
+# of the reference's audio, every bin), and to QUIET_TOLERANCE in the quiet bins.
+LOUD_DB = 40.0
+QUIET_TOLERANCE = 1e-3
 
 def vectors_dir() -> Path:
     env = os.environ.get("VOICECRAFT_REFERENCE_VECTORS")
@@ -103,6 +103,7 @@ def compute(path: Path) -> tuple[dict[str, torch.Tensor | list[torch.Tensor]], d
         frames = audio.shape[-1] // config.audio.hop_length
         ours["mel_wav"] = mel_spectrogram(wav, config.audio)[..., :frames]
         ours["mel_infer"] = mel_spectrogram(audio.squeeze(1), config.audio)
+        ours["mel_of_reference_audio"] = mel_spectrogram(exp["infer_audio_deterministic"].squeeze(1), config.audio)
         sc, mag = multi_resolution_stft_loss(audio.squeeze(1), wav, config.discriminator.mrd_resolutions)
         ours.update(loss_mrstft_sc=sc, loss_mrstft_mag=mag)
         ours["loss_kl_forward"] = kl_loss(z_f, logs_q, prior.mean, prior.logs, logdet_f, prior.mask)
@@ -116,9 +117,7 @@ def _cases() -> list:
     for path in vector_files():
         data = torch.load(path, map_location="cpu", weights_only=True)
         for key in data["expected"]:
-            marks = [pytest.mark.xfail(strict=True, reason="decoder audio differs by ~1.6e-3 (open gap)")] \
-                if key in DECODER_DEPENDENT else []
-            cases.append(pytest.param(path, key, id=f"{path.stem}-{key}", marks=marks))
+            cases.append(pytest.param(path, key, id=f"{path.stem}-{key}"))
     return cases
 
 
@@ -137,6 +136,15 @@ def test_matches_reference(path: Path, key: str) -> None:
         assert isinstance(got, list) and len(got) == len(want)
         errors = [_max_abs(g, w) for g, w in zip(got, want)]
         assert max(errors) <= TOLERANCE, f"{key}: per-item max abs errors {errors}"
+    elif key == "mel_infer":
+        assert got.shape == want.shape
+        pipeline = _max_abs(ours["mel_of_reference_audio"], want)
+        assert pipeline <= TOLERANCE, f"mel of the reference's audio: max abs error {pipeline:.3e}"
+        loud = want > want.max() - LOUD_DB / 20 * math.log(10)
+        err = (got.double() - want.double()).abs()
+        assert loud.any(), "no bin within LOUD_DB of the peak"
+        assert err[loud].max() <= TOLERANCE, f"{key}: max abs error {err[loud].max():.3e} in loud bins"
+        assert err.max() <= QUIET_TOLERANCE, f"{key}: max abs error {err.max():.3e} in quiet bins"
     elif key == "f0_coarse":
         assert torch.equal(got, want), f"{key}: {(got != want).sum().item()} bins differ"
     else:
