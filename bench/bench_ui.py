@@ -122,13 +122,34 @@ class Heartbeat:
 
 
 def _wait(app, predicate, timeout_s: float) -> None:
-    from PySide6.QtCore import QEventLoop
+    """Runs a real (blocking) event loop until ``predicate()`` holds, as ``app.exec()`` would.
 
+    A ``processEvents`` loop would spin: it returns at once when no event is pending, so the
+    GUI thread would burn a core and hold the GIL, starving the job it is waiting for.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if predicate():
+        return
+    loop = QEventLoop()
     deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the job did not finish in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    timed_out = []
+
+    def check() -> None:
+        if predicate():
+            loop.quit()
+        elif time.monotonic() > deadline:
+            timed_out.append(True)
+            loop.quit()
+
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    poll.stop()
+    if timed_out:
+        raise TimeoutError("the job did not finish in time")
 
 
 def _prepare(home: Path, app, ctx) -> None:
