@@ -31,6 +31,7 @@ def test_self_test_converts_with_the_real_engine_from_another_directory(tmp_path
     assert any(line.startswith("imports:") and line.endswith(" ok") for line in lines), out
     files = len(selftest.runtime_data_files()) + 2  # + PortAudio and libsndfile
     assert f"data files: {files}/{files} found" in out, out
+    assert any(line.startswith("child process: ok") for line in lines), out
     conversion = [line for line in lines if line.startswith("conversion:")]
     assert conversion and conversion[0].endswith(" ok"), out
     assert "48000 samples at 32000 Hz" in conversion[0]
@@ -71,6 +72,17 @@ def test_import_failures_are_reported() -> None:
         "import no_such_package_voicecraft: ModuleNotFoundError: No module named 'no_such_package_voicecraft'"
     ]
     assert lines[0].endswith("1 failed")
+
+
+def test_child_process_check_reports_a_child_that_dies(monkeypatch) -> None:
+    monkeypatch.setattr(selftest, "_child_echo", _die)
+    lines: list[str] = []
+    problems = selftest.check_child_process(lines.append, timeout_s=60)
+    assert problems and "ended without answering (exit code 3)" in problems[0], problems
+
+
+def _die(conn) -> None:  # spawned by the test above: pickled by reference to this module
+    os._exit(3)
 
 
 def test_tone_pitch_check_rejects_a_wrong_pitch() -> None:

@@ -103,7 +103,8 @@ def compute(path: Path) -> tuple[dict[str, torch.Tensor | list[torch.Tensor]], d
         frames = audio.shape[-1] // config.audio.hop_length
         ours["mel_wav"] = mel_spectrogram(wav, config.audio)[..., :frames]
         ours["mel_infer"] = mel_spectrogram(audio.squeeze(1), config.audio)
-        ours["mel_of_reference_audio"] = mel_spectrogram(exp["infer_audio_deterministic"].squeeze(1), config.audio)
+        reference_audio = exp["infer_audio_deterministic"].squeeze(1)
+        ours["mel_of_reference_audio"] = mel_spectrogram(reference_audio, config.audio)
         sc, mag = multi_resolution_stft_loss(audio.squeeze(1), wav, config.discriminator.mrd_resolutions)
         ours.update(loss_mrstft_sc=sc, loss_mrstft_mag=mag)
         ours["loss_kl_forward"] = kl_loss(z_f, logs_q, prior.mean, prior.logs, logdet_f, prior.mask)

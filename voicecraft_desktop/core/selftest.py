@@ -12,7 +12,9 @@ then calls :func:`run_engine_checks`, which needs no Qt and no network:
    and the native libraries (PortAudio, libsndfile) are found where the product's own code looks
    for them, and, in a frozen build, inside the bundle's own folder (``sys._MEIPASS``), never in
    the working directory or a system Python;
-3. **conversion**: a tiny random-weight voice and tiny random-weight content encoders written in
+3. **child process**: a ``spawn``-ed child (what training runs in) starts, imports the trainer and
+   answers; in a frozen build that needs ``multiprocessing.freeze_support()`` in ``main.py``;
+4. **conversion**: a tiny random-weight voice and tiny random-weight content encoders written in
    the real formats (:mod:`models.tiny_assets`), loaded through the asset store's ``--asset``
    overrides, converted with :class:`models.convert.VoiceConverter` using the real FCPE pitch
    extractor (its shipped weights must find the test tone's 220 Hz), the silero-vad silence gate
@@ -339,6 +341,55 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     return problems
 
 
+CHILD_TIMEOUT_S = 120.0
+
+
+def _child_echo(conn) -> None:  # type: ignore[no-untyped-def]
+    """In a spawned child: import what the training child imports and report back."""
+    import torch
+
+    import models.training  # noqa: F401 - the import is the check
+
+    conn.send((os.getpid(), torch.__version__))
+    conn.close()
+
+
+def check_child_process(say: Callable[[str], None] = print, timeout_s: float = CHILD_TIMEOUT_S) -> list[str]:
+    """A ``spawn``-ed child starts, imports the trainer and answers (training runs in such a child).
+
+    In a frozen build this fails unless the entry point calls ``multiprocessing.freeze_support()``:
+    the child would start a second app instead of running the task.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_echo, args=(sender,), name="voicecraft-selftest", daemon=True)
+    started = time.perf_counter()
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            problem = f"child process: no answer in {timeout_s:.0f} s (exit code {child.exitcode})"
+            say(problem)
+            return [problem]
+        pid, version = receiver.recv()
+    except EOFError:
+        child.join(5)
+        problem = f"child process: ended without answering (exit code {child.exitcode})"
+        say(problem)
+        return [problem]
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.terminate()
+        receiver.close()
+    if pid == os.getpid():
+        return ["child process: ran in this process"]
+    say(f"child process: ok (pid {pid}, torch {version}, {time.perf_counter() - started:.1f} s)")
+    return []
+
+
 def run_engine_checks(packages: Iterable[str], say: Callable[[str], None] = print) -> list[str]:
     """Runs every check above; returns all problems (empty when the engine works).
 
@@ -348,6 +399,7 @@ def run_engine_checks(packages: Iterable[str], say: Callable[[str], None] = prin
     """
     problems = check_imports(packages, say)
     problems += check_data_files(say)
+    problems += check_child_process(say)
     with tempfile.TemporaryDirectory(prefix="voicecraft-selftest-") as tmp:
         try:
             problems += check_conversion(Path(tmp), say)

@@ -1,6 +1,8 @@
 """The Train page: pick a prepared voice, a base model and a preset; start, pause, stop, resume; watch.
 
-Training is :func:`models.training.train` run as a GPU job through ``ctx.runner``. The worker
+Training is :func:`models.training.train` run as a GPU job through ``ctx.runner``, in a child
+process (:func:`voicecraft_desktop.core.train_process.train_in_process`: the trainer's Python
+never holds the GUI's GIL, and a crash of the trainer cannot take the app down). The worker
 forwards progress at about 10 Hz; every progress is also appended to ``self._inbox`` by
 :func:`voicecraft_desktop.core.runs.relay`, and the page drains the inbox whenever a progress
 arrives, so no loss point, validation report or checkpoint is lost to the throttling.
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGraphicsItem,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -62,6 +65,7 @@ from voicecraft_desktop.core.runs import (
     run_dir_for,
     run_status,
 )
+from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import call_task, format_duration, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
@@ -183,6 +187,9 @@ class TrainPage(QWidget):
         self.loss_lines = {
             k: self.loss_plot.plot([], [], name=k, pen=pg.mkPen(c, width=1.5)) for k, c in LOSS_CURVES.items()
         }
+        self.loss_plot.disableAutoRange()
+        self._manual_range = self._setting_range = False
+        self.loss_plot.getViewBox().sigRangeChangedManually.connect(self._range_changed_by_user)
         self.val_plot = pg.PlotWidget(background="w")
         self.val_plot.setTitle("Validation mel L1 (lower is better)", color="#333")
         self.val_plot.setLabel("bottom", "step")
@@ -193,6 +200,11 @@ class TrainPage(QWidget):
         self.best_marker = self.val_plot.plot(
             [], [], pen=None, symbol="star", symbolSize=14, symbolBrush="#2ca02c"
         )
+        for plot in (self.loss_plot, self.val_plot):
+            # Axes keep a pixmap of themselves: a repaint of the curves blits them instead of
+            # re-rendering every tick label (they are redrawn when their range or size changes).
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         # --- validation audio + messages
         self.audio_list = QListWidget()
@@ -396,7 +408,6 @@ class TrainPage(QWidget):
     def start(self) -> Job | None:
         """Starts (or resumes) training the chosen voice."""
         from models.config import VoiceConfig
-        from models.training import train
 
         info = self.dataset()
         if info is None or self.job is not None:
@@ -407,9 +418,12 @@ class TrainPage(QWidget):
         cache, inbox = self.feature_cache, self._inbox
         stop, pause = threading.Event(), threading.Event()
 
+        threads = self.ctx.threads
+
         def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
             # Stop (our event) and the app closing (the worker's) both end the run cleanly, paused or not.
-            gen = train(
+            # The trainer runs in a child process so that its Python never holds the GUI's GIL.
+            gen = train_in_process(
                 run_dir,
                 info.folder,
                 config,
@@ -419,6 +433,7 @@ class TrainPage(QWidget):
                 pause=pause,
                 device=device,
                 max_steps=max_steps,
+                threads=threads,
             )
             return relay(gen, inbox.append, stop)
 
@@ -431,6 +446,7 @@ class TrainPage(QWidget):
         self.ctx.settings.set_value(PRESET_SETTING, self.preset_combo.currentText())
         self.job, self._stop, self._pause, self._run_dir = job, stop, pause, run_dir
         self.last_progress = self.last_result = None
+        self._manual_range = False
         self._inbox.clear()
         if self._history_dir != run_dir:
             self._load_history(run_dir, run_dir.is_dir())
@@ -539,6 +555,7 @@ class TrainPage(QWidget):
         for name, line in self.loss_lines.items():
             steps, values = self._curves.get(name, ([], []))
             line.setData(steps, values)
+        self._steady_loss_range()
         steps, values = self._curves.get(VAL_TAG, ([], []))
         self.val_line.setData(steps, values)
         best = self._best
@@ -546,6 +563,42 @@ class TrainPage(QWidget):
             i = int(np.argmin(values))
             best = (steps[i], values[i])
         self.best_marker.setData(*(([best[0]], [best[1]]) if best else ([], [])))
+
+    def _steady_loss_range(self) -> None:
+        """Keeps the loss plot's view still while the curves grow.
+
+        The x axis spans the whole run (0 to its last step); the y range changes only when a value
+        leaves it or the values fill less than half of it. An axis whose range moves is laid out
+        and drawn anew, which on every update was a good part of the GUI thread's time while
+        training. A user who zooms or pans takes over until the next run starts.
+        """
+        if self._manual_range:
+            return
+        ys = [v for name in self.loss_lines for v in self._curves.get(name, ([], []))[1]]
+        xs = [x for name in self.loss_lines for x in self._curves.get(name, ([], []))[0]]
+        if not ys:
+            return
+        total = self.last_progress.total_steps if self.last_progress is not None else 0
+        view = self.loss_plot.getViewBox()
+        (x0, x1), (y0, y1) = view.viewRange()
+        x_end = float(max(total, max(xs), 1))
+        lo, hi = float(min(ys)), float(max(ys))
+        changes = {}
+        if x0 != 0.0 or x1 != x_end:
+            changes["xRange"] = (0.0, x_end)
+        if lo < y0 or hi > y1 or (hi - lo) < 0.5 * (y1 - y0):
+            margin = 0.1 * max(hi - lo, 1e-3 * max(abs(hi), 1.0))
+            changes["yRange"] = (lo - margin, hi + margin)
+        if changes:
+            self._setting_range = True
+            try:
+                view.setRange(**changes, padding=0.0)
+            finally:
+                self._setting_range = False
+
+    def _range_changed_by_user(self) -> None:
+        if not self._setting_range:
+            self._manual_range = True
 
     def _on_result(self, result: Any) -> None:
         self._drain()
