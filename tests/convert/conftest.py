@@ -17,17 +17,9 @@ import torch
 from models.artifact import F0Stats, VoiceManifest, load_voice, save_voice
 from models.config import ContentConfig, VoiceConfig
 from models.synthesizer import SynthesizerInfer
+from tests.features.conftest import harmonic_tone
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-def harmonic_tone(f0_hz: float | np.ndarray, seconds: float, rate: int, harmonics: int = 8) -> np.ndarray:
-    """A harmonic signal (pitch trackers call a pure sine unvoiced), peak 0.5."""
-    n = int(seconds * rate)
-    f0 = np.broadcast_to(np.asarray(f0_hz, dtype=np.float64), (n,)) if np.ndim(f0_hz) == 0 else f0_hz
-    phase = 2 * np.pi * np.cumsum(f0) / rate
-    x = sum(np.sin(k * phase) / k for k in range(1, harmonics + 1))
-    return (0.5 * x / np.max(np.abs(x))).astype(np.float32)
 
 
 def sung_phrases(seconds: float, rate: int, seed: int = 0) -> np.ndarray:
