@@ -62,7 +62,7 @@ def test_cancel_stops_after_the_step_with_a_checkpoint(tmp_path, dataset):
 
 def test_pause_waits_between_steps_until_cleared(tmp_path, dataset):
     pause = threading.Event()
-    gen = _train(tmp_path, dataset, max_steps=4, pause=pause)
+    gen = _train(tmp_path, dataset, max_steps=8, pause=pause)
     phases = []
     for p in gen:
         phases.append(p.phase)
@@ -72,7 +72,7 @@ def test_pause_waits_between_steps_until_cleared(tmp_path, dataset):
             pause.clear()
     assert "paused" in phases
     assert phases.index("paused") < len(phases) - 1  # it went on after the pause
-    assert run_status(tmp_path / "run").step == 4
+    assert run_status(tmp_path / "run").step == 8
 
 
 def test_the_trainers_error_comes_through_with_its_type_and_message(tmp_path):
