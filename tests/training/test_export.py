@@ -69,23 +69,9 @@ def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
     from voicecraft_desktop.core.library import VoiceLibrary
 
     dataset, cache = tiny_dataset
-    code = cli.main(
-        [
-            "train",
-            "--voice",
-            "CLI Voice",
-            "--preset",
-            "tiny",
-            "--steps",
-            "2",
-            "--dataset",
-            str(dataset),
-            "--feature-cache",
-            str(cache),
-            "--device",
-            "cpu",
-        ]
-    )
+    args = ["train", "--voice", "CLI Voice", "--preset", "tiny", "--steps", "2", "--dataset", str(dataset),
+            "--feature-cache", str(cache), "--device", "cpu"]
+    code = cli.main(args)
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "step 2/2" in err and "voice: CLI Voice" in out
@@ -94,23 +80,7 @@ def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
     entries = VoiceLibrary().entries()
     assert [e.name for e in entries] == ["CLI Voice"] and entries[0].steps == 2
     # running again resumes the run (already at its end) and reports the name clash clearly
-    code = cli.main(
-        [
-            "train",
-            "--voice",
-            "CLI Voice",
-            "--preset",
-            "tiny",
-            "--steps",
-            "2",
-            "--dataset",
-            str(dataset),
-            "--feature-cache",
-            str(cache),
-            "--device",
-            "cpu",
-        ]
-    )
+    code = cli.main(args)
     out, err = capsys.readouterr()
     assert code == 1 and "already exists" in err and "resuming from step_00000002.ckpt" in err
 

@@ -24,7 +24,7 @@ Qt-free, like the rest of ``core``. In a frozen build, ``main.py`` calls
 from __future__ import annotations
 
 import multiprocessing
-import threading
+import time
 import traceback
 from collections.abc import Generator
 from pathlib import Path
@@ -129,19 +129,14 @@ def train_in_process(
     except GeneratorExit:
         # The app is closing (or the job was cancelled): stop cleanly, keep the final checkpoint.
         child_cancel.set()
-        deadline = threading.Event()
-        timer = threading.Timer(shutdown_timeout_s, deadline.set)
-        timer.start()
-        try:
-            while not deadline.is_set() and process.is_alive():
-                try:
-                    message = receive(POLL_S)
-                except TrainProcessError:
-                    break
-                if message is not None and message[0] != _PROGRESS:
-                    break
-        finally:
-            timer.cancel()
+        deadline = time.monotonic() + shutdown_timeout_s
+        while time.monotonic() < deadline and process.is_alive():
+            try:
+                message = receive(POLL_S)
+            except TrainProcessError:
+                break
+            if message is not None and message[0] != _PROGRESS:
+                break
         finished = True
         raise
     finally:

@@ -574,15 +574,16 @@ class TrainPage(QWidget):
         """
         if self._manual_range:
             return
-        ys = [v for name in self.loss_lines for v in self._curves.get(name, ([], []))[1]]
-        xs = [x for name in self.loss_lines for x in self._curves.get(name, ([], []))[0]]
-        if not ys:
+        # Each line's bounds are computed once per setData by pyqtgraph (NaN-aware); no pass over
+        # the whole history here.
+        rects = [r for r in (line.dataRect() for line in self.loss_lines.values()) if r is not None]
+        if not rects:
             return
         total = self.last_progress.total_steps if self.last_progress is not None else 0
         view = self.loss_plot.getViewBox()
         (x0, x1), (y0, y1) = view.viewRange()
-        x_end = float(max(total, max(xs), 1))
-        lo, hi = float(min(ys)), float(max(ys))
+        x_end = float(max(total, max(r.right() for r in rects), 1))
+        lo, hi = min(r.top() for r in rects), max(r.bottom() for r in rects)
         changes = {}
         if x0 != 0.0 or x1 != x_end:
             changes["xRange"] = (0.0, x_end)
