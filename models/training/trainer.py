@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,61 @@ def _starting_point(
 
 
 def train(
+    run_dir: str | Path,
+    dataset_dir: str | Path,
+    config: VoiceConfig,
+    *,
+    feature_cache: str | Path,
+    base: str | Path | None = None,
+    cancel: threading.Event | None = None,
+    pause: threading.Event | None = None,
+    device: str | torch.device | None = None,
+    max_steps: int | None = None,
+) -> Iterator[TrainProgress]:
+    """Trains (or resumes) a voice while holding the run folder's lock (see :func:`_train` for the
+    arguments, the progress and the result).
+
+    The device and ``max_steps`` are checked before anything is created; then ``run_dir`` is
+    created and locked (:class:`~models.training.runlock.RunLock`: one trainer per run folder,
+    released on every exit path; a stale lock of an ended process is taken over, with a note).
+
+    Raises:
+        TrainingError: also "already training (pid N)" when another live process trains this run
+            folder, an unavailable device, a bad ``max_steps``, or a run folder that cannot be written.
+    """
+    from models.training.devices import DeviceUnavailable, resolve_train_device
+    from models.training.runlock import RunLock, RunLockedError
+
+    if max_steps is not None and (
+        isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1
+    ):
+        raise TrainingError(f"the number of steps must be a whole number of at least 1, not {max_steps!r}")
+    try:
+        dev = resolve_train_device(device)
+    except DeviceUnavailable as exc:
+        raise TrainingError(str(exc)) from None
+    run_dir = Path(run_dir)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(run_dir).acquire()
+    except RunLockedError as exc:
+        raise TrainingError(str(exc)) from None
+    except OSError as exc:
+        raise TrainingError(f"{run_dir}: cannot write the run folder ({exc.strerror or exc})") from None
+    gen = _train(run_dir, dataset_dir, config, feature_cache=feature_cache, base=base, cancel=cancel,
+                 pause=pause, device=dev, max_steps=max_steps)
+    try:
+        first = next(gen)  # the trainer always reports "starting" first
+        if lock.note:
+            first = replace(first, message="; ".join(m for m in (lock.note, first.message) if m))
+        yield first
+        return (yield from gen)
+    finally:
+        gen.close()
+        lock.release()
+
+
+def _train(
     run_dir: str | Path,
     dataset_dir: str | Path,
     config: VoiceConfig,
