@@ -8,25 +8,36 @@ reference's level) and written as 16-bit WAV. Nothing is dropped silently: audio
 up in no clip (pieces under 1 s between silences, clipped passages) is listed too.
 
 Rules (constants below): silence is a frame below ``max(-60 dBFS, loud level - 35 dB)``, the
-loud level being the 95th percentile of the
-file's frame levels; a pause of 0.3 s or more is a cut candidate; a passage longer than
+loud level being the 95th percentile of the frames that stand out from the background (more than
+10 dB above its 10th percentile; all frames when none do), so hours of near-silence around a few
+minutes of singing do not pull it down; a file is silent only when no frame anywhere in it
+reaches -60 dBFS. A pause of 0.3 s or more is a cut candidate; a passage longer than
 15 s without one is cut at its quietest frame between 8 and 15 s; pieces under 2 s are merged with a
 neighbour at most 1 s away when the result stays within 15 s; pieces still under 1 s are reported.
-A clip with more than 0.1 % of its samples in full-scale runs (3+ samples at |x| >= 0.999)
-is rejected as clipped. Files below 16 kHz are rejected (no content above 8 kHz to learn a
-32 kHz voice from); files below 32 kHz are used with a note.
+A clip with more than 0.1 % of its samples in clipped runs is rejected as clipped. A clipped run
+is 3+ equal samples of one channel at the integer format's rail (16-bit: -32768 or 32767), or,
+in a float file (whose values may exceed 1 without clipping), at the file's own peak; in lossy
+formats, 3+ samples at |x| >= 0.999. Files below 16 kHz are rejected (no content above 8 kHz to
+learn a 32 kHz voice from); files below 32 kHz are used with a note.
 
-The output folder is built under a temporary name and renamed into place at the end, so a
-crash or a cancel never leaves a half-written dataset.
+The output folder is only ever created or replaced when it is absent, empty, or a dataset made
+by this module (only our files in it): a file, a folder with anything else, the recordings
+folder or a folder inside or around it is refused with :class:`DatasetTargetError`, and an
+existing dataset is replaced only with ``overwrite``. The dataset is built under a temporary
+name beside it and swapped in at the end (an atomic exchange where the OS has one), so a crash,
+a cancel or a failure never leaves a half-written dataset nor touches the previous one; a
+preparation without any usable clip writes nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,8 +58,10 @@ CUT_SEARCH_FROM_S = 8.0  # a long passage is cut at its quietest frame after thi
 EDGE_SILENCE_S = 0.1  # silence kept at each end of a clip
 SILENCE_FLOOR_DB = -60.0
 SILENCE_BELOW_LOUD_DB = 35.0
-SILENT_FILE_DB = -60.0  # a file whose loud level is below this is "silent"
-CLIP_LEVEL = 0.999
+SILENT_FILE_DB = -60.0  # a file with no frame at or above this is "silent"
+NOISE_PERCENTILE = 10.0  # the background level of a file
+STANDS_OUT_DB = 10.0  # frames this far above the background make up the loud level
+CLIP_LEVEL = 0.999  # lossy formats: |x| at or above this; float files: this fraction of the peak
 CLIP_RUN = 3
 CLIPPED_FRACTION = 0.001
 MIN_SOURCE_RATE = 16000
@@ -143,6 +156,18 @@ class PrepareCancelled(RuntimeError):
     """Preparation stopped by the cancel event; the previous dataset (if any) is untouched."""
 
 
+class DatasetTargetError(ValueError):
+    """The output path is not ours to create or replace; nothing was written or moved."""
+
+
+FEATURES_NAME = "features.json"
+SPEAKER_NAME = "speaker.npy"
+_OWN_ENTRIES = frozenset({MANIFEST_NAME, "clips", FEATURES_NAME, SPEAKER_NAME,
+                          f".{MANIFEST_NAME}.tmp", f".{FEATURES_NAME}.tmp"})
+_INTEGER_BITS = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32}
+_FLOAT_SUBTYPES = frozenset({"FLOAT", "DOUBLE"})
+
+
 def find_files(folder: Path) -> list[Path]:
     """Every non-hidden regular file under ``folder``, sorted (recursive)."""
     out = []
@@ -153,45 +178,84 @@ def find_files(folder: Path) -> list[Path]:
 
 
 def _frame_levels(path: Path, rate: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Streams the file: per 10 ms frame RMS (dBFS) and full-scale-run sample counts."""
+    """Streams the file: per 10 ms frame RMS (dBFS) and clipped-run sample counts (see the module rules)."""
     import soundfile
 
+    subtype = soundfile.info(os.fspath(path)).subtype
+    is_float = subtype in _FLOAT_SUBTYPES
+    bits = _INTEGER_BITS.get(subtype)
+    # integer formats: the rail (16-bit: 32767/32768, -1.0); lossy and other formats: CLIP_LEVEL
+    level = np.float32((2 ** (bits - 1) - 1) / 2 ** (bits - 1)) if bits else np.float32(CLIP_LEVEL)
     hop = max(1, int(round(rate * FRAME_S)))
     levels: list[np.ndarray] = []
-    clipped: list[np.ndarray] = []
+    run_max: list[np.ndarray] = []  # per frame: the largest |x| of a clipped-candidate run
+    run_n: list[np.ndarray] = []  # per frame: samples in runs at >= level (float: >= CLIP_LEVEL * run_max)
     carry = np.zeros(0, dtype=np.float32)
+    carry_mag = np.zeros(0, dtype=np.float32)
     block = hop * int(READ_BLOCK_S / FRAME_S)
     total = 0
-    for data in soundfile.blocks(os.fspath(path), blocksize=block, dtype="float32", always_2d=True):
-        mono = data.mean(axis=1, dtype=np.float32)
-        if not np.all(np.isfinite(mono)):
-            raise AudioLoadError(path, "contains NaN or infinite samples (corrupt float data)")
-        total += len(mono)
-        x = np.concatenate([carry, mono])
-        n = len(x) // hop
-        frames = x[: n * hop].reshape(n, hop)
-        carry = x[n * hop :]
+    peak = 0.0
+
+    def add(frames: np.ndarray, mags: np.ndarray) -> None:
         levels.append(10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12))
-        clipped.append(_full_scale_runs(frames).sum(axis=1))
+        biggest = mags.max(axis=1)
+        run_max.append(biggest)
+        floor = CLIP_LEVEL * biggest[:, None] if is_float else level
+        run_n.append(((mags >= floor) & (mags > 0)).sum(axis=1))
+
+    for data in soundfile.blocks(os.fspath(path), blocksize=block, dtype="float32", always_2d=True):
+        if not np.all(np.isfinite(data)):
+            raise AudioLoadError(path, "contains NaN or infinite samples (corrupt float data)")
+        mono = data.mean(axis=1, dtype=np.float32)
+        mag = _run_magnitude(data, equal=bits is not None or is_float)
+        peak = max(peak, float(np.max(np.abs(data))) if len(data) else 0.0)
+        total += len(mono)
+        x, m = np.concatenate([carry, mono]), np.concatenate([carry_mag, mag])
+        n = len(x) // hop
+        add(x[: n * hop].reshape(n, hop), m[: n * hop].reshape(n, hop))
+        carry, carry_mag = x[n * hop :], m[n * hop :]
     if len(carry):
-        levels.append(np.array([10 * np.log10(np.mean(carry.astype(np.float64) ** 2) + 1e-12)]))
-        clipped.append(np.array([_full_scale_runs(carry[None]).sum()]))
-    return (np.concatenate(levels) if levels else np.zeros(0), np.concatenate(clipped) if clipped else np.zeros(0),
-            total)
+        add(carry[None], carry_mag[None])
+    if not levels:
+        return np.zeros(0), np.zeros(0), total
+    counts = np.concatenate(run_n)
+    if is_float:  # only runs at the file's own peak are clipping: a float file may be hot, not clipped
+        counts = np.where(np.concatenate(run_max) >= CLIP_LEVEL * peak, counts, 0)
+    return np.concatenate(levels), counts, total
 
 
-def _full_scale_runs(frames: np.ndarray) -> np.ndarray:
-    """(F, H) bool: samples inside a run of >= CLIP_RUN samples at full scale (within a frame)."""
-    hot = np.abs(frames) >= CLIP_LEVEL
-    if frames.shape[1] < CLIP_RUN:
-        return hot
-    run = hot[:, : frames.shape[1] - CLIP_RUN + 1].copy()
+def _run_magnitude(data: np.ndarray, equal: bool) -> np.ndarray:
+    """(N, C) samples -> (N,) for each sample the largest min-|x| of a run of CLIP_RUN samples of one
+    channel containing it (runs of equal samples only when ``equal``); 0 outside any such run."""
+    n = len(data)
+    out = np.zeros(n, dtype=np.float32)
+    if n < CLIP_RUN:
+        return out
+    a = np.abs(data)
+    starts = n - CLIP_RUN + 1
+    low = a[:starts].copy()  # min |x| over the run starting at each sample
     for k in range(1, CLIP_RUN):
-        run &= hot[:, k : frames.shape[1] - CLIP_RUN + 1 + k]
-    out = np.zeros_like(hot)
+        np.minimum(low, a[k : starts + k], out=low)
+    if equal:
+        same = np.ones(low.shape, dtype=bool)
+        for k in range(1, CLIP_RUN):
+            same &= data[k : starts + k] == data[:starts]
+        low = np.where(same, low, 0)
+    run = low.max(axis=1)
     for k in range(CLIP_RUN):
-        out[:, k : frames.shape[1] - CLIP_RUN + 1 + k] |= run
+        np.maximum(out[k : starts + k], run, out=out[k : starts + k])
     return out
+
+
+def loud_level(levels_db: np.ndarray) -> float:
+    """The loud level of a file: the 95th percentile of its frames that stand out from the background.
+
+    Args:
+        levels_db: (F,) frame levels in dBFS (not empty).
+    """
+    noise = float(np.percentile(levels_db, NOISE_PERCENTILE))
+    active = levels_db[levels_db > max(noise + STANDS_OUT_DB, SILENCE_FLOOR_DB)]
+    return float(np.percentile(active if len(active) else levels_db, 95))
 
 
 def plan_clips(levels_db: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -206,8 +270,7 @@ def plan_clips(levels_db: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple
     """
     if len(levels_db) == 0:
         return [], []
-    loud = float(np.percentile(levels_db, 95))
-    threshold = max(SILENCE_FLOOR_DB, loud - SILENCE_BELOW_LOUD_DB)
+    threshold = max(SILENCE_FLOOR_DB, loud_level(levels_db) - SILENCE_BELOW_LOUD_DB)
     sound = levels_db >= threshold
     pause = int(round(MIN_PAUSE_S / FRAME_S))
     # sounding runs, bridging pauses shorter than MIN_PAUSE_S
@@ -276,7 +339,7 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
     if total == 0:
         report.rejected.append(Rejection(rel, "empty", "contains no audio (0 samples)"))
         return
-    if len(levels) == 0 or float(np.percentile(levels, 95)) < SILENT_FILE_DB:
+    if len(levels) == 0 or float(np.max(levels)) < SILENT_FILE_DB:  # judged over the whole file
         report.rejected.append(Rejection(rel, "silent", "silent (no passage louder than -60 dBFS)"))
         return
     hop = max(1, int(round(rate * FRAME_S)))
@@ -290,7 +353,8 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
         n_clipped = int(clipped[a:b].sum())
         if n_clipped > CLIPPED_FRACTION * (b - a) * hop:
             report.rejected.append(Rejection(rel, "clipped", (
-                f"clipped: {100 * n_clipped / ((b - a) * hop):.1f} % of samples at full scale"), a * FRAME_S,
+                f"clipped: {100 * n_clipped / ((b - a) * hop):.1f} % of samples in flat runs at full scale"),
+                a * FRAME_S,
                 (b - a) * FRAME_S))
             continue
         wave = _read_segment(path, a * hop, min(b * hop, total))
@@ -311,57 +375,187 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
 
 
 def prepare_dataset(source_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], voice: str,
-                    cancel: threading.Event | None = None) -> Iterator[PrepareProgress]:
+                    cancel: threading.Event | None = None, *,
+                    overwrite: bool = False) -> Iterator[PrepareProgress]:
     """Prepares a dataset folder (``clips/*.wav`` + ``manifest.json``) from recordings.
 
     Args:
         source_dir: folder searched recursively for recordings.
-        out_dir: the dataset folder to create (replaced atomically if it exists).
+        out_dir: the dataset folder to create: absent, empty, or (with ``overwrite``) a dataset.
         voice: the voice's display name (recorded in the manifest).
         cancel: set it to stop between files; nothing is written then.
+        overwrite: replace ``out_dir`` when it already holds a dataset (atomically, at the end).
 
     Yields:
         :class:`PrepareProgress` after each file.
 
     Returns:
-        (via ``StopIteration.value``) the :class:`DatasetReport`; also written as the manifest.
+        (via ``StopIteration.value``) the :class:`DatasetReport`; also written as the manifest when
+        it has usable clips (without any, nothing is written and ``out_dir`` is left as it was).
 
     Raises:
         NotADirectoryError: ``source_dir`` is not a folder.
+        DatasetTargetError: ``out_dir`` is not ours to create or replace (checked before any work).
         PrepareCancelled: ``cancel`` was set.
     """
     source, out = Path(source_dir), Path(out_dir)
     if not source.is_dir():
         raise NotADirectoryError(f"{source}: not a folder")
+    check_target(out, source, overwrite=overwrite)
+    staging = new_staging(out)
+    try:
+        report = yield from slice_into(source, staging, voice, cancel)
+        if report.usable:
+            swap_into_place(staging, out, source, overwrite=overwrite)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def slice_into(source_dir: str | os.PathLike[str], folder: str | os.PathLike[str], voice: str,
+               cancel: threading.Event | None = None) -> Iterator[PrepareProgress]:
+    """Slices the recordings into ``folder`` (a fresh staging folder: ``clips/`` + the manifest).
+
+    Yields :class:`PrepareProgress` after each file; returns the :class:`DatasetReport`. The caller
+    owns ``folder`` (and removes it on failure).
+    """
+    source, staging = Path(source_dir), Path(folder)
     files = find_files(source)
     report = DatasetReport(voice=voice, source_dir=os.fspath(source.absolute()), files_seen=len(files))
-    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "clips").mkdir(parents=True)
-    try:
-        for i, path in enumerate(files):
-            if cancel is not None and cancel.is_set():
-                raise PrepareCancelled(f"preparation cancelled after {i} of {len(files)} files")
-            rel = path.relative_to(source).as_posix()
-            if path.suffix.lower() not in AUDIO_EXTENSIONS:
-                report.rejected.append(Rejection(rel, "not_audio", f"not an audio file (extension {path.suffix or 'none'})"))
-            else:
-                _prepare_file(path, rel, staging / "clips", report)
-            yield PrepareProgress(i + 1, len(files), rel, len(report.clips))
-        if not files:
-            report.warnings.append(f"no files found in {source}")
-        elif not report.clips:
-            report.warnings.append("no usable audio: every file was rejected (reasons below)")
-        elif report.total_s < RECOMMENDED_TOTAL_S:
-            report.warnings.append(
-                f"only {report.total_s / 60:.1f} min of audio; at least {RECOMMENDED_TOTAL_S / 60:.0f} min is "
-                "recommended (with less, the base model's timbre stays audible and unseen notes break)")
-        write_manifest(staging, report)
-        _swap_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    (staging / "clips").mkdir(parents=True, exist_ok=True)
+    for i, path in enumerate(files):
+        if cancel is not None and cancel.is_set():
+            raise PrepareCancelled(f"preparation cancelled after {i} of {len(files)} files")
+        rel = path.relative_to(source).as_posix()
+        if path.suffix.lower() not in AUDIO_EXTENSIONS:
+            report.rejected.append(
+                Rejection(rel, "not_audio", f"not an audio file (extension {path.suffix or 'none'})"))
+        else:
+            _prepare_file(path, rel, staging / "clips", report)
+        yield PrepareProgress(i + 1, len(files), rel, len(report.clips))
+    if not files:
+        report.warnings.append(f"no files found in {source}")
+    elif not report.clips:
+        report.warnings.append("no usable audio: every file was rejected (reasons below)")
+    elif report.total_s < RECOMMENDED_TOTAL_S:
+        report.warnings.append(
+            f"only {report.total_s / 60:.1f} min of audio; at least {RECOMMENDED_TOTAL_S / 60:.0f} min is "
+            "recommended (with less, the base model's timbre stays audible and unseen notes break)")
+    write_manifest(staging, report)
     return report
+
+
+def is_dataset_folder(folder: str | os.PathLike[str]) -> bool:
+    """True when ``folder`` is a dataset this module made: a readable manifest and nothing but our files."""
+    return _foreign_entry(Path(folder)) is None
+
+
+def _foreign_entry(folder: Path) -> str | None:
+    """The first entry of ``folder`` that makes it not (only) a dataset, or None when it is one."""
+    try:
+        read_manifest(folder)
+    except ValueError:
+        return f"no readable {MANIFEST_NAME}"
+    for entry in sorted(os.listdir(folder)):
+        path = folder / entry
+        if entry not in _OWN_ENTRIES or path.is_symlink() or path.is_dir() != (entry == "clips"):
+            return entry
+    clips = folder / "clips"
+    if clips.is_dir():
+        for entry in sorted(os.listdir(clips)):
+            if not (entry.endswith(".wav") and entry[:-4].isdigit()) or not (clips / entry).is_file():
+                return f"clips/{entry}"
+    return None
+
+
+def check_target(out: str | os.PathLike[str], source: str | os.PathLike[str] | None = None, *,
+                 overwrite: bool = False) -> bool:
+    """Checks that ``out`` may become a dataset; True when an existing dataset will be replaced.
+
+    Raises:
+        DatasetTargetError: ``out`` is a file or link, a folder holding anything but a dataset, an
+            existing dataset without ``overwrite``, or the recordings folder / inside it / around it.
+    """
+    out = Path(out)
+    if source is not None:
+        src, dst = Path(source).resolve(), out.resolve()
+        if dst == src or src in dst.parents:
+            raise DatasetTargetError(
+                f"{out} is inside the recordings folder {source}; choose a folder outside it")
+        if dst in src.parents:
+            raise DatasetTargetError(
+                f"the recordings folder {source} is inside {out}; replacing it would erase the recordings")
+    if out.is_symlink():
+        raise DatasetTargetError(f"{out} is a link; not replacing it (give the folder it points to)")
+    if not out.exists():
+        return False
+    if not out.is_dir():
+        raise DatasetTargetError(f"{out} exists and is not a folder; not replacing it")
+    try:
+        if not os.listdir(out):
+            return False
+    except OSError as exc:
+        raise DatasetTargetError(f"{out}: cannot be read ({exc.strerror})") from None
+    foreign = _foreign_entry(out)
+    if foreign is not None:
+        raise DatasetTargetError(
+            f"{out} is not a VoiceCraft dataset ({foreign}); not touching it: choose a new or empty folder")
+    if not overwrite:
+        raise DatasetTargetError(f"{out} already holds a dataset")
+    return True
+
+
+def new_staging(out: str | os.PathLike[str]) -> Path:
+    """A fresh hidden folder beside ``out`` (same file system) to build its replacement in."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    staging.mkdir()
+    return staging
+
+
+def swap_into_place(staging: str | os.PathLike[str], out: str | os.PathLike[str],
+                    source: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> None:
+    """Moves the finished ``staging`` folder to ``out``, replacing the dataset there (checked again first).
+
+    Where the OS can exchange two paths atomically (Linux ``renameat2``), ``out`` is never absent;
+    elsewhere it is absent between two renames. The previous dataset is erased afterwards.
+    """
+    staging, out = Path(staging), Path(out)
+    if check_target(out, source, overwrite=overwrite):
+        if _exchange(staging, out):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous dataset
+            return
+        old = out.with_name(f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    if out.is_dir():  # empty: nothing of the user's to lose
+        out.rmdir()
+    os.replace(staging, out)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchanges two paths (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), os.fspath(b))
 
 
 def write_manifest(folder: Path, report: DatasetReport) -> Path:
@@ -388,14 +582,3 @@ def read_manifest(folder: str | os.PathLike[str]) -> dict[str, object]:
     if data.get("format_version") != MANIFEST_VERSION:
         raise ValueError(f"{path}: manifest format {data.get('format_version')!r} is not supported")
     return data
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, out)

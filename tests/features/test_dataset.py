@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import wave as wavmod
 from pathlib import Path
@@ -12,8 +11,13 @@ import pytest
 import soundfile as sf
 
 from models.audio import AudioLoadError, load_audio, normalise_peak, resample
-from models.preprocess import (MANIFEST_NAME, RECOMMENDED_TOTAL_S, PrepareCancelled, plan_clips, prepare_dataset,
-                               read_manifest)
+from models.preprocess import (
+    RECOMMENDED_TOTAL_S,
+    PrepareCancelled,
+    plan_clips,
+    prepare_dataset,
+    read_manifest,
+)
 
 from .conftest import harmonic_tone
 
@@ -121,7 +125,7 @@ def test_folder_without_audio(tmp_path):
     (tmp_path / "src" / "a.txt").write_text("x", encoding="utf-8")
     report = _drain(prepare_dataset(tmp_path / "src", tmp_path / "out", "v"))
     assert not report.usable and "no usable audio" in report.warnings[0]
-    assert json.loads((tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))["clips"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]  # a failed preparation leaves nothing behind
     (tmp_path / "none").mkdir()
     report = _drain(prepare_dataset(tmp_path / "none", tmp_path / "out2", "v"))
     assert not report.usable and "no files found" in report.warnings[0]
@@ -148,17 +152,28 @@ def test_one_hour_file_is_sliced_with_bounded_clips(tmp_path):
 
 def test_cancel_leaves_previous_dataset_untouched(tmp_path, bad_folder):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "keep.txt").write_text("old", encoding="utf-8")
+    _drain(prepare_dataset(bad_folder, out, "v"))
+    before = _tree(out)
     import threading
 
     cancel = threading.Event()
-    gen = prepare_dataset(bad_folder, out, "v", cancel)
+    gen = prepare_dataset(bad_folder, out, "v", cancel, overwrite=True)
     next(gen)
     cancel.set()
     with pytest.raises(PrepareCancelled):
         _drain(gen)
-    assert [p.name for p in tmp_path.iterdir()] == ["out"] and (out / "keep.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"] and _tree(out) == before
+
+
+def test_unusable_folder_leaves_previous_dataset_untouched(tmp_path, bad_folder):
+    out = tmp_path / "out"
+    _drain(prepare_dataset(bad_folder, out, "v"))
+    before = _tree(out)
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "a.txt").write_text("x", encoding="utf-8")
+    report = _drain(prepare_dataset(tmp_path / "junk", out, "v", overwrite=True))
+    assert not report.usable and _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk", "out"]
 
 
 def test_plan_clips_merges_short_and_reports_tiny():
@@ -192,3 +207,136 @@ def test_load_audio_errors_and_resampling(tmp_path):
     assert len(resample(np.zeros(44100, np.float32), 44100, 32000)) == 32000
     assert np.max(np.abs(normalise_peak(x[:, 0]))) == pytest.approx(0.6)
     assert np.max(np.abs(normalise_peak(np.full(10, 1e-3, np.float32)))) == pytest.approx(0.06)
+
+
+# ---------------------------------------------------------------- issue 20.8: wrong judgements
+
+
+def test_long_mostly_quiet_file_is_not_silent(tmp_path):
+    """5 min of near-silence (-75 dBFS) with 8 s of loud singing (under 5 % of the file): usable."""
+    rate = 16000
+    src = tmp_path / "src"
+    src.mkdir()
+    x = np.random.default_rng(0).normal(0, 10 ** (-75 / 20), 300 * rate).astype(np.float32)
+    for at in (60, 200):
+        x[at * rate : (at + 4) * rate] += harmonic_tone(220.0, 4.0, rate)
+    sf.write(src / "long.wav", x, rate, subtype="PCM_16")
+    report = _drain(prepare_dataset(src, tmp_path / "out", "v"))
+    assert "long.wav" not in _reasons(report), report.summary()
+    assert report.usable and 7.0 < report.total_s < 10.0  # the two passages, not the background
+
+
+def test_hot_float_file_is_not_clipped(tmp_path):
+    """A float WAV peaking at 8.0 is hot, not clipped: it is used (normalised)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    x = _phrases(9.0, 44100)
+    sf.write(src / "hot.wav", x * (8.0 / np.max(np.abs(x))), 44100, subtype="FLOAT")
+    report = _drain(prepare_dataset(src, tmp_path / "out", "v"))
+    assert "hot.wav" not in _reasons(report), report.summary()
+    assert report.total_s > 7.0
+
+
+@pytest.mark.parametrize(("subtype", "limit"), [("FLOAT", 8.0), ("FLOAT", 0.9), ("PCM_16", 1.0)])
+def test_flat_topped_audio_is_clipped(tmp_path, subtype, limit):
+    """Flat runs at the file's peak (float) or at the rails (integer) are clipping, whatever the level."""
+    src = tmp_path / "src"
+    src.mkdir()
+    x = _phrases(6.0, 44100)
+    sf.write(src / "c.wav", np.clip(x * 4 * limit, -limit, limit), 44100, subtype=subtype)
+    report = _drain(prepare_dataset(src, tmp_path / "out", "v"))
+    assert "clipped" in _reasons(report)["c.wav"]
+
+
+def test_full_scale_low_note_without_flat_tops_is_not_clipped(tmp_path):
+    """A 16-bit 70 Hz tone at full scale once per period is loud, not clipped (no flat run at a rail)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    rate = 48000
+    t = np.arange(6 * rate) / rate
+    x = np.sin(2 * np.pi * 70 * t) * (32767 / 32768)
+    sf.write(src / "low.wav", x, rate, subtype="PCM_16")
+    report = _drain(prepare_dataset(src, tmp_path / "out", "v"))
+    assert "low.wav" not in _reasons(report), report.summary()
+
+
+# ---------------------------------------------------------------- issue 20.1/20.2: never lose a folder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else b"<dir>")
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_out_folder_that_is_not_a_dataset_is_refused(tmp_path, bad_folder):
+    from models.preprocess import DatasetTargetError
+
+    out = tmp_path / "mine"
+    (out / "sub").mkdir(parents=True)
+    (out / "lyrics.txt").write_text("la la", encoding="utf-8")
+    (out / "sub" / "x.wav").write_bytes(b"123")
+    before = _tree(out)
+    for overwrite in (False, True):
+        with pytest.raises(DatasetTargetError, match="not a VoiceCraft dataset"):
+            _drain(prepare_dataset(bad_folder, out, "v", overwrite=overwrite))
+    assert _tree(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_out_file_is_refused_and_kept(tmp_path, bad_folder):
+    from models.preprocess import DatasetTargetError
+
+    out = tmp_path / "notes.txt"
+    out.write_text("precious", encoding="utf-8")
+    with pytest.raises(DatasetTargetError, match="not a folder"):
+        _drain(prepare_dataset(bad_folder, out, "v", overwrite=True))
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]  # nothing hidden beside it
+
+
+def test_existing_dataset_is_replaced_only_with_overwrite(tmp_path, bad_folder):
+    from models.preprocess import DatasetTargetError
+
+    out = tmp_path / "ds"
+    _drain(prepare_dataset(bad_folder, out, "first"))
+    before = _tree(out)
+    with pytest.raises(DatasetTargetError, match="already holds a dataset"):
+        _drain(prepare_dataset(bad_folder, out, "second"))
+    assert _tree(out) == before
+    _drain(prepare_dataset(bad_folder, out, "second", overwrite=True))
+    assert read_manifest(out)["voice"] == "second" and [p.name for p in tmp_path.iterdir()] == ["ds"]
+
+
+@pytest.mark.parametrize("where", ["same", "inside"])
+def test_out_in_the_recordings_folder_is_refused(tmp_path, where):
+    from models.preprocess import DatasetTargetError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    sf.write(src / "a.wav", _phrases(6.0, 44100), 44100)
+    out = src if where == "same" else src / "dataset"
+    with pytest.raises(DatasetTargetError, match="recordings"):
+        _drain(prepare_dataset(src, out, "v"))
+    assert [p.name for p in src.iterdir()] == ["a.wav"]
+
+
+def test_recordings_inside_out_are_refused(tmp_path):
+    """Replacing a dataset whose clips folder is the source would erase the recordings being read."""
+    from models.preprocess import DatasetTargetError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    sf.write(src / "a.wav", _phrases(6.0, 44100), 44100)
+    out = tmp_path / "ds"
+    _drain(prepare_dataset(src, out, "v"))
+    with pytest.raises(DatasetTargetError, match="recordings"):
+        _drain(prepare_dataset(out / "clips", out, "v", overwrite=True))
+    assert (out / "clips").is_dir() and read_manifest(out)["clips"]
+
+
+def test_empty_out_folder_is_used(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    sf.write(src / "a.wav", _phrases(6.0, 44100), 44100)
+    (tmp_path / "out").mkdir()
+    report = _drain(prepare_dataset(src, tmp_path / "out", "v"))
+    assert report.usable and read_manifest(tmp_path / "out")["clips"]
