@@ -34,8 +34,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.atomic import mkstemp as umask_mkstemp
 from models.config import ConfigError, VoiceConfig
-from models.reference_import import ImportError_, load_strict, safe_torch_load
+from models.errors import UserError
+from models.reference_import import ImportError_, check_fits, load_strict, safe_torch_load
 from models.synthesizer import SynthesizerInfer
 
 VOICE_FORMAT = "voicecraft-voice"
@@ -48,8 +50,28 @@ MANIFEST_NAME = "voice.json"
 WEIGHTS_NAME = "generator.safetensors"
 
 
-class ArtifactError(ValueError):
+class ArtifactError(ValueError, UserError):
     """A voice or checkpoint that cannot be written or read (message names the file)."""
+
+
+def voice_version_problem(data: Mapping[str, Any]) -> str | None:
+    """Why a parsed ``voice.json`` is not a voice this VoiceCraft opens, or ``None`` when it is.
+
+    Only a well-formed manifest with a *newer* integer ``format_version`` asks to update VoiceCraft;
+    anything else (no ``format`` marker, a missing, non-integer or older version) is simply not a
+    VoiceCraft voice.
+    """
+    if data.get("format") != VOICE_FORMAT:
+        return "not a VoiceCraft voice manifest"
+    version = data.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return f"not a VoiceCraft voice manifest (format_version {version!r} is not a version number)"
+    if version > max(SUPPORTED_VOICE_VERSIONS):
+        return (f"voice format version {version} is newer than this VoiceCraft reads "
+                f"(up to {max(SUPPORTED_VOICE_VERSIONS)}); update VoiceCraft to open it")
+    if version not in SUPPORTED_VOICE_VERSIONS:
+        return f"not a VoiceCraft voice manifest (format version {version} is not supported)"
+    return None
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -77,7 +99,7 @@ def _fsync_dir(path: Path) -> None:
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Writes ``data`` to ``path`` through a temporary sibling and an atomic rename."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = umask_mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # umask mode, not 0600
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -93,7 +115,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_torch_save(obj: Any, path: str | Path) -> None:
     """``torch.save`` through a temporary sibling and an atomic rename."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = umask_mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # umask mode, not 0600
     os.close(fd)
     try:
         torch.save(obj, tmp)
@@ -176,13 +198,9 @@ class VoiceManifest:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str) -> VoiceManifest:
-        if data.get("format") != VOICE_FORMAT:
-            raise ArtifactError(f"{where}: not a VoiceCraft voice manifest")
-        version = data.get("format_version")
-        if version not in SUPPORTED_VOICE_VERSIONS:
-            raise ArtifactError(
-                f"{where}: voice format version {version!r} is not supported by this VoiceCraft "
-                f"(supported: {', '.join(map(str, SUPPORTED_VOICE_VERSIONS))}); update VoiceCraft to open it")
+        problem = voice_version_problem(data)
+        if problem:
+            raise ArtifactError(f"{where}: {problem}")
         try:
             config = VoiceConfig.from_dict(data["config"])
             speaker = np.asarray(data["speaker_embedding"], dtype=np.float32)
@@ -290,8 +308,9 @@ def load_voice(folder: str | Path, device: torch.device | str = "cpu") -> Voice:
         state = load_file(str(weights_path))
     except (SafetensorError, OSError, ValueError) as exc:
         raise ArtifactError(f"{weights_path}: unreadable weights: {exc}") from None
-    generator = SynthesizerInfer(manifest.config)
     try:
+        check_fits(lambda: SynthesizerInfer(manifest.config), state, str(weights_path))  # before allocating
+        generator = SynthesizerInfer(manifest.config)
         load_strict(generator, state, str(weights_path))
     except ImportError_ as exc:
         raise ArtifactError(str(exc)) from None
@@ -324,7 +343,7 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Reads a training checkpoint safely; ``config`` comes back as a :class:`VoiceConfig`."""
     path = Path(path)
     try:
-        data = safe_torch_load(path)
+        data = safe_torch_load(path, "VoiceCraft training checkpoint")
     except ImportError_ as exc:
         raise ArtifactError(str(exc)) from None
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:

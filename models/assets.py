@@ -24,6 +24,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +133,57 @@ class ChecksumMismatch(AssetError):
 
 class DownloadCancelled(AssetError):
     """The cancel event was set; the partial file is kept for a later resume."""
+
+
+class AssetInvalid(AssetError):
+    """A local file that is not the asset it claims to be: random bytes, a pickle that would run code,
+    a truncated download, another model's weights."""
+
+
+@contextmanager
+def asset_load_errors(name: str, path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turns a failure to read an asset's weights into one clear :class:`AssetInvalid` line.
+
+    Wrap the code that opens ``path`` (``torch.load(weights_only=True)``, ``whisper.load_model``,
+    ``from_pretrained``). The message is ``"FILE is not a valid NAME file (reason)"``; PyTorch's own
+    text, which advises retrying with ``weights_only=False`` (running the file's code), is never quoted.
+    Errors that are not about the file (out of memory, cancelled) pass through unchanged.
+    """
+    import pickle
+    import zipfile
+
+    from models.errors import torch_load_problem
+
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # a raw pickle's protocol warning is noise, not news, for a user
+            warnings.filterwarnings("ignore", message=".*pickle protocol", category=UserWarning)
+            yield
+    except AssetError:
+        raise
+    except FileNotFoundError:
+        raise AssetMissing(name, f"the file given for {name} does not exist: {path}") from None
+    except (pickle.UnpicklingError, EOFError, zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
+        raise AssetInvalid(name, f"{path} is not a valid {name} file ({torch_load_problem(exc)})") from None
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        raise AssetInvalid(name, f"{path} is not a valid {name} file (not the expected contents: "
+                                 f"{type(exc).__name__} {_short(exc)})") from None
+    except RuntimeError as exc:
+        text = str(exc)
+        if "out of memory" in text.lower() or "CUDA" in text:
+            raise
+        reason = torch_load_problem(exc) if ("zip archive" in text or "PytorchStreamReader" in text) else (
+            "weights of another shape" if ("size mismatch" in text or "shape" in text) else "unreadable")
+        raise AssetInvalid(name, f"{path} is not a valid {name} file ({reason})") from None
+
+
+def _short(exc: BaseException, limit: int = 80) -> str:
+    """The first line of an exception's text, cut to ``limit`` characters, without PyTorch's advice."""
+    from models.errors import scrub
+
+    text = scrub(str(exc)).splitlines()[0] if str(exc) else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class AssetStore:

@@ -18,13 +18,61 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from models.errors import UserError
+
 CONFIG_VERSION = 1
 
 T = TypeVar("T", bound="_Serialisable")
 
+MAX_CHANNELS = 8192  # 6x the widest layer of any published so-vits-svc-5.0 model (1280)
+MAX_DEPTH = 64  # layers, heads, flow steps
+MAX_KERNEL = 127  # convolution kernels, upsampling rates, dilations
 
-class ConfigError(ValueError):
-    """A configuration dictionary that cannot be turned into a config."""
+# ModelConfig field -> (lowest, highest) allowed value (for tuples: of every item). A file that
+# asks for more is refused before any model is built: 40000 channels would allocate many GB.
+MODEL_LIMITS: dict[str, tuple[float, float]] = {
+    **{name: (1, MAX_CHANNELS) for name in (
+        "ppg_dim", "vec_dim", "spk_dim", "gin_channels", "inter_channels", "hidden_channels",
+        "filter_channels", "upsample_initial_channel")},
+    **{name: (1, MAX_DEPTH) for name in (
+        "n_heads", "n_layers", "posterior_layers", "flow_steps", "flow_layers")},
+    **{name: (1, MAX_KERNEL) for name in (
+        "kernel_size", "content_kernel_size", "posterior_kernel_size", "flow_kernel_size", "upsample_rates",
+        "upsample_kernel_sizes", "resblock_kernel_sizes", "resblock_dilation_sizes")},
+    "attention_window": (0, 4096),
+    "nsf_harmonics": (0, 64),
+    "p_dropout": (0.0, 0.99),
+}
+
+
+class ConfigError(ValueError, UserError):
+    """A configuration dictionary that cannot be turned into a config (the message names the key)."""
+
+
+def check_limit(name: str, value: Any, where: str | None = None) -> None:
+    """Raises :class:`ConfigError` when a :class:`ModelConfig` value lies outside :data:`MODEL_LIMITS`.
+
+    Args:
+        name: the ``ModelConfig`` field.
+        value: a number, or a (nested) tuple of numbers: every item is checked.
+        where: how the message names the key (default: ``model.<name>``).
+    """
+    low, high = MODEL_LIMITS[name]
+    items = list(value) if isinstance(value, (tuple, list)) else [value]
+    flat = [v for item in items for v in (item if isinstance(item, (tuple, list)) else [item])]
+    if not flat and isinstance(value, (tuple, list)) and name != "resblock_dilation_sizes":
+        raise ConfigError(f"{where or 'model.' + name}: must not be empty")
+    for v in flat:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= high:
+            raise ConfigError(f"{where or 'model.' + name}: {value!r} is out of range ({low} to {high})")
+
+
+def field_value(cls: type, name: str, value: Any, where: str) -> Any:
+    """``value`` checked and converted to the type of field ``name`` of config class ``cls``.
+
+    Lists become tuples; a wrong type raises :class:`ConfigError` naming ``where``.
+    """
+    return _convert(value, typing.get_type_hints(cls)[name], where)
 
 
 def _convert(value: Any, annotation: Any, where: str) -> Any:
@@ -213,6 +261,8 @@ class ModelConfig(_Serialisable):
     nsf_noise_std: float = 0.003
 
     def __post_init__(self) -> None:
+        for name in MODEL_LIMITS:
+            check_limit(name, getattr(self, name))
         if self.hidden_channels % self.n_heads:
             raise ValueError("hidden_channels must be divisible by n_heads")
         if self.inter_channels % 2:

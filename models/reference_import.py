@@ -16,7 +16,12 @@ missing, unexpected or mis-shaped key is an error naming the file and the key.
 from __future__ import annotations
 
 import json
+import math
 import pickle
+import typing
+import warnings
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,91 +30,183 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.config import VoiceConfig
+from models.config import (
+    MAX_KERNEL,
+    AudioConfig,
+    ConfigError,
+    DiscriminatorConfig,
+    ModelConfig,
+    TrainConfig,
+    VoiceConfig,
+    check_limit,
+    field_value,
+)
+from models.errors import UserError, torch_load_problem
 from models.discriminators import Discriminator
 from models.synthesizer import SynthesizerInfer, SynthesizerTrain
 
 
-class ImportError_(ValueError):
+class ImportError_(ValueError, UserError):
     """A reference file that cannot be imported (message names the file and the problem)."""
 
 
-def safe_torch_load(path: str | Path) -> Any:
-    """``torch.load`` restricted to tensors and plain containers; clear errors otherwise."""
+def safe_torch_load(path: str | Path, what: str = "model") -> Any:
+    """``torch.load`` restricted to tensors and plain containers; one clear line otherwise.
+
+    Args:
+        path: the file.
+        what: how a refusal names the expected kind of file ("so-vits-svc-5.0", "Whisper", ...).
+
+    Raises:
+        ImportError_: ``"FILE is not a valid <what> file (reason)"``, never PyTorch's advice to
+            retry with ``weights_only=False`` (that would run whatever code the file holds).
+    """
     path = Path(path)
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # a raw pickle's protocol warning is noise, not news, for a user
+            warnings.filterwarnings("ignore", message=".*pickle protocol", category=UserWarning)
+            return torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise ImportError_(f"{path}: file not found") from None
-    except pickle.UnpicklingError as exc:
-        raise ImportError_(
-            f"{path}: refused to open — the file contains Python objects other than tensors "
-            f"(a safe load only reads weights; it may be corrupt or not a model file): {exc}"
-        ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as exc:
-        raise ImportError_(f"{path}: not a readable PyTorch file (corrupt or truncated?): {exc}") from None
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, TypeError, AttributeError,
+            IndexError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+        raise ImportError_(f"{path} is not a valid {what} file ({torch_load_problem(exc)})") from None
+
+
+# ModelConfig / AudioConfig / TrainConfig / DiscriminatorConfig field <- (hp_str section, reference key)
+_MODEL_KEYS = {
+    "ppg_dim": ("vits", "ppg_dim"), "vec_dim": ("vits", "vec_dim"), "spk_dim": ("vits", "spk_dim"),
+    "gin_channels": ("vits", "gin_channels"), "inter_channels": ("vits", "inter_channels"),
+    "hidden_channels": ("vits", "hidden_channels"), "filter_channels": ("vits", "filter_channels"),
+    "upsample_rates": ("gen", "upsample_rates"), "upsample_kernel_sizes": ("gen", "upsample_kernel_sizes"),
+    "upsample_initial_channel": ("gen", "upsample_initial_channel"),
+    "resblock_kernel_sizes": ("gen", "resblock_kernel_sizes"),
+    "resblock_dilation_sizes": ("gen", "resblock_dilation_sizes"),
+}
+_AUDIO_KEYS = {
+    "sample_rate": ("data", "sampling_rate"), "hop_length": ("data", "hop_length"),
+    "n_fft": ("data", "filter_length"), "win_length": ("data", "win_length"),
+    "n_mels": ("data", "mel_channels"), "mel_fmin": ("data", "mel_fmin"), "mel_fmax": ("data", "mel_fmax"),
+}
+# sane bounds for the audio front end (the posterior's input width is n_fft // 2 + 1)
+_AUDIO_LIMITS = {"sample_rate": (1000, 192000), "hop_length": (1, 4096), "n_fft": (2, 16384),
+                 "win_length": (2, 16384), "n_mels": (1, 1024), "mel_fmin": (0.0, 96000.0),
+                 "mel_fmax": (0.0, 96000.0)}
+_TRAIN_KEYS = {
+    "seed": ("train", "seed"), "learning_rate": ("train", "learning_rate"), "betas": ("train", "betas"),
+    "eps": ("train", "eps"), "lr_decay": ("train", "lr_decay"), "batch_size": ("train", "batch_size"),
+    "accum_steps": ("train", "accum_step"), "c_stft": ("train", "c_stft"), "c_mel": ("train", "c_mel"),
+    "c_kl": ("train", "c_kl"), "segment_samples": ("data", "segment_size"),
+}
+_DISC_KEYS = {
+    "mpd_periods": ("mpd", "periods"), "mpd_kernel_size": ("mpd", "kernel_size"),
+    "mpd_stride": ("mpd", "stride"), "lrelu_slope": ("mpd", "lReLU_slope"),
+}
+_DISC_LIMITS = {"mpd_periods": (1, 1024), "mpd_kernel_size": (1, MAX_KERNEL), "mpd_stride": (1, MAX_KERNEL)}
+
+
+def _yaml_number(value: Any) -> Any:
+    """PyYAML reads ``5e-5`` (no dot) as a string; accept such numbers where a float is expected."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _sections(hp: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(hp, dict):
+        raise ImportError_(f"config: expected a mapping of sections, got {type(hp).__name__}")
+    out: dict[str, dict[str, Any]] = {}
+    for name in ("data", "vits", "gen", "mpd", "mrd", "train"):
+        section = hp.get(name)
+        if section is None:
+            section = {}
+        if not isinstance(section, dict):
+            raise ImportError_(f"config: section {name!r} must be a mapping, got {type(section).__name__}")
+        out[name] = section
+    return out
+
+
+def _take(sections: dict[str, dict[str, Any]], keys: dict[str, tuple[str, str]], cls: type,
+          limits: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """The fields of ``cls`` the hp_str sets, each converted to the field's type and bounds-checked.
+
+    Raises:
+        ImportError_: a wrong type or an out-of-range value, naming the reference key.
+    """
+    changes: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    for name, (section, key) in keys.items():
+        if key not in sections[section]:
+            continue
+        raw = sections[section][key]
+        if hints[name] is float:
+            raw = _yaml_number(raw)
+        elif typing.get_origin(hints[name]) is tuple and isinstance(raw, (list, tuple)):
+            raw = [_yaml_number(v) for v in raw] if typing.get_args(hints[name])[0] is float else raw
+        where = f"{section}.{key}"
+        try:
+            value = field_value(cls, name, raw, where)
+            if limits is not None and name in limits:
+                low, high = limits[name]
+                for v in value if isinstance(value, tuple) else (value,):
+                    if not low <= v <= high:
+                        raise ConfigError(f"{where}: {raw!r} is out of range ({low} to {high})")
+            elif limits is None:
+                check_limit(name, value, where)
+        except ConfigError as exc:
+            raise ImportError_(f"config: {exc}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ImportError_(f"config: {where}: {raw!r} is not a finite number")
+        changes[name] = value
+    return changes
 
 
 def config_from_reference(hp: dict[str, Any], base: VoiceConfig | None = None) -> VoiceConfig:
-    """Our :class:`VoiceConfig` from the reference's config sections (data, vits, gen, mpd, mrd, train)."""
+    """Our :class:`VoiceConfig` from the reference's config sections (data, vits, gen, mpd, mrd, train).
+
+    Every value is checked for its type and for sane bounds (:data:`models.config.MODEL_LIMITS`)
+    before anything is built; errors name the reference key (``vits.hidden_channels``).
+
+    Raises:
+        ImportError_: ``"config: <section.key>: <problem>"``.
+    """
     base = base or VoiceConfig.sovits5()
-    data, vits, gen = hp.get("data", {}), hp.get("vits", {}), hp.get("gen", {})
-    mpd, mrd, train = hp.get("mpd", {}), hp.get("mrd", {}), hp.get("train", {})
-    m = base.model
+    sections = _sections(hp)
+    vits, gen, mpd, mrd = sections["vits"], sections["gen"], sections["mpd"], sections["mrd"]
+    model_changes = _take(sections, _MODEL_KEYS, ModelConfig)
     if "upsample_input" in gen and "inter_channels" in vits and gen["upsample_input"] != vits["inter_channels"]:
         raise ImportError_("config: gen.upsample_input must equal vits.inter_channels")
-    model = m.replace(**{
-        "ppg_dim": vits.get("ppg_dim", m.ppg_dim),
-        "vec_dim": vits.get("vec_dim", m.vec_dim),
-        "spk_dim": vits.get("spk_dim", m.spk_dim),
-        "gin_channels": vits.get("gin_channels", m.gin_channels),
-        "inter_channels": vits.get("inter_channels", m.inter_channels),
-        "hidden_channels": vits.get("hidden_channels", m.hidden_channels),
-        "filter_channels": vits.get("filter_channels", m.filter_channels),
-        "upsample_rates": tuple(gen.get("upsample_rates", m.upsample_rates)),
-        "upsample_kernel_sizes": tuple(gen.get("upsample_kernel_sizes", m.upsample_kernel_sizes)),
-        "upsample_initial_channel": gen.get("upsample_initial_channel", m.upsample_initial_channel),
-        "resblock_kernel_sizes": tuple(gen.get("resblock_kernel_sizes", m.resblock_kernel_sizes)),
-        "resblock_dilation_sizes": tuple(tuple(d) for d in gen.get("resblock_dilation_sizes",
-                                                                    m.resblock_dilation_sizes)),
-    })
-    d = base.discriminator
-    resolutions = mrd.get("resolutions", d.mrd_resolutions)
-    if isinstance(resolutions, str):
-        resolutions = _parse_resolutions(resolutions)
-    disc = d.replace(
-        mrd_resolutions=tuple(tuple(int(v) for v in r) for r in resolutions),
-        mpd_periods=tuple(mpd.get("periods", d.mpd_periods)),
-        mpd_kernel_size=mpd.get("kernel_size", d.mpd_kernel_size),
-        mpd_stride=mpd.get("stride", d.mpd_stride),
-        lrelu_slope=float(mpd.get("lReLU_slope", d.lrelu_slope)),
-    )
+    audio_changes = _take(sections, _AUDIO_KEYS, AudioConfig, _AUDIO_LIMITS)
+    train_changes = _take(sections, _TRAIN_KEYS, TrainConfig, {"seed": (0, 2**63 - 1), "batch_size": (1, 4096),
+                                                                "accum_steps": (1, 4096),
+                                                                "segment_samples": (1, 10_000_000)})
+    disc_changes = _take(sections, _DISC_KEYS, DiscriminatorConfig, _DISC_LIMITS)
+    if "resolutions" in mrd:
+        resolutions = mrd["resolutions"]
+        if isinstance(resolutions, str):
+            resolutions = _parse_resolutions(resolutions)
+        try:
+            disc_changes["mrd_resolutions"] = field_value(DiscriminatorConfig, "mrd_resolutions",
+                                                          resolutions, "mrd.resolutions")
+        except ConfigError as exc:
+            raise ImportError_(f"config: {exc}") from None
+        if not all(1 <= v <= 65536 for r in disc_changes["mrd_resolutions"] for v in r):
+            raise ImportError_(f"config: mrd.resolutions: {resolutions!r} is out of range (1 to 65536)")
     if mpd.get("use_spectral_norm") or mrd.get("use_spectral_norm"):
         raise ImportError_("config: spectral-norm discriminators are not supported")
-    t = base.train
-    train_cfg = t.replace(**{
-        "seed": train.get("seed", t.seed),
-        "learning_rate": float(train.get("learning_rate", t.learning_rate)),
-        "betas": tuple(float(b) for b in train.get("betas", t.betas)),
-        "eps": float(train.get("eps", t.eps)),
-        "lr_decay": float(train.get("lr_decay", t.lr_decay)),
-        "batch_size": train.get("batch_size", t.batch_size),
-        "accum_steps": train.get("accum_step", t.accum_steps),
-        "c_stft": float(train.get("c_stft", t.c_stft)),
-        "c_mel": float(train.get("c_mel", t.c_mel)),
-        "c_kl": float(train.get("c_kl", t.c_kl)),
-        "segment_samples": data.get("segment_size", t.segment_samples),
-    })
-    audio = base.audio.replace(
-        sample_rate=data.get("sampling_rate", base.audio.sample_rate),
-        hop_length=data.get("hop_length", base.audio.hop_length),
-        n_fft=data.get("filter_length", base.audio.n_fft),
-        win_length=data.get("win_length", base.audio.win_length),
-        n_mels=data.get("mel_channels", base.audio.n_mels),
-        mel_fmin=float(data.get("mel_fmin", base.audio.mel_fmin)),
-        mel_fmax=float(data.get("mel_fmax", base.audio.mel_fmax)),
-    )
-    return base.replace(preset="imported", audio=audio, model=model, discriminator=disc, train=train_cfg)
+    try:
+        return base.replace(
+            preset="imported",
+            audio=base.audio.replace(**audio_changes),
+            model=base.model.replace(**model_changes),
+            discriminator=base.discriminator.replace(**disc_changes),
+            train=base.train.replace(**train_changes),
+        )
+    except (ConfigError, ValueError, TypeError) as exc:
+        raise ImportError_(f"config: inconsistent sizes: {exc}") from None
 
 
 def _parse_resolutions(text: str) -> list[tuple[int, ...]]:
@@ -117,9 +214,9 @@ def _parse_resolutions(text: str) -> list[tuple[int, ...]]:
     cleaned = text.replace("(", "[").replace(")", "]")
     try:
         value = json.loads(cleaned)
-    except json.JSONDecodeError as exc:
+        return [tuple(int(v) for v in r) for r in value]
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
         raise ImportError_(f"config: cannot parse mrd.resolutions {text!r}") from exc
-    return [tuple(int(v) for v in r) for r in value]
 
 
 _NEW_STYLE = {".parametrizations.weight.original0": ".weight_g", ".parametrizations.weight.original1": ".weight_v"}
@@ -142,9 +239,9 @@ def normalize_state_dict(state: dict[str, Any], where: str) -> dict[str, torch.T
     return out
 
 
-def load_strict(module: nn.Module, state: dict[str, torch.Tensor], where: str) -> None:
-    """``load_state_dict(strict=True)`` with one readable message for every problem."""
-    own = module.state_dict()
+def fit_problems(own: dict[str, torch.Tensor], state: dict[str, torch.Tensor]) -> list[str]:
+    """What keeps ``state`` from loading into a module whose state dict is ``own`` (only shapes are read,
+    so ``own`` may live on the meta device)."""
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
     mismatched = [f"{k}: file {tuple(state[k].shape)} vs model {tuple(own[k].shape)}"
@@ -156,27 +253,53 @@ def load_strict(module: nn.Module, state: dict[str, torch.Tensor], where: str) -
         problems.append(f"unexpected {len(unexpected)} key(s), e.g. {', '.join(unexpected[:3])}")
     if mismatched:
         problems.append(f"{len(mismatched)} shape mismatch(es), e.g. {'; '.join(mismatched[:3])}")
+    return problems
+
+
+def load_strict(module: nn.Module, state: dict[str, torch.Tensor], where: str) -> None:
+    """``load_state_dict(strict=True)`` with one readable message for every problem."""
+    problems = fit_problems(module.state_dict(), state)
     if problems:
         raise ImportError_(f"{where}: does not fit this model — " + "; ".join(problems))
     module.load_state_dict(state, strict=True)
 
 
+def check_fits(build: Callable[[], nn.Module], state: dict[str, torch.Tensor], where: str) -> None:
+    """Builds the module on the meta device (no memory) and checks ``state``'s keys and shapes against it.
+
+    Run before building the real module, so a config that disagrees with its weights (a hidden size of
+    4000 in a file of 192) is refused without allocating the model it describes.
+    """
+    with torch.device("meta"):
+        shapes = build().state_dict()
+    problems = fit_problems(shapes, state)
+    if problems:
+        raise ImportError_(f"{where}: does not fit this model — " + "; ".join(problems))
+
+
 def build_generator(config: VoiceConfig, state: dict[str, Any], where: str,
                     kind: str | None = None) -> SynthesizerTrain | SynthesizerInfer:
-    """Builds and loads a reference generator; ``kind`` 'train'/'infer' or None to detect."""
+    """Builds and loads a reference generator; ``kind`` 'train'/'infer' or None to detect.
+
+    The keys and shapes are checked on the meta device first: nothing is allocated for a config
+    that does not fit the weights.
+    """
     state = normalize_state_dict(state, where)
     if kind is None:
         kind = "train" if any(k.startswith("enc_q.") for k in state) else "infer"
-    model: SynthesizerTrain | SynthesizerInfer = (
-        SynthesizerTrain(config) if kind == "train" else SynthesizerInfer(config))
+    cls = SynthesizerTrain if kind == "train" else SynthesizerInfer
+    check_fits(lambda: cls(config), state, where)
+    model: SynthesizerTrain | SynthesizerInfer = cls(config)
     load_strict(model, state, where)
     return model
 
 
 def build_discriminator(config: VoiceConfig, state: dict[str, Any], where: str) -> Discriminator:
-    """Builds and loads a reference discriminator (``model_d``)."""
+    """Builds and loads a reference discriminator (``model_d``), shapes checked on the meta device first."""
+    state = normalize_state_dict(state, where)
+    check_fits(lambda: Discriminator(config.discriminator), state, where)
     model = Discriminator(config.discriminator)
-    load_strict(model, normalize_state_dict(state, where), where)
+    load_strict(model, state, where)
     return model
 
 
@@ -192,14 +315,19 @@ class ImportedModel:
     speaker: np.ndarray | None = None
 
 
-def _config_from_hp_str(hp_str: str, where: str) -> VoiceConfig:
+def _config_from_hp_str(hp_str: str, where: str, base: VoiceConfig | None = None) -> VoiceConfig:
+    """The file's own config (YAML in ``hp_str``), every value checked; errors name the file and key."""
     import yaml  # a dependency of transformers; only needed for reference checkpoints
 
     try:
         hp = yaml.safe_load(hp_str)
     except yaml.YAMLError as exc:
-        raise ImportError_(f"{where}: unreadable hp_str config: {exc}") from None
-    return config_from_reference(hp)
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ImportError_(f"{where}: unreadable hp_str config ({problem})") from None
+    try:
+        return config_from_reference(hp, base)
+    except ImportError_ as exc:
+        raise ImportError_(f"{where}: hp_str {exc}") from None
 
 
 def load_speaker_npy(path: str | Path, spk_dim: int) -> np.ndarray:
@@ -216,7 +344,7 @@ def load_speaker_npy(path: str | Path, spk_dim: int) -> np.ndarray:
 
 
 def import_reference_file(path: str | Path, speaker_npy: str | Path | None = None,
-                          config: VoiceConfig | None = None) -> ImportedModel:
+                          config: VoiceConfig | None = None, base: VoiceConfig | None = None) -> ImportedModel:
     """Imports a so-vits-svc-5.0 training checkpoint, pretrain or exported voice.
 
     Args:
@@ -224,15 +352,24 @@ def import_reference_file(path: str | Path, speaker_npy: str | Path | None = Non
         speaker_npy: the singer's vector for an exported voice (optional otherwise).
         config: the configuration to build (default: the file's ``hp_str`` if present,
             else the reference defaults).
+        base: where ``config`` is None, the values the ``hp_str`` does not set (default: the
+            reference defaults).
+
+    Raises:
+        ImportError_: one line naming the file and the problem: not a valid file (random bytes, a
+            pickle that would run code, truncated), an ``hp_str`` value of the wrong type or out of
+            bounds (naming the key), weights that do not fit (checked before any model is built).
     """
     path = Path(path)
     where = str(path)
-    data = safe_torch_load(path)
+    data = safe_torch_load(path, "so-vits-svc-5.0")
     if not isinstance(data, dict) or "model_g" not in data:
         raise ImportError_(f"{where}: not a so-vits-svc-5.0 file (no 'model_g' entry)")
     if config is None:
         hp_str = data.get("hp_str")
-        config = _config_from_hp_str(hp_str, where) if isinstance(hp_str, str) else VoiceConfig.sovits5()
+        if hp_str is not None and not isinstance(hp_str, str):
+            raise ImportError_(f"{where}: hp_str must be YAML text, got {type(hp_str).__name__}")
+        config = _config_from_hp_str(hp_str, where, base) if hp_str else (base or VoiceConfig.sovits5())
     generator = build_generator(config, data["model_g"], f"{where} [model_g]")
     discriminator = None
     if "model_d" in data:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from models.assets import asset_load_errors
 from models.content.base import ContentEncoder, Window
 
 __all__ = ["ENCODERS", "ContentEncoder", "EncoderSpec", "Window", "load_encoder"]
@@ -79,4 +80,5 @@ def load_encoder(name: str, path: str | os.PathLike[str], device: torch.device |
         spec = ENCODERS[name]
     except KeyError:
         raise KeyError(f"unknown content encoder {name!r}; choose one of {', '.join(ENCODERS)}") from None
-    return spec.load(path, device)
+    with asset_load_errors(spec.asset, path):  # a bad file: one clear AssetInvalid line
+        return spec.load(path, device)

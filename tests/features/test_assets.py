@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -194,3 +195,53 @@ def test_registry_entries_are_complete():
     store = AssetStore(Path("/nonexistent-cache"))
     with pytest.raises(AssetMissing, match="cannot be downloaded automatically"):
         store.ensure("hubert-transformers")
+
+
+# --------------------------------------------------------------------------- hostile asset files (issue 20)
+
+
+class _RunsCode:
+    """Unpickling this would run a shell command (the classic malicious checkpoint)."""
+
+    def __reduce__(self):
+        return (os.system, ("touch pwned_marker",))
+
+
+def _hostile_file(folder: Path, kind: str) -> Path:
+    import numpy as np
+    import torch
+
+    path = folder / f"{kind}.pt"
+    if kind == "random":
+        path.write_bytes(np.random.default_rng(1).integers(0, 256, 65536, dtype=np.uint8).tobytes())
+    elif kind == "exploit":
+        torch.save({"dims": {"n_mels": 80}, "model_state_dict": {}, "x": _RunsCode()}, path)
+    elif kind == "truncated":
+        torch.save({"dims": {"n_mels": 80}, "model_state_dict": {"w": torch.zeros(4096)}}, path)
+        path.write_bytes(path.read_bytes()[:3000])
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "wrong-content":  # a valid PyTorch file, but not a Whisper / HuBERT checkpoint
+        torch.save({"something": torch.zeros(3)}, path)
+    return path
+
+
+@pytest.mark.parametrize("encoder", ["whisper-large-v2", "hubert-soft"])
+@pytest.mark.parametrize("kind", ["random", "exploit", "truncated", "empty", "wrong-content"])
+def test_hostile_encoder_file_is_not_valid_and_never_advises_weights_only_false(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder: str, kind: str
+) -> None:
+    """Issue 20 item 6: an ``--asset`` file of random bytes or a malicious pickle is refused as one line
+    'FILE is not a valid <asset> file (...)' (an AssetError the CLI and the app show as it stands),
+    without PyTorch's advice to retry with weights_only=False, and without running the pickle."""
+    from models.assets import AssetError
+    from models.content import load_encoder
+
+    monkeypatch.chdir(tmp_path)
+    path = _hostile_file(tmp_path, kind)
+    with pytest.raises(AssetError) as info:
+        load_encoder(encoder, path)
+    message = str(info.value)
+    assert message.startswith(f"{path} is not a valid {encoder} file ("), message
+    assert "weights_only" not in message and "\n" not in message
+    assert not (tmp_path / "pwned_marker").exists()

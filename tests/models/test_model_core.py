@@ -344,3 +344,153 @@ def test_reference_voice_becomes_a_library_voice(tmp_path: Path) -> None:
     imported_no_spk = import_reference_file(export, config=config)
     with pytest.raises(ArtifactError, match="npy"):
         voice_from_reference(imported_no_spk, "x")
+
+
+# --------------------------------------------------------------------------- hostile imports (issue 20)
+
+
+def _reference_hp(config: VoiceConfig) -> dict:
+    """The so-vits-svc-5.0 ``hp_str`` sections that describe ``config`` (the reference's key names)."""
+    m, a = config.model, config.audio
+    return {
+        "data": {"sampling_rate": a.sample_rate, "hop_length": a.hop_length, "filter_length": a.n_fft,
+                 "win_length": a.win_length, "segment_size": config.train.segment_samples},
+        "vits": {"ppg_dim": m.ppg_dim, "vec_dim": m.vec_dim, "spk_dim": m.spk_dim, "gin_channels": m.gin_channels,
+                 "inter_channels": m.inter_channels, "hidden_channels": m.hidden_channels,
+                 "filter_channels": m.filter_channels},
+        "gen": {"upsample_input": m.inter_channels, "upsample_rates": list(m.upsample_rates),
+                "upsample_kernel_sizes": list(m.upsample_kernel_sizes),
+                "upsample_initial_channel": m.upsample_initial_channel,
+                "resblock_kernel_sizes": list(m.resblock_kernel_sizes),
+                "resblock_dilation_sizes": [list(d) for d in m.resblock_dilation_sizes]},
+    }
+
+
+def _reference_checkpoint(path: Path, config: VoiceConfig, hp: dict) -> Path:
+    """A so-vits-svc-5.0 training checkpoint in the real format: model_g, optim_g, step, hp_str (YAML)."""
+    import yaml
+
+    torch.manual_seed(0)
+    g = SynthesizerTrain(config)
+    torch.save({"model_g": g.state_dict(), "optim_g": {}, "step": 7, "hp_str": yaml.safe_dump(hp)}, path)
+    return path
+
+
+def _tiny_model_config() -> VoiceConfig:
+    """The tiny preset at the reference's decoder layout (so an hp_str can describe all of it)."""
+    return VoiceConfig.tiny()
+
+
+def test_hp_str_describing_the_file_imports(tmp_path: Path) -> None:
+    """Control for the hostile hp_str tests below: the honest hp_str of the same file imports."""
+    config = _tiny_model_config()
+    hp = _reference_hp(config)
+    path = _reference_checkpoint(tmp_path / "ok.pth", config, hp)
+    # the tiny preset's flow/posterior depths are not in the reference's hp_str: they come from base
+    imported = import_reference_file(path, base=config)
+    assert imported.kind == "training-checkpoint" and imported.step == 7
+    assert imported.config.model == config.model
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "named"),
+    [
+        ("vits", "hidden_channels", "abc", "vits.hidden_channels"),
+        ("gen", "upsample_rates", 5, "gen.upsample_rates"),
+        ("vits", "hidden_channels", -16, "vits.hidden_channels"),
+        ("vits", "inter_channels", 0, "vits.inter_channels"),
+        ("gen", "resblock_dilation_sizes", [[1, "x", 5]], "gen.resblock_dilation_sizes"),
+        ("vits", "filter_channels", 2.5, "vits.filter_channels"),
+        ("vits", "hidden_channels", True, "vits.hidden_channels"),
+    ],
+)
+def test_hp_str_with_wrong_types_is_one_clear_error_naming_the_key(
+    tmp_path: Path, section: str, key: str, value, named: str
+) -> None:
+    """Issue 20 item 6: a so-vits-svc-5.0 file whose hp_str has wrong types is an ImportError_ naming the
+    file and the key (it was a TypeError traceback)."""
+    hp = _reference_hp(VoiceConfig.sovits5())
+    hp[section][key] = value
+    path = _reference_checkpoint(tmp_path / "bad_hp.pth", _tiny_model_config(), hp)
+    with pytest.raises(ImportError_) as info:
+        import_reference_file(path)
+    message = str(info.value)
+    assert "bad_hp.pth" in message and named in message and "\n" not in message
+
+
+def test_hp_str_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list_hp.pth"
+    torch.save({"model_g": SynthesizerTrain(VoiceConfig.tiny()).state_dict(), "hp_str": "- 1\n- 2\n"}, path)
+    with pytest.raises(ImportError_, match="list_hp.pth.*hp_str"):
+        import_reference_file(path)
+
+
+def test_hp_str_with_huge_sizes_is_refused_before_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20 item 7: hidden_channels 40000 must be refused by its bound, with no model built at all."""
+    import models.reference_import as ri
+
+    built: list[str] = []
+    monkeypatch.setattr(ri, "SynthesizerTrain", lambda *a, **k: built.append("train") or pytest.fail("built"))
+    monkeypatch.setattr(ri, "SynthesizerInfer", lambda *a, **k: built.append("infer") or pytest.fail("built"))
+    hp = _reference_hp(VoiceConfig.sovits5())
+    hp["vits"]["hidden_channels"] = 40000
+    hp["vits"]["filter_channels"] = 40000
+    path = _reference_checkpoint(tmp_path / "huge.pth", _tiny_model_config(), hp)
+    with pytest.raises(ImportError_, match=r"huge.pth.*vits.hidden_channels.*40000"):
+        import_reference_file(path)
+    assert built == []
+
+
+def test_hp_str_sizes_are_checked_against_the_weights_before_allocating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 7: a plausible but wrong size (within bounds) is caught from the state dict's shapes
+    before any real model is allocated: every model built before the refusal must be on the meta device."""
+    import models.reference_import as ri
+
+    devices: list[str] = []
+
+    def spy(cls):
+        def build(*args, **kwargs):
+            devices.append(str(torch.empty(0).device))  # the default device at construction time
+            return cls(*args, **kwargs)
+
+        return build
+
+    monkeypatch.setattr(ri, "SynthesizerTrain", spy(SynthesizerTrain))
+    monkeypatch.setattr(ri, "SynthesizerInfer", spy(SynthesizerInfer))
+    config = _tiny_model_config()
+    hp = _reference_hp(config)
+    hp["vits"]["hidden_channels"] = 2048  # the file's weights were made with 16
+    hp["vits"]["filter_channels"] = 4096
+    path = _reference_checkpoint(tmp_path / "wrong.pth", config, hp)
+    with pytest.raises(ImportError_, match=r"wrong.pth.*does not fit"):
+        ri.import_reference_file(path, config=None, base=config)
+    assert devices and set(devices) == {"meta"}, devices
+
+
+@pytest.mark.parametrize("kind", ["random", "exploit", "truncated", "empty"])
+def test_unreadable_or_malicious_files_are_not_valid_without_torch_advice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Issue 20 item 6: refused as 'FILE is not a valid <model> file (...)', never repeating PyTorch's
+    advice to retry with weights_only=False."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / f"{kind}.pth"
+    if kind == "random":
+        path.write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    elif kind == "exploit":
+        torch.save({"model_g": {"w": torch.zeros(1)}, "payload": _Exploit()}, path)
+    elif kind == "truncated":
+        good = tmp_path / "good.pth"
+        torch.save({"model_g": SynthesizerTrain(VoiceConfig.tiny()).state_dict()}, good)
+        path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    else:
+        path.write_bytes(b"")
+    for load, error in ((import_reference_file, ImportError_), (load_checkpoint, ArtifactError)):
+        with pytest.raises(error) as info:
+            load(path)
+        message = str(info.value)
+        assert message.startswith(f"{path} is not a valid "), message
+        assert "weights_only" not in message and "\n" not in message
+    assert not (tmp_path / "pwned_marker").exists()

@@ -1,0 +1,68 @@
+"""Errors a user can act on, and safe wording for files PyTorch refuses to open.
+
+:class:`UserError` is the base of every error whose message is meant for a person as it stands:
+one line naming the file or the option and the problem. The command line prints such errors as
+``error: <message>`` (no traceback); the app shows the message in its error dialog. The library,
+artifact, import, asset and config errors all derive from it, so a caller can catch the whole
+family without knowing each layer's class.
+
+:func:`torch_load_problem` turns an exception of ``torch.load(weights_only=True)`` into a short
+reason. PyTorch's own message for a refused pickle advises retrying with ``weights_only=False``,
+which would run the file's code: that advice must never reach a user, so it is never quoted.
+
+Qt-free and import-light (no torch at import time).
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import zipfile
+
+_GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
+
+
+class UserError(Exception):
+    """An expected error the user can fix; ``str(error)`` is one clear line for them."""
+
+
+def torch_load_problem(exc: BaseException) -> str:
+    """A short reason (a few words, no PyTorch advice) why ``torch.load`` could not read a file.
+
+    Args:
+        exc: what ``torch.load(..., weights_only=True)`` raised.
+
+    Returns:
+        e.g. ``"it holds program code (posix.system), refused without running it"`` or
+        ``"truncated or corrupt"``.
+    """
+    text = str(exc)
+    if isinstance(exc, pickle.UnpicklingError):
+        found = _GLOBAL.search(text)
+        if found or "Unsupported global" in text or "blocked" in text:
+            what = f" ({found.group(1)})" if found else ""
+            return f"it holds program code{what}, refused without running it"
+        return "not a PyTorch weights file, refused"
+    if isinstance(exc, EOFError):
+        return "the file ends too early: truncated"
+    if isinstance(exc, zipfile.BadZipFile) or "zip archive" in text or "central directory" in text:
+        return "truncated or corrupt"
+    if isinstance(exc, IsADirectoryError):
+        return "a folder, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, OSError):
+        return exc.strerror or "cannot be read"
+    return "unreadable, corrupt or truncated"
+
+
+def scrub(text: str) -> str:
+    """``text`` with PyTorch's ``weights_only=False`` advice cut off (for messages we did not write).
+
+    Everything from the advice's first sentence on is dropped; text without it is returned unchanged.
+    """
+    for marker in ("Weights only load failed", "weights_only"):
+        cut = text.find(marker)
+        if cut >= 0:
+            text = text[:cut].rstrip(" :.-—\n\t") or "refused to load the file"
+    return text
