@@ -13,7 +13,9 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -124,3 +126,29 @@ def python(args: list[str]) -> subprocess.Popen:
 def cli(args: list[str]) -> subprocess.Popen:
     """Starts ``python -m voicecraft_desktop.cli ARGS`` in a subprocess."""
     return python(["-m", "voicecraft_desktop.cli", *args])
+
+
+def differences(a: Any, b: Any, path: str = "") -> Iterator[str]:
+    """Paths where two checkpoint states differ (tensors: dtype, shape and every bit; floats: ==)."""
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        same = (
+            isinstance(a, torch.Tensor)
+            and isinstance(b, torch.Tensor)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and torch.equal(a, b)
+        )
+        if not same:
+            yield path
+    elif isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            yield f"{path} keys {sorted(map(str, a.keys() ^ b.keys()))}"
+        for key in a.keys() & b.keys():
+            yield from differences(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        if len(a) != len(b) or type(a) is not type(b):
+            yield f"{path} length/type"
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            yield from differences(x, y, f"{path}[{i}]")
+    elif type(a) is not type(b) or a != b:
+        yield path
