@@ -185,3 +185,137 @@ def test_import_so_vits_svc_voice_with_singer_npy(lib: VoiceLibrary, tmp_path: P
         and entry.preset == "sovits5"
     )
     assert lib.load("singer_voice").manifest.speaker.shape == (256,)
+
+
+# --------------------------------------------------------------------------- hostile zips (issue 20 item 12)
+
+BIG_MEMBER_BYTES = 16 << 20  # stands in for the 1.5 GiB member: deflates to ~16 KB, fast to write
+
+
+def _zip_with(path: Path, manifest: str | bytes, big: bool = True, weights: bytes | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("v/voice.json", manifest)
+        if big:
+            with z.open("v/generator.safetensors", "w", force_zip64=True) as member:
+                block = b"\0" * (1 << 20)
+                for _ in range(BIG_MEMBER_BYTES >> 20):
+                    member.write(block)
+        elif weights is not None:
+            z.writestr("v/generator.safetensors", weights)
+    return path
+
+
+def _spy_extraction(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every zip member opened for reading (the only way a member's bytes get out)."""
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if mode == "r":
+            opened.append(name.filename if isinstance(name, zipfile.ZipInfo) else name)
+        return real_open(self, name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    return opened
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        ('{"junk": true}', "not a VoiceCraft voice"),
+        ("{not json at all", "not a VoiceCraft voice"),
+        ('["a", "list"]', "not a VoiceCraft voice"),
+        ('{"format": "voicecraft-voice", "format_version": null}', "not a VoiceCraft voice"),
+        ('{"format": "voicecraft-voice", "format_version": "2"}', "not a VoiceCraft voice"),
+        (b"\xff\xfe\x00binary", "not a VoiceCraft voice"),
+    ],
+)
+def test_zip_with_junk_manifest_is_refused_before_anything_is_extracted(
+    lib: VoiceLibrary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest, expected: str
+) -> None:
+    """Issue 20 item 12: voice.json is read and checked first; the large member is never extracted,
+    and the message says what the file is not (no 'update VoiceCraft' for junk)."""
+    archive = _zip_with(tmp_path / "junk.zip", manifest)
+    opened = _spy_extraction(monkeypatch)
+    with pytest.raises(LibraryError) as info:
+        lib.import_voice(archive)
+    message = str(info.value)
+    assert message.startswith(f"{archive} is not a VoiceCraft voice ("), message
+    assert expected in message and "update VoiceCraft" not in message and "\n" not in message
+    assert opened == ["v/voice.json"], opened  # the large member was never read
+    assert _visible(lib.root) == []
+
+
+def test_zip_with_too_new_voice_says_update(lib: VoiceLibrary, source_voice: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    data = json.loads((source_voice / MANIFEST_NAME).read_text())
+    data["format_version"] = 99
+    archive = _zip_with(tmp_path / "newer.zip", json.dumps(data))
+    opened = _spy_extraction(monkeypatch)
+    with pytest.raises(LibraryError, match=r"newer.zip.*version 99.*update VoiceCraft"):
+        lib.import_voice(archive)
+    assert opened == ["v/voice.json"]
+
+
+def test_zip_with_valid_manifest_but_bad_config_is_refused_before_extracting(
+    lib: VoiceLibrary, source_voice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A well-formed manifest whose config asks for 40000 channels: refused from voice.json alone."""
+    data = json.loads((source_voice / MANIFEST_NAME).read_text())
+    data["config"]["model"]["hidden_channels"] = 40000
+    archive = _zip_with(tmp_path / "huge.zip", json.dumps(data))
+    opened = _spy_extraction(monkeypatch)
+    with pytest.raises(LibraryError, match=r"huge.zip is not a VoiceCraft voice \(.*hidden_channels"):
+        lib.import_voice(archive)
+    assert opened == ["v/voice.json"]
+
+
+def test_zip_with_traversal_links_and_extra_members_imports_only_the_voice(
+    lib: VoiceLibrary, source_voice: Path, tmp_path: Path
+) -> None:
+    """Path traversal, absolute paths, a symlink entry and hidden files are never written anywhere."""
+    archive = tmp_path / "tricky.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in source_voice.iterdir():
+            z.writestr(f"v/{f.name}", f.read_bytes())
+        z.writestr("v/../../escape.txt", "x")
+        z.writestr("/abs/escape2.txt", "x")
+        link = zipfile.ZipInfo("v/link.txt")
+        link.external_attr = (0o120777 << 16)  # a symlink entry pointing outside
+        z.writestr(link, "/etc/passwd")
+        z.writestr("v/.hidden", "x")
+    entry = lib.import_voice(archive, name="Tricky")
+    names = sorted(p.name for p in entry.folder.iterdir())
+    assert "link.txt" not in names and ".hidden" not in names and "escape.txt" not in names
+    assert not (tmp_path.parent / "escape.txt").exists() and not Path("/abs/escape2.txt").exists()
+    assert all(not p.is_symlink() for p in entry.folder.iterdir())
+
+
+def test_truncated_zip_and_oversized_manifest_are_refused(lib: VoiceLibrary, source_voice: Path,
+                                                          tmp_path: Path) -> None:
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as z:
+        for f in source_voice.iterdir():
+            z.writestr(f"v/{f.name}", f.read_bytes())
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(LibraryError, match="cut.zip"):
+        lib.import_voice(cut)
+    huge_manifest = _zip_with(tmp_path / "bigjson.zip", b" " * (20 << 20) + b"{}", big=False)
+    with pytest.raises(LibraryError, match=r"bigjson.zip is not a VoiceCraft voice \(voice.json is too large"):
+        lib.import_voice(huge_manifest)
+    assert _visible(lib.root) == []
+
+
+def test_read_only_library_is_one_clear_error(lib: VoiceLibrary, source_voice: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library folder we may not write to (simulated: these tests may run as root, who may write
+    anywhere) is one LibraryError naming the folder, and nothing is left behind."""
+    import tempfile
+
+    def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", str(lib.root))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    with pytest.raises(LibraryError, match=r"cannot write to the voice library .*Permission denied"):
+        lib.import_voice(source_voice)

@@ -28,21 +28,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
+from models.errors import UserError
 
 ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
+MANIFEST_MAX_BYTES = 4 << 20  # a voice.json is a few KB; a zip claiming more is not a voice
 ZIP_SUFFIXES = (".zip",)
 REFERENCE_SUFFIXES = (".pth", ".pt")
 
 
-class LibraryError(ValueError):
+class LibraryError(ValueError, UserError):
     """A library operation that cannot be done; the message names the voice or file and why."""
 
 
@@ -342,6 +346,12 @@ class VoiceLibrary:
 
     @staticmethod
     def _stage_zip(src: Path, staged: Path) -> None:
+        """Unpacks a voice zip into ``staged``, after checking its ``voice.json`` from the zip alone.
+
+        Nothing but ``voice.json`` is read until the manifest is known to be a voice this VoiceCraft
+        opens (so a huge archive with a junk manifest costs nothing). Only plain files directly in the
+        voice's folder are written: no paths, traversal, links or hidden files.
+        """
         try:
             archive = zipfile.ZipFile(src)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -351,14 +361,17 @@ class VoiceLibrary:
             manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
             if len(manifests) != 1:
                 raise LibraryError(
-                    f"{src}: expected exactly one {MANIFEST_NAME} in the zip, found {len(manifests)}"
+                    f"{src} is not a VoiceCraft voice (expected exactly one {MANIFEST_NAME} in the zip, "
+                    f"found {len(manifests)})"
                 )
             prefix = str(Path(manifests[0].filename).parent)
             prefix = "" if prefix == "." else prefix + "/"
             if prefix.count("/") > 1:
-                raise LibraryError(f"{src}: {MANIFEST_NAME} must be at the top of the zip or in one folder")
-            if sum(m.file_size for m in members) > ZIP_MAX_BYTES:
-                raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
+                raise LibraryError(
+                    f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} must be at the top of the zip or in one folder)"
+                )
+            _check_zip_manifest(src, archive, manifests[0])
+            wanted = {}
             for member in members:
                 if not member.filename.startswith(prefix):
                     continue
@@ -366,10 +379,19 @@ class VoiceLibrary:
                 # Only plain files directly in the voice folder: no paths, no traversal, no links.
                 if not rel or "/" in rel or "\\" in rel or rel in (".", "..") or rel.startswith("."):
                     continue
-                with archive.open(member) as fin, open(staged / rel, "wb") as fout:
-                    shutil.copyfileobj(fin, fout)
-        if not (staged / WEIGHTS_NAME).is_file():
-            raise LibraryError(f"{src}: the zip holds no {WEIGHTS_NAME}")
+                if stat.S_ISLNK(member.external_attr >> 16):
+                    continue
+                wanted[rel] = member
+            if WEIGHTS_NAME not in wanted:
+                raise LibraryError(f"{src} is not a VoiceCraft voice (the zip holds no {WEIGHTS_NAME})")
+            if sum(m.file_size for m in wanted.values()) > ZIP_MAX_BYTES:
+                raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
+            for rel, member in wanted.items():
+                try:
+                    with archive.open(member) as fin, open(staged / rel, "wb") as fout:
+                        shutil.copyfileobj(fin, fout)
+                except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
+                    raise LibraryError(f"{src}: not a readable zip file ({rel}: {exc})") from None
 
     @staticmethod
     def _stage_reference(
@@ -417,6 +439,46 @@ class VoiceLibrary:
                 raise LibraryError(f"cannot write {dest}: {exc}") from None
             raise
         return dest
+
+
+def _check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Reads ``voice.json`` from the zip (nothing else) and refuses anything but a voice we open.
+
+    Raises:
+        LibraryError: ``"FILE is not a VoiceCraft voice (why)"``; only a well-formed manifest with a
+            newer ``format_version`` says to update VoiceCraft.
+    """
+    import json
+
+    from models.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
+
+    def refuse(why: str) -> LibraryError:
+        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
+
+    if info.file_size > MANIFEST_MAX_BYTES:
+        raise refuse(f"{MANIFEST_NAME} is too large: {info.file_size / 2**20:.0f} MiB")
+    try:
+        raw = archive.read(info)
+    except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
+        raise LibraryError(f"{src}: not a readable zip file ({MANIFEST_NAME}: {exc})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise refuse(f"{MANIFEST_NAME} is not JSON text") from None
+    if not isinstance(data, dict):
+        raise refuse(f"{MANIFEST_NAME} is not a voice manifest")
+    version = data.get("format_version")
+    newer = (data.get("format") == VOICE_FORMAT and type(version) is int
+             and version > max(SUPPORTED_VOICE_VERSIONS))
+    problem = voice_version_problem(data)
+    if problem and newer:
+        raise LibraryError(f"{src}: {problem}")
+    if problem:
+        raise refuse(f"{MANIFEST_NAME}: {problem}")
+    try:
+        VoiceManifest.from_dict(data, MANIFEST_NAME)  # names, config (types, bounds), speaker vector
+    except ArtifactError as exc:
+        raise refuse(str(exc)) from None
 
 
 def _slug(name: str) -> str:
