@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import UserError
+
 BLOCK_BYTES = 1 << 20  # 1 MiB per read: progress and cancel granularity
 TIMEOUT_S = 30.0  # per socket operation, not for the whole transfer
 USER_AGENT = "VoiceCraft-Desktop asset fetcher"
@@ -115,7 +117,7 @@ class DownloadProgress:
         return None if not self.total_bytes else min(1.0, self.done_bytes / self.total_bytes)
 
 
-class AssetError(RuntimeError):
+class AssetError(RuntimeError, UserError):
     """An asset cannot be provided; the message is meant for the user as it stands."""
 
     def __init__(self, name: str, message: str) -> None:

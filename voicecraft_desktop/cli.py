@@ -4,15 +4,30 @@ Qt-free. Adding a sub-command means adding a module with ``HELP``, ``add_argumen
 ``run(args) -> int`` to ``voicecraft_desktop/commands/`` and one line to ``COMMANDS`` below. Command
 modules are imported when the parser is built, so they keep heavy imports (torch, models) inside
 ``run``.
+
+Errors: :func:`main` is the one place a command's exception ends. An expected error the user can
+fix (:class:`models.errors.UserError` and its family: library, asset, import, artifact, config,
+training, conversion errors) prints one line ``error: <message>`` and exits 2. Anything else is a
+bug: its traceback goes to the log file (:mod:`voicecraft_desktop.core.logfile`) and one line says
+where; exit 1. Ctrl-C exits 130. PyTorch's advice to retry a refused load with
+``weights_only=False`` is never printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import sys
 from collections.abc import Sequence
 
 from voicecraft_desktop import __version__
+
+EXIT_USER_ERROR = 2  # as argparse's usage errors: the input or the machine, not the program
+EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger(__name__)
 
 # Sub-command name -> module implementing it. Order here is the order in ``voicecraft --help``.
 COMMANDS: dict[str, str] = {
@@ -39,10 +54,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def user_error_types() -> tuple[type[BaseException], ...]:
+    """Every exception class whose message is meant for the user as it stands.
+
+    :class:`models.errors.UserError` covers the models and core layers; the few error classes that
+    predate it are listed by name (imported only when a command failed, so ``--help`` stays instant).
+    """
+    from models.errors import UserError
+
+    types: list[type[BaseException]] = [UserError]
+    for module_name, class_name in (
+        ("models.training", "TrainingError"),
+        ("models.convert", "ConvertError"),
+        ("models.audio", "AudioLoadError"),
+        ("voicecraft_desktop.core.library", "LibraryError"),
+    ):
+        module = sys.modules.get(module_name)
+        cls = getattr(module, class_name, None) if module is not None else None
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            types.append(cls)
+    return tuple(types)
+
+
+def _one_line(text: str) -> str:
+    """``text`` without PyTorch's ``weights_only`` advice; multi-line messages keep their lines."""
+    from models.errors import scrub
+
+    return scrub(text).rstrip() or "failed"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` (default: ``sys.argv[1:]``), run the chosen sub-command, return its exit code."""
+    """Parse ``argv`` (default: ``sys.argv[1:]``), run the chosen sub-command, return its exit code.
+
+    Returns:
+        the command's code; 2 for a user error (one ``error:`` line on stderr), 1 for an unexpected
+        one (its traceback in the log file, one line naming the log on stderr), 130 on Ctrl-C.
+    """
     args = build_parser().parse_args(argv)
-    return int(args._run(args))
+    try:
+        return int(args._run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the top of the program: every error ends here, as one line
+        return _report(exc, args.command)
+
+
+def _report(exc: Exception, command: str) -> int:
+    """Prints one line for ``exc`` and logs it (with its traceback when it is a bug)."""
+    from voicecraft_desktop.core.logfile import log_exception
+
+    if isinstance(exc, user_error_types()):
+        message = _one_line(str(exc))
+        log_exception(f"voicecraft {command}: {message}", exc, traceback=False)
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    where = log_exception(f"voicecraft {command} failed unexpectedly", exc, traceback=True)
+    first = _one_line(str(exc)).splitlines()[0] if str(exc) else ""
+    detail = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
+    place = f"details in {where}" if where else "the log file could not be written"
+    print(f"error: unexpected error ({detail}); {place}", file=sys.stderr)
+    return EXIT_BUG
 
 
 if __name__ == "__main__":

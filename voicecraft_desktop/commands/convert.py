@@ -78,6 +78,9 @@ def _err(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Converts every input; progress on stderr, outputs and reports on stdout."""
+    from voicecraft_desktop.commands._options import check_device
+
+    args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
     import torch
 
     from models.assets import AssetError, AssetStore, parse_overrides

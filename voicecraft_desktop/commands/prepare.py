@@ -56,6 +56,9 @@ def _drain(gen, on_progress):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     """Runs the stages; prints the report to stdout, progress to stderr."""
+    from voicecraft_desktop.commands._options import check_device
+
+    args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
     from models.assets import AssetError, AssetStore, parse_overrides
     from models.content import ENCODERS
     from models.pitch import PITCH_EXTRACTORS

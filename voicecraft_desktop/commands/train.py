@@ -97,6 +97,9 @@ def _bar(p, width: int = 24) -> str:  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     """Trains; progress to stderr, the result (run folder, voice) to stdout."""
+    from voicecraft_desktop.commands._options import check_device
+
+    args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
     from models.config import ConfigError, VoiceConfig
     from voicecraft_desktop.core import paths
 

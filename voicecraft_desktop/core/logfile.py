@@ -52,3 +52,27 @@ def ensure_log_file(level: int = logging.INFO) -> Path:
     if root.level > level:
         root.setLevel(level)
     return target
+
+
+def log_exception(message: str, exc: BaseException, *, traceback: bool = True) -> Path | None:
+    """Writes ``message`` (and ``exc``'s traceback when ``traceback``) to the log file.
+
+    For the command line's last-resort handler: it must never raise itself. A log folder that cannot
+    be written (read-only data folder, disk full) gives ``None`` instead of the path.
+
+    Returns:
+        The log file's path, or ``None`` when it could not be written.
+    """
+    try:
+        path = ensure_log_file()
+        logger = logging.getLogger("voicecraft")
+        if traceback:
+            logger.error(message, exc_info=(type(exc), exc, exc.__traceback__))
+        else:
+            logger.warning("%s", message)
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, _VoiceCraftFileHandler):
+                handler.flush()
+        return path
+    except Exception:  # noqa: BLE001 - logging must not turn one error into two
+        return None
