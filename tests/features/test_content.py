@@ -48,6 +48,8 @@ def test_whisper_short_clip_matches_reference_single_padded_window(whisper_ppg):
 
 
 def test_whisper_75s_equals_concatenated_window_interiors(whisper_ppg):
+    """encode() is exactly its plan's window interiors, stitched (consistency of plan and encode,
+    not a seam check: test_content_seams.py compares cuts with an independent window placement)."""
     wave = _noise(75.0, seed=3)
     plan = whisper_ppg.plan(len(wave))
     assert len(plan) == 3
