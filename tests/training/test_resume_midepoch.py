@@ -51,11 +51,10 @@ def _config() -> VoiceConfig:
 @pytest.fixture(scope="module", autouse=True)
 def _exact_torch():
     """The settings ``voicecraft train --threads 1 --deterministic`` and the app's child use."""
-    before = (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled())
-    assert configure_torch(1, device="cpu")
+    restore = configure_torch(1, device="cpu")
+    assert torch.are_deterministic_algorithms_enabled() and torch.get_num_threads() == 1
     yield
-    torch.set_num_threads(before[0])
-    torch.use_deterministic_algorithms(before[1])
+    restore()
 
 
 def _ckpt(run_dir: Path, name: str) -> dict[str, Any]:
@@ -219,6 +218,7 @@ def test_enabled_grad_scaler_round_trips_through_a_checkpoint(tiny_dataset, tmp_
     assert not diff, diff[:10]
 
 
+@pytest.mark.slow  # two spawned children, each importing torch: ~50 s on a shared 2-core machine
 def test_app_training_child_resume_equals_in_process_run(tiny_dataset, straight, tmp_path):
     """The app's child process (its own torch settings) stopped and resumed == (a)."""
     from voicecraft_desktop.core.train_process import train_in_process

@@ -128,14 +128,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: base model {args.base} not found", file=sys.stderr)
         return EXIT_USAGE
 
-    import torch
-
     from models.training import TrainingError, export_voice, train
+    from models.training.determinism import configure_torch
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    if args.deterministic:
-        torch.use_deterministic_algorithms(True)
+    restore_torch = configure_torch(
+        args.threads or 0, deterministic=True if args.deterministic else None, device=args.device
+    )
     cancel = threading.Event()
 
     def on_sigint(signum, frame):  # type: ignore[no-untyped-def]
@@ -183,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGINT, previous)
+        restore_torch()  # export and whatever the process does next run with its own settings
     print(file=sys.stderr)
     print(f"run: {run_dir}")
     print(f"checkpoint: {result.last_checkpoint}")

@@ -152,11 +152,11 @@ def train_in_process(
 def _child_main(sender, cancel, pause, kwargs: dict, threads: int) -> None:  # type: ignore[no-untyped-def]
     """Entry point of the child process: runs the trainer and reports over ``sender``."""
     try:
-        import torch
-
-        if threads > 0:
-            torch.set_num_threads(threads)
         from models.training import train
+        from models.training.determinism import configure_torch
+
+        # The same settings as `voicecraft train` (exact resume on the CPU: see the module).
+        configure_torch(threads, device=kwargs.get("device"))
 
         gen = train(cancel=cancel, pause=pause, **kwargs)
         while True:
