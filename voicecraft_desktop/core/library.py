@@ -39,6 +39,7 @@ from typing import Any
 
 from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
 from models.errors import UserError
+from models.atomic import mkstemp as umask_mkstemp
 
 ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
 MANIFEST_MAX_BYTES = 4 << 20  # a voice.json is a few KB; a zip claiming more is not a voice
@@ -423,7 +424,7 @@ class VoiceLibrary:
         if dest.is_dir():
             dest = dest / f"{_slug(entry.name)}.zip"
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            fd, tmp = umask_mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)  # not 0600
         except OSError as exc:
             raise LibraryError(f"cannot write {dest}: {exc}") from None
         os.close(fd)
