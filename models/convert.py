@@ -59,10 +59,25 @@ PITCH_CONTEXT_S = 2.0  # ... each with this much extra audio on both sides, disc
 OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
 MIN_INPUT_S = 0.1
+KEY_LIMIT = 48.0  # semitones either way (four octaves)
+MAX_NOISE_SCALE = 10.0  # reference 1.0; far above it the prior's sample is noise
+MIN_CHUNK_S, MAX_CHUNK_S = 1.0, 3600.0
+MAX_CONTEXT_S = 10.0
+MAX_SECONDS = 24 * 3600.0  # any duration option: finite and at most a day
+MAX_SEED = 2**64 - 1  # torch generators take 64-bit seeds
 
 
 class ConvertError(ValueError):
     """A conversion that cannot run: bad input, mismatched voice and extractors, bad options."""
+
+
+class OptionError(ValueError):
+    """An option of :class:`ConvertOptions` out of its range; ``option`` is the field's name (the
+    CLI names its flag, the app its control)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class ConvertCancelled(RuntimeError):
@@ -117,20 +132,57 @@ class ConvertOptions(_Serialisable):
     max_input_s: float = MAX_INPUT_S
 
     def __post_init__(self) -> None:
+        """Refuses every option outside its range, NaN and infinities included (the CLI and the app
+        both build their options here, so they share this rule). Messages name the option in words,
+        never a command-line flag: the app shows them too."""
         if self.auto_key not in AUTO_KEY_MODES:
             raise ValueError(f"auto_key must be one of {', '.join(AUTO_KEY_MODES)}, not {self.auto_key!r}")
         if self.unvoiced not in UNVOICED_MODES:
             raise ValueError(f"unvoiced must be one of {', '.join(UNVOICED_MODES)}, not {self.unvoiced!r}")
-        if not -48 <= self.key <= 48:
-            raise ValueError(f"key must be within ±48 semitones, not {self.key}")
-        if self.chunk_s < 0 or self.context_s < 0 or self.crossfade_s < 0:
-            raise ValueError("chunk_s, context_s and crossfade_s cannot be negative")
-        if self.chunk_s and self.chunk_s < 1.0:
-            raise ValueError("chunk_s must be at least 1 s (or 0 for no chunking)")
+        if not isinstance(self.f0_method, str):
+            raise ValueError(f"the pitch method must be a name, not {self.f0_method!r}")
+        for name in ("deterministic", "silence_gate", "match_loudness", "report"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
+        _check_number("key", "the key", self.key, -KEY_LIMIT, KEY_LIMIT, "semitones")
+        _check_number("noise_scale", "the noise scale", self.noise_scale, 0.0, MAX_NOISE_SCALE)
+        _check_number("chunk_s", "the chunk length", self.chunk_s, 0.0, MAX_CHUNK_S, "s")
+        if 0 < self.chunk_s < MIN_CHUNK_S:
+            raise OptionError(
+                "chunk_s", f"the chunk length must be at least {MIN_CHUNK_S:g} s (or 0 for no chunking)"
+            )
+        _check_number("context_s", "the chunk context", self.context_s, 0.0, MAX_CONTEXT_S, "s")
+        _check_number("crossfade_s", "the crossfade", self.crossfade_s, 0.0, 2 * MAX_CONTEXT_S, "s")
         if self.chunk_s and self.crossfade_s / 2 > self.context_s:
-            raise ValueError("crossfade_s / 2 must not exceed context_s")
-        if self.noise_scale < 0:
-            raise ValueError("noise_scale cannot be negative")
+            raise OptionError("crossfade_s", "half the crossfade must not exceed the chunk context")
+        _check_number("gate_threshold", "the silence gate threshold", self.gate_threshold, 0.0, 1.0)
+        _check_number(
+            "report_max_s", "the report's length", self.report_max_s, 0.0, MAX_SECONDS, "s", low_open=True
+        )
+        _check_number(
+            "max_input_s", "the input length limit", self.max_input_s, 0.0, MAX_SECONDS, "s", low_open=True
+        )
+        seed = self.seed
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+            raise OptionError("seed", f"the seed must be a whole number, not {seed!r}")
+        if not 0 <= int(seed) <= MAX_SEED:
+            raise OptionError("seed", f"the seed must be a whole number from 0 to 2^64 − 1, not {seed}")
+
+
+def _check_number(
+    option: str, what: str, value: Any, low: float, high: float, unit: str = "", low_open: bool = False
+) -> None:
+    """Raises :class:`OptionError` for ``option`` unless ``value`` is a real, finite number within
+    [low, high] (or (low, high] with ``low_open``); the message says what, the range and the value,
+    in one line."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if ok:
+        number = float(value)
+        ok = math.isfinite(number) and (number > low if low_open else number >= low) and number <= high
+    if not ok:
+        unit = f" {unit}" if unit else ""
+        span = f"above {low:g}" if low_open else f"from {low:g}"
+        raise OptionError(option, f"{what} must be a finite number {span} to {high:g}{unit}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -398,11 +450,11 @@ class VoiceConverter:
             f0_t = torch.from_numpy(f0_64[c.start : c.stop].astype(np.float32))[None].to(self.device)
             lengths = torch.tensor([c.stop - c.start], device=self.device)
             scale = 0.0 if options.deterministic else options.noise_scale
-            prior_gen.manual_seed(options.seed * 1_000_003 + i)
+            prior_gen.manual_seed((int(options.seed) * 1_000_003 + i) % 2**64)  # any 64-bit seed
             z = self.generator.latent(ppg_t, vec_t, f0_t, spk, lengths, scale, prior_gen)
             # Same seed for every chunk: the overtones' random start phases are one draw per song.
             source_gen = torch.Generator(device=self.device)
-            source_gen.manual_seed(options.seed)
+            source_gen.manual_seed(int(options.seed))
             source = chunk_source(
                 self.generator.dec.m_source,
                 f0_t,
@@ -550,6 +602,7 @@ class VoiceConverter:
         if options.match_loudness:
             audio = match_loudness(audio, resample(wave, rate, a.sample_rate)[:out_len])
         timings["post"] = time.monotonic() - t0
+        _check_output(audio, name)
         yield progress("post", 1, 1, "done")
         result = ConvertResult(
             audio=audio.astype(np.float32),
@@ -722,6 +775,21 @@ def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
             f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}"
         )
     return notes
+
+
+def _check_output(audio: np.ndarray, name: str) -> None:
+    """The converter's own check of its result (``write_audio`` checks again before any write).
+
+    Raises:
+        ConvertError: a NaN or infinite sample anywhere (the model or an option went wrong; such a
+            buffer would be written as full-scale noise or DC).
+    """
+    bad = int(np.count_nonzero(~np.isfinite(audio)))
+    if bad:
+        raise ConvertError(
+            f"{name}: the converted audio is not finite ({bad} of {len(audio)} samples are NaN or "
+            f"infinite); nothing was written"
+        )
 
 
 def _check_wave(wave: np.ndarray, rate: int, options: ConvertOptions, name: str) -> np.ndarray:

@@ -3,8 +3,11 @@
 Inputs are files or folders (their files; anything that is not audio is reported and skipped).
 Before any work: the voice is resolved and loaded strictly from the library, the output folder is
 proven writable, and the content encoders the voice was trained with are located (downloaded
-unless ``--offline``) and checked against the voice. Each output is written atomically as
-``<input stem> (<voice>).<ext>``; the quality report of each conversion is printed. Exit status:
+unless ``--offline``) and checked against the voice. Numeric options are checked first (finite,
+in range: argparse refuses NaN and infinities, ``ConvertOptions`` the ranges), each as one error
+line. Each output is written atomically as ``<input stem> (<voice>).<ext>`` (numbered, with a
+note, when two inputs would get the same name); the quality report of each conversion is printed.
+Exit status:
 0 all converted, 1 some inputs failed, 2 bad command line / voice / encoders / output folder,
 130 interrupted (no partial file is left).
 """
@@ -16,11 +19,14 @@ import sys
 import threading
 from pathlib import Path
 
-from voicecraft_desktop.commands._options import add_model_file_options
+from voicecraft_desktop.commands._options import add_model_file_options, finite_float, int_in_range
 
 HELP = "convert songs or recordings into a voice from the library"
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# ConvertOptions field -> the flag that sets it (its range errors name the flag; the ranges
+# themselves live in ConvertOptions, one rule for the CLI and the app)
+OPTION_FLAGS = {"key": "--key", "noise_scale": "--noise-scale", "seed": "--seed", "chunk_s": "--chunk"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", required=True, help="voice name (or id, or voice folder)")
     parser.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
     key = parser.add_mutually_exclusive_group()
-    key.add_argument("--key", type=float, default=0.0, help="transpose by N semitones (e.g. -12, 3)")
+    key.add_argument("--key", type=finite_float(), default=0.0, help="transpose by N semitones (e.g. -12, 3)")
     key.add_argument("--auto-key", action="store_true", help="move the song into the voice's range")
     parser.add_argument(
         "--octaves-only", action="store_true", help="with --auto-key: shift by whole octaves only"
@@ -51,10 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("wav", "flac"), default="wav")
     parser.add_argument("--bits", choices=("16", "24", "float"), default="16", help="sample format")
-    parser.add_argument("--noise-scale", type=float, default=1.0, help="prior sampling noise (reference 1.0)")
-    parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument(
-        "--chunk", type=float, default=10.0, help="synthesis chunk in seconds (0: whole input)"
+        "--noise-scale", type=finite_float(), default=1.0, help="prior sampling noise (reference 1.0)"
+    )
+    parser.add_argument("--seed", type=int_in_range(), default=1234, help="0 to 2^64-1")
+    parser.add_argument(
+        "--chunk", type=finite_float(), default=10.0, help="synthesis chunk in seconds (0: whole input)"
     )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from models.assets import AssetError, AssetStore, parse_overrides
-    from models.convert import ConvertCancelled, ConvertError, ConvertOptions
+    from models.convert import ConvertCancelled, ConvertError, ConvertOptions, OptionError
     from models.convert_io import check_writable
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.convert_jobs import converter_for
@@ -107,6 +115,9 @@ def run(args: argparse.Namespace) -> int:
             match_loudness=args.match_loudness,
             report=not args.no_report,
         )
+    except OptionError as exc:
+        flag = OPTION_FLAGS.get(exc.option)
+        return _err(f"{flag}: {exc}" if flag else str(exc))
     except ValueError as exc:
         return _err(str(exc))
     missing = [p for p in args.inputs if not p.exists()]
@@ -163,6 +174,8 @@ def run(args: argparse.Namespace) -> int:
             f"{item.source} -> {item.output}  (key {result.key:+g}, "
             f"{len(result.audio) / result.sample_rate:.1f} s, {item.seconds:.1f} s to convert)"
         )
+        if item.note:
+            print(f"  note: {item.note}")
         for note in result.notes:
             print(f"  note: {note}")
         if result.report is not None:
