@@ -185,3 +185,87 @@ def test_envelope_is_bounded_for_long_audio():
     wave = np.sin(np.arange(32000 * 300) / 10.0).astype(np.float32)
     x, y = envelope(wave, 32000)
     assert len(x) == len(y) == 8000 and y.min() < -0.99 and y.max() > 0.99 and x[-1] < 300
+
+
+# ------------------------------------------------------------------ issue 20: the app's equivalents
+
+
+class _Take:
+    """Just what ``ConvertPage.export`` reads of a take: ``result.audio`` and ``result.sample_rate``."""
+
+    def __init__(self, audio):
+        self.result = type("R", (), {"audio": audio, "sample_rate": 32000})()
+
+
+def test_out_of_range_settings_are_refused_on_the_page(page, ready, ctx, song, tmp_path):
+    """The page builds ConvertOptions, the one rule; a value outside it is a message, not a job."""
+    ctx.events.voices_changed.emit()
+    page.set_input(song)
+    page.key_spin.setRange(-1000, 1000)  # as if a control allowed more than the engine does
+    page.key_spin.setValue(100)
+    assert page.convert() is None and page.job is None
+    text = page.error_box.text()
+    assert "key" in text and "48" in text and "--" not in text
+    assert "Cannot convert" in page.status_label.text()
+    page.error_box.close()
+    page.error_box = None
+    assert page.convert_batch(tmp_path, tmp_path / "out") is None and page.job is None
+    assert "key" in page.error_box.text() and not (tmp_path / "out").exists()
+    page.error_box.close()
+
+
+def test_folder_batch_names_colliding_outputs_apart(page, ready, ctx, qtbot, song, tmp_path):
+    ctx.events.voices_changed.emit()
+    folder = tmp_path / "songs"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(song.read_bytes())
+    data, rate = sf.read(song)
+    sf.write(folder / "a.flac", data, rate)
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert_batch(folder, tmp_path / "out")
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    text = page.report_view.toPlainText()
+    assert "2 converted, 0 failed" in text and "note:" in text
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a (Alice) 2.wav", "a (Alice).wav"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "umask"), reason="POSIX file modes")
+def test_export_mode_stale_parts_and_broken_buffers(page, qtbot, tmp_path):
+    import os
+    import time
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    stale = out / ".old.wav.abcd1234.part"
+    stale.write_bytes(b"RIFF")
+    os.utime(stale, (time.time() - 86400, time.time() - 86400))
+    old_mask = os.umask(0o022)
+    try:
+        page.take = _Take((0.1 * np.sin(np.arange(32000) / 7.0)).astype(np.float32))
+        job = page.export(out / "song", "wav")
+        with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
+            pass
+    finally:
+        os.umask(old_mask)
+    assert (out / "song.wav").stat().st_mode & 0o777 == 0o644
+    assert not stale.exists()
+    page.take = _Take(np.full(32000, np.nan, np.float32))
+    job = page.export(out / "broken.wav", "wav")
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=30000):
+        pass
+    assert "not finite" in page.error_box.text() and "broken.wav" in page.error_box.text()
+    assert sorted(p.name for p in out.iterdir()) == ["song.wav"]
+    page.error_box.close()
+
+
+def test_folder_batch_into_a_file_says_so(page, ready, ctx, qtbot, song, tmp_path):
+    ctx.events.voices_changed.emit()
+    blocker = tmp_path / "out.wav"
+    blocker.write_bytes(b"mine")
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert_batch(song.parent, blocker)
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=120000):
+        pass
+    assert "it is a file" in page.error_box.text() and blocker.read_bytes() == b"mine"
+    page.error_box.close()

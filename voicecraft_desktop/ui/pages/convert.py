@@ -293,6 +293,19 @@ class ConvertPage(JobPageMixin, QWidget):
             match_loudness=self.loudness_check.isChecked(),
         )
 
+    def _checked_options(self) -> Any:
+        """:meth:`options`, or ``None`` after saying on the page (status line and a dialog) which
+        setting is out of range: the same rule as the command line (``ConvertOptions``)."""
+        try:
+            return self.options()
+        except ValueError as exc:
+            message = str(exc)
+            self.status_label.setText(f"Cannot convert: {message}")
+            self.error_box = show_error(
+                self, "Invalid conversion settings", message[:1].upper() + message[1:]
+            )
+            return None
+
     def _on_take_recorded(self, path: str) -> None:
         self.latest_take = Path(path)
         self.take_button.setEnabled(True)
@@ -341,10 +354,8 @@ class ConvertPage(JobPageMixin, QWidget):
         path, entry = self.input_path(), self.voice_combo.currentData()
         if path is None or entry is None or self.job is not None:
             return None
-        try:
-            options = self.options()
-        except ValueError as exc:
-            self.error_box = show_error(self, "Invalid options", str(exc))
+        options = self._checked_options()
+        if options is None:
             return None
         store, device = self.ctx.asset_store(), self.ctx.device
         converter, key, library = self._converter, self._converter_key, self.library
@@ -370,8 +381,10 @@ class ConvertPage(JobPageMixin, QWidget):
         entry = self.voice_combo.currentData()
         if entry is None or self.job is not None:
             return None
-        options, store, device, library = (
-            self.options(),
+        options = self._checked_options()
+        if options is None:
+            return None
+        store, device, library = (
             self.ctx.asset_store(),
             self.ctx.device,
             self.library,
@@ -435,6 +448,8 @@ class ConvertPage(JobPageMixin, QWidget):
                 if item.error
                 else f"✓ {item.source.name} → {item.output}"
             )
+            if not item.error and getattr(item, "note", None):
+                lines.append(f"  note: {item.note}")
             if not item.error and item.result is not None and item.result.report is not None:
                 lines.append(item.result.report.summary())
         self.report_view.setPlainText("\n".join(lines))
@@ -533,15 +548,16 @@ class ConvertPage(JobPageMixin, QWidget):
             self.export(Path(path), fmt)
 
     def export(self, path: Path, fmt: str = "wav", subtype: str = "16") -> Job | None:
-        """Writes the converted audio (atomically) as WAV or FLAC."""
-        from models.convert_io import write_audio
+        """Writes the converted audio (atomically, after removing stale temporaries of killed
+        writes in that folder) as WAV or FLAC; a broken buffer is refused with a message."""
+        from models.convert_io import export_audio
 
         if self.take is None or self.job is not None:
             return None
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
         r = self.take.result
-        task = call_task(write_audio, path, r.audio, r.sample_rate, fmt, subtype)
+        task = call_task(export_audio, path, r.audio, r.sample_rate, fmt, subtype)
         return self._start(f"Export {path.name}", task, self._on_exported, gpu=False)
 
     def _on_exported(self, path: Path) -> None:
