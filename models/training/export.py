@@ -76,6 +76,7 @@ def export_voice(
             "dataset_seconds": run.get("dataset_seconds"),
             "clips": run.get("clips"),
             "base": run.get("base"),
+            "run_dir": str(run_dir.resolve()),  # the library updates this voice when the run trains on
             "final_losses": dict(data.get("losses") or {}),
             "validation_mel_l1": float(min(values)) if values else None,
         },

@@ -319,3 +319,56 @@ def test_read_only_library_is_one_clear_error(lib: VoiceLibrary, source_voice: P
     monkeypatch.setattr(tempfile, "mkdtemp", denied)
     with pytest.raises(LibraryError, match=r"cannot write to the voice library .*Permission denied"):
         lib.import_voice(source_voice)
+
+
+def test_replace_voice_keeps_id_folder_and_name_and_the_old_version_on_failure(
+    lib: VoiceLibrary, source_voice: Path, tmp_path: Path
+) -> None:
+    """Issue 20.4: a voice trained further is swapped in place; a bad new version changes nothing."""
+    entry = lib.import_voice(source_voice)
+    newer = _voice_folder(tmp_path / "newer", "whatever", seed=5)
+    updated = lib.replace_voice(entry, newer)
+    assert (updated.id, updated.folder, updated.name) == (entry.id, entry.folder, entry.name)
+    assert load_voice(updated.folder).manifest.weights_sha256 == load_voice(newer).manifest.weights_sha256
+    assert _visible(lib.root) == [entry.folder.name], "no staging or previous version left behind"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / MANIFEST_NAME).write_text((newer / MANIFEST_NAME).read_text())
+    (broken / WEIGHTS_NAME).write_bytes(b"half a file")
+    before = (updated.folder / WEIGHTS_NAME).read_bytes()
+    with pytest.raises(LibraryError):
+        lib.replace_voice(entry, broken)
+    assert (updated.folder / WEIGHTS_NAME).read_bytes() == before and load_voice(updated.folder)
+    assert _visible(lib.root) == [entry.folder.name]
+    other = lib.import_voice(_voice_folder(tmp_path / "bob", "Bob", 1))
+    with pytest.raises(LibraryError, match="already exists"):
+        lib.replace_voice(entry, newer, name="bob")
+    assert lib.resolve("Alice").id == entry.id and lib.resolve("Bob").id == other.id
+
+
+def test_swap_folders_without_rename_exchange_puts_the_old_version_back_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicecraft_desktop.core import library
+
+    monkeypatch.setattr(library, "_rename_exchange", lambda a, b: False)
+    old, new = tmp_path / "voice", tmp_path / ".new"
+    old.mkdir()
+    (old / "f").write_text("old")
+    new.mkdir()
+    (new / "f").write_text("new")
+    library._swap_folders(new, old)
+    assert (old / "f").read_text() == "new" and (new / "f").read_text() == "old"
+    real_replace = library.os.replace
+    calls = []
+
+    def failing(a, b):  # the second rename (new -> target) fails: the target must come back
+        calls.append(a)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(library.os, "replace", failing)
+    with pytest.raises(OSError):
+        library._swap_folders(new, old)
+    assert (old / "f").read_text() == "new"

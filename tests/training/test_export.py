@@ -79,10 +79,11 @@ def test_train_command_adds_voice_to_library(tiny_dataset, tmp_home, capsys):
     assert run["clips"] == 5
     entries = VoiceLibrary().entries()
     assert [e.name for e in entries] == ["CLI Voice"] and entries[0].steps == 2
-    # running again resumes the run (already at its end) and reports the name clash clearly
+    # running again resumes the run (already at its end) and updates the voice it exported (issue 20.4)
     code = cli.main(args)
     out, err = capsys.readouterr()
-    assert code == 1 and "already exists" in err and "resuming from step_00000002.ckpt" in err
+    assert code == 0 and "updated" in out and "resuming from step_00000002.ckpt" in err
+    assert [(e.id, e.folder) for e in VoiceLibrary().entries()] == [(entries[0].id, entries[0].folder)]
 
 
 def test_train_command_usage_errors(tmp_home, tmp_path, capsys):

@@ -19,9 +19,12 @@ import sys
 import threading
 from pathlib import Path
 
+from voicecraft_desktop.commands._options import int_in_range
+
 HELP = "train a voice from a prepared dataset (resumable; exports to the voice library)"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_STEPS = 10_000_000  # the app's limit too
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,18 +46,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sovits5.0.pretrain.pth (default: train from scratch)",
     )
     parser.add_argument(
-        "--steps", type=int, default=None, help="stop after this many steps (default: the preset's)"
+        "--steps",
+        type=int_in_range(1, MAX_STEPS),
+        default=None,
+        help="stop after this many steps (default: the preset's)",
     )
     parser.add_argument(
         "--preset", default="sovits5", help="model size and recipe: sovits5 (default) or tiny"
     )
-    parser.add_argument("--batch-size", type=int, default=None, help="batch size (default: the preset's)")
+    parser.add_argument(
+        "--batch-size", type=int_in_range(1, 4096), default=None, help="batch size (default: the preset's)"
+    )
     parser.add_argument(
         "--run-dir", type=Path, default=None, help="run folder (default: runs/<voice> in the data folder)"
     )
     parser.add_argument("--feature-cache", type=Path, default=None, help="feature cache (default: the app's)")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if available)")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    parser.add_argument("--threads", type=int_in_range(1, 4096), default=None, help="CPU threads for torch")
     parser.add_argument(
         "--deterministic",
         action="store_true",
@@ -63,6 +71,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-export", action="store_true", help="do not add the result to the voice library")
     parser.add_argument(
         "--export-name", default=None, help="display name of the voice in the library (default: --voice)"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a library voice of that name that was not trained in this run (kept until the new "
+        "one is complete); a voice exported from this run before is always updated",
     )
 
 
@@ -127,8 +141,33 @@ def run(args: argparse.Namespace) -> int:
     if args.base is not None and not args.base.is_file():
         print(f"error: base model {args.base} not found", file=sys.stderr)
         return EXIT_USAGE
+    # Everything below is checked before anything is created (a run folder, a lock, a voice).
+    from models.training.devices import DeviceUnavailable, resolve_train_device
 
-    from models.training import TrainingError, export_voice, train
+    try:
+        resolve_train_device(args.device)
+    except DeviceUnavailable as exc:
+        print(f"error: --device: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    export_name = (args.export_name if args.export_name is not None else args.voice).strip()
+    if not args.no_export:
+        if not export_name or any(ch in export_name for ch in "\n\r\t\0"):
+            print(f"error: {export_name!r} cannot be a voice name; choose one with --export-name",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        from voicecraft_desktop.core.runs import export_target
+
+        action, existing = export_target(run_dir, export_name)
+        if action == "conflict" and not args.replace:
+            print(
+                f"error: a voice named {existing.name!r} is already in the library and was not trained in "
+                f"{run_dir}; choose another name with --export-name NAME, or pass --replace to replace it "
+                f"(it is kept until the new one is complete)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+
+    from models.training import TrainingError, train
     from models.training.determinism import configure_torch
 
     restore_torch = configure_torch(
@@ -191,25 +230,25 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if args.no_export:
         return EXIT_OK
-    return _export(run_dir, args.export_name or args.voice, export_voice)
+    return _export(run_dir, export_name, replace=args.replace)
 
 
-def _export(run_dir: Path, name: str, export_voice) -> int:  # type: ignore[no-untyped-def]
-    import shutil
-    import tempfile
-
+def _export(run_dir: Path, name: str, *, replace: bool) -> int:
+    """Exports the run into the library: a new voice, or the voice of this run updated in place."""
     from models.training import TrainingError
     from voicecraft_desktop import __version__
-    from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
+    from voicecraft_desktop.core.library import LibraryError
+    from voicecraft_desktop.core.runs import export_to_library
 
-    staging = Path(tempfile.mkdtemp(prefix=".export.", dir=run_dir))
     try:
-        folder = export_voice(run_dir, staging / "voice", name, app_version=__version__)
-        entry = VoiceLibrary().import_voice(folder, name=name)
+        outcome = export_to_library(run_dir, name, app_version=__version__, replace=replace)
     except (TrainingError, LibraryError) as exc:
         print(f"error: export failed: {exc}; the run is kept at {run_dir}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    print(f"voice: {entry.name} ({entry.folder})")
+    entry = outcome.entry
+    if outcome.updated:
+        before = "?" if outcome.previous_steps is None else outcome.previous_steps
+        print(f"voice: {entry.name} ({entry.folder}) updated: step {before} -> {entry.steps}")
+    else:
+        print(f"voice: {entry.name} ({entry.folder})")
     return EXIT_OK

@@ -413,6 +413,63 @@ class VoiceLibrary:
         save_voice(staged, manifest, weights)
         return manifest.name
 
+    def replace_voice(
+        self,
+        voice: str | os.PathLike[str] | VoiceEntry,
+        source: str | os.PathLike[str],
+        name: str | None = None,
+    ) -> VoiceEntry:
+        """Replaces a voice by a new version of it (a voice folder: e.g. the same voice trained further).
+
+        The voice keeps its id, its folder and, unless ``name`` is given, its name. The new version is
+        staged inside the library and fully validated (manifest, checksum, keys, shapes) while the
+        previous one is untouched; then the two are swapped: on Linux in one atomic exchange of the
+        folders (no moment without a voice, never a half-written one), elsewhere by two renames (the
+        previous version is put back if the second fails). Whatever fails, the previous version stays.
+
+        Args:
+            voice: the voice to update (name, id, folder or entry).
+            source: the new version's voice folder (it is copied, not moved).
+            name: a new display name (default: keep the voice's).
+
+        Returns:
+            The updated entry (same id and folder).
+
+        Raises:
+            LibraryError: no such voice, an invalid new version, a name clash, or the library is not
+                writable; the previous version is then unchanged and nothing is left behind.
+        """
+        import json
+
+        from models.artifact import load_voice, read_manifest
+
+        entry = self.resolve(voice)
+        if entry.folder.parent.resolve() != self.root.resolve():
+            raise LibraryError(f"{entry.folder} is not inside the library {self.root}; not replacing it")
+        src = Path(source)
+        staged = self._staging()
+        try:
+            self._stage_folder(src, staged)
+            try:
+                load_voice(staged)  # strict: manifest, checksum, keys and shapes
+                manifest = read_manifest(staged)
+            except ArtifactError as exc:
+                raise LibraryError(str(exc).replace(str(staged), "<new version>")) from None
+            manifest.id = entry.id
+            manifest.name = entry.name if name is None else self._check_new_name(name, exclude=entry.folder)
+            if entry.created_at:
+                manifest.training = {**manifest.training, "updated_at": manifest.created_at}
+                manifest.created_at = entry.created_at
+            atomic_write_bytes(
+                staged / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8")
+            )
+            _swap_folders(staged, entry.folder)  # ``staged`` now holds the previous version
+        except OSError as exc:
+            raise LibraryError(f"cannot update voice {entry.name!r}: {exc}") from None
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+        return _read_entry(entry.folder)
+
     def export_zip(self, voice: str | os.PathLike[str] | VoiceEntry, dest: str | os.PathLike[str]) -> Path:
         """Writes the voice folder as a zip (``<id>/voice.json``, ``<id>/generator.safetensors``, ...).
 
@@ -487,3 +544,44 @@ def _slug(name: str) -> str:
 
     slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-")
     return slug or "voice"
+
+
+def _swap_folders(new: Path, target: Path) -> None:
+    """Puts the folder ``new`` at ``target`` and the previous ``target`` at ``new`` (same file system).
+
+    Atomic on Linux (``renameat2(RENAME_EXCHANGE)``); elsewhere, or where the file system lacks it,
+    ``target`` is renamed aside, ``new`` renamed in (``target`` put back if that fails) and the
+    previous version moved to ``new``.
+    """
+    if _rename_exchange(new, target):
+        return
+    aside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.previous")
+    os.replace(target, aside)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(aside, target)
+        raise
+    os.replace(aside, new)
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Swaps two paths atomically with Linux's ``renameat2``; False where that is not available."""
+    import ctypes
+    import errno
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False  # a C library without renameat2 (glibc < 2.28, some musl)
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # the file system cannot exchange: fall back to renames
+    raise OSError(err, os.strerror(err), str(b))

@@ -10,8 +10,9 @@ Qt-free glue over :mod:`models.training` (which owns the run format):
   redraw the curves of a resumed run).
 - :func:`read_validation_audio`: the validation clips the trainer logged (generated and real), so
   the Train page can play them.
-- :func:`export_with_preview`: :func:`models.training.export_voice` into the library, plus the
-  newest generated validation clip as the voice's ``preview.wav`` (what the Library page plays).
+- :func:`export_to_library`: :func:`models.training.export_voice` into the library, plus the
+  newest generated validation clip as the voice's ``preview.wav`` (what the Library page plays);
+  a voice exported from the same run before is updated in place (:func:`export_target` says which).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import io
 import json
 import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from voicecraft_desktop.core import paths
+from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
 
 TB_DIR = "tb"
 PREVIEW_NAME = "preview.wav"
@@ -162,29 +163,113 @@ def _validation_wavs(run: Path) -> list[ValidationAudio] | None:
     return found
 
 
-def export_with_preview(
-    run_dir: str | os.PathLike[str], name: str, *, library_root: Path | None = None, app_version: str = ""
-) -> Path:
-    """Exports the run's best (else newest) checkpoint as a new voice in the library.
+class ExportConflict(LibraryError):
+    """Another voice (not exported from this run) already has the name; ``entry`` is that voice."""
 
-    The newest generated validation clip becomes the voice's ``preview.wav`` when there is one.
+    def __init__(self, message: str, entry: VoiceEntry) -> None:
+        super().__init__(message)
+        self.entry = entry
 
-    Returns:
-        The new voice folder.
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What :func:`export_to_library` did: ``entry`` is the voice; ``updated`` when an existing voice
+    was replaced in place (same id and folder), whose steps before were ``previous_steps``."""
+
+    entry: VoiceEntry
+    updated: bool = False
+    previous_steps: int | None = None
+
+
+def exported_from(entry: VoiceEntry, run_dir: str | os.PathLike[str]) -> bool:
+    """Whether the library voice ``entry`` was exported from ``run_dir`` (its manifest says so)."""
+    from models.artifact import ArtifactError, read_manifest
+
+    try:
+        recorded = read_manifest(entry.folder).training.get("run_dir")
+    except ArtifactError:
+        return False
+    return isinstance(recorded, str) and Path(recorded) == Path(run_dir).resolve()
+
+
+def export_target(
+    run_dir: str | os.PathLike[str], name: str, library: VoiceLibrary | None = None
+) -> tuple[str, VoiceEntry | None]:
+    """What exporting ``run_dir`` as ``name`` would do: ``("new", None)``, ``("update", voice)`` when the
+    voice of that name was exported from this run (training it further updates it), or
+    ``("conflict", voice)`` when a voice from elsewhere has the name."""
+    lib = library or VoiceLibrary()
+    wanted = name.strip().casefold()
+    same = [e for e in lib.entries() if e.available and e.name.casefold() == wanted]
+    if not same:
+        return "new", None
+    return ("update" if exported_from(same[0], run_dir) else "conflict"), same[0]
+
+
+def voice_of_run(run_dir: str | os.PathLike[str], library: VoiceLibrary | None = None) -> VoiceEntry | None:
+    """The library voice exported from ``run_dir`` (the newest if several), else None."""
+    lib = library or VoiceLibrary()
+    found = [e for e in lib.entries() if e.available and exported_from(e, run_dir)]
+    return max(found, key=lambda e: e.created_at) if found else None
+
+
+def export_to_library(
+    run_dir: str | os.PathLike[str],
+    name: str,
+    *,
+    library_root: Path | None = None,
+    app_version: str = "",
+    replace: bool = False,
+) -> ExportOutcome:
+    """Exports the run's best (else newest) checkpoint into the library as ``name``.
+
+    A voice of that name exported from this run earlier is updated in place (same id and folder;
+    :meth:`VoiceLibrary.replace_voice`: the previous version stays until the new one is complete);
+    a voice of that name from elsewhere is replaced only when ``replace`` is set. The newest
+    generated validation clip becomes the voice's ``preview.wav`` when there is one.
 
     Raises:
+        ExportConflict: another voice has the name and ``replace`` is False.
         models.training.TrainingError: no checkpoint yet, or unreadable run files.
+        LibraryError: the library cannot be written; nothing is changed then.
     """
+    import shutil
+    import tempfile
+
     from models.audio import save_wav
     from models.training import export_voice
 
-    root = paths.voices_dir() if library_root is None else Path(library_root)
-    root.mkdir(parents=True, exist_ok=True)
-    folder = export_voice(run_dir, root / uuid.uuid4().hex, name, app_version=app_version)
-    generated = [a for a in read_validation_audio(run_dir) if a.kind == "generated"]
-    if generated:
-        save_wav(folder / PREVIEW_NAME, generated[0].wave, generated[0].sample_rate)
-    return folder
+    run = Path(run_dir)
+    lib = VoiceLibrary(library_root)
+    action, existing = export_target(run, name, lib)
+    if action == "conflict" and not replace:
+        raise ExportConflict(
+            f"a voice named {existing.name!r} already exists and was not trained in this run", existing
+        )  # type: ignore[union-attr]
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".export.", dir=run))
+    except OSError as exc:
+        raise LibraryError(f"cannot export from {run}: {exc}") from None
+    try:
+        folder = export_voice(run, staging / "voice", name.strip(), app_version=app_version)
+        generated = [a for a in read_validation_audio(run) if a.kind == "generated"]
+        if generated:
+            save_wav(folder / PREVIEW_NAME, generated[0].wave, generated[0].sample_rate)
+        if existing is None:
+            return ExportOutcome(lib.import_voice(folder, name=name.strip()))
+        entry = lib.replace_voice(existing, folder, name=name.strip())
+        return ExportOutcome(entry, updated=True, previous_steps=existing.steps)
+    except OSError as exc:
+        raise LibraryError(f"cannot export from {run}: {exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def export_with_preview(
+    run_dir: str | os.PathLike[str], name: str, *, library_root: Path | None = None, app_version: str = ""
+) -> Path:
+    """:func:`export_to_library` without replacing another voice; returns the voice folder."""
+    return export_to_library(run_dir, name, library_root=library_root, app_version=app_version).entry.folder
 
 
 def relay(gen, sink, stop):  # type: ignore[no-untyped-def]
