@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from models.assets import AssetInvalid
 from models.content import ENCODERS, load_encoder
 from models.content.base import ContentEncoder
 from models.content.hubert_encoder import HubertUnits
@@ -112,7 +113,7 @@ def test_hubert_soft_rejects_checkpoint_with_unknown_keys(tmp_path, tiny_hubert_
     state["hubert"]["module.extra.weight"] = torch.zeros(1)
     bad = tmp_path / "bad.pt"
     torch.save(state, bad)
-    with pytest.raises(ValueError, match="unexpected key"):
+    with pytest.raises(AssetInvalid, match="unexpected key 'extra.weight'"):  # one line naming the file
         load_encoder("hubert-soft", bad, "cpu")
 
 
