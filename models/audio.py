@@ -143,13 +143,29 @@ def save_wav(path: str | os.PathLike[str], wave: np.ndarray, sample_rate: int) -
         path: destination.
         wave: (T,) float waveform in [-1, 1] (clipped to it).
         sample_rate: in Hz.
+
+    Raises:
+        OSError: the file cannot be written (disk full, no permission), with its errno and file
+            name; no temporary file is left behind.
     """
+    import io
+
     import soundfile
 
     path = Path(path)
+    buffer = io.BytesIO()  # encoded in memory, so a write error is Python's OSError, not libsndfile's
+    soundfile.write(buffer, np.clip(wave, -1.0, 1.0), sample_rate, subtype="PCM_16", format="WAV")
     tmp = path.with_name(f".{path.name}.part")
-    soundfile.write(os.fspath(tmp), np.clip(wave, -1.0, 1.0), sample_rate, subtype="PCM_16", format="WAV")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(buffer.getbuffer())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _check_readable(path: str | os.PathLike[str]) -> None:

@@ -514,6 +514,41 @@ def new_staging(out: str | os.PathLike[str]) -> Path:
     return staging
 
 
+def remove_stale_staging(out: str | os.PathLike[str]) -> list[Path]:
+    """Removes the hidden staging / previous-dataset folders of ``out`` left by a killed preparation.
+
+    Only our own names (``.NAME.partial-PID[-HEX]``, ``.NAME.old-PID[-HEX]``) whose process is gone;
+    never anything on Windows, where a pid cannot be probed safely. Returns the folders removed.
+    """
+    import re
+    import sys
+
+    out = Path(out)
+    if sys.platform.startswith("win") or not out.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:partial|old)-(\d+)(?:-[0-9a-f]{{8}})?")
+    removed = []
+    for entry in out.parent.iterdir():
+        match = pattern.fullmatch(entry.name)
+        if not match or not entry.is_dir() or entry.is_symlink() or _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
 def swap_into_place(staging: str | os.PathLike[str], out: str | os.PathLike[str],
                     source: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> None:
     """Moves the finished ``staging`` folder to ``out``, replacing the dataset there (checked again first).

@@ -4,8 +4,14 @@ Stages: (1) check that every content encoder's weights are available (download t
 ``--offline``; a missing file stops here with the URL, the destination and the ``--asset``
 override, before any work); (2) slice and normalise the recordings into the dataset folder;
 (3) extract F0, content features and speaker embeddings into the feature cache, with a
-progress bar; (4) print the report. Exit status: 0 when usable clips remain, 1 when none do,
-2 for a bad command line or missing assets, 130 when interrupted.
+progress bar; (4) print the report. Exit status: 0 when usable clips remain, 1 when none do
+(nothing is written then) or the dataset cannot be written, 2 for a bad command line, missing
+assets or an output folder that is not ours to replace, 130 when interrupted.
+
+The dataset goes to the voice's one folder (``datasets/<slug>``, the one ``voicecraft train
+--voice`` reads); preparing a voice again replaces it once the new one is complete. ``--out DIR``
+must be new, empty, or (with ``--overwrite``) a dataset: a file or a folder with anything else in
+it is never replaced.
 """
 
 from __future__ import annotations
@@ -34,7 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated content encoders (PPG and/or units), e.g. whisper-large-v2,hubert-soft",
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="dataset folder (default: in the app's data folder)"
+        "--out",
+        type=Path,
+        default=None,
+        help="dataset folder: new or empty (default: the voice's folder in the app's data folder)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the dataset already in --out (never a folder that is not a dataset)",
     )
     add_model_file_options(parser)
     parser.add_argument("--no-features", action="store_true", help="only slice the recordings")
@@ -104,16 +118,18 @@ def run(args: argparse.Namespace) -> int:
 
     from voicecraft_desktop.core.dataset_jobs import (
         DatasetJobCancelled,
-        default_dataset_dir,
+        DatasetTargetError,
+        dataset_dir_for,
         prepare_voice_dataset,
     )
 
-    out = args.out or default_dataset_dir(args.voice)
+    out = args.out or dataset_dir_for(args.voice)
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     job = prepare_voice_dataset(
         args.folder,
         args.voice,
-        out=out,
+        out=args.out,
+        overwrite=args.overwrite,
         f0=args.f0,
         content=content,
         store=store,
@@ -127,12 +143,27 @@ def run(args: argparse.Namespace) -> int:
             "\ninterrupted; the previous dataset is untouched and finished clips stay cached", file=sys.stderr
         )
         return EXIT_INTERRUPTED
+    except DatasetTargetError as exc:
+        hint = " (pass --overwrite to replace it)" if str(exc).endswith("already holds a dataset") else ""
+        print(f"error: {exc}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # disk full, read-only data folder, ...: the previous dataset is untouched
+        where = f": {exc.filename}" if exc.filename else ""
+        print(
+            f"\nerror: cannot write the dataset: {exc.strerror or exc}{where}; "
+            "the previous dataset is untouched",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DATA
     report = result.report
-    print(f"dataset: {out}")
     print(report.summary())
     if not report.usable:
-        print("error: no usable clips; fix or replace the files listed above", file=sys.stderr)
+        print(
+            "error: no usable clips; nothing was written (fix or replace the files listed above)",
+            file=sys.stderr,
+        )
         return EXIT_NO_DATA
+    print(f"dataset: {out}")
     return EXIT_OK
 
 

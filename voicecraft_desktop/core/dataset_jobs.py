@@ -6,9 +6,14 @@ of kept and rejected clips) and :func:`models.features.extract_dataset` (F0, con
 speaker embedding into the shared feature cache), the same two stages ``voicecraft prepare``
 runs. It yields :class:`DatasetJobProgress` and returns a :class:`DatasetJobResult`.
 
-Datasets live in ``paths.data_dir()/datasets/<slug>/`` (the CLI's default), each with the
-``manifest.json`` written by preparation and, once features are extracted, ``features.json``
-(the extractors' identities) and ``speaker.npy`` (the averaged speaker vector).
+One voice name, one dataset: :func:`dataset_dir_for` maps a name to
+``paths.data_dir()/datasets/<slug>/``, and ``voicecraft prepare``, ``voicecraft train --voice``
+and the app all use it. Each dataset has the ``manifest.json`` written by preparation and, once
+features are extracted, ``features.json`` (the extractors' identities) and ``speaker.npy`` (the
+averaged speaker vector). Preparing a voice again builds the new dataset (clips and features) in
+a hidden folder beside it and swaps it in only when complete: a failure, a cancel or a kill
+leaves the previous dataset exactly as it was, and a preparation without usable clips writes
+nothing. A name whose folder holds another voice's dataset ("Ana Voz" / "ana-voz") is refused.
 :func:`list_datasets` scans them for the Library and Train pages.
 """
 
@@ -17,17 +22,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
 from voicecraft_desktop.core import paths
 
 DEFAULT_CONTENT = ("whisper-large-v2", "hubert-soft")
-FEATURES_NAME = "features.json"
-SPEAKER_NAME = "speaker.npy"
 
 
 class DatasetJobCancelled(RuntimeError):
@@ -86,13 +91,23 @@ def datasets_dir() -> Path:
     return paths.data_dir() / "datasets"
 
 
-def default_dataset_dir(voice: str) -> Path:
-    """A fresh dataset folder for ``voice`` (``slug``, then ``slug-2``, ... if taken)."""
-    base = datasets_dir() / slug(voice)
-    candidate, n = base, 2
-    while candidate.exists():
-        candidate, n = base.with_name(f"{base.name}-{n}"), n + 1
-    return candidate
+def dataset_dir_for(voice: str) -> Path:
+    """The dataset folder of a voice name, the same for prepare, train and the app: ``datasets/<slug>``.
+
+    Names with the same slug share the folder; preparation refuses a name whose folder holds
+    another voice's dataset, so a folder never silently stands for two voices.
+    """
+    return datasets_dir() / slug(voice)
+
+
+def _voice_of(folder: Path) -> str | None:
+    """The voice name in the manifest of the dataset in ``folder``; None when there is none."""
+    from models.preprocess import read_manifest
+
+    try:
+        return str(read_manifest(folder).get("voice", ""))
+    except ValueError:
+        return None
 
 
 def list_datasets(root: Path | None = None) -> list[DatasetInfo]:
@@ -145,6 +160,7 @@ def prepare_voice_dataset(
     voice: str,
     *,
     out: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
     f0: str = "auto",
     content: Sequence[str] = DEFAULT_CONTENT,
     asset_overrides: Mapping[str, str | os.PathLike[str]] | None = None,
@@ -158,7 +174,9 @@ def prepare_voice_dataset(
     Args:
         source: folder of recordings (searched recursively).
         voice: the voice's display name.
-        out: dataset folder (default :func:`default_dataset_dir`).
+        out: dataset folder (default :func:`dataset_dir_for`, whose dataset of the same voice is
+            replaced); an explicit folder must be absent, empty or (with ``overwrite``) a dataset.
+        overwrite: replace the dataset in ``out``, or another voice's dataset in the default folder.
         f0: pitch extractor name or ``auto``.
         content: content encoder names (at most one PPG and one unit encoder).
         asset_overrides: asset name -> local weights file, as ``--asset`` in the CLI.
@@ -172,16 +190,25 @@ def prepare_voice_dataset(
         :class:`DatasetJobProgress`.
 
     Returns:
-        :class:`DatasetJobResult`. A report without usable clips is returned too (no features then).
+        :class:`DatasetJobResult`. A report without usable clips is returned too (no features then,
+        and nothing written: ``dataset_dir`` is left as it was).
 
     Raises:
         models.assets.AssetError: an encoder's weights are missing (checked before any work).
         NotADirectoryError: ``source`` is not a folder.
-        DatasetJobCancelled: ``cancel`` was set.
+        DatasetTargetError: the dataset folder is not ours to replace (checked before any work).
+        DatasetJobCancelled: ``cancel`` was set. On any error the previous dataset is untouched.
     """
     from models.assets import AssetStore
     from models.content import ENCODERS
-    from models.preprocess import PrepareCancelled, prepare_dataset
+    from models.preprocess import (
+        PrepareCancelled,
+        check_target,
+        new_staging,
+        remove_stale_staging,
+        slice_into,
+        swap_into_place,
+    )
 
     names = [c for c in content if c and c.lower() != "none"]
     unknown = [c for c in names if c not in ENCODERS]
@@ -196,22 +223,43 @@ def prepare_voice_dataset(
             store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
         weights = {name: store.require(ENCODERS[name].asset) for name in names}
 
-    out_dir = Path(out) if out is not None else default_dataset_dir(voice)
-    gen = prepare_dataset(source, out_dir, voice, cancel)
+    if not Path(source).is_dir():
+        raise NotADirectoryError(f"{source}: not a folder")
+    out_dir = Path(out) if out is not None else dataset_dir_for(voice)
+    replace = overwrite
+    if out is None:  # re-preparing a voice replaces its dataset; another voice's is refused
+        owner = _voice_of(out_dir)
+        if owner is not None and owner.casefold() != voice.strip().casefold() and not overwrite:
+            raise DatasetTargetError(
+                f"{out_dir} holds the dataset of the voice “{owner}”, and “{voice}” would use the same "
+                "folder; choose another name or delete that dataset first"
+            )
+        replace = True
+    check_target(out_dir, source, overwrite=replace)  # before any work
+    remove_stale_staging(out_dir)
+    staging = new_staging(out_dir)
     try:
-        while True:
-            p = next(gen)
-            share = 0.3 if features else 1.0
-            yield DatasetJobProgress("slicing", p.done, p.total, p.source, share * p.done / max(p.total, 1))
-    except StopIteration as stop:
-        report = stop.value
-    except PrepareCancelled as exc:
-        raise DatasetJobCancelled(str(exc)) from None
-    result = DatasetJobResult(out_dir, report)
-    if not features or not report.usable:
+        gen = slice_into(source, staging, voice, cancel)
+        try:
+            while True:
+                p = next(gen)
+                share = 0.3 if features else 1.0
+                yield DatasetJobProgress(
+                    "slicing", p.done, p.total, p.source, share * p.done / max(p.total, 1)
+                )
+        except StopIteration as stop:
+            report = stop.value
+        except PrepareCancelled as exc:
+            raise DatasetJobCancelled(str(exc)) from None
+        result = DatasetJobResult(out_dir, report)
+        if not report.usable:  # nothing to keep: the previous dataset (if any) stays as it was
+            return result
+        if features:
+            result.features = yield from _extract(staging, report, names, weights, f0, device, cancel)
+        swap_into_place(staging, out_dir, source, overwrite=replace)
         return result
-    result.features = yield from _extract(out_dir, report, names, weights, f0, device, cancel)
-    return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _extract(
@@ -257,6 +305,9 @@ def _extract(
     tmp.write_text(json.dumps(described, indent=1), encoding="utf-8")
     os.replace(tmp, out / FEATURES_NAME)
     report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
+    from models.preprocess import write_manifest
+
+    write_manifest(out, report)  # the manifest carries the features note too
     return described
 
 
@@ -266,7 +317,6 @@ def delete_dataset(folder: str | os.PathLike[str], root: Path | None = None) -> 
     Raises:
         ValueError: ``folder`` is not a dataset inside ``root`` (default :func:`datasets_dir`).
     """
-    import shutil
     import uuid
 
     folder = Path(folder)
