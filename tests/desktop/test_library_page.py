@@ -217,7 +217,7 @@ def test_new_voice_button_asks_folder_and_name_then_reports_missing_weights(
     page.error_box.close()
 
 
-def test_new_voice_with_an_existing_name_asks_replace_or_keep_both(
+def test_new_voice_with_an_existing_name_asks_to_replace_it(
     page, ctx, qtbot, tmp_path, monkeypatch, tiny_whisper
 ):
     from PySide6.QtWidgets import QFileDialog
@@ -235,11 +235,13 @@ def test_new_voice_with_an_existing_name_asks_replace_or_keep_both(
     monkeypatch.setattr(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folders.pop(0)))
     )
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Ana", True)))
+    names = ["Ana", "Ana", "Ana", "ana!"]
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (names.pop(0), True)))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: warnings.append(a[2])))
     answers = [
         QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Yes,
-        QMessageBox.StandardButton.No,
     ]
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: answers.pop(0)))
     with qtbot.waitSignal(page.job_done, timeout=120000):
@@ -247,13 +249,12 @@ def test_new_voice_with_an_existing_name_asks_replace_or_keep_both(
     qtbot.waitUntil(lambda: page.job is None, timeout=10000)
     (original,) = list_datasets()
     page.new_button.click()  # Cancel: nothing starts
-    assert page.job is None and len(answers) == 2
+    assert page.job is None and len(answers) == 1
     with qtbot.waitSignal(page.job_done, timeout=120000):
         page.new_button.click()  # Yes: replaced in place
     qtbot.waitUntil(lambda: page.job is None, timeout=10000)
     (replaced,) = list_datasets()
     assert replaced.folder == original.folder and replaced.clips > original.clips
-    with qtbot.waitSignal(page.job_done, timeout=120000):
-        page.new_button.click()  # No: a second dataset
-    qtbot.waitUntil(lambda: page.job is None, timeout=10000)
-    assert sorted(d.folder.name for d in list_datasets()) == ["ana", "ana-2"]
+    page.new_button.click()  # "ana!" would share Ana's folder: refused, nothing starts (issue 20.2)
+    assert page.job is None and "“Ana”" in warnings[0] and not answers
+    assert [d.folder.name for d in list_datasets()] == ["ana"]

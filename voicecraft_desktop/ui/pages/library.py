@@ -37,6 +37,7 @@ from voicecraft_desktop.core.dataset_jobs import (
     DatasetInfo,
     DatasetJobProgress,
     DatasetJobResult,
+    dataset_dir_for,
     delete_dataset,
     extractor_summary,
     list_datasets,
@@ -284,25 +285,29 @@ class LibraryPage(JobPageMixin, QWidget):
         name = name.strip()
         if not ok or not name:
             return
-        same = [d for d in list_datasets() if d.name.casefold() == name.casefold()]
-        options: dict[str, Any] = {}
+        # One name, one dataset (the folder dataset_dir_for gives, as the command line uses).
+        same = [d for d in list_datasets() if d.folder == dataset_dir_for(name)]
+        if same and same[0].name.casefold() != name.casefold():
+            QMessageBox.warning(
+                self,
+                "Name taken",
+                f"The dataset of “{same[0].name}” is stored under the same folder name as “{name}”.\n\n"
+                "Choose another name, or delete that dataset first.",
+            )
+            return
         if same:
             answer = QMessageBox.question(
                 self,
                 "Dataset exists",
                 f"A dataset for “{same[0].name}” exists ({same[0].clips} clips).\n\n"
-                "Yes: replace its clips with this folder's.\n"
-                "No: keep both; the new one gets its own training run.",
-                QMessageBox.StandardButton.Yes
-                | QMessageBox.StandardButton.No
-                | QMessageBox.StandardButton.Cancel,
+                "Replace it with this folder's recordings? It is kept as it is until the new one is "
+                "complete, and if preparing fails.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
-            if answer == QMessageBox.StandardButton.Cancel:
+            if answer != QMessageBox.StandardButton.Yes:
                 return
-            if answer == QMessageBox.StandardButton.Yes:
-                options["out"] = same[0].folder
-        self.new_voice_from_folder(Path(folder), name, **options)
+        self.new_voice_from_folder(Path(folder), name)
 
     def new_voice_from_folder(self, folder: Path, name: str, **options: Any) -> Job | None:
         """Starts dataset preparation + feature extraction of ``folder`` for a voice called ``name``.
@@ -327,7 +332,7 @@ class LibraryPage(JobPageMixin, QWidget):
         self.status_label.setText(
             f"Dataset ready in {result.dataset_dir}. Train it on the Train page."
             if ready
-            else f"Dataset in {result.dataset_dir} has no usable clips."
+            else "No usable clips: nothing was written (the reasons are in the report)."
             if not result.report.usable
             else f"Clips prepared in {result.dataset_dir} (no features)."
         )

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecraft_desktop.core import paths
-from voicecraft_desktop.core.dataset_jobs import DatasetInfo, list_datasets
+from voicecraft_desktop.core.dataset_jobs import DatasetInfo, dataset_dir_for, list_datasets
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import (
@@ -320,9 +320,9 @@ class TrainPage(QWidget):
         return self.voice_combo.currentData()
 
     def select_dataset(self, name: str) -> bool:
-        """Chooses the dataset of this voice name; True when found."""
+        """Chooses the dataset of this voice name (its :func:`dataset_dir_for` folder); True when found."""
         for i in range(self.voice_combo.count()):
-            if self.voice_combo.itemData(i).name == name:
+            if self.voice_combo.itemData(i).folder == dataset_dir_for(name):
                 self.voice_combo.setCurrentIndex(i)
                 return True
         return False
