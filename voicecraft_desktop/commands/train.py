@@ -128,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size is not None:
         config = config.replace(train=config.train.replace(batch_size=args.batch_size))
     slug = _slug(args.voice)
-    dataset = args.dataset or paths.data_dir() / "datasets" / slug
+    from voicecraft_desktop.core.dataset_jobs import dataset_dir_for  # the one name -> dataset rule
+
+    dataset = args.dataset or dataset_dir_for(args.voice)
     run_dir = args.run_dir or paths.runs_dir() / slug
     cache = args.feature_cache or paths.cache_dir() / "features"
     if not dataset.is_dir():
