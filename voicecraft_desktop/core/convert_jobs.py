@@ -218,7 +218,8 @@ def convert_folder(
     cancel: threading.Event | None = None,
     library: Any = None,
 ) -> Generator[Any, None, list[Any]]:
-    """Converts every audio file directly in ``folder`` into ``out_dir`` as ``<stem> (<voice>).<fmt>``.
+    """Converts every audio file directly in ``folder`` into ``out_dir`` as ``<stem> (<voice>).<fmt>``
+    (numbered, with the item's ``note`` saying why, when two files would get the same name).
 
     Yields:
         :class:`models.convert_io.BatchProgress`.
