@@ -181,11 +181,22 @@ def test_write_audio_accepts_silence(tmp_path: Path) -> None:
     ],
 )
 def test_cli_bad_numbers_are_one_line_and_write_nothing(
-    library_voice, assets, song, tmp_path, capsys, flag, value
+    tmp_home, song, tmp_path, capsys, flag, value
 ) -> None:
+    """Checked before the voice is even looked up (a regression would say "no voice named" instead)."""
+    _assert_one_line_refusal(["--voice", "Nobody", flag, value], flag, song, tmp_path, capsys)
+
+
+def test_cli_noise_scale_nan_with_a_real_voice(library_voice, assets, song, tmp_path, capsys) -> None:
+    """The reported case: it wrote a file of full-scale DC and said it had converted."""
+    args = ["--voice", library_voice, "--noise-scale", "nan", *assets]
+    _assert_one_line_refusal(args, "--noise-scale", song, tmp_path, capsys)
+
+
+def _assert_one_line_refusal(args: list[str], flag: str, song: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "o"
     try:
-        code = main(["convert", str(song), "--voice", library_voice, "--out", str(out), flag, value, *assets])
+        code = main(["convert", str(song), "--out", str(out), *args])
     except SystemExit as exc:  # argparse's own usage error
         code = exc.code
     err = capsys.readouterr().err
