@@ -455,16 +455,16 @@ def _foreign_entry(folder: Path) -> str | None:
     try:
         read_manifest(folder)
     except ValueError:
-        return f"no readable {MANIFEST_NAME}"
+        return f"it has no readable {MANIFEST_NAME}"
     for entry in sorted(os.listdir(folder)):
         path = folder / entry
         if entry not in _OWN_ENTRIES or path.is_symlink() or path.is_dir() != (entry == "clips"):
-            return entry
+            return f"it holds {entry}"
     clips = folder / "clips"
     if clips.is_dir():
         for entry in sorted(os.listdir(clips)):
             if not (entry.endswith(".wav") and entry[:-4].isdigit()) or not (clips / entry).is_file():
-                return f"clips/{entry}"
+                return f"it holds clips/{entry}"
     return None
 
 
@@ -479,7 +479,9 @@ def check_target(out: str | os.PathLike[str], source: str | os.PathLike[str] | N
     out = Path(out)
     if source is not None:
         src, dst = Path(source).resolve(), out.resolve()
-        if dst == src or src in dst.parents:
+        if dst == src:
+            raise DatasetTargetError(f"{out} is the recordings folder; choose another folder for the dataset")
+        if src in dst.parents:
             raise DatasetTargetError(
                 f"{out} is inside the recordings folder {source}; choose a folder outside it")
         if dst in src.parents:

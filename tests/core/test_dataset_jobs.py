@@ -191,3 +191,12 @@ def test_stale_staging_of_a_killed_prepare_is_cleaned(tmp_home, tmp_path):
     mine.mkdir()
     _drain(prepare_voice_dataset(_folder(tmp_path), "Ana", features=False))
     assert sorted(p.name for p in datasets_dir().iterdir()) == [".notes", "ana"]
+
+
+def test_new_voice_from_its_own_dataset_folder_is_refused(tmp_home, tmp_path):
+    """The app's "New voice from folder" pointed at the voice's own clips: refused, nothing erased."""
+    _drain(prepare_voice_dataset(_folder(tmp_path), "Ana", features=False))
+    before = _tree(dataset_dir_for("Ana"))
+    with pytest.raises(DatasetTargetError, match="would erase the recordings"):
+        _drain(prepare_voice_dataset(dataset_dir_for("Ana") / "clips", "Ana", features=False))
+    assert _tree(dataset_dir_for("Ana")) == before

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(
             f"\nerror: cannot write the dataset: {exc.strerror or exc}{where}; "
-            "the previous dataset is untouched",
+            "no dataset was changed",
             file=sys.stderr,
         )
         return EXIT_NO_DATA
