@@ -186,31 +186,40 @@ class SynthesizerTrain(nn.Module):
 
     def forward(self, ppg: torch.Tensor, vec: torch.Tensor, f0: torch.Tensor, spec: torch.Tensor,
                 spk: torch.Tensor, lengths: torch.Tensor,
-                generator: torch.Generator | None = None) -> TrainOutput:
+                generator: torch.Generator | None = None, deterministic: bool = False) -> TrainOutput:
         """One training pass with the reference's perturbations and sampling.
 
         Args:
             ppg: (B, ppg_dim, T); vec: (B, vec_dim, T); f0: (B, T) Hz (0 = unvoiced);
             spec: (B, 513, T) linear spectrogram; spk: (B, spk_dim); lengths: (B,) frames.
             generator: optional RNG for every random draw (reproducible runs).
+            deterministic: no random draw at all (the reference vectors' ``expected_train``):
+                no perturbations, z_p and z_q are the means, segments start at frame 0, no
+                decoder-input noise, noiseless zero-phase NSF source. Dropout is the caller's.
         """
         t = self.config.train
 
         def noise(x: torch.Tensor) -> torch.Tensor:
+            if deterministic:
+                return torch.zeros_like(x)
             return torch.randn(x.shape, device=x.device, dtype=x.dtype, generator=generator)
 
         ppg = ppg + noise(ppg) * t.ppg_noise
         vec = vec + noise(vec) * t.vec_noise
         prior = self.enc_p(ppg, vec, f0, lengths)
-        z_p = prior.sample(1.0, generator)
+        z_p = prior.sample(0.0 if deterministic else 1.0, generator)
         m_q, logs_q, mask = self.enc_q(spec, lengths, self.speaker_condition(spk))
         z_q = (m_q + noise(m_q) * torch.exp(logs_q)) * mask
 
         segment = self.config.segment_frames
-        ids = random_segments(lengths, segment, generator)
+        if deterministic:
+            ids = torch.zeros_like(lengths, dtype=torch.long)
+        else:
+            ids = random_segments(lengths, segment, generator)
         z_slice = slice_segments(z_q, ids, segment)
         f0_slice = slice_segments(f0, ids, segment)
-        audio = self.dec(z_slice, spk, f0_slice, noise_scale=t.decoder_noise, generator=generator)
+        audio = self.dec(z_slice, spk, f0_slice, noise_scale=0.0 if deterministic else t.decoder_noise,
+                         deterministic=deterministic, generator=generator)
 
         z_f, logdet_f = self.flow(z_q, mask, spk)
         z_r, logdet_r = self.flow(z_p, mask, spk, reverse=True)

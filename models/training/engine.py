@@ -11,19 +11,25 @@ for each of ``accum_steps`` batches (reference order, ``vits_extend/train.py``):
   3. discriminator LSGAN loss on the detached segment, backward, discriminator step
      (its lr is ``learning_rate / accum_steps``);
 then the generator step. Precision: autocast around the networks; spectra and losses in fp32.
+
+The pieces are public so that the reference vectors check the very code the trainer runs:
+:meth:`Engine.accumulate` (steps 1-3 without the optimiser step, optionally with every random
+draw off), :func:`generator_objective` (the weights and the total) and :func:`grad_norm`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+import operator
 import warnings
 from dataclasses import dataclass
 
 import torch
 
-from models.config import VoiceConfig
-from models.discriminators import Discriminator
+from models.config import TrainConfig, VoiceConfig
+from models.discriminators import DiscOutput, Discriminator
 from models.losses import (
     discriminator_loss,
     feature_matching_loss,
@@ -34,7 +40,7 @@ from models.losses import (
     speaker_loss,
 )
 from models.spectral import mel_spectrogram
-from models.synthesizer import SynthesizerTrain, slice_segments
+from models.synthesizer import SynthesizerTrain, TrainOutput, slice_segments
 from models.training.dataset import Batch
 
 LOSS_NAMES = (
@@ -83,10 +89,48 @@ def resolve_precision(preference: str, device: torch.device) -> tuple[Precision,
     return Precision("fp16", torch.float16, True), note
 
 
-def _grad_norm(module: torch.nn.Module) -> float:
+def grad_norm(module: torch.nn.Module) -> float:
     """L2 norm of all gradients of ``module`` (one fused computation per device and dtype)."""
     grads = [p.grad.detach() for p in module.parameters() if p.grad is not None]
     return float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
+
+
+def generator_objective(terms: dict[str, torch.Tensor],
+                        t: TrainConfig) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    """The generator loss from its unweighted terms: (each term's contribution, their sum).
+
+    ``terms``: scalars ``adv``, ``fm``, ``mel``, ``stft_sc``, ``stft_mag``, ``kl_f``, ``kl_r``,
+    ``spk``. Contributions: ``adv``, ``fm``, ``mel`` (× c_mel), ``stft`` ((sc + mag) × c_stft),
+    ``kl_f`` (× c_kl), ``kl_r`` (× c_kl × c_kl_reverse), ``spk`` (× c_spk).
+    """
+    weighted = {
+        "adv": terms["adv"],
+        "fm": terms["fm"],
+        "mel": t.c_mel * terms["mel"],
+        "stft": t.c_stft * (terms["stft_sc"] + terms["stft_mag"]),
+        "kl_f": t.c_kl * terms["kl_f"],
+        "kl_r": t.c_kl * t.c_kl_reverse * terms["kl_r"],
+        "spk": t.c_spk * terms["spk"],
+    }
+    total = functools.reduce(operator.add, weighted.values())
+    return weighted, total
+
+
+@dataclass
+class Accumulated:
+    """What :meth:`Engine.accumulate` computed for one batch (every tensor a scalar).
+
+    ``terms``: the unweighted generator terms (see :func:`generator_objective`); ``weighted``:
+    their contributions to ``loss_g``; ``loss_d``: the discriminator's LSGAN loss; ``fake``,
+    ``real``: the (B, 1, segment) audio both losses saw.
+    """
+
+    terms: dict[str, torch.Tensor]
+    weighted: dict[str, torch.Tensor]
+    loss_g: torch.Tensor
+    loss_d: torch.Tensor
+    fake: torch.Tensor
+    real: torch.Tensor
 
 
 class Engine:
@@ -170,78 +214,73 @@ class Engine:
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=self.precision.dtype)
 
+    def accumulate(self, batch: Batch, n: int = 1, deterministic: bool = False) -> Accumulated:
+        """Steps 1-3 of the module docstring for one batch, without the discriminator's step.
+
+        Adds the gradient of ``loss_g / n`` to the generator's grads (the discriminator is frozen
+        meanwhile, so its grads are untouched), then zeroes the discriminator's grads and adds
+        the gradient of ``loss_d`` (on the detached fake segment). ``deterministic`` turns every
+        random draw of the forward pass off (see :meth:`SynthesizerTrain.forward`).
+        """
+        t = self.config.train
+        audio_cfg = self.config.audio
+        b = batch.to(self.device)
+        with self._autocast():
+            out: TrainOutput = self.generator(b.ppg, b.vec, b.f0, b.spec, b.spk, b.lengths,
+                                              generator=self.rng, deterministic=deterministic)
+        fake = out.audio.float()
+        real = slice_segments(b.wave, out.ids_slice * audio_cfg.hop_length, t.segment_samples)
+        self.discriminator.requires_grad_(False)
+        with self._autocast():
+            d_fake: list[DiscOutput] = self.discriminator(fake)
+            d_real: list[DiscOutput] = self.discriminator(real)
+        sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1),
+                                             self.config.discriminator.mrd_resolutions)
+        terms = {
+            "adv": generator_adversarial_loss(d_fake),
+            "fm": feature_matching_loss(d_fake, d_real),
+            "mel": mel_loss(mel_spectrogram(fake.squeeze(1), audio_cfg),
+                            mel_spectrogram(real.squeeze(1), audio_cfg)),
+            "stft_sc": sc,
+            "stft_mag": mag,
+            "kl_f": kl_loss(out.z_f, out.logs_q, out.m_p, out.logs_p, out.logdet_f, out.mask),
+            "kl_r": kl_loss(out.z_r, out.logs_p, out.m_q, out.logs_q, out.logdet_r, out.mask),
+            "spk": speaker_loss(b.spk, out.spk_pred),
+        }
+        weighted, loss_g = generator_objective(terms, t)
+        self.scaler_g.scale(loss_g / n).backward()
+        self.discriminator.requires_grad_(True)
+
+        self.optim_d.zero_grad(set_to_none=True)
+        with self._autocast():
+            d_fake = self.discriminator(fake.detach())
+            d_real = self.discriminator(real)
+        loss_d = discriminator_loss(d_fake, d_real)
+        self.scaler_d.scale(loss_d).backward()
+        return Accumulated(terms, weighted, loss_g, loss_d, fake, real)
+
     def step(self, batches: list[Batch]) -> dict[str, float]:
         """One generator update over ``batches`` (``accum_steps`` of them); returns the mean losses.
 
         Raises whatever the device raises (e.g. ``torch.cuda.OutOfMemoryError``); gradients
         are then left zeroed by the next call's ``zero_grad``.
         """
-        t = self.config.train
-        audio_cfg = self.config.audio
-        seg = t.segment_samples
-        hop = audio_cfg.hop_length
-        resolutions = self.config.discriminator.mrd_resolutions
         n = len(batches)
         totals = dict.fromkeys(LOSS_NAMES, 0.0)
         self.optim_g.zero_grad(set_to_none=True)
         for batch in batches:
-            b = batch.to(self.device)
-            with self._autocast():
-                out = self.generator(b.ppg, b.vec, b.f0, b.spec, b.spk, b.lengths, generator=self.rng)
-            fake = out.audio.float()
-            real = slice_segments(b.wave, out.ids_slice * hop, seg)
-            self.discriminator.requires_grad_(False)
-            with self._autocast():
-                d_fake = self.discriminator(fake)
-                d_real = self.discriminator(real)
-            adv = generator_adversarial_loss(d_fake)
-            fm = feature_matching_loss(d_fake, d_real)
-            mel = mel_loss(
-                mel_spectrogram(fake.squeeze(1), audio_cfg), mel_spectrogram(real.squeeze(1), audio_cfg)
-            )
-            sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1), resolutions)
-            kl_f = kl_loss(out.z_f, out.logs_q, out.m_p, out.logs_p, out.logdet_f, out.mask)
-            kl_r = kl_loss(out.z_r, out.logs_p, out.m_q, out.logs_q, out.logdet_r, out.mask)
-            spk = speaker_loss(b.spk, out.spk_pred)
-            loss_g = (
-                adv
-                + fm
-                + t.c_mel * mel
-                + t.c_stft * (sc + mag)
-                + t.c_kl * kl_f
-                + t.c_kl * t.c_kl_reverse * kl_r
-                + t.c_spk * spk
-            )
-            self.scaler_g.scale(loss_g / n).backward()
-            self.discriminator.requires_grad_(True)
-
-            self.optim_d.zero_grad(set_to_none=True)
-            with self._autocast():
-                d_fake = self.discriminator(fake.detach())
-                d_real = self.discriminator(real)
-            loss_d = discriminator_loss(d_fake, d_real)
-            self.scaler_d.scale(loss_d).backward()
+            acc = self.accumulate(batch, n)
             self.scaler_d.unscale_(self.optim_d)
-            norm_d = _grad_norm(self.discriminator)
+            norm_d = grad_norm(self.discriminator)
             totals["grad_norm_d"] += norm_d / n
             if self.precision.scaled or math.isfinite(norm_d):  # the scaler skips non-finite steps itself
                 self.scaler_d.step(self.optim_d)
             self.scaler_d.update()
-            for name, value in (
-                ("g_total", loss_g),
-                ("adv", adv),
-                ("fm", fm),
-                ("mel", mel),
-                ("stft_sc", sc),
-                ("stft_mag", mag),
-                ("kl_f", kl_f),
-                ("kl_r", kl_r),
-                ("spk", spk),
-                ("d_total", loss_d),
-            ):
+            logged = {**acc.terms, "g_total": acc.loss_g, "d_total": acc.loss_d}
+            for name, value in logged.items():
                 totals[name] += float(value.detach()) / n
         self.scaler_g.unscale_(self.optim_g)
-        totals["grad_norm_g"] = _grad_norm(self.generator)
+        totals["grad_norm_g"] = grad_norm(self.generator)
         if self.precision.scaled or math.isfinite(totals["grad_norm_g"]):
             self.scaler_g.step(self.optim_g)
         self.scaler_g.update()
