@@ -82,9 +82,7 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
     qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
     (entry,) = VoiceLibrary().entries()
     assert entry.name == "Test voice" and entry.steps == 10 and (entry.folder / "preview.wav").is_file()
-    assert export is not None
-    assert page.export("test VOICE") is None and "already exists" in page.error_box.text()
-    page.error_box.close()
+    assert export is not None  # exporting again updates this voice: test_exporting_again_...
 
 
 def test_pause_stop_then_resume(page, qtbot, dataset):
@@ -227,3 +225,82 @@ def test_tensorboard_in_a_frozen_app_serves_in_process(page, qtbot, dataset, mon
     with urllib.request.urlopen(opened[0], timeout=10) as response:
         assert response.status == 200
     assert page.open_tensorboard() and opened[-1] == opened[0] and len(opened) == 2  # reopens, no 2nd server
+
+
+def test_exporting_again_after_more_training_updates_the_voice(
+    page, ctx, qtbot, dataset, monkeypatch, tmp_path
+):
+    """Issue 20.4 in the app: the Export dialog proposes the voice of this run, which is updated in
+    place (same id and folder); a same-named voice from elsewhere is replaced only when confirmed."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from models.artifact import read_manifest
+
+    _, cache = dataset
+    _ready(page, cache, steps=2)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
+        page.export("Test voice")
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
+    (first,) = VoiceLibrary().entries()
+    page.steps_spin.setValue(3)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    proposed = []
+
+    def answer(parent, title, label, text=""):
+        proposed.append(text)
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
+        page._ask_export()
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
+    assert proposed == ["Test voice"]
+    (after,) = VoiceLibrary().entries()
+    assert (after.id, after.folder) == (first.id, first.folder)
+    assert "updated_at" in read_manifest(after.folder).training and "updated" in page.messages.toPlainText()
+    # a voice from elsewhere with the name asked for: the page asks before replacing it
+    import numpy as np
+
+    from models.artifact import VoiceManifest, save_voice
+    from models.config import VoiceConfig
+    from models.synthesizer import SynthesizerInfer
+
+    config = VoiceConfig.tiny()
+    manifest = VoiceManifest(name="Somebody", config=config, speaker=np.full(256, 1 / 16, np.float32))
+    folder = save_voice(tmp_path / "other", manifest, SynthesizerInfer(config).state_dict())
+    other = VoiceLibrary().import_voice(folder)
+    assert page.export("somebody") is None
+    box = page.confirm_box
+    assert box is not None and "already in the library" in box.text()
+    with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
+    replaced = VoiceLibrary().resolve(other.id)
+    assert replaced.folder == other.folder and replaced.name == "somebody"
+    assert "updated_at" in read_manifest(replaced.folder).training
+    assert len(VoiceLibrary().entries()) == 2
+
+
+def test_a_run_another_process_trains_shows_already_training(page, qtbot, dataset):
+    """Issue 20.5 in the app: a locked run is refused with a clear line, not a traceback."""
+    import os
+
+    from models.training.runlock import RunLock
+    from voicecraft_desktop.core.runs import run_dir_for
+
+    folder, cache = dataset
+    _ready(page, cache, steps=2)
+    run_dir = run_dir_for(folder)
+    run_dir.mkdir(parents=True)
+    with RunLock(run_dir):
+        assert page.start() is None and page.job is None
+        text = page.error_box.text()
+        assert f"already training (pid {os.getpid()})" in text and not page.error_box.detailedText()
+        assert "--" not in text
+        page.error_box.close()
+    assert not (run_dir / "train.lock").exists()

@@ -90,6 +90,25 @@ def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
     return RunStatus(exists=True, step=max(steps, default=0), has_best=(folder / BEST_NAME).is_file())
 
 
+def run_busy(run_dir: str | os.PathLike[str]) -> str | None:
+    """``"already training (pid N)"`` when a live process holds the run's lock, else None.
+
+    Creates nothing where there is no lock file; a stale lock (its process ended) is cleared.
+    """
+    from models.training.runlock import LOCK_NAME, RunLock, RunLockedError
+
+    run = Path(run_dir)
+    if not (run / LOCK_NAME).is_file():
+        return None
+    try:
+        RunLock(run).acquire().release()
+    except RunLockedError as exc:
+        return f"already training (pid {exc.pid})" if exc.pid else "already training in another process"
+    except OSError:
+        return None  # unwritable: the trainer itself reports that when it starts
+    return None
+
+
 def _accumulator(run_dir: Path, audio: bool):  # type: ignore[no-untyped-def]
     from tensorboard.backend.event_processing.event_accumulator import AUDIO, SCALARS, EventAccumulator
 

@@ -58,12 +58,15 @@ from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import (
     AnyEvent,
     ValidationAudio,
-    export_with_preview,
+    export_target,
+    export_to_library,
     read_history,
     read_validation_audio,
     relay,
+    run_busy,
     run_dir_for,
     run_status,
+    voice_of_run,
 )
 from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
@@ -110,6 +113,7 @@ class TrainPage(QWidget):
         self.export_job: Job | None = None
         self.audio_job: Job | None = None
         self.error_box: QMessageBox | None = None
+        self.confirm_box: QMessageBox | None = None  # "replace the voice of that name?"
         self.last_progress: Any = None
         self.last_result: Any = None
         self.validation_audio: list[ValidationAudio] = []
@@ -413,6 +417,10 @@ class TrainPage(QWidget):
         if info is None or self.job is not None:
             return None
         run_dir = run_dir_for(info.folder)
+        busy = run_busy(run_dir)  # the trainer checks again (the lock); this answers at once
+        if busy:
+            self.error_box = show_error(self, "Cannot start training", f"“{info.name}”: {busy}.")
+            return None
         config = VoiceConfig.from_preset(self.preset_combo.currentText())
         base, max_steps, device = self.base_model(), self.steps_spin.value(), self.ctx.device
         cache, inbox = self.feature_cache, self._inbox
@@ -619,7 +627,10 @@ class TrainPage(QWidget):
     def _on_failed(self, message: str, tb: str) -> None:
         self._drain()
         self.status_label.setText(f"Training failed: {message}")
-        self.error_box = show_error(self, "Training failed", message, tb)
+        # The trainer's own errors (a locked run, a missing device, a bad dataset) are one clear line;
+        # only unexpected failures carry their traceback under "Details".
+        user_error = tb.rstrip().rsplit("\n", 1)[-1].startswith("models.training.trainer.TrainingError")
+        self.error_box = show_error(self, "Training failed", message, "" if user_error else tb)
         self.run_ended.emit("failed")
 
     def _on_cancelled(self) -> None:
@@ -682,28 +693,38 @@ class TrainPage(QWidget):
         info = self.dataset()
         if info is None:
             return
-        names = {e.name.casefold() for e in VoiceLibrary().entries()}
-        default = info.name
-        n = 2
-        while default.casefold() in names:
-            default, n = f"{info.name} ({n})", n + 1
-        name, ok = QInputDialog.getText(self, "Export voice", "Name in the library:", text=default)
+        ours = voice_of_run(self._run_dir) if self._run_dir is not None else None
+        if ours is not None:  # trained further: keeping the name updates that voice
+            default = ours.name
+            label = f"Name in the library (keep “{ours.name}” to update it, or type a new name):"
+        else:
+            names = {e.name.casefold() for e in VoiceLibrary().entries()}
+            default, label, n = info.name, "Name in the library:", 2
+            while default.casefold() in names:
+                default, n = f"{info.name} ({n})", n + 1
+        name, ok = QInputDialog.getText(self, "Export voice", label, text=default)
         if ok and name.strip():
             self.export(name.strip())
 
-    def export(self, name: str) -> Job | None:
-        """Exports the run's best (else newest) checkpoint as a library voice named ``name``."""
+    def export(self, name: str, replace: bool = False) -> Job | None:
+        """Exports the run's best (else newest) checkpoint as a library voice named ``name``.
+
+        The voice this run exported before is updated in place (it stays until the new version is
+        complete); a voice of that name from elsewhere is replaced only after the user confirms
+        (``replace``); until then this returns None with :attr:`confirm_box` open.
+        """
         if self._run_dir is None:
             return None
-        if name.casefold() in {e.name.casefold() for e in VoiceLibrary().entries()}:
-            self.error_box = show_error(self, "Cannot export", f"A voice named “{name}” already exists.")
+        action, existing = export_target(self._run_dir, name)
+        if action == "conflict" and not replace and existing is not None:
+            self._confirm_replace(name, existing.name)
             return None
         from voicecraft_desktop import __version__
 
         try:
             job = self.ctx.runner.start(
                 f"Export “{name}”",
-                call_task(export_with_preview, self._run_dir, name, app_version=__version__),
+                call_task(export_to_library, self._run_dir, name, app_version=__version__, replace=replace),
             )
         except JobRefused as exc:
             self.error_box = show_error(self, "Cannot export", str(exc))
@@ -717,8 +738,28 @@ class TrainPage(QWidget):
         job.finished.connect(self._on_export_finished)
         return job
 
-    def _on_exported(self, folder: Path) -> None:
-        self.messages.appendPlainText(f"exported to {folder}")
+    def _confirm_replace(self, name: str, existing: str) -> None:
+        """Asks (without blocking) whether to replace the same-named voice that is not from this run."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace voice?",
+            f"A voice named “{existing}” is already in the library and was not trained in this run. "
+            f"Replace it with this run's voice? It is kept until the new one is complete.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("replaceVoiceDialog")
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.export(name, replace=True))
+        box.open()
+        self.confirm_box = box
+
+    def _on_exported(self, outcome: Any) -> None:
+        folder = outcome.entry.folder
+        if outcome.updated:
+            self.messages.appendPlainText(f"updated “{outcome.entry.name}” in place ({folder})")
+        else:
+            self.messages.appendPlainText(f"exported to {folder}")
         self.ctx.events.voices_changed.emit()
         self.ctx.events.status.emit("Voice exported to the library")
         self.exported.emit(str(folder))
