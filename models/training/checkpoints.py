@@ -10,6 +10,7 @@ removes. Resuming takes the newest *loadable* step checkpoint and reports the on
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,23 @@ from models.artifact import ArtifactError, load_checkpoint, save_checkpoint
 CHECKPOINT_DIR = "checkpoints"
 BEST_NAME = "best.ckpt"
 _STEP_RE = re.compile(r"^step_(\d{8,})\.ckpt$")
+
+
+class CheckpointWriteError(OSError):
+    """A checkpoint could not be written (a full disk, a file-size limit, no permission); the
+    previous checkpoints are intact (writes are atomic). ``filename`` is the checkpoint."""
+
+
+def _write(path: Path, state: Mapping[str, Any]) -> Path:
+    """:func:`save_checkpoint`, its failures as :class:`CheckpointWriteError` (torch's writer reports a
+    short write as a RuntimeError with an internal message)."""
+    try:
+        return save_checkpoint(path, state)
+    except OSError as exc:
+        raise CheckpointWriteError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    except RuntimeError:
+        reason = "cannot write the checkpoint (is the disk full?)"
+        raise CheckpointWriteError(errno.EIO, reason, str(path)) from None
 
 
 def rng_state(device: torch.device) -> dict[str, torch.Tensor]:
@@ -81,9 +99,9 @@ class Checkpoints:
     def save(self, state: Mapping[str, Any], step: int, best: bool = False) -> Path:
         """Writes the step checkpoint (and ``best.ckpt`` when ``best``), then prunes old ones."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = save_checkpoint(self.step_path(step), state)
+        path = _write(self.step_path(step), state)
         if best:
-            save_checkpoint(self.best_path, state)
+            _write(self.best_path, state)
         for _, old in self.steps()[: -self.keep_last]:
             old.unlink(missing_ok=True)
         return path
@@ -91,7 +109,7 @@ class Checkpoints:
     def save_best(self, state: Mapping[str, Any]) -> Path:
         """Writes only ``best.ckpt``."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        return save_checkpoint(self.best_path, state)
+        return _write(self.best_path, state)
 
     def latest(self) -> tuple[dict[str, Any] | None, Path | None, list[str]]:
         """The newest loadable step checkpoint: (data, path, notes about skipped files)."""

@@ -310,6 +310,12 @@ def train(
             first = replace(first, message="; ".join(m for m in (lock.note, first.message) if m))
         yield first
         return (yield from gen)
+    except OSError as exc:  # a full disk, a file gone: one line; complete checkpoints stay (atomic writes)
+        where = exc.filename or run_dir
+        raise TrainingError(
+            f"{where}: {exc.strerror or exc}; the checkpoints written so far are kept and the next run "
+            f"resumes from the last one"
+        ) from None
     finally:
         gen.close()
         lock.release()
