@@ -105,3 +105,16 @@ def test_closing_the_generator_stops_the_child_cleanly(tmp_path, dataset):
     assert not _children()
     status = run_status(tmp_path / "run")
     assert 2 <= status.step < 1000  # the final checkpoint of the stopped run was written
+
+
+def test_a_second_child_on_the_same_run_says_already_training(tmp_path, dataset):
+    """Issue 20.5: the lock lives in the trainer, so the app's training child honours it too."""
+    cancel = threading.Event()
+    first = _train(tmp_path, dataset, max_steps=500, cancel=cancel)
+    assert next(first).phase == "starting"
+    child = _children()[0]
+    with pytest.raises(TrainingError, match=rf"already training \(pid {child.pid}\)"):
+        drain(_train(tmp_path, dataset, max_steps=2))
+    cancel.set()
+    _, result = drain(first)
+    assert result.cancelled and not (tmp_path / "run" / "train.lock").exists()
