@@ -4,6 +4,7 @@ export; atomic writes and clear errors; corrupt manifests listed as unavailable.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -372,3 +373,34 @@ def test_swap_folders_without_rename_exchange_puts_the_old_version_back_on_failu
     with pytest.raises(OSError):
         library._swap_folders(new, old)
     assert (old / "f").read_text() == "new"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [('{"junk": true}', "is not a VoiceCraft voice ("), ("{nope", "is not a VoiceCraft voice ("),
+     ("huge-config", "hidden_channels"), ("newer", "update VoiceCraft")],
+)
+def test_folder_with_bad_manifest_is_refused_before_its_weights_are_copied(
+    lib: VoiceLibrary, source_voice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str,
+    expected: str,
+) -> None:
+    """The folder sibling of item 12: voice.json is checked before the (large) weights are copied."""
+    import shutil as shutil_module
+
+    folder = tmp_path / "voice"
+    folder.mkdir()
+    (folder / WEIGHTS_NAME).write_bytes((source_voice / WEIGHTS_NAME).read_bytes())
+    data = json.loads((source_voice / MANIFEST_NAME).read_text())
+    if manifest == "huge-config":
+        data["config"]["model"]["hidden_channels"] = 40000
+        manifest = json.dumps(data)
+    elif manifest == "newer":
+        data["format_version"] = 7
+        manifest = json.dumps(data)
+    (folder / MANIFEST_NAME).write_text(manifest)
+    copied: list[str] = []
+    real_copy2 = shutil_module.copy2
+    monkeypatch.setattr(shutil_module, "copy2", lambda a, b, **k: copied.append(Path(a).name) or real_copy2(a, b))
+    with pytest.raises(LibraryError, match=re.escape(expected)):
+        lib.import_voice(folder)
+    assert copied == [] and _visible(lib.root) == []

@@ -341,6 +341,10 @@ class VoiceLibrary:
         for required in (MANIFEST_NAME, WEIGHTS_NAME):
             if not (src / required).is_file():
                 raise LibraryError(f"{src}: not a voice folder ({required} is missing)")
+        manifest = src / MANIFEST_NAME
+        if manifest.stat().st_size > MANIFEST_MAX_BYTES:  # checked before copying the weights
+            raise LibraryError(f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} is too large)")
+        _check_manifest_bytes(src, manifest.read_bytes())
         for item in src.iterdir():
             if item.is_file() and not item.name.startswith("."):
                 shutil.copy2(item, staged / item.name)
@@ -506,9 +510,6 @@ def _check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipIn
         LibraryError: ``"FILE is not a VoiceCraft voice (why)"``; only a well-formed manifest with a
             newer ``format_version`` says to update VoiceCraft.
     """
-    import json
-
-    from models.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
 
     def refuse(why: str) -> LibraryError:
         return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
@@ -519,6 +520,19 @@ def _check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipIn
         raw = archive.read(info)
     except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
         raise LibraryError(f"{src}: not a readable zip file ({MANIFEST_NAME}: {exc})") from None
+    _check_manifest_bytes(src, raw)
+
+
+def _check_manifest_bytes(src: Path, raw: bytes) -> None:
+    """Refuses a ``voice.json`` (its bytes) that is not a voice this VoiceCraft opens; see
+    :func:`_check_zip_manifest`. ``src`` is the zip or folder the messages name."""
+    import json
+
+    from models.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
+
+    def refuse(why: str) -> LibraryError:
+        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
+
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
