@@ -41,7 +41,8 @@ def test_disk_full_during_a_checkpoint_write_is_one_line_and_keeps_the_last_chec
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("error:") and ("disk full" in last or "too large" in last) and "kept" in last, done.stderr
+    assert last.startswith("error:") and "kept" in last, done.stderr
+    assert "disk full" in last or "too large" in last, done.stderr
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
     assert names == ["best.ckpt", "step_00000001.ckpt"], "no half-written file, the old one intact"
     assert not (run_dir / "train.lock").exists()
@@ -70,4 +71,20 @@ def test_cuda_without_cuda_is_one_line_and_creates_nothing(tiny_dataset, tmp_hom
     code = cli.main([*args, "--steps", "1"])
     err = capsys.readouterr().err
     assert code == 2 and "CUDA is not available" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_home / "data" / "runs").exists()
+
+
+def test_a_name_that_only_shares_the_folder_never_trains_another_voices_data(tiny_dataset, tmp_home, capsys):
+    """'!!!' and '' fall back to the folder name 'voice'; the dataset there is the voice 'test''s."""
+    import shutil
+
+    dataset, cache = tiny_dataset
+    shutil.copytree(dataset, tmp_home / "data" / "datasets" / "voice")
+    shutil.copytree(dataset, tmp_home / "data" / "datasets" / "test")
+    base = ["train", "--preset", "tiny", "--steps", "1", "--device", "cpu", "--feature-cache", str(cache)]
+    assert cli.main([*base, "--voice", "!!!"]) == 2
+    err = capsys.readouterr().err
+    assert "holds the dataset of the voice 'test', not '!!!'" in err, err
+    assert cli.main([*base, "--voice", "  "]) == 2
+    assert "cannot be empty" in capsys.readouterr().err
     assert not (tmp_home / "data" / "runs").exists()

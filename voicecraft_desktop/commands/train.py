@@ -127,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.batch_size is not None:
         config = config.replace(train=config.train.replace(batch_size=args.batch_size))
+    if not args.voice.strip():
+        print("error: --voice: a voice name cannot be empty", file=sys.stderr)
+        return EXIT_USAGE
     slug = _slug(args.voice)
     from voicecraft_desktop.core.dataset_jobs import dataset_dir_for  # the one name -> dataset rule
 
@@ -143,6 +146,20 @@ def run(args: argparse.Namespace) -> int:
     if args.base is not None and not args.base.is_file():
         print(f"error: base model {args.base} not found", file=sys.stderr)
         return EXIT_USAGE
+    if args.dataset is None:  # names sharing a folder name ('!!!' and 'Voice'): never train another's data
+        from models.preprocess import read_manifest as read_dataset_manifest
+
+        try:
+            owner = str(read_dataset_manifest(dataset).get("voice", "")).strip()
+        except ValueError:
+            owner = ""
+        if owner and owner.casefold() != args.voice.strip().casefold():
+            print(
+                f"error: {dataset} holds the dataset of the voice {owner!r}, not {args.voice!r}; "
+                f"train it as --voice {owner!r}, or pass --dataset",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     # Everything below is checked before anything is created (a run folder, a lock, a voice).
     from models.training.devices import DeviceUnavailable, resolve_train_device
 
