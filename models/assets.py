@@ -152,11 +152,10 @@ def asset_load_errors(name: str, path: str | os.PathLike[str]) -> Iterator[None]
     Errors that are not about the file (out of memory, cancelled) pass through unchanged.
     """
     import pickle
+    import warnings
     import zipfile
 
     from models.errors import torch_load_problem
-
-    import warnings
 
     try:
         with warnings.catch_warnings():  # a raw pickle's protocol warning is noise, not news, for a user

@@ -41,8 +41,8 @@ from models.config import (
     check_limit,
     field_value,
 )
-from models.errors import UserError, torch_load_problem
 from models.discriminators import Discriminator
+from models.errors import UserError, torch_load_problem
 from models.synthesizer import SynthesizerInfer, SynthesizerTrain
 
 
@@ -180,9 +180,9 @@ def config_from_reference(hp: dict[str, Any], base: VoiceConfig | None = None) -
     if "upsample_input" in gen and "inter_channels" in vits and gen["upsample_input"] != vits["inter_channels"]:
         raise ImportError_("config: gen.upsample_input must equal vits.inter_channels")
     audio_changes = _take(sections, _AUDIO_KEYS, AudioConfig, _AUDIO_LIMITS)
-    train_changes = _take(sections, _TRAIN_KEYS, TrainConfig, {"seed": (0, 2**63 - 1), "batch_size": (1, 4096),
-                                                                "accum_steps": (1, 4096),
-                                                                "segment_samples": (1, 10_000_000)})
+    train_limits = {"seed": (0, 2**63 - 1), "batch_size": (1, 4096), "accum_steps": (1, 4096),
+                    "segment_samples": (1, 10_000_000)}
+    train_changes = _take(sections, _TRAIN_KEYS, TrainConfig, train_limits)
     disc_changes = _take(sections, _DISC_KEYS, DiscriminatorConfig, _DISC_LIMITS)
     if "resolutions" in mrd:
         resolutions = mrd["resolutions"]
@@ -344,7 +344,8 @@ def load_speaker_npy(path: str | Path, spk_dim: int) -> np.ndarray:
 
 
 def import_reference_file(path: str | Path, speaker_npy: str | Path | None = None,
-                          config: VoiceConfig | None = None, base: VoiceConfig | None = None) -> ImportedModel:
+                          config: VoiceConfig | None = None,
+                          base: VoiceConfig | None = None) -> ImportedModel:
     """Imports a so-vits-svc-5.0 training checkpoint, pretrain or exported voice.
 
     Args:

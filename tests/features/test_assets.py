@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from models.assets import (ASSETS, Asset, AssetMissing, AssetStore, ChecksumMismatch, DownloadCancelled,
-                           parse_overrides)
+from models.assets import (
+    ASSETS,
+    Asset,
+    AssetMissing,
+    AssetStore,
+    ChecksumMismatch,
+    DownloadCancelled,
+    parse_overrides,
+)
 
 PAYLOAD = bytes(range(256)) * 12_000  # 3 MB: several 1 MiB blocks
 

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
-from models.errors import UserError
 from models.atomic import mkstemp as umask_mkstemp
+from models.errors import UserError
 
 ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
 MANIFEST_MAX_BYTES = 4 << 20  # a voice.json is a few KB; a zip claiming more is not a voice
@@ -373,7 +373,8 @@ class VoiceLibrary:
             prefix = "" if prefix == "." else prefix + "/"
             if prefix.count("/") > 1:
                 raise LibraryError(
-                    f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} must be at the top of the zip or in one folder)"
+                    f"{src} is not a VoiceCraft voice "
+                    f"({MANIFEST_NAME} must be at the top of the zip or in one folder)"
                 )
             _check_zip_manifest(src, archive, manifests[0])
             wanted = {}
