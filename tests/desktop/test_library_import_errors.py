@@ -89,3 +89,23 @@ def test_hostile_import_is_one_clear_error_dialog(page, qtbot, tmp_path, monkeyp
     assert not (tmp_path / "pwned_marker").exists()
     voices = paths.voices_dir()
     assert not voices.exists() or not [p for p in voices.iterdir() if not p.name.startswith(".")]
+
+
+def test_error_dialog_never_shows_unsafe_load_advice(qtbot):
+    """The backstop: whatever text reaches the shared error dialog, PyTorch's advice to retry with
+    ``weights_only=False`` is cut from the message and the details (the log keeps it)."""
+    from PySide6.QtWidgets import QWidget
+
+    from voicecraft_desktop.ui.pages._common import show_error
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    advice = (
+        "Weights only load failed. In PyTorch 2.6, we changed the default value of the `weights_only` "
+        "argument in `torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` "
+        "set to `False` will likely succeed"
+    )
+    box = show_error(parent, "Import failed", f"x.pth: {advice}", f"Traceback ...\nUnpicklingError: {advice}")
+    assert box.text() == "x.pth"
+    assert "weights_only" not in box.detailedText() and "Traceback" in box.detailedText()
+    box.close()

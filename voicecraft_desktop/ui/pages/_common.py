@@ -36,8 +36,15 @@ def call_task(
 
 
 def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
-    """Shows an error dialog without blocking the event loop (``open()``, window-modal) and logs it."""
+    """Shows an error dialog without blocking the event loop (``open()``, window-modal) and logs it.
+
+    The log keeps the full text; the dialog never shows PyTorch's advice to load a file unsafely
+    (``models.errors.scrub``), whatever path the message came by.
+    """
+    from models.errors import scrub
+
     log.error("%s: %s%s", title, message, f"\n{details}" if details else "")
+    message, details = scrub(message), scrub(details) if details else details
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, parent)
     box.setObjectName("errorDialog")
     if details:
