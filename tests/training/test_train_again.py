@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from models.artifact import load_voice, read_manifest
-
 from voicecraft_desktop import cli
 from voicecraft_desktop.core.library import VoiceLibrary
 
@@ -30,6 +29,11 @@ def test_training_more_updates_the_exported_voice_in_place(tiny_dataset, tmp_hom
     assert "updated" in out and "updated_at" in read_manifest(after.folder).training
     assert load_voice(after.folder).manifest.id == before.id  # complete and loadable
     assert not [p for p in VoiceLibrary().root.iterdir() if p.name.startswith(".")], "no leftovers"
+    # renamed in the library since: training on updates it under its new name
+    VoiceLibrary().rename(after, "Again (belt)")
+    assert cli.main([*_args(tiny_dataset), "--steps", "4"]) == 0
+    (renamed,) = VoiceLibrary().entries()
+    assert (renamed.id, renamed.name) == (before.id, "Again (belt)")
 
 
 def test_a_same_named_voice_from_elsewhere_is_refused_before_training(tiny_dataset, tmp_home, capsys):

@@ -249,10 +249,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if args.no_export:
         return EXIT_OK
-    return _export(run_dir, export_name, replace=args.replace)
+    return _export(run_dir, export_name, replace=args.replace, follow_run=args.export_name is None)
 
 
-def _export(run_dir: Path, name: str, *, replace: bool) -> int:
+def _export(run_dir: Path, name: str, *, replace: bool, follow_run: bool = False) -> int:
     """Exports the run into the library: a new voice, or the voice of this run updated in place."""
     from models.training import TrainingError
     from voicecraft_desktop import __version__
@@ -260,7 +260,9 @@ def _export(run_dir: Path, name: str, *, replace: bool) -> int:
     from voicecraft_desktop.core.runs import export_to_library
 
     try:
-        outcome = export_to_library(run_dir, name, app_version=__version__, replace=replace)
+        outcome = export_to_library(
+            run_dir, name, app_version=__version__, replace=replace, follow_run=follow_run
+        )
     except (TrainingError, LibraryError) as exc:
         print(f"error: export failed: {exc}; the run is kept at {run_dir}", file=sys.stderr)
         return EXIT_FAILED

@@ -239,13 +239,16 @@ def export_to_library(
     library_root: Path | None = None,
     app_version: str = "",
     replace: bool = False,
+    follow_run: bool = False,
 ) -> ExportOutcome:
     """Exports the run's best (else newest) checkpoint into the library as ``name``.
 
     A voice of that name exported from this run earlier is updated in place (same id and folder;
     :meth:`VoiceLibrary.replace_voice`: the previous version stays until the new one is complete);
     a voice of that name from elsewhere is replaced only when ``replace`` is set. The newest
-    generated validation clip becomes the voice's ``preview.wav`` when there is one.
+    generated validation clip becomes the voice's ``preview.wav`` when there is one. With
+    ``follow_run``, when no voice has the name but a voice exported from this run was renamed since,
+    that voice is updated under its current name (``name`` was only the default).
 
     Raises:
         ExportConflict: another voice has the name and ``replace`` is False.
@@ -261,6 +264,10 @@ def export_to_library(
     run = Path(run_dir)
     lib = VoiceLibrary(library_root)
     action, existing = export_target(run, name, lib)
+    if action == "new" and follow_run:
+        existing = voice_of_run(run, lib)
+        if existing is not None:
+            name = existing.name
     if action == "conflict" and not replace:
         raise ExportConflict(
             f"a voice named {existing.name!r} already exists and was not trained in this run", existing
