@@ -7,9 +7,13 @@ gives exactly ``T // 320`` frames (the reference's count), whatever T is.
 Inputs longer than one window are cut here and only here: windows of ``window_frames``
 frames overlap by ``2 · context_frames``; every frame of the result comes from the interior of
 one window (at least ``context_frames`` from a cut, except at the ends of the input), and
-the interiors tile the input exactly, so nothing is truncated and there are no seams beyond
-what the encoder's own receptive field gives. :meth:`ContentEncoder.plan` exposes the cut
-so tests can rebuild the result window by window.
+the interiors tile the input exactly, so nothing is truncated. For an encoder whose output
+depends only on the audio around a frame (HuBERT's convolutions and local layers) the context
+makes cuts seamless. Whisper's encoder adds an absolute positional embedding over its 30 s
+window, so a frame's features depend on where it sits in the window: near a cut they differ
+from an encoding where the cut falls elsewhere (as in the reference, which cuts the same way;
+measured in ``tests/features/test_content_seams.py``). :meth:`ContentEncoder.plan` exposes the
+cut so tests can rebuild the result window by window.
 """
 
 from __future__ import annotations
