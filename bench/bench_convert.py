@@ -7,7 +7,7 @@ Usage::
 
 What is measured:
 
-- ``rtf``: wall seconds / audio seconds of :meth:`models.convert.VoiceConverter.convert` (pitch,
+- ``rtf``: wall seconds / audio seconds of :meth:`models.convert.converter.VoiceConverter.convert` (pitch,
   content features, chunked synthesis; no quality report), per input length, with the per-stage
   split (``features`` = pitch + content, ``synthesis``). ``per_second_ratio`` compares the
   longest length with the shortest (target: <= 1.1, i.e. cost per second flat with length).
@@ -60,13 +60,13 @@ def build(device: str, f0: str) -> Any:
     from transformers import HubertConfig, HubertModel
     from whisper.model import AudioEncoder
 
-    from models.artifact import F0Stats, Voice, VoiceManifest
+    from models.formats.artifact import F0Stats, Voice, VoiceManifest
     from models.config import VoiceConfig
-    from models.content.hubert_encoder import HubertUnits
-    from models.content.whisper_encoder import DROP_FRACTION, WhisperPPG
-    from models.convert import Extractors, VoiceConverter
-    from models.pitch import create_pitch_extractor
-    from models.synthesizer import SynthesizerInfer
+    from models.features.content.hubert_encoder import HubertUnits
+    from models.features.content.whisper_encoder import DROP_FRACTION, WhisperPPG
+    from models.convert.converter import Extractors, VoiceConverter
+    from models.features.pitch import create_pitch_extractor
+    from models.nets.synthesizer import SynthesizerInfer
 
     torch.manual_seed(0)
     encoder = AudioEncoder(n_mels=80, n_ctx=1500, n_state=1280, n_head=20, n_layer=32)  # large-v2 dims
@@ -92,7 +92,7 @@ def build(device: str, f0: str) -> Any:
 
 
 def convert_once(converter: Any, seconds: float, chunk: float) -> dict[str, float]:
-    from models.convert import ConvertOptions, run_to_end
+    from models.convert.converter import ConvertOptions, run_to_end
 
     wave = song(seconds)
     if converter.device.type == "cuda":

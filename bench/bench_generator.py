@@ -18,8 +18,8 @@ import time
 import torch
 
 from models.config import VoiceConfig
-from models.discriminators import Discriminator
-from models.synthesizer import SynthesizerInfer, SynthesizerTrain
+from models.nets.discriminators import Discriminator
+from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 
 
 def _count(module: torch.nn.Module) -> int:

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.audio import load_audio
-from models.pitch import PITCH_EXTRACTORS, create_pitch_extractor
+from models.features.audio import load_audio
+from models.features.pitch import PITCH_EXTRACTORS, create_pitch_extractor
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "synth"
 SLOW_ON_CPU = {"crepe-full": 12.0}  # seconds of audio crepe-full gets by default on a CPU

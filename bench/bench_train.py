@@ -30,7 +30,7 @@ def _one(
     preset: str, batch: int, steps: int, warmup: int, threads: int, device_name: str, clip_s: float
 ) -> dict:
     from models.config import VoiceConfig
-    from models.spectral import linear_spectrogram
+    from models.features.spectral import linear_spectrogram
     from models.training.dataset import Batch
     from models.training.engine import Engine, resolve_precision
 

@@ -13,7 +13,7 @@ Usage: python -m bench.bench_ui [--steps 12] [--take-s 8] [--launches 3] [--thre
   allows one compute job at a time: the Train page training the ``tiny`` preset on a prepared
   dataset (loss curves and progress drawn live), then the Convert page converting a take of
   ``--take-s`` seconds into a voice. Reported per phase: max, p99, p50 gap and the tick count.
-  The tiny random-weight content encoders of :mod:`models.tiny_assets` stand in for Whisper and
+  The tiny random-weight content encoders of :mod:`models.formats.tiny_assets` stand in for Whisper and
   HuBERT (nothing is downloaded); data lives in a temporary ``VOICECRAFT_HOME``.
 
 Note that on a 2-core machine the job threads and the GUI compete for the same cores; torch
@@ -154,7 +154,7 @@ def _wait(app, predicate, timeout_s: float) -> None:
 
 def _prepare(home: Path, app, ctx) -> None:
     """A prepared tiny dataset ("Bench") from synthetic recordings, with tiny encoders located."""
-    from models.tiny_assets import write_tiny_whisper
+    from models.formats.tiny_assets import write_tiny_whisper
     from tests.desktop.voices import recordings_folder, tiny_hubert32
     from voicecraft_desktop.core.dataset_jobs import prepare_voice_dataset
 

@@ -67,11 +67,11 @@ def make_recordings(folder: Path) -> Path:
 
 
 def make_encoders(folder: Path, vec_dim: int) -> dict[str, str]:
-    """The tiny Whisper checkpoint of :mod:`models.tiny_assets` (64-d PPG, the tiny preset's) and a
+    """The tiny Whisper checkpoint of :mod:`models.formats.tiny_assets` (64-d PPG, the tiny preset's) and a
     transformers HuBERT folder of width ``vec_dim`` (the tiny preset's unit size)."""
     from transformers import HubertConfig, HubertModel
 
-    from models.tiny_assets import write_tiny_whisper
+    from models.formats.tiny_assets import write_tiny_whisper
 
     whisper = write_tiny_whisper(folder / "whisper-tiny-random.pt")
     hubert = folder / "hubert-tiny-random"

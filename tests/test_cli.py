@@ -78,7 +78,7 @@ def test_user_error_from_any_layer_is_one_line_and_exit_2(
 ) -> None:
     """An expected error (a UserError subclass from the models layer) that a command does not catch
     is printed as one 'error: ...' line, never a traceback."""
-    from models.assets import AssetInvalid
+    from models.formats.assets import AssetInvalid
 
     monkeypatch.setattr(
         "voicecraft_desktop.commands.info.run",
@@ -170,7 +170,7 @@ def test_so_vits_svc_file_with_wrong_hp_str_types_is_one_line(
     import yaml
 
     from models.config import VoiceConfig
-    from models.synthesizer import SynthesizerTrain
+    from models.nets.synthesizer import SynthesizerTrain
 
     pth = tmp_path / "bad_hp.pth"
     hp = {"vits": {"hidden_channels": "abc"}, "gen": {"upsample_rates": 5}}

@@ -65,8 +65,8 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     types: list[type[BaseException]] = [UserError]
     for module_name, class_name in (
         ("models.training", "TrainingError"),
-        ("models.convert", "ConvertError"),
-        ("models.audio", "AudioLoadError"),
+        ("models.convert.converter", "ConvertError"),
+        ("models.features.audio", "AudioLoadError"),
         ("voicecraft_desktop.core.library", "LibraryError"),
     ):
         module = sys.modules.get(module_name)

@@ -12,7 +12,7 @@ Public API (what the CLI ``voicecraft train`` and the app's Train page call)::
         ...                           # .step, .total_steps, .epoch, .losses, .lr, .steps_per_s, .eta_s,
                                       # .phase, .message, .validation, .checkpoint
     # the generator's return value (StopIteration.value) is a TrainResult
-    export_voice(run_dir, voices_dir / slug, name="My voice")   # -> voice folder (models.artifact format)
+    export_voice(run_dir, voices_dir / slug, name="My voice")   # -> voice folder (models.formats.artifact format)
 
 - ``train`` is a plain generator. It checks ``cancel`` between steps (then writes a checkpoint
   and finishes with ``phase == "cancelled"``) and blocks while ``pause`` is set (after one

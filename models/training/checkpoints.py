@@ -2,7 +2,7 @@
 
 Layout under ``<run>/checkpoints/``: ``step_00001000.ckpt`` (the last ``keep_last``) and
 ``best.ckpt`` (lowest validation mel L1). Each is a complete, resumable training state in the
-format of :func:`models.artifact.save_checkpoint` (read back with ``weights_only=True``).
+format of :func:`models.formats.artifact.save_checkpoint` (read back with ``weights_only=True``).
 Files are written to a temporary sibling and renamed, so a process killed mid-write leaves the
 previous checkpoints intact plus, at worst, a stale ``.*.tmp`` that :meth:`Checkpoints.clean`
 removes. Resuming takes the newest *loadable* step checkpoint and reports the ones it had to skip.
@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from models.artifact import ArtifactError, load_checkpoint, save_checkpoint
+from models.formats.artifact import ArtifactError, load_checkpoint, save_checkpoint
 
 CHECKPOINT_DIR = "checkpoints"
 BEST_NAME = "best.ckpt"

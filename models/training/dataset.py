@@ -3,7 +3,7 @@
 A prepared dataset (``voicecraft prepare``) is a folder with ``manifest.json`` (the clips),
 ``clips/*.wav`` (32 kHz), ``features.json`` (which extractors produced the cached features)
 and usually ``speaker.npy`` (the voice's averaged d-vector). Features live in the feature
-cache (:mod:`models.features`), keyed by each clip's content hash; training reads them from
+cache (:mod:`models.features.clip`), keyed by each clip's content hash; training reads them from
 there and never recomputes content or pitch features (a missing feature is an error that
 says to run ``voicecraft prepare`` again).
 
@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.audio import load_audio
+from models.features.audio import load_audio
 from models.config import AudioConfig, VoiceConfig
-from models.features import AlignedFeatures, FeaturePipeline, content_hash
+from models.features.clip import AlignedFeatures, FeaturePipeline, content_hash
 
 BUCKET = 64  # samples sorted together by length
 FEATURES_NAME = "features.json"
@@ -178,7 +178,7 @@ def load_clips(
     Raises:
         DatasetError: missing/invalid manifest, features of the wrong size, no usable clip ...
     """
-    from models.preprocess import read_manifest
+    from models.features.preprocess import read_manifest
 
     folder = Path(dataset_dir)
     try:

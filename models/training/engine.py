@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import torch
 
 from models.config import TrainConfig, VoiceConfig
-from models.discriminators import DiscOutput, Discriminator
-from models.losses import (
+from models.nets.discriminators import DiscOutput, Discriminator
+from models.nets.losses import (
     discriminator_loss,
     feature_matching_loss,
     generator_adversarial_loss,
@@ -39,8 +39,8 @@ from models.losses import (
     multi_resolution_stft_loss,
     speaker_loss,
 )
-from models.spectral import mel_spectrogram
-from models.synthesizer import SynthesizerTrain, TrainOutput, slice_segments
+from models.features.spectral import mel_spectrogram
+from models.nets.synthesizer import SynthesizerTrain, TrainOutput, slice_segments
 from models.training.dataset import Batch
 
 LOSS_NAMES = (

@@ -1,4 +1,4 @@
-"""Export of a training run to a voice artifact (:mod:`models.artifact` format).
+"""Export of a training run to a voice artifact (:mod:`models.formats.artifact` format).
 
 Takes the run's best checkpoint (lowest validation mel L1), else its newest one, keeps the
 inference generator only (``enc_p``, ``flow``, ``dec``: no posterior encoder, speaker
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models.artifact import ArtifactError, F0Stats, VoiceManifest, load_checkpoint, save_voice
-from models.synthesizer import SynthesizerTrain
+from models.formats.artifact import ArtifactError, F0Stats, VoiceManifest, load_checkpoint, save_voice
+from models.nets.synthesizer import SynthesizerTrain
 from models.training.checkpoints import Checkpoints
 from models.training.trainer import TrainingError, read_run_file
 

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.artifact import CHECKPOINT_FORMAT, ArtifactError, F0Stats, atomic_write_bytes, load_checkpoint
+from models.formats.artifact import CHECKPOINT_FORMAT, ArtifactError, F0Stats, atomic_write_bytes, load_checkpoint
 from models.config import VoiceConfig
-from models.reference_import import ImportError_, import_reference_file, safe_torch_load
+from models.formats.reference_import import ImportError_, import_reference_file, safe_torch_load
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
 from models.training.dataset import Clip, DatasetError, EpochSampler, feature_dims, load_clips, split_clips
 from models.training.engine import Engine, finite, resolve_precision

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.spectral import mel_spectrogram
-from models.synthesizer import SynthesizerInfer, SynthesizerTrain
+from models.features.spectral import mel_spectrogram
+from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 from models.training.dataset import Clip, iter_full_clips
 
 MAX_VAL_S = 10.0

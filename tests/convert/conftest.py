@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from models.artifact import F0Stats, VoiceManifest, load_voice, save_voice
+from models.formats.artifact import F0Stats, VoiceManifest, load_voice, save_voice
 from models.config import ContentConfig, VoiceConfig
-from models.synthesizer import SynthesizerInfer
+from models.nets.synthesizer import SynthesizerInfer
 from tests.features.conftest import harmonic_tone
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -86,9 +86,9 @@ def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_extractors(tiny_whisper_path: Path, tiny_hubert_folder: Path):
-    from models.content import load_encoder
-    from models.convert import Extractors
-    from models.pitch import create_pitch_extractor
+    from models.features.content import load_encoder
+    from models.convert.converter import Extractors
+    from models.features.pitch import create_pitch_extractor
 
     torch.set_num_threads(1)
     return Extractors(

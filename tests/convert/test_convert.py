@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.convert import (
+from models.convert.converter import (
     Chunk,
     ConvertCancelled,
     ConvertError,
@@ -207,7 +207,7 @@ def test_silence_gate_mutes_noise_in_gaps(converter, helpers) -> None:
 def test_loudness_match(converter, helpers) -> None:
     wave = 0.05 * helpers.sung_phrases(2.0, 16000) / 0.4
     result = run_to_end(converter.convert(wave, 16000, ConvertOptions(match_loudness=True, **FAST)))
-    from models.audio import resample
+    from models.features.audio import resample
 
     def active(x):
         frames = x[: len(x) // 320 * 320].reshape(-1, 320)
@@ -262,8 +262,8 @@ def test_too_long_input_is_refused_before_work(converter) -> None:
 
 
 def test_windowed_pitch_equals_whole_input_pitch(helpers) -> None:
-    from models.convert import extract_pitch
-    from models.pitch import create_pitch_extractor
+    from models.convert.converter import extract_pitch
+    from models.features.pitch import create_pitch_extractor
 
     pitch = create_pitch_extractor("dio")
     wave = helpers.sung_phrases(50.0, 16000, seed=4)

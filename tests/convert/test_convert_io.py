@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from models.convert import ConvertCancelled, ConvertError, ConvertOptions, VoiceConverter
-from models.convert_io import check_writable, convert_files, output_name, write_audio
+from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, VoiceConverter
+from models.convert.files import check_writable, convert_files, output_name, write_audio
 
 FAST = ConvertOptions(deterministic=True, report=False)
 

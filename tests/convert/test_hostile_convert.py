@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 import soundfile
 
-import models.convert_io as convert_io
-from models.convert import ConvertError, ConvertOptions, VoiceConverter, run_to_end
-from models.convert_io import check_writable, convert_files, write_audio
+import models.convert.files as convert_io
+from models.convert.converter import ConvertError, ConvertOptions, VoiceConverter, run_to_end
+from models.convert.files import check_writable, convert_files, write_audio
 from voicecraft_desktop.cli import main
 from voicecraft_desktop.core.library import VoiceLibrary
 
@@ -292,7 +292,7 @@ def test_a_killed_write_leaves_a_part_that_the_next_run_removes(tmp_path: Path) 
     """A real kill -9 in the middle of ``write_audio`` (the writer is stopped inside soundfile)."""
     code = (
         "import os, sys, numpy as np, soundfile\n"
-        "from models.convert_io import write_audio\n"
+        "from models.convert.files import write_audio\n"
         "def die(*a, **k):\n"
         "    open(a[0], 'wb').write(b'RIFF')\n"
         "    os.kill(os.getpid(), 9)\n"
@@ -332,7 +332,7 @@ def test_converted_files_get_the_umask_mode(tmp_path: Path, umask, mask: int, mo
 def test_batch_outputs_and_voice_exports_get_the_umask_mode(
     tiny_voice, tiny_extractors, tmp_path, song, umask, tmp_home, helpers
 ) -> None:
-    from models.artifact import atomic_torch_save, atomic_write_bytes
+    from models.formats.artifact import atomic_torch_save, atomic_write_bytes
 
     umask(0o022)
     conv = VoiceConverter(tiny_voice, tiny_extractors)
@@ -390,8 +390,8 @@ def test_disk_full_while_writing_leaves_nothing(tmp_path: Path) -> None:
         "import resource, signal, sys, numpy as np\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
-        "from models.convert import ConvertError\n"
-        "from models.convert_io import write_audio\n"
+        "from models.convert.converter import ConvertError\n"
+        "from models.convert.files import write_audio\n"
         "try:\n"
         "    write_audio(sys.argv[1], 0.5 * np.sin(np.arange(320_000, dtype=np.float32) / 5), 32000)\n"
         "except ConvertError as exc:\n"

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 import torch
 
-from models.artifact import load_voice, save_voice, voice_from_reference
-from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
-from models.reference_import import config_from_reference, import_reference_file
+from models.formats.artifact import load_voice, save_voice, voice_from_reference
+from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+from models.formats.reference_import import config_from_reference, import_reference_file
 
 TOLERANCE = 1e-4
 
@@ -43,7 +43,7 @@ def _converted(path: Path, tmp_path: Path, chunk_s: float) -> tuple[np.ndarray, 
     imported = import_reference_file(path, speaker_npy=npy, config=config)
     manifest, weights = voice_from_reference(imported, "reference")
     voice = load_voice(save_voice(tmp_path / "voice", manifest, weights))
-    from models.pitch import create_pitch_extractor
+    from models.features.pitch import create_pitch_extractor
 
     extractors = Extractors(
         pitch=create_pitch_extractor("dio"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.audio import resample
-from models.convert import ConvertOptions, ConvertResult, VoiceConverter, run_to_end
-from models.convert_report import f0_error_cents, quality_report
-from models.pitch import create_pitch_extractor
+from models.features.audio import resample
+from models.convert.converter import ConvertOptions, ConvertResult, VoiceConverter, run_to_end
+from models.convert.report import f0_error_cents, quality_report
+from models.features.pitch import create_pitch_extractor
 
 
 def test_f0_error_cents_counts_only_frames_voiced_in_both() -> None:
@@ -31,7 +31,7 @@ def _fake_result(wave16: np.ndarray, intended: np.ndarray, source: np.ndarray) -
 def test_report_of_a_perfect_and_an_octave_off_output(tiny_voice, helpers) -> None:
     """Output = source: ~0 cents, full voicing agreement, similarity to source ~1; intended one
     octave up: ~1200 cents."""
-    from models.speaker import SpeakerEncoder
+    from models.features.speaker import SpeakerEncoder
 
     pitch = create_pitch_extractor("dio")
     wave16 = helpers.sung_phrases(4.0, 16000, seed=2)

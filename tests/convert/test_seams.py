@@ -1,10 +1,10 @@
 """Chunked synthesis has no seams: a 12 s input converted in 2 s chunks (5 joins) vs all at once.
 
-Chunked synthesis (:meth:`models.convert.VoiceConverter.synthesize`) cuts the song into chunks
+Chunked synthesis (:meth:`models.convert.converter.VoiceConverter.synthesize`) cuts the song into chunks
 with 0.5 s of context on each side, and joins neighbours by an equal-gain (sin²) crossfade of
 0.1 s centred on each join; the NSF source is phase-continuous across chunks
-(:func:`models.convert.chunk_source`). Two independent checks, each with controls that break
-the splice (by monkeypatching :func:`models.convert.crossfade_weights`, the one function the
+(:func:`models.convert.converter.chunk_source`). Two independent checks, each with controls that break
+the splice (by monkeypatching :func:`models.convert.converter.crossfade_weights`, the one function the
 splice takes its weights from) and must fail it:
 
 1. Deterministic (prior mean, noiseless fixed-phase source): the chunked output equals the
@@ -30,8 +30,8 @@ import numpy as np
 import pytest
 import torch
 
-import models.convert as convert_module
-from models.convert import ConvertOptions, VoiceConverter, crossfade_weights, plan_chunks, run_to_end
+import models.convert.converter as convert_module
+from models.convert.converter import ConvertOptions, VoiceConverter, crossfade_weights, plan_chunks, run_to_end
 
 RATE_IN = 44100
 SR = 32000

@@ -69,7 +69,7 @@ def test_prepare_voice_dataset_slices_extracts_and_lists(tmp_home, tmp_path, tin
 
 def test_missing_weights_fail_before_any_work(tmp_home, tmp_path):
     src = _folder(tmp_path)
-    from models.assets import AssetError
+    from models.formats.assets import AssetError
 
     with pytest.raises(AssetError, match="not available"):
         next(prepare_voice_dataset(src, "v"))

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import torch
 
-from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, VoiceManifest, load_voice, save_voice
+from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, VoiceManifest, load_voice, save_voice
 from models.config import VoiceConfig
-from models.synthesizer import SynthesizerInfer
+from models.nets.synthesizer import SynthesizerInfer
 from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
 
 

@@ -67,7 +67,7 @@ def test_data_files_outside_the_bundle_are_reported(tmp_path: Path) -> None:
 
 def test_import_failures_are_reported() -> None:
     lines: list[str] = []
-    problems = selftest.check_imports(["models.content", "no_such_package_voicecraft"], lines.append)
+    problems = selftest.check_imports(["models.features.content", "no_such_package_voicecraft"], lines.append)
     assert problems == [
         "import no_such_package_voicecraft: ModuleNotFoundError: No module named 'no_such_package_voicecraft'"
     ]

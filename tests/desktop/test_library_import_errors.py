@@ -16,7 +16,7 @@ import torch
 import yaml
 
 from models.config import VoiceConfig
-from models.synthesizer import SynthesizerTrain
+from models.nets.synthesizer import SynthesizerTrain
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.ui.pages.library import LibraryPage
 

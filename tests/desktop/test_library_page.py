@@ -172,7 +172,7 @@ def test_import_so_vits_svc_pth_with_singer_npy_through_the_menu(page, qtbot, tm
     from PySide6.QtWidgets import QFileDialog
 
     from models.config import VoiceConfig
-    from models.synthesizer import SynthesizerInfer
+    from models.nets.synthesizer import SynthesizerInfer
 
     torch.manual_seed(0)
     pth = tmp_path / "singer_voice.pth"

@@ -119,8 +119,8 @@ def test_recorded_melody_pitch_within_50_cents(pulse_server, ctx, qtbot, tmp_pat
     assert rate == RATE and np.max(np.abs(take)) > 0.1, "the take is silent: nothing came through the sink"
 
     # FCPE: the app's CPU default. (Harvest calls some of these clean harmonic notes unvoiced.)
-    from models.audio import resample
-    from models.pitch import create_pitch_extractor
+    from models.features.audio import resample
+    from models.features.pitch import create_pitch_extractor
 
     f0 = create_pitch_extractor("fcpe").extract(resample(take, RATE, 16000)).f0_hz
     detected = hz_to_midi(np.where(f0 > 0, f0, 0.0))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from models.assets import Asset
+from models.formats.assets import Asset
 from voicecraft_desktop.ui.pages.settings import SettingsPage
 
 PAYLOAD = bytes(range(256)) * 4096 * 3  # 3 MiB: three of the downloader's 1 MiB blocks

@@ -234,7 +234,7 @@ def test_exporting_again_after_more_training_updates_the_voice(
     place (same id and folder); a same-named voice from elsewhere is replaced only when confirmed."""
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-    from models.artifact import read_manifest
+    from models.formats.artifact import read_manifest
 
     _, cache = dataset
     _ready(page, cache, steps=2)
@@ -266,9 +266,9 @@ def test_exporting_again_after_more_training_updates_the_voice(
     # a voice from elsewhere with the name asked for: the page asks before replacing it
     import numpy as np
 
-    from models.artifact import VoiceManifest, save_voice
+    from models.formats.artifact import VoiceManifest, save_voice
     from models.config import VoiceConfig
-    from models.synthesizer import SynthesizerInfer
+    from models.nets.synthesizer import SynthesizerInfer
 
     config = VoiceConfig.tiny()
     manifest = VoiceManifest(name="Somebody", config=config, speaker=np.full(256, 1 / 16, np.float32))

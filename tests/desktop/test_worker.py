@@ -116,7 +116,7 @@ def test_cancel_after_first_progress_stops_and_closes_the_generator(ctx, qtbot) 
 
 
 def test_engine_cancel_exception_counts_as_cancelled_not_failed(ctx, qtbot) -> None:
-    from models.assets import DownloadCancelled
+    from models.formats.assets import DownloadCancelled
 
     started = threading.Event()
 

@@ -17,9 +17,9 @@ def make_voice(
     library_root: Path, name: str, *, steps: int = 120, seconds: float = 754.0, preview: bool = True
 ) -> Path:
     """A tiny-preset voice artifact with random weights, as training would export it."""
-    from models.artifact import VoiceManifest, save_voice
+    from models.formats.artifact import VoiceManifest, save_voice
     from models.config import VoiceConfig
-    from models.synthesizer import SynthesizerInfer
+    from models.nets.synthesizer import SynthesizerInfer
 
     torch.manual_seed(0)
     config = VoiceConfig.tiny()

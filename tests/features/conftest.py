@@ -26,7 +26,7 @@ def harmonic_tone(f0_hz: float | np.ndarray, seconds: float, rate: int, harmonic
 @pytest.fixture(scope="session")
 def tiny_whisper(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A whisper checkpoint ``{'dims', 'model_state_dict'}`` with 4 encoder blocks of width 64."""
-    from models.tiny_assets import write_tiny_whisper
+    from models.formats.tiny_assets import write_tiny_whisper
 
     return write_tiny_whisper(tmp_path_factory.mktemp("whisper") / "tiny-random.pt", seed=0)
 
@@ -91,7 +91,7 @@ def tiny_hubert_soft(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Bs
 @pytest.fixture(scope="session")
 def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A transformers HubertModel folder (``save_pretrained``) of width 64."""
-    from models.tiny_assets import write_tiny_hubert_folder
+    from models.formats.tiny_assets import write_tiny_hubert_folder
 
     return write_tiny_hubert_folder(tmp_path_factory.mktemp("hubert-hf") / "tiny-hubert", seed=2)
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.assets import AssetInvalid
-from models.content import ENCODERS, load_encoder
-from models.content.base import ContentEncoder
-from models.content.hubert_encoder import HubertUnits
+from models.formats.assets import AssetInvalid
+from models.features.content import ENCODERS, load_encoder
+from models.features.content.base import ContentEncoder
+from models.features.content.hubert_encoder import HubertUnits
 
 RATE = 16000
 

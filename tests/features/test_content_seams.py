@@ -1,6 +1,6 @@
 """Content windowing checked against an independent window placement, not against its own pieces.
 
-:meth:`models.content.base.ContentEncoder.encode` cuts long inputs into windows (``plan``) and
+:meth:`models.features.content.base.ContentEncoder.encode` cuts long inputs into windows (``plan``) and
 keeps each window's interior. Here the features near every cut are compared with an encoding of
 the same audio cropped so that the cut lies in the middle of one single window (frame-aligned:
 crop frame k is input frame ``cut - HALF + k``).
@@ -34,9 +34,9 @@ import pytest
 import soundfile as sf
 import torch
 
-from models.audio import resample
-from models.content import load_encoder
-from models.content.hubert_encoder import HubertUnits
+from models.features.audio import resample
+from models.features.content import load_encoder
+from models.features.content.hubert_encoder import HubertUnits
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 HOP = 320

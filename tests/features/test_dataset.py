@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from models.audio import AudioLoadError, load_audio, normalise_peak, resample
-from models.preprocess import (
+from models.features.audio import AudioLoadError, load_audio, normalise_peak, resample
+from models.features.preprocess import (
     RECOMMENDED_TOTAL_S,
     PrepareCancelled,
     plan_clips,
@@ -269,7 +269,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_out_folder_that_is_not_a_dataset_is_refused(tmp_path, bad_folder):
-    from models.preprocess import DatasetTargetError
+    from models.features.preprocess import DatasetTargetError
 
     out = tmp_path / "mine"
     (out / "sub").mkdir(parents=True)
@@ -283,7 +283,7 @@ def test_out_folder_that_is_not_a_dataset_is_refused(tmp_path, bad_folder):
 
 
 def test_out_file_is_refused_and_kept(tmp_path, bad_folder):
-    from models.preprocess import DatasetTargetError
+    from models.features.preprocess import DatasetTargetError
 
     out = tmp_path / "notes.txt"
     out.write_text("precious", encoding="utf-8")
@@ -294,7 +294,7 @@ def test_out_file_is_refused_and_kept(tmp_path, bad_folder):
 
 
 def test_existing_dataset_is_replaced_only_with_overwrite(tmp_path, bad_folder):
-    from models.preprocess import DatasetTargetError
+    from models.features.preprocess import DatasetTargetError
 
     out = tmp_path / "ds"
     _drain(prepare_dataset(bad_folder, out, "first"))
@@ -308,7 +308,7 @@ def test_existing_dataset_is_replaced_only_with_overwrite(tmp_path, bad_folder):
 
 @pytest.mark.parametrize("where", ["same", "inside"])
 def test_out_in_the_recordings_folder_is_refused(tmp_path, where):
-    from models.preprocess import DatasetTargetError
+    from models.features.preprocess import DatasetTargetError
 
     src = tmp_path / "src"
     src.mkdir()
@@ -321,7 +321,7 @@ def test_out_in_the_recordings_folder_is_refused(tmp_path, where):
 
 def test_recordings_inside_out_are_refused(tmp_path):
     """Replacing a dataset whose clips folder is the source would erase the recordings being read."""
-    from models.preprocess import DatasetTargetError
+    from models.features.preprocess import DatasetTargetError
 
     src = tmp_path / "src"
     src.mkdir()

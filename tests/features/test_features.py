@@ -9,10 +9,10 @@ import pytest
 import soundfile as sf
 
 from models.config import AudioConfig
-from models.content import load_encoder
-from models.features import FeatureCancelled, FeaturePipeline, align, extract_dataset
-from models.pitch import create_pitch_extractor
-from models.speaker import SpeakerEncoder, average_embeddings
+from models.features.content import load_encoder
+from models.features.clip import FeatureCancelled, FeaturePipeline, align, extract_dataset
+from models.features.pitch import create_pitch_extractor
+from models.features.speaker import SpeakerEncoder, average_embeddings
 
 from .conftest import harmonic_tone
 

@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from models.audio import load_audio
-from models.pitch import (PITCH_EXTRACTORS, PitchTrack, create_pitch_extractor, default_pitch_method,
+from models.features.audio import load_audio
+from models.features.pitch import (PITCH_EXTRACTORS, PitchTrack, create_pitch_extractor, default_pitch_method,
                           frame_count, interpolate_unvoiced, postprocess_f0)
 
 from .conftest import SHARED, harmonic_tone
@@ -117,7 +117,7 @@ def test_registry_default_and_unknown():
 def test_wheel_networks_load_without_torchaudio_or_importing_the_packages():
     code = (
         "import sys, numpy as np\n"
-        "from models.pitch import create_pitch_extractor\n"
+        "from models.features.pitch import create_pitch_extractor\n"
         "w = np.sin(2*np.pi*np.cumsum(np.full(16000, 200.0))/16000).astype('float32')\n"
         "w = w + 0.5*np.sin(2*2*np.pi*np.cumsum(np.full(16000, 200.0))/16000).astype('float32')\n"
         "for m in ('crepe-tiny', 'fcpe'):\n"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.artifact import (
+from models.formats.artifact import (
     ArtifactError,
     F0Stats,
     VoiceManifest,
@@ -22,8 +22,8 @@ from models.artifact import (
     save_voice,
 )
 from models.config import ConfigError, ModelConfig, VoiceConfig
-from models.discriminators import Discriminator
-from models.losses import (
+from models.nets.discriminators import Discriminator
+from models.nets.losses import (
     discriminator_loss,
     feature_matching_loss,
     generator_adversarial_loss,
@@ -32,9 +32,9 @@ from models.losses import (
     multi_resolution_stft_loss,
     speaker_loss,
 )
-from models.reference_import import ImportError_, import_reference_file, safe_torch_load
-from models.spectral import linear_spectrogram, mel_spectrogram
-from models.synthesizer import SynthesizerInfer, SynthesizerTrain, slice_segments
+from models.formats.reference_import import ImportError_, import_reference_file, safe_torch_load
+from models.features.spectral import linear_spectrogram, mel_spectrogram
+from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain, slice_segments
 
 
 def count(module: torch.nn.Module, trainable: bool) -> int:
@@ -327,7 +327,7 @@ def test_import_reference_formats(tmp_path: Path) -> None:
 
 
 def test_reference_voice_becomes_a_library_voice(tmp_path: Path) -> None:
-    from models.artifact import voice_from_reference
+    from models.formats.artifact import voice_from_reference
 
     config = VoiceConfig.tiny()
     g = SynthesizerTrain(config)
@@ -427,7 +427,7 @@ def test_hp_str_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
 
 def test_hp_str_with_huge_sizes_is_refused_before_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 20 item 7: hidden_channels 40000 must be refused by its bound, with no model built at all."""
-    import models.reference_import as ri
+    import models.formats.reference_import as ri
 
     built: list[str] = []
     monkeypatch.setattr(ri, "SynthesizerTrain", lambda *a, **k: built.append("train") or pytest.fail("built"))
@@ -446,7 +446,7 @@ def test_hp_str_sizes_are_checked_against_the_weights_before_allocating(
 ) -> None:
     """Issue 20 item 7: a plausible but wrong size (within bounds) is caught from the state dict's shapes
     before any real model is allocated: every model built before the refusal must be on the meta device."""
-    import models.reference_import as ri
+    import models.formats.reference_import as ri
 
     devices: list[str] = []
 

@@ -1,7 +1,7 @@
 """Numerical parity with the reference implementation (so-vits-svc-5.0, bigvgan-mix-v2).
 
 Every ``*.pt`` vector file in the reference folder is imported through the same code users
-get (:func:`models.reference_import.import_reference_file`) and every entry of its
+get (:func:`models.formats.reference_import.import_reference_file`) and every entry of its
 ``expected`` dict is checked to 1e-4 (audio: 1e-4 max abs). Where a vector carries
 ``expected_train`` (one iteration of the reference training loop), the same iteration is run
 through our trainer's own step code (:meth:`models.training.engine.Engine.accumulate`, every
@@ -23,11 +23,11 @@ import pytest
 import torch
 
 from models.config import VoiceConfig
-from models.losses import kl_loss, multi_resolution_stft_loss, speaker_loss
-from models.nn.layers import GradientReversal
-from models.reference_import import ImportedModel, config_from_reference, import_reference_file
-from models.spectral import linear_spectrogram, mel_spectrogram
-from models.synthesizer import SynthesizerTrain
+from models.nets.losses import kl_loss, multi_resolution_stft_loss, speaker_loss
+from models.nets.nn.layers import GradientReversal
+from models.formats.reference_import import ImportedModel, config_from_reference, import_reference_file
+from models.features.spectral import linear_spectrogram, mel_spectrogram
+from models.nets.synthesizer import SynthesizerTrain
 from models.training.dataset import Batch
 from models.training.engine import Engine, generator_objective, grad_norm, resolve_precision
 
@@ -86,7 +86,7 @@ def compute(path: Path) -> tuple[dict[str, torch.Tensor | list[torch.Tensor]], d
     f0, spk, lengths, wav, z = inp["f0_hz"], inp["spk"], inp["lengths"], inp["wav"], inp["z"]
     ours: dict[str, torch.Tensor | list[torch.Tensor]] = {}
     with torch.no_grad():
-        from models.pitch import f0_to_coarse
+        from models.features.pitch import f0_to_coarse
 
         ours["f0_coarse"] = f0_to_coarse(f0, config.pitch)
         spec = linear_spectrogram(wav, config.audio)

@@ -1,7 +1,7 @@
 """Fixtures for training tests: a small prepared dataset with its features in a feature cache.
 
 The dataset is built the way ``voicecraft prepare`` builds one (manifest, clips, features.json,
-speaker.npy, cache filled by :func:`models.features.extract_dataset`), with fast stand-ins for
+speaker.npy, cache filled by :func:`models.features.clip.extract_dataset`), with fast stand-ins for
 the heavy extractors: DIO for pitch and two deterministic random-projection content encoders
 of the sizes the config asks for (real Whisper/HuBERT weights cannot be downloaded here).
 """
@@ -21,12 +21,12 @@ import numpy as np
 import pytest
 import torch
 
-from models.audio import save_wav
+from models.features.audio import save_wav
 from models.config import VoiceConfig
-from models.content.base import ContentEncoder
-from models.features import FeaturePipeline, extract_dataset
-from models.pitch import create_pitch_extractor
-from models.preprocess import Clip, DatasetReport, write_manifest
+from models.features.content.base import ContentEncoder
+from models.features.clip import FeaturePipeline, extract_dataset
+from models.features.pitch import create_pitch_extractor
+from models.features.preprocess import Clip, DatasetReport, write_manifest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

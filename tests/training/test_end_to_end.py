@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from models.content import load_encoder
-from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
-from models.pitch import create_pitch_extractor
-from models.tiny_assets import write_tiny_hubert_folder, write_tiny_whisper
+from models.features.content import load_encoder
+from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+from models.features.pitch import create_pitch_extractor
+from models.formats.tiny_assets import write_tiny_hubert_folder, write_tiny_whisper
 from voicecraft_desktop import cli
 from voicecraft_desktop.core.library import VoiceLibrary
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.artifact import load_checkpoint, load_voice
+from models.formats.artifact import load_checkpoint, load_voice
 from models.config import VoiceConfig
-from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
-from models.pitch import create_pitch_extractor
+from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+from models.features.pitch import create_pitch_extractor
 from models.training import TrainingError, export_voice, train
 from voicecraft_desktop import cli
 

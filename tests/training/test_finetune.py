@@ -9,9 +9,9 @@ import math
 import pytest
 import torch
 
-from models.artifact import load_checkpoint
+from models.formats.artifact import load_checkpoint
 from models.config import VoiceConfig
-from models.reference_import import config_from_reference
+from models.formats.reference_import import config_from_reference
 from models.training import TrainingError, train
 
 from .conftest import drain, make_dataset

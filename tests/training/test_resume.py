@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from models.artifact import ArtifactError, load_checkpoint
+from models.formats.artifact import ArtifactError, load_checkpoint
 
 from .conftest import REPO_ROOT, cli, differences, python
 

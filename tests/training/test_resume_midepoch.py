@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import torch
 
-from models.artifact import load_checkpoint, save_checkpoint
+from models.formats.artifact import load_checkpoint, save_checkpoint
 from models.config import VoiceConfig
 from models.training import train
 from models.training.checkpoints import BEST_NAME, CHECKPOINT_DIR

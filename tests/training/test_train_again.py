@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.artifact import load_voice, read_manifest
+from models.formats.artifact import load_voice, read_manifest
 from voicecraft_desktop import cli
 from voicecraft_desktop.core.library import VoiceLibrary
 

@@ -10,7 +10,7 @@ import pytest
 import numpy as np
 import torch
 
-from models.artifact import load_checkpoint
+from models.formats.artifact import load_checkpoint
 from models.config import VoiceConfig
 from models.training import TrainingError, train
 from models.training.dataset import DatasetError, EpochSampler, load_clips

@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
     args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
     import torch
 
-    from models.assets import AssetError, AssetStore, parse_overrides
-    from models.convert import ConvertCancelled, ConvertError, ConvertOptions, OptionError
-    from models.convert_io import check_writable
+    from models.formats.assets import AssetError, AssetStore, parse_overrides
+    from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, OptionError
+    from models.convert.files import check_writable
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.convert_jobs import converter_for
     from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError) as exc:
         return _err(str(exc.args[0] if exc.args else exc))
 
-    from models.convert_io import convert_files
+    from models.convert.files import convert_files
 
     cancel = threading.Event()
     gen = convert_files(

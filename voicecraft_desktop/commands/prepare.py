@@ -73,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from voicecraft_desktop.commands._options import check_device
 
     args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
-    from models.assets import AssetError, AssetStore, parse_overrides
-    from models.content import ENCODERS
-    from models.pitch import PITCH_EXTRACTORS
+    from models.formats.assets import AssetError, AssetStore, parse_overrides
+    from models.features.content import ENCODERS
+    from models.features.pitch import PITCH_EXTRACTORS
     from voicecraft_desktop.core import paths
 
     content = [c.strip() for c in args.content.split(",") if c.strip() and c.strip().lower() != "none"]

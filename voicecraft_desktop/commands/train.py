@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: base model {args.base} not found", file=sys.stderr)
         return EXIT_USAGE
     if args.dataset is None:  # names sharing a folder name ('!!!' and 'Voice'): never train another's data
-        from models.preprocess import read_manifest as read_dataset_manifest
+        from models.features.preprocess import read_manifest as read_dataset_manifest
 
         try:
             owner = str(read_dataset_manifest(dataset).get("voice", "")).strip()

@@ -1,8 +1,8 @@
 """Conversion as the desktop app runs it: one file (with everything the Convert page draws) or a folder.
 
-Qt-free glue over :mod:`models.convert` and :mod:`models.convert_io`:
+Qt-free glue over :mod:`models.convert.converter` and :mod:`models.convert.files`:
 
-- :func:`build_converter`: a :class:`models.convert.VoiceConverter` for a library voice, with the
+- :func:`build_converter`: a :class:`models.convert.converter.VoiceConverter` for a library voice, with the
   content encoders the voice was trained with (located in the app's asset store, never
   downloaded here: the Settings page does that), the chosen pitch extractor and, for the quality
   report, the speaker encoder. The same steps as ``voicecraft convert``.
@@ -11,7 +11,7 @@ Qt-free glue over :mod:`models.convert` and :mod:`models.convert_io`:
   second pitch curve). A converter from an earlier run is reused when it fits (loading Whisper
   large-v2 takes longer than converting a take).
 - :func:`convert_folder`: every audio file of a folder into an output folder
-  (:func:`models.convert_io.convert_files`: bad files are listed, the batch goes on).
+  (:func:`models.convert.files.convert_files`: bad files are listed, the batch goes on).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class TakeResult:
     Attributes:
         source: the input file.
         voice: the voice's display name.
-        result: the :class:`models.convert.ConvertResult` (audio, F0 curves, key, report, notes).
+        result: the :class:`models.convert.converter.ConvertResult` (audio, F0 curves, key, report, notes).
         source_audio: (T,) the input, mono, at ``result.sample_rate`` and the output's length.
         output_f0: (N,) F0 of the converted audio in Hz per 10 ms frame, 0 where unvoiced.
         converter: the converter used (hand it to the next call to skip loading).
@@ -71,7 +71,7 @@ class TakeResult:
 
 def converter_key(voice_entry: Any, f0_method: str, report: bool, device: str) -> ConverterKey:
     """The key of a converter for ``voice_entry`` (a :class:`VoiceEntry`) and these options."""
-    from models.artifact import read_manifest
+    from models.formats.artifact import read_manifest
 
     manifest = read_manifest(voice_entry.folder)
     return ConverterKey(str(voice_entry.folder), manifest.weights_sha256, f0_method, report, str(device))
@@ -111,7 +111,7 @@ def converter_for(
     speaker encoder when ``report`` is wanted. The app and ``voicecraft convert`` both use this.
 
     Args:
-        voice: a ``models.artifact.Voice``.
+        voice: a ``models.formats.artifact.Voice``.
         store: the ``AssetStore`` holding the encoders' weights.
         fetch: download missing weights (the CLI); otherwise they must be present (the app offers
             its Settings page for that).
@@ -121,11 +121,11 @@ def converter_for(
         ConvertError: the voice needs an encoder this VoiceCraft does not know, or the loaded
             encoders are not the voice's.
     """
-    from models.artifact import sha256_file
-    from models.content import ENCODERS, load_encoder
-    from models.convert import ConvertError, Extractors, VoiceConverter, voice_encoder_names
-    from models.pitch import create_pitch_extractor
-    from models.speaker import SpeakerEncoder
+    from models.formats.artifact import sha256_file
+    from models.features.content import ENCODERS, load_encoder
+    from models.convert.converter import ConvertError, Extractors, VoiceConverter, voice_encoder_names
+    from models.features.pitch import create_pitch_extractor
+    from models.features.speaker import SpeakerEncoder
 
     encoders, hashes = {}, {}
     for role, name in voice_encoder_names(voice).items():
@@ -168,7 +168,7 @@ def convert_take(
     Args:
         path: the input audio file.
         voice_entry: a library :class:`VoiceEntry`.
-        options: :class:`models.convert.ConvertOptions`.
+        options: :class:`models.convert.converter.ConvertOptions`.
         store: the app's ``AssetStore``.
         converter, key: a converter from an earlier call and its key; reused when the key matches.
         cancel: stops between windows and chunks (``ConvertCancelled``).
@@ -176,7 +176,7 @@ def convert_take(
     Yields:
         ``ConvertProgress`` of the conversion, then one :class:`OutputPitchProgress`.
     """
-    from models.audio import load_audio, resample
+    from models.features.audio import load_audio, resample
 
     source = Path(path)
     wave, rate = load_audio(source, max_seconds=options.max_input_s)
@@ -222,12 +222,12 @@ def convert_folder(
     (numbered, with the item's ``note`` saying why, when two files would get the same name).
 
     Yields:
-        :class:`models.convert_io.BatchProgress`.
+        :class:`models.convert.files.BatchProgress`.
 
     Returns:
-        ``list[models.convert_io.BatchItem]`` (output or error per file).
+        ``list[models.convert.files.BatchItem]`` (output or error per file).
     """
-    from models.convert_io import convert_files
+    from models.convert.files import convert_files
 
     converter = build_converter(
         voice_entry, store, f0_method=options.f0_method, report=options.report, device=device, library=library

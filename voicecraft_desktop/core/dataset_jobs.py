@@ -1,8 +1,8 @@
 """New voice from a folder: dataset preparation + feature extraction as one Qt-free generator.
 
 The desktop app's "New voice from folder…" runs :func:`prepare_voice_dataset` in a worker; the
-generator composes :func:`models.preprocess.prepare_dataset` (slicing, normalising, the report
-of kept and rejected clips) and :func:`models.features.extract_dataset` (F0, content features,
+generator composes :func:`models.features.preprocess.prepare_dataset` (slicing, normalising, the report
+of kept and rejected clips) and :func:`models.features.clip.extract_dataset` (F0, content features,
 speaker embedding into the shared feature cache), the same two stages ``voicecraft prepare``
 runs. It yields :class:`DatasetJobProgress` and returns a :class:`DatasetJobResult`.
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
+from models.features.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
 from voicecraft_desktop.core import paths
 
 DEFAULT_CONTENT = ("whisper-large-v2", "hubert-soft")
@@ -63,7 +63,7 @@ class DatasetJobResult:
     """What the job produced: the dataset folder and the preparation report."""
 
     dataset_dir: Path
-    report: Any  # models.preprocess.DatasetReport
+    report: Any  # models.features.preprocess.DatasetReport
     features: dict[str, Any] | None = None
 
 
@@ -102,7 +102,7 @@ def dataset_dir_for(voice: str) -> Path:
 
 def _voice_of(folder: Path) -> str | None:
     """The voice name in the manifest of the dataset in ``folder``; None when there is none."""
-    from models.preprocess import read_manifest
+    from models.features.preprocess import read_manifest
 
     try:
         return str(read_manifest(folder).get("voice", ""))
@@ -112,7 +112,7 @@ def _voice_of(folder: Path) -> str | None:
 
 def list_datasets(root: Path | None = None) -> list[DatasetInfo]:
     """Datasets under ``root`` (default :func:`datasets_dir`), newest first; unreadable ones skipped."""
-    from models.preprocess import read_manifest
+    from models.features.preprocess import read_manifest
 
     root = datasets_dir() if root is None else Path(root)
     found: list[DatasetInfo] = []
@@ -180,7 +180,7 @@ def prepare_voice_dataset(
         f0: pitch extractor name or ``auto``.
         content: content encoder names (at most one PPG and one unit encoder).
         asset_overrides: asset name -> local weights file, as ``--asset`` in the CLI.
-        store: a ``models.assets.AssetStore`` to find the weights in (the app's, with its cache
+        store: a ``models.formats.assets.AssetStore`` to find the weights in (the app's, with its cache
             folder and located files); default: ``paths.models_cache_dir()`` + ``asset_overrides``.
         device: torch device for the extractors.
         features: also extract features (otherwise only slice).
@@ -194,14 +194,14 @@ def prepare_voice_dataset(
         and nothing written: ``dataset_dir`` is left as it was).
 
     Raises:
-        models.assets.AssetError: an encoder's weights are missing (checked before any work).
+        models.formats.assets.AssetError: an encoder's weights are missing (checked before any work).
         NotADirectoryError: ``source`` is not a folder.
         DatasetTargetError: the dataset folder is not ours to replace (checked before any work).
         DatasetJobCancelled: ``cancel`` was set. On any error the previous dataset is untouched.
     """
-    from models.assets import AssetStore
-    from models.content import ENCODERS
-    from models.preprocess import (
+    from models.formats.assets import AssetStore
+    from models.features.content import ENCODERS
+    from models.features.preprocess import (
         PrepareCancelled,
         check_target,
         new_staging,
@@ -273,10 +273,10 @@ def _extract(
 ) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
     import numpy as np
 
-    from models.content import ENCODERS, load_encoder
-    from models.features import FeatureCancelled, FeaturePipeline, extract_dataset
-    from models.pitch import create_pitch_extractor
-    from models.speaker import SpeakerEncoder
+    from models.features.content import ENCODERS, load_encoder
+    from models.features.clip import FeatureCancelled, FeaturePipeline, extract_dataset
+    from models.features.pitch import create_pitch_extractor
+    from models.features.speaker import SpeakerEncoder
 
     encoders = {ENCODERS[name].role: load_encoder(name, weights[name], device) for name in names}
     pipeline = FeaturePipeline(
@@ -305,7 +305,7 @@ def _extract(
     tmp.write_text(json.dumps(described, indent=1), encoding="utf-8")
     os.replace(tmp, out / FEATURES_NAME)
     report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
-    from models.preprocess import write_manifest
+    from models.features.preprocess import write_manifest
 
     write_manifest(out, report)  # the manifest carries the features note too
     return described

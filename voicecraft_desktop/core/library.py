@@ -9,7 +9,7 @@ API (stable; the GUI builds on it)::
     lib = VoiceLibrary()                      # or VoiceLibrary(root) — default paths.voices_dir()
     lib.entries() -> list[VoiceEntry]         # every voice folder, broken ones with .problem set
     lib.resolve("Alice") -> VoiceEntry        # by display name (case-insensitive), id, folder name or path
-    lib.load("Alice", device) -> models.artifact.Voice
+    lib.load("Alice", device) -> models.formats.artifact.Voice
     lib.rename("Alice", "Alice (belt)") -> VoiceEntry
     lib.delete("Alice")
     lib.import_voice(path, name=None, speaker_npy=None) -> VoiceEntry
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
+from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
 from models.atomic import mkstemp as umask_mkstemp
 from models.errors import UserError
 
@@ -127,7 +127,7 @@ def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
 
 
 def _read_entry(folder: Path) -> VoiceEntry:
-    from models.artifact import read_manifest
+    from models.formats.artifact import read_manifest
 
     try:
         return entry_from_manifest(folder, read_manifest(folder))
@@ -202,8 +202,8 @@ class VoiceLibrary:
         raise LibraryError(f"no voice named {text!r} in {self.root} (voices: {names})")
 
     def load(self, voice: str | os.PathLike[str] | VoiceEntry, device: Any = "cpu") -> Any:
-        """Loads a voice strictly (manifest, weights hash, keys, shapes): a ``models.artifact.Voice``."""
-        from models.artifact import load_voice
+        """Loads a voice strictly (manifest, weights hash, keys, shapes): a ``models.formats.artifact.Voice``."""
+        from models.formats.artifact import load_voice
 
         entry = self.resolve(voice)
         try:
@@ -228,7 +228,7 @@ class VoiceLibrary:
         """Changes a voice's display name (the folder is untouched); atomic rewrite of voice.json."""
         import json
 
-        from models.artifact import read_manifest
+        from models.formats.artifact import read_manifest
 
         entry = self.resolve(voice)
         new_name = self._check_new_name(new_name, exclude=entry.folder)
@@ -270,7 +270,7 @@ class VoiceLibrary:
         """Validates a staged voice folder fully, sets its name, and renames it into the library."""
         import json
 
-        from models.artifact import load_voice, read_manifest
+        from models.formats.artifact import load_voice, read_manifest
 
         try:
             load_voice(staged)  # strict: manifest, checksum, keys and shapes
@@ -403,8 +403,8 @@ class VoiceLibrary:
     def _stage_reference(
         src: Path, staged: Path, name: str | None, speaker_npy: str | os.PathLike[str] | None
     ) -> str:
-        from models.artifact import save_voice, voice_from_reference
-        from models.reference_import import ImportError_, import_reference_file
+        from models.formats.artifact import save_voice, voice_from_reference
+        from models.formats.reference_import import ImportError_, import_reference_file
         from voicecraft_desktop import __version__
 
         if speaker_npy is None:
@@ -446,7 +446,7 @@ class VoiceLibrary:
         """
         import json
 
-        from models.artifact import load_voice, read_manifest
+        from models.formats.artifact import load_voice, read_manifest
 
         entry = self.resolve(voice)
         if entry.folder.parent.resolve() != self.root.resolve():
@@ -529,7 +529,7 @@ def _check_manifest_bytes(src: Path, raw: bytes) -> None:
     :func:`_check_zip_manifest`. ``src`` is the zip or folder the messages name."""
     import json
 
-    from models.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
+    from models.formats.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
 
     def refuse(why: str) -> LibraryError:
         return LibraryError(f"{src} is not a VoiceCraft voice ({why})")

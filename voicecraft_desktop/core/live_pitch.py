@@ -2,7 +2,7 @@
 
 Qt-free. :class:`LivePitchTracker` takes the blocks the Record page drains (any sample rate),
 keeps the last :data:`WINDOW_S` seconds, and every :data:`HOP_S` seconds runs a fast extractor
-from :mod:`models.pitch` (DIO by default: ~0.01-0.03 s of CPU per second of audio) over that
+from :mod:`models.features.pitch` (DIO by default: ~0.01-0.03 s of CPU per second of audio) over that
 window resampled to 16 kHz. It
 keeps only the frames that are new and at least :data:`EDGE_S` away from the window's end, where
 the extractor has no right context; the curve therefore lags the voice by about 40 ms.
@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-ANALYSIS_RATE = 16000  # models.pitch extractors run at 16 kHz with a 160-sample (10 ms) hop
+ANALYSIS_RATE = 16000  # models.features.pitch extractors run at 16 kHz with a 160-sample (10 ms) hop
 FRAME_S = 0.01
 WINDOW_S = 0.48  # analysed each time: several periods of the lowest note (50 Hz = 20 ms) plus context
 HOP_S = 0.08  # analysis cadence: ~12 curve updates per second
@@ -47,11 +47,11 @@ class LivePitchTracker:
 
     Args:
         sample_rate: rate of the blocks given to :meth:`feed`.
-        method: pitch extractor name from ``models.pitch.PITCH_EXTRACTORS`` (``dio`` is the cheap one).
+        method: pitch extractor name from ``models.features.pitch.PITCH_EXTRACTORS`` (``dio`` is the cheap one).
     """
 
     def __init__(self, sample_rate: int, method: str = "dio") -> None:
-        from models.pitch import create_pitch_extractor
+        from models.features.pitch import create_pitch_extractor
 
         self.sample_rate = int(sample_rate)
         self.method = method

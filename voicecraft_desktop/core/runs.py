@@ -202,7 +202,7 @@ class ExportOutcome:
 
 def exported_from(entry: VoiceEntry, run_dir: str | os.PathLike[str]) -> bool:
     """Whether the library voice ``entry`` was exported from ``run_dir`` (its manifest says so)."""
-    from models.artifact import ArtifactError, read_manifest
+    from models.formats.artifact import ArtifactError, read_manifest
 
     try:
         recorded = read_manifest(entry.folder).training.get("run_dir")
@@ -258,7 +258,7 @@ def export_to_library(
     import shutil
     import tempfile
 
-    from models.audio import save_wav
+    from models.features.audio import save_wav
     from models.training import export_voice
 
     run = Path(run_dir)

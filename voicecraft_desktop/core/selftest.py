@@ -15,8 +15,8 @@ then calls :func:`run_engine_checks`, which needs no Qt and no network:
 3. **child process**: a ``spawn``-ed child (what training runs in) starts, imports the trainer and
    answers; in a frozen build that needs ``multiprocessing.freeze_support()`` in ``main.py``;
 4. **conversion**: a tiny random-weight voice and tiny random-weight content encoders written in
-   the real formats (:mod:`models.tiny_assets`), loaded through the asset store's ``--asset``
-   overrides, converted with :class:`models.convert.VoiceConverter` using the real FCPE pitch
+   the real formats (:mod:`models.formats.tiny_assets`), loaded through the asset store's ``--asset``
+   overrides, converted with :class:`models.convert.converter.VoiceConverter` using the real FCPE pitch
    extractor (its shipped weights must find the test tone's 220 Hz), the silero-vad silence gate
    and the quality report with resemblyzer; the result is written as WAV and read back. CREPE
    tiny is run on the same tone.
@@ -98,7 +98,7 @@ def runtime_data_files() -> list[DataFile]:
             return DataFile(name, None, f"{type(exc).__name__}: {exc}")
 
     def pitch_weights(package: str, relative: str) -> Callable[[], Path]:
-        from models.pitch_nets import package_asset
+        from models.features.pitch_nets import package_asset
 
         return lambda: package_asset(package, relative)
 
@@ -268,14 +268,14 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     import soundfile
     import torch
 
-    from models.artifact import load_voice
-    from models.assets import AssetStore
-    from models.content import ENCODERS, load_encoder
-    from models.convert import ConvertOptions, Extractors, VoiceConverter, run_to_end
-    from models.convert_io import write_audio
-    from models.pitch import create_pitch_extractor
-    from models.speaker import SpeakerEncoder
-    from models.tiny_assets import (
+    from models.formats.artifact import load_voice
+    from models.formats.assets import AssetStore
+    from models.features.content import ENCODERS, load_encoder
+    from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+    from models.convert.files import write_audio
+    from models.features.pitch import create_pitch_extractor
+    from models.features.speaker import SpeakerEncoder
+    from models.formats.tiny_assets import (
         TINY_PPG_ENCODER,
         TINY_VEC_ENCODER,
         write_tiny_hubert_folder,
@@ -322,7 +322,7 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
         problems.append(f"conversion: {out.name} read back as {len(back)} samples at {back_rate} Hz")
 
     crepe = create_pitch_extractor("crepe-tiny", voice.config.pitch)
-    from models.audio import resample
+    from models.features.audio import resample
 
     crepe_off = _cents_off(crepe.extract(resample(wave, rate, crepe.sample_rate)).f0_hz, TONE_HZ)
     if crepe_off > MAX_PITCH_ERROR_CENTS:

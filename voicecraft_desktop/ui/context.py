@@ -119,13 +119,13 @@ class AppContext:
         """Asset name -> a file the user located by hand."""
         return self.settings.get("assets/overrides")
 
-    def asset_store(self, registry=None):  # -> models.assets.AssetStore (imported here, not at launch)
-        """An :class:`models.assets.AssetStore` over the chosen cache folder and located files.
+    def asset_store(self, registry=None):  # -> models.formats.assets.AssetStore (imported here, not at launch)
+        """An :class:`models.formats.assets.AssetStore` over the chosen cache folder and located files.
 
         Args:
-            registry: the assets known (default ``models.assets.ASSETS``; tests pass their own).
+            registry: the assets known (default ``models.formats.assets.ASSETS``; tests pass their own).
         """
-        from models.assets import ASSETS, AssetStore
+        from models.formats.assets import ASSETS, AssetStore
 
         known = ASSETS if registry is None else registry
         overrides = {k: v for k, v in self.asset_overrides().items() if k in known}

@@ -52,13 +52,13 @@ PAGES: list[tuple[str, str, str]] = [
 # stall the GUI mid-task: the trainer's TensorBoard writer alone cost ~300 ms there.
 ENGINE_MODULES = (
     "torch",
-    "models.artifact",
-    "models.pitch",
+    "models.formats.artifact",
+    "models.features.pitch",
     "pyworld",
     "voicecraft_desktop.core.library",
     "torch.utils.tensorboard",
     "models.training",
-    "models.convert",
+    "models.convert.converter",
 )
 SHUTDOWN_TIMEOUT_S = 15.0
 _SIDEBAR_STYLE = """

@@ -121,7 +121,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.auto_key = QComboBox()
         self.auto_key.addItems(list(AUTO_KEY))
         self.f0_combo = QComboBox()
-        from models.pitch import PITCH_EXTRACTORS
+        from models.features.pitch import PITCH_EXTRACTORS
 
         self.f0_combo.addItems(["auto", *PITCH_EXTRACTORS])
         self.gate_check = QCheckBox("Mute non-singing gaps")
@@ -282,8 +282,8 @@ class ConvertPage(JobPageMixin, QWidget):
         return AUTO_KEY[self.auto_key.currentText()]
 
     def options(self) -> Any:
-        """The :class:`models.convert.ConvertOptions` the controls describe."""
-        from models.convert import ConvertOptions
+        """The :class:`models.convert.converter.ConvertOptions` the controls describe."""
+        from models.convert.converter import ConvertOptions
 
         return ConvertOptions(
             key=self.key_spin.value(),
@@ -539,7 +539,7 @@ class ConvertPage(JobPageMixin, QWidget):
     def _ask_export(self, fmt: str) -> None:
         if self.take is None:
             return
-        from models.convert_io import output_name
+        from models.convert.files import output_name
 
         default = str(self.take.source.with_name(output_name(self.take.source, self.take.voice, fmt)))
         label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
@@ -550,7 +550,7 @@ class ConvertPage(JobPageMixin, QWidget):
     def export(self, path: Path, fmt: str = "wav", subtype: str = "16") -> Job | None:
         """Writes the converted audio (atomically, after removing stale temporaries of killed
         writes in that folder) as WAV or FLAC; a broken buffer is refused with a message."""
-        from models.convert_io import export_audio
+        from models.convert.files import export_audio
 
         if self.take is None or self.job is not None:
             return None

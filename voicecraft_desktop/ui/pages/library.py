@@ -496,7 +496,7 @@ class LibraryPage(JobPageMixin, QWidget):
 
     def play_preview(self, entry: VoiceEntry) -> bool:
         """Plays the voice's ``preview.wav``; shows why not when it cannot."""
-        from models.audio import AudioLoadError, load_audio
+        from models.features.audio import AudioLoadError, load_audio
 
         try:
             wave, rate = load_audio(entry.folder / PREVIEW_NAME)

@@ -284,7 +284,7 @@ class RecordPage(QWidget):
         if self.recorder is not None:
             return True
         rate = self._selected_rate()
-        # Before the stream starts: the first use imports models.pitch (torch), which takes a while.
+        # Before the stream starts: the first use imports models.features.pitch (torch), which takes a while.
         self.pitch_tracker = self._make_pitch_tracker(rate)
         recorder = Recorder(self._selected_device(), rate, stream_factory=self._stream_factory)
         try:

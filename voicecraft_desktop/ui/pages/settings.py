@@ -1,7 +1,7 @@
 """Settings page: pretrained model files (download with progress and cancel, or "Locate file…"),
 the download cache folder, the compute device (GPU memory shown when CUDA is present) and threads.
 
-The asset registry and downloads are :mod:`models.assets` (``AssetStore.download`` is a generator,
+The asset registry and downloads are :mod:`models.formats.assets` (``AssetStore.download`` is a generator,
 run here as a job). Detecting compute devices imports torch, so it runs as a job the first time the
 page is shown, never at start-up.
 """
@@ -96,7 +96,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("settingsPage")
         self.ctx = ctx
-        self.registry = registry  # the assets listed (default: models.assets.ASSETS)
+        self.registry = registry  # the assets listed (default: models.formats.assets.ASSETS)
         self.download_job: Job | None = None
         self.device_job: Job | None = None
         self.error_box: QMessageBox | None = None

@@ -41,9 +41,9 @@ from models.config import (
     check_limit,
     field_value,
 )
-from models.discriminators import Discriminator
+from models.nets.discriminators import Discriminator
 from models.errors import UserError, torch_load_problem
-from models.synthesizer import SynthesizerInfer, SynthesizerTrain
+from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 
 
 class ImportError_(ValueError, UserError):

@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.config import DiscriminatorConfig
-from models.nn.layers import WNConv1d, WNConv2d
+from models.nets.nn.layers import WNConv1d, WNConv2d
 
 DiscOutput = tuple[list[torch.Tensor], torch.Tensor]
 

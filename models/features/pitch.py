@@ -307,7 +307,7 @@ class CrepeExtractor(PitchExtractor):
 
     def _network(self) -> torch.nn.Module:
         if self._model is None:
-            from models.pitch_nets import load_crepe
+            from models.features.pitch_nets import load_crepe
 
             self._model = load_crepe(self.capacity, self.device)
         return self._model
@@ -322,7 +322,7 @@ class CrepeExtractor(PitchExtractor):
         Returns:
             (1 + T // 160, 360) sigmoid activations.
         """
-        from models.pitch_nets import CREPE_WINDOW
+        from models.features.pitch_nets import CREPE_WINDOW
 
         model = self._network()
         audio = torch.from_numpy(_dither(wave)).to(self.device)
@@ -338,7 +338,7 @@ class CrepeExtractor(PitchExtractor):
         return torch.cat(out).numpy()
 
     def raw(self, wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        from models.pitch_nets import CREPE_BINS, CREPE_CENTS_OFFSET, CREPE_CENTS_PER_BIN
+        from models.features.pitch_nets import CREPE_BINS, CREPE_CENTS_OFFSET, CREPE_CENTS_PER_BIN
 
         act = self.activations(wave)
         cents = CREPE_CENTS_OFFSET + CREPE_CENTS_PER_BIN * np.arange(CREPE_BINS)
@@ -394,7 +394,7 @@ class FcpeExtractor(PitchExtractor):
     @torch.inference_mode()
     def log_mel(self, wave: np.ndarray) -> torch.Tensor:
         """torchfcpe's mel front end: (T,) at 16 kHz -> (1, 1 + T // 160, 128) log magnitudes."""
-        from models.spectral import mel_filterbank
+        from models.features.spectral import mel_filterbank
 
         self._load()
         n_fft, win, hop = self._mel["n_fft"], self._mel["win_size"], self._mel["hop_size"]
@@ -416,7 +416,7 @@ class FcpeExtractor(PitchExtractor):
 
     def _load(self) -> None:
         if self._model is None:
-            from models.pitch_nets import load_fcpe
+            from models.features.pitch_nets import load_fcpe
 
             self._model, self._mel = load_fcpe(self.device)
             if self._mel["sr"] != FEATURE_SAMPLE_RATE or self._mel["hop_size"] != FRAME_HOP:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.nn.layers import ChannelLayerNorm
+from models.nets.nn.layers import ChannelLayerNorm
 
 
 class RelativeSelfAttention(nn.Module):

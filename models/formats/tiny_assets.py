@@ -2,7 +2,7 @@
 
 The real content encoders (Whisper large-v2, HuBERT) are gigabytes and cannot ship with the app
 or the tests; these writers produce files of the same *format* at toy size, so everything that
-reads them (``whisper.load_model``, ``HubertModel.from_pretrained``, :func:`models.artifact.load_voice`)
+reads them (``whisper.load_model``, ``HubertModel.from_pretrained``, :func:`models.formats.artifact.load_voice`)
 runs for real:
 
 - :func:`write_tiny_whisper`: an openai-whisper checkpoint ``{'dims', 'model_state_dict'}`` with a
@@ -118,10 +118,10 @@ def write_tiny_voice(
         pitch_extractor: the extractor the voice claims it was trained with.
 
     Returns:
-        The folder, as :func:`models.artifact.save_voice` wrote it.
+        The folder, as :func:`models.formats.artifact.save_voice` wrote it.
     """
-    from models.artifact import F0Stats, VoiceManifest, save_voice
-    from models.synthesizer import SynthesizerInfer
+    from models.formats.artifact import F0Stats, VoiceManifest, save_voice
+    from models.nets.synthesizer import SynthesizerInfer
 
     config = tiny_voice_config()
     with torch.random.fork_rng(devices=[]):

@@ -102,19 +102,19 @@ def quality_report(
     manifest: Any,
     max_seconds: float = 60.0,
 ) -> QualityReport:
-    """Measures a :class:`models.convert.ConvertResult` against its source.
+    """Measures a :class:`models.convert.converter.ConvertResult` against its source.
 
     Args:
         result: the conversion result (``audio`` at 32 kHz, ``intended_f0``, ``source_f0``).
         source_16k: (T,) the source at 16 kHz.
         rate_16k: 16000.
         pitch: the pitch extractor used for the source.
-        speaker: a :class:`models.speaker.SpeakerEncoder`, or ``None`` (no similarity numbers).
+        speaker: a :class:`models.features.speaker.SpeakerEncoder`, or ``None`` (no similarity numbers).
         manifest: the voice's manifest (speaker vector, source).
         max_seconds: audio looked at for speaker similarity.
     """
-    from models.audio import resample
-    from models.convert import extract_pitch
+    from models.features.audio import resample
+    from models.convert.converter import extract_pitch
 
     notes: list[str] = []
     out16 = resample(result.audio, result.sample_rate, rate_16k)

@@ -21,12 +21,12 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.config import VoiceConfig
-from models.decoder import Decoder
-from models.nn.attention import TransformerEncoder
-from models.nn.flow import ResidualCouplingFlow
-from models.nn.layers import GradientReversal, WNConv1d, sequence_mask
-from models.nn.wavenet import WaveNet
-from models.pitch import f0_to_coarse
+from models.nets.decoder import Decoder
+from models.nets.nn.attention import TransformerEncoder
+from models.nets.nn.flow import ResidualCouplingFlow
+from models.nets.nn.layers import GradientReversal, WNConv1d, sequence_mask
+from models.nets.nn.wavenet import WaveNet
+from models.features.pitch import f0_to_coarse
 
 
 def frame_mask(lengths: torch.Tensor, frames: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.nn.wavenet import WaveNet
+from models.nets.nn.wavenet import WaveNet
 
 
 class SpeakerNormalizedCoupling(nn.Module):

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from models.content.base import ContentEncoder
+from models.features.content.base import ContentEncoder
 
 EDGE_PAD = (400 - 320) // 2  # bshall: receptive field 400, hop 320 -> pad 40 each side
 HEAD_DIM = 64  # HuBERT's attention head size: heads = hidden // 64 (12 for base)

@@ -37,8 +37,8 @@ import torch
 from models.atomic import mkstemp as umask_mkstemp
 from models.config import ConfigError, VoiceConfig
 from models.errors import UserError
-from models.reference_import import ImportError_, check_fits, load_strict, safe_torch_load
-from models.synthesizer import SynthesizerInfer
+from models.formats.reference_import import ImportError_, check_fits, load_strict, safe_torch_load
+from models.nets.synthesizer import SynthesizerInfer
 
 VOICE_FORMAT = "voicecraft-voice"
 VOICE_FORMAT_VERSION = 1
@@ -364,13 +364,13 @@ def voice_from_reference(imported: Any, name: str, app_version: str = "") -> tup
     """Turns an imported so-vits-svc-5.0 model (with its singer vector) into our voice artifact parts.
 
     Args:
-        imported: a :class:`models.reference_import.ImportedModel` that carries ``speaker``.
+        imported: a :class:`models.formats.reference_import.ImportedModel` that carries ``speaker``.
         name: display name of the new voice.
 
     Returns:
         (manifest, inference weights) ready for :func:`save_voice`.
     """
-    from models.synthesizer import SynthesizerTrain
+    from models.nets.synthesizer import SynthesizerTrain
 
     if imported.speaker is None:
         raise ArtifactError(f"voice {name!r}: a so-vits-svc-5.0 voice needs its singer .npy speaker vector")

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.audio import MODEL_SAMPLE_RATE, AudioLoadError, audio_info, normalise_peak, resample, save_wav
+from models.features.audio import MODEL_SAMPLE_RATE, AudioLoadError, audio_info, normalise_peak, resample, save_wav
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

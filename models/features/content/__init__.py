@@ -1,6 +1,6 @@
 """Content encoders by name (``ENCODERS``) and their construction from asset files.
 
-Each :class:`EncoderSpec` names the pretrained asset it needs (see :mod:`models.assets`), its
+Each :class:`EncoderSpec` names the pretrained asset it needs (see :mod:`models.formats.assets`), its
 role in the model ("ppg" feeds the prior's PPG input, "vec" its unit input) and its output
 dimension, so a voice's config can be checked before any weights are loaded.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from models.assets import asset_load_errors
-from models.content.base import ContentEncoder, Window
+from models.formats.assets import asset_load_errors
+from models.features.content.base import ContentEncoder, Window
 
 __all__ = ["ENCODERS", "ContentEncoder", "EncoderSpec", "Window", "load_encoder"]
 
@@ -27,7 +27,7 @@ class EncoderSpec:
         name: registry name (what configs and voices record).
         role: ``"ppg"`` or ``"vec"``.
         dim: output features per frame.
-        asset: name in ``models.assets.ASSETS`` of the weights it loads.
+        asset: name in ``models.formats.assets.ASSETS`` of the weights it loads.
         load: ``(path, device) -> ContentEncoder``.
     """
 
@@ -40,7 +40,7 @@ class EncoderSpec:
 
 def _whisper(name: str) -> Callable[[str | os.PathLike[str], torch.device | str], ContentEncoder]:
     def load(path: str | os.PathLike[str], device: torch.device | str) -> ContentEncoder:
-        from models.content.whisper_encoder import WhisperPPG
+        from models.features.content.whisper_encoder import WhisperPPG
 
         return WhisperPPG.from_checkpoint(path, name, device)
 
@@ -48,13 +48,13 @@ def _whisper(name: str) -> Callable[[str | os.PathLike[str], torch.device | str]
 
 
 def _hubert_soft(path: str | os.PathLike[str], device: torch.device | str) -> ContentEncoder:
-    from models.content.hubert_encoder import HubertUnits
+    from models.features.content.hubert_encoder import HubertUnits
 
     return HubertUnits.from_soft_checkpoint(path, "hubert-soft", device)
 
 
 def _hubert_folder(path: str | os.PathLike[str], device: torch.device | str) -> ContentEncoder:
-    from models.content.hubert_encoder import HubertUnits
+    from models.features.content.hubert_encoder import HubertUnits
 
     return HubertUnits.from_pretrained(path, "hubert-transformers", None, device)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.nn.layers import WNConv1d, get_padding
+from models.nets.nn.layers import WNConv1d, get_padding
 
 
 class WaveNet(nn.Module):

@@ -5,11 +5,11 @@ One clip (32 kHz audio, and the same audio at 16 kHz) gives:
 =========  ===================  ==============================  =====================
 feature    extractor            native rate                      stored as
 =========  ===================  ==============================  =====================
-spec       models.spectral      100 Hz (hop 320 at 32 kHz)       (513, N) float32
-f0         models.pitch         100 Hz (hop 160 at 16 kHz)       (1 + T16 // 160,)
+spec       models.features.spectral      100 Hz (hop 320 at 32 kHz)       (513, N) float32
+f0         models.features.pitch         100 Hz (hop 160 at 16 kHz)       (1 + T16 // 160,)
 ppg        content encoder      50 Hz (hop 320 at 16 kHz)        (T16 // 320, D_ppg)
 vec        content encoder      50 Hz                            (T16 // 320, D_vec)
-speaker    models.speaker       per clip                         (256,)
+speaker    models.features.speaker       per clip                         (256,)
 =========  ===================  ==============================  =====================
 
 The cache stores these raw arrays, each in its own ``.npy`` named by the clip's content hash
@@ -38,12 +38,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.audio import load_audio, resample
+from models.features.audio import load_audio, resample
 from models.config import AudioConfig
-from models.content.base import ContentEncoder
-from models.pitch import PitchExtractor
-from models.speaker import SpeakerEncoder
-from models.spectral import linear_spectrogram
+from models.features.content.base import ContentEncoder
+from models.features.pitch import PitchExtractor
+from models.features.speaker import SpeakerEncoder
+from models.features.spectral import linear_spectrogram
 
 SPEC_VERSION = "reference-linear-1"
 
@@ -91,7 +91,7 @@ def align(spec: np.ndarray, f0_hz: np.ndarray, ppg: np.ndarray | None, vec: np.n
     """Puts raw features on the model's frame grid (see the module docstring).
 
     Args:
-        spec: (513, N) from :func:`models.spectral.linear_spectrogram` of the 32 kHz clip.
+        spec: (513, N) from :func:`models.features.spectral.linear_spectrogram` of the 32 kHz clip.
         f0_hz: (1 + T16 // 160,) from a pitch extractor.
         ppg: (T16 // 320, D) or ``None``.
         vec: (T16 // 320, D) or ``None``.
@@ -240,7 +240,7 @@ def extract_dataset(pipeline: FeaturePipeline, clips: Sequence[str | os.PathLike
     Raises:
         FeatureCancelled: ``cancel`` was set.
     """
-    from models.speaker import average_embeddings
+    from models.features.speaker import average_embeddings
 
     start = time.monotonic()
     embeddings: list[np.ndarray] = []

@@ -15,7 +15,7 @@ import os
 
 import torch
 
-from models.content.base import ContentEncoder
+from models.features.content.base import ContentEncoder
 
 WHISPER_SAMPLES = 480_000  # 30 s at 16 kHz: whisper.audio.N_SAMPLES
 DROP_FRACTION = 4  # the reference removes len(blocks) // 4 blocks from the end

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from models.atomic import RANDOM_CHARS, RANDOM_LEN, mkstemp
-from models.convert import ConvertCancelled, ConvertError, ConvertOptions, ConvertProgress
+from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, ConvertProgress
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ def convert_files(
     Returns:
         list[BatchItem] (``StopIteration.value``).
     """
-    from models.audio import AudioLoadError, load_audio
+    from models.features.audio import AudioLoadError, load_audio
 
     options = options or ConvertOptions()
     if fmt not in FORMATS:

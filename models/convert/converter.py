@@ -13,13 +13,13 @@ Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·3200
 
 1. audio to 16 kHz mono, zero-padded to N frames (the output is trimmed back to the input's
    length at 32 kHz);
-2. F0 of the whole song with the chosen extractor (``models.pitch``: range, confidence median,
+2. F0 of the whole song with the chosen extractor (``models.features.pitch``: range, confidence median,
    octave-jump guard and edge-preserving smoothing all happen there, once); key shift by
    ``key`` semitones, or automatic key from the voice's F0 statistics (whole semitones or
    octaves); unvoiced frames get an interpolated pitch (the reference's inference) or stay
    at 0 Hz (``unvoiced="zero"``: coarse bin 1 and a noise excitation, as in training);
 3. content features (PPG, units) of the whole song at 50 Hz, window by window as
-   :meth:`models.content.base.ContentEncoder.plan` cuts it (the one place that windows
+   :meth:`models.features.content.base.ContentEncoder.plan` cuts it (the one place that windows
    encoders), with progress and cancel between windows;
 4. synthesis in chunks of ``chunk_s`` seconds with ``context_s`` of extra frames on each side
    (the prior's attention sees the whole chunk, so cost is flat with length and memory is
@@ -31,10 +31,10 @@ Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·3200
    and that carry no pitch (±100 ms) are muted with 10 ms ramps, so noise in gaps is not turned
    into voice while long sung vowels a speech VAD may miss stay; optional loudness match to the
    source (RMS of its active frames, peak-limited);
-6. the quality report (:mod:`models.convert_report`).
+6. the quality report (:mod:`models.convert.report`).
 
 Errors are :class:`ConvertError` (message names the input and the problem); a cancel raises
-:class:`ConvertCancelled`. Nothing here writes files: :func:`models.convert_io.write_audio` does,
+:class:`ConvertCancelled`. Nothing here writes files: :func:`models.convert.files.write_audio` does,
 atomically.
 """
 
@@ -51,8 +51,8 @@ import numpy as np
 import torch
 
 from models.config import _Serialisable
-from models.convert_post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
-from models.pitch import PitchExtractor, interpolate_unvoiced
+from models.convert.post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
+from models.features.pitch import PitchExtractor, interpolate_unvoiced
 
 PITCH_WINDOW_S = 60.0  # F0 is extracted in windows of this length (bounded memory) ...
 PITCH_CONTEXT_S = 2.0  # ... each with this much extra audio on both sides, discarded
@@ -341,7 +341,7 @@ def chunk_source(
     cycles so far (Σ f0 / sr). Prepending one sample whose frequency is frac(P₀) · sr, P₀ the
     cycles before the chunk, makes the source's own cumulative sum start every harmonic at
     frac(k · P₀) — exactly where the unchunked source would be — and that sample is dropped.
-    The model's own :class:`models.nn.nsf.HarmonicSource` does all the work (no second copy).
+    The model's own :class:`models.nets.nn.nsf.HarmonicSource` does all the work (no second copy).
 
     Args:
         m_source: the decoder's ``HarmonicSource``.
@@ -375,7 +375,7 @@ class VoiceConverter:
     """Converts audio into one voice.
 
     Args:
-        voice: a loaded :class:`models.artifact.Voice` (ours or an imported so-vits-svc-5.0 voice).
+        voice: a loaded :class:`models.formats.artifact.Voice` (ours or an imported so-vits-svc-5.0 voice).
         extractors: the feature extractors; checked against what the voice was trained with.
         device: where the generator runs (the extractors were placed by the caller).
 
@@ -504,7 +504,7 @@ class VoiceConverter:
         Returns:
             :class:`ConvertResult` (``StopIteration.value``; see :func:`run_to_end`).
         """
-        from models.audio import resample
+        from models.features.audio import resample
 
         options = options or ConvertOptions()
         start = time.monotonic()
@@ -615,7 +615,7 @@ class VoiceConverter:
             timings=timings,
         )
         if options.report:
-            from models.convert_report import quality_report
+            from models.convert.report import quality_report
 
             t0 = time.monotonic()
             check_cancel()
@@ -632,7 +632,7 @@ class VoiceConverter:
         return result
 
     def _pitch_extractor(self, options: ConvertOptions) -> PitchExtractor:
-        from models.pitch import PITCH_EXTRACTORS, create_pitch_extractor
+        from models.features.pitch import PITCH_EXTRACTORS, create_pitch_extractor
 
         if options.f0_method == "auto" or options.f0_method == self.extractors.pitch.name:
             return self.extractors.pitch
@@ -715,7 +715,7 @@ def voice_encoder_names(voice: Any) -> dict[str, str]:
     The manifest's record of the dataset's encoders wins when it names a known encoder; otherwise
     (imported voices record descriptive names) the voice config's ``content`` section does.
     """
-    from models.content import ENCODERS
+    from models.features.content import ENCODERS
 
     cfg = voice.config.content
     names = {"ppg": cfg.ppg_encoder, "vec": cfg.vec_encoder}

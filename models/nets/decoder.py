@@ -13,9 +13,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.config import ModelConfig
-from models.nn.alias import SnakeAlias
-from models.nn.layers import WNConv1d, WNConvTranspose1d, get_padding
-from models.nn.nsf import HarmonicSource
+from models.nets.nn.alias import SnakeAlias
+from models.nets.nn.layers import WNConv1d, WNConvTranspose1d, get_padding
+from models.nets.nn.nsf import HarmonicSource
 
 
 class SpeakerAdapter(nn.Module):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from models.discriminators import DiscOutput
+from models.nets.discriminators import DiscOutput
 
 
 def generator_adversarial_loss(fake: list[DiscOutput]) -> torch.Tensor:

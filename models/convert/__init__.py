@@ -1,0 +1,1 @@
+"""Conversion: options, chunk planning, the converter, output files, post-processing, the quality report."""

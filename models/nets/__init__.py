@@ -1,0 +1,1 @@
+"""The networks in the reference's key layout: generator, decoder, discriminators, losses, building blocks."""
