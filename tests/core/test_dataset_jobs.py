@@ -18,8 +18,8 @@ from voicecraft_desktop.core.dataset_jobs import (
     extractor_summary,
     list_datasets,
     prepare_voice_dataset,
-    slug,
 )
+from voicecraft_desktop.core.names import slug
 
 
 def _folder(root: Path) -> Path:

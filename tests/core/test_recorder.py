@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from voicecraft_desktop.core import paths
 from voicecraft_desktop.core import recorder as rec
 from voicecraft_desktop.core.live_pitch import LivePitchTracker, hz_to_midi, midi_to_hz, note_name
 from voicecraft_desktop.core.recorder import Recorder, RecorderError, RingBuffer
@@ -208,3 +209,23 @@ def test_live_pitch_follows_notes_in_small_blocks(rate: int) -> None:
     cents = 100 * np.abs(hz_to_midi(np.maximum(f0, 1e-3)) - expected)
     ok = (f0 > 0) & (cents < 50)
     assert ok[steady & (times > 0.05)].mean() > 0.95
+
+
+def test_takes_collected_under_the_old_ascii_name_are_still_found(tmp_home: Path) -> None:
+    """Before the shared slug rule, "Zoë" collected takes in recordings/zo and "my_voice" in
+    recordings/my-voice; those folders stay the voices' folders, new takes join the old ones."""
+    samples = np.zeros(4800, np.float32)
+    take = rec.save_take(samples, 48000, tmp_home / "takes", name="t")
+    recordings = paths.data_dir() / "recordings"
+    for name, old, new in (("Zoë", "zo", "zoë"), ("my_voice", "my-voice", "my_voice")):
+        (recordings / old).mkdir(parents=True)
+        rec.save_take(samples, 48000, recordings / old, name="earlier")
+        assert rec.voice_recordings_dir(name) == recordings / old
+        copied = rec.add_take_to_voice(take, name)
+        assert copied.parent == recordings / old and not (recordings / new).exists()
+        assert sorted(p.name for p in rec.list_takes(copied.parent)) == ["earlier.wav", "t.wav"]
+    # A voice with no old folder gets the shared rule's name (control: the fallback is not always taken).
+    assert rec.add_take_to_voice(take, "Ëlla").parent == recordings / "ëlla"
+    # Once the new folder exists it wins.
+    (recordings / "zoë").mkdir()
+    assert rec.voice_recordings_dir("Zoë") == recordings / "zoë"

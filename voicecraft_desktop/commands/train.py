@@ -13,7 +13,6 @@ Exit status: 0 done, 1 training failed, 2 bad command line or input, 130 interru
 from __future__ import annotations
 
 import argparse
-import re
 import signal
 import sys
 import threading
@@ -80,11 +79,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
-    return slug or "voice"
-
-
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
@@ -130,11 +124,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.voice.strip():
         print("error: --voice: a voice name cannot be empty", file=sys.stderr)
         return EXIT_USAGE
-    slug = _slug(args.voice)
     from voicecraft_desktop.core.dataset_jobs import dataset_dir_for  # the one name -> dataset rule
+    from voicecraft_desktop.core.names import slug
 
     dataset = args.dataset or dataset_dir_for(args.voice)
-    run_dir = args.run_dir or paths.runs_dir() / slug
+    run_dir = args.run_dir or paths.runs_dir() / slug(args.voice)
     cache = args.feature_cache or paths.cache_dir() / "features"
     if not dataset.is_dir():
         print(
@@ -161,10 +155,10 @@ def run(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
     # Everything below is checked before anything is created (a run folder, a lock, a voice).
-    from models.training.devices import DeviceUnavailable, resolve_train_device
+    from models.devices import DeviceUnavailable, resolve_device
 
     try:
-        resolve_train_device(args.device)
+        resolve_device(args.device)
     except DeviceUnavailable as exc:
         print(f"error: --device: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 from collections.abc import Generator, Mapping, Sequence
@@ -31,6 +30,7 @@ from typing import Any
 
 from models.features.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
 from voicecraft_desktop.core import paths
+from voicecraft_desktop.core.names import slug
 
 DEFAULT_CONTENT = ("whisper-large-v2", "hubert-soft")
 
@@ -78,12 +78,6 @@ class DatasetInfo:
     created_at: str
     has_features: bool
     extractors: dict[str, Any] = field(default_factory=dict)
-
-
-def slug(name: str) -> str:
-    """A folder-safe name (the CLI's rule): word characters and dashes, lower case."""
-    text = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
-    return text or "voice"
 
 
 def datasets_dir() -> Path:

@@ -40,6 +40,7 @@ from typing import Any
 from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
 from models.atomic import mkstemp as umask_mkstemp
 from models.errors import UserError
+from voicecraft_desktop.core.names import slug
 
 ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
 MANIFEST_MAX_BYTES = 4 << 20  # a voice.json is a few KB; a zip claiming more is not a voice
@@ -484,7 +485,7 @@ class VoiceLibrary:
         entry = self.resolve(voice)
         dest = Path(dest)
         if dest.is_dir():
-            dest = dest / f"{_slug(entry.name)}.zip"
+            dest = dest / f"{slug(entry.name)}.zip"
         try:
             fd, tmp = umask_mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)  # not 0600
         except OSError as exc:
@@ -552,13 +553,6 @@ def _check_manifest_bytes(src: Path, raw: bytes) -> None:
         VoiceManifest.from_dict(data, MANIFEST_NAME)  # names, config (types, bounds), speaker vector
     except ArtifactError as exc:
         raise refuse(str(exc)) from None
-
-
-def _slug(name: str) -> str:
-    import re
-
-    slug = re.sub(r"[^\w-]+", "-", name.strip(), flags=re.UNICODE).strip("-")
-    return slug or "voice"
 
 
 def _swap_folders(new: Path, target: Path) -> None:

@@ -353,14 +353,29 @@ def list_takes(folder: Path) -> list[Path]:
 
 
 def voice_recordings_dir(voice: str) -> Path:
-    """Where the takes added to a voice are collected: ``data_dir()/recordings/<slug>``.
+    """Where the takes added to a voice are collected: ``data_dir()/recordings/<slug>``
+    (:func:`voicecraft_desktop.core.names.slug`, the rule of the voice's dataset and run folders).
+
+    Takes collected before that rule was shared went to an ASCII-only name (``"Zoë"`` ->
+    ``recordings/zo``, ``"my_voice"`` -> ``recordings/my-voice``); while only that folder exists it
+    is the voice's folder still, so those takes are found and new ones join them.
 
     This folder is what "New voice from folder…" prepares into the voice's dataset.
     """
     from voicecraft_desktop.core import paths
+    from voicecraft_desktop.core.names import slug
 
-    slug = re.sub(r"[^a-z0-9]+", "-", voice.strip().lower()).strip("-") or "voice"
-    return paths.data_dir() / "recordings" / slug
+    root = paths.data_dir() / "recordings"
+    folder = root / slug(voice)
+    legacy = root / _legacy_slug(voice)
+    if legacy != folder and not folder.is_dir() and legacy.is_dir():
+        return legacy
+    return folder
+
+
+def _legacy_slug(voice: str) -> str:
+    """The recordings folder name of ``voice`` before the shared rule: ASCII letters and digits only."""
+    return re.sub(r"[^a-z0-9]+", "-", voice.strip().lower()).strip("-") or "voice"
 
 
 def list_voice_recordings() -> list[str]:
