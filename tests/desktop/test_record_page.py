@@ -69,12 +69,12 @@ def test_record_a_take_saves_wav_emits_signals_and_draws_live_views(ctx, qtbot, 
     assert page.takes.count() == 1 and page.selected_take() == path
     assert not page.recorder  # the stream closed: not monitoring
     assert FakeInputStream.instances[-1].closed
-    midi = page.pitch.midi_values()
+    midi = page.live.pitch.midi_values()
     voiced = midi[np.isfinite(midi)]
     assert len(voiced) > 50, "the live pitch curve stayed empty"
     assert np.median(np.abs(voiced - hz_to_midi(A3_HZ))) < 0.3
-    assert page.note_label.text().startswith("A3")
-    assert page.waveform._hi.max() > 0.2  # noqa: SLF001 - the envelope on screen follows the signal
+    assert page.live.note_label.text().startswith("A3")
+    assert page.live.waveform._hi.max() > 0.2  # noqa: SLF001 - the envelope on screen follows the signal
 
 
 def test_clipping_lights_the_warning(ctx, qtbot, one_device) -> None:

@@ -8,6 +8,8 @@
   error dialog, ``job_done`` signal).
 - :func:`format_duration`, :func:`format_minutes`: labels.
 - :func:`read_only_table`: a row-selecting, non-editable table (Library voices, Settings models).
+- :func:`splitter`: a splitter of widgets with their stretch factors and starting sizes.
+- :func:`interval_timer`: a repeating GUI timer (playheads, player polling, the Train inbox).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableWidget, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QSplitter, QTableWidget, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -139,3 +142,29 @@ def read_only_table(columns: list[str], object_name: str, stretch_column: int) -
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def splitter(
+    orientation: Qt.Orientation,
+    widgets: list[QWidget],
+    stretch: list[int] | None = None,
+    sizes: list[int] | None = None,
+) -> QSplitter:
+    """A splitter holding ``widgets`` in order, each, when given, with its ``stretch`` factor (the
+    share of extra room it takes) and its starting size in pixels."""
+    split = QSplitter(orientation)
+    for widget in widgets:
+        split.addWidget(widget)
+    for i, factor in enumerate(stretch or []):
+        split.setStretchFactor(i, factor)
+    if sizes is not None:
+        split.setSizes(sizes)
+    return split
+
+
+def interval_timer(parent: QWidget, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
+    """A repeating timer owned by ``parent`` that calls ``slot`` every ``interval_ms`` once started."""
+    timer = QTimer(parent)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer

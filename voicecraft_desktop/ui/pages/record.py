@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -49,8 +47,9 @@ from voicecraft_desktop.core.recorder import (
     save_take,
 )
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import show_error
-from voicecraft_desktop.ui.widgets.audio_views import LevelMeter, ScrollingPitch, ScrollingWaveform
+from voicecraft_desktop.ui.pages._common import interval_timer, show_error, splitter
+from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
+from voicecraft_desktop.ui.widgets.live_input import LiveInputView
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +120,7 @@ class RecordPage(QWidget):
         self.level_label.setMinimumWidth(120)
 
         # -- live views ----------------------------------------------------------------------
-        self.waveform = ScrollingWaveform(self._selected_rate())
-        self.pitch = ScrollingPitch()
-        self.note_label = QLabel("")
-        self.note_label.setObjectName("noteLabel")
-        self.note_label.setStyleSheet("font: bold 16px;")
+        self.live = LiveInputView(self._selected_rate())
 
         # -- takes ---------------------------------------------------------------------------
         self.takes = QListWidget()
@@ -151,9 +146,7 @@ class RecordPage(QWidget):
         self.takes.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.takes.itemDoubleClicked.connect(lambda _item: self.play_selected())
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(DRAIN_INTERVAL_MS)
-        self.timer.timeout.connect(self.tick)
+        self.timer = interval_timer(self, DRAIN_INTERVAL_MS, self.tick)
 
         rate = self.ctx.settings.get("record/sample_rate")
         if rate in SAMPLE_RATES:
@@ -186,34 +179,18 @@ class RecordPage(QWidget):
         transport.addWidget(self.meter, 1)
         transport.addWidget(self.level_label)
 
-        live = QWidget()
-        live_layout = QVBoxLayout(live)
-        live_layout.setContentsMargins(0, 0, 0, 0)
-        live_layout.addWidget(self.waveform, 2)
-        pitch_header = QHBoxLayout()
-        pitch_header.addWidget(QLabel("Pitch"))
-        pitch_header.addStretch(1)
-        pitch_header.addWidget(self.note_label)
-        live_layout.addLayout(pitch_header)
-        live_layout.addWidget(self.pitch, 3)
-
         takes_box = QGroupBox("Takes")
         takes_layout = QVBoxLayout(takes_box)
         takes_layout.addWidget(self.takes)
         for w in (self.add_button, self.convert_button, self.delete_button):
             takes_layout.addWidget(w)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(live)
-        splitter.addWidget(takes_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([700, 260])
+        body = splitter(Qt.Orientation.Horizontal, [self.live, takes_box], [3, 1], [700, 260])
 
         layout = QVBoxLayout(self)
         layout.addWidget(inputs)
         layout.addLayout(transport)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(body, 1)
 
     # -- devices ---------------------------------------------------------------------------------
 
@@ -293,8 +270,7 @@ class RecordPage(QWidget):
             self._show_error("Cannot record", str(error))
             return False
         self.recorder = recorder
-        self.waveform.set_sample_rate(rate)
-        self.pitch.clear_signal()
+        self.live.restart(rate)
         self.meter.reset()
         self.timer.start()
         return True
@@ -306,7 +282,7 @@ class RecordPage(QWidget):
             return LivePitchTracker(rate, self.ctx.settings.get("record/pitch_method"))
         except Exception as error:  # noqa: BLE001 - pitch is a display aid; recording goes on without it
             log.warning("live pitch unavailable: %s", error)
-            self.note_label.setText("pitch unavailable")
+            self.live.note_label.setText("pitch unavailable")
             return None
 
     def _close_stream(self) -> None:
@@ -376,17 +352,7 @@ class RecordPage(QWidget):
             self.meter.set_level(*level_dbfs(block))
             peak = self.meter.peak_db
             self.level_label.setText(f"peak {peak:5.1f} dBFS" + ("  CLIP!" if self.meter.clipping else ""))
-            self.waveform.append(block)
-            if self.pitch_tracker is not None:
-                times, f0 = self.pitch_tracker.feed(block)
-                self.pitch.append(times, f0, now_s=self.pitch_tracker.seconds_fed)
-                voiced = f0[f0 > 0]
-                if len(voiced):
-                    from voicecraft_desktop.core.live_pitch import hz_to_midi, note_name
-
-                    midi = float(hz_to_midi(float(np.median(voiced[-5:]))))
-                    cents = int(round((midi - round(midi)) * 100))
-                    self.note_label.setText(f"{note_name(midi)} {cents:+d} ct" if cents else note_name(midi))
+            self.live.append(block, self.pitch_tracker)
         if self.is_recording:
             assert self.recorder is not None
             minutes, seconds = divmod(self.recorder.take_seconds, 60)
