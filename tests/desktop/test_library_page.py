@@ -137,11 +137,11 @@ def test_new_voice_from_folder_shows_report(page, ctx, qtbot, tmp_path, tiny_whi
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
         pass
     assert progress and progress[-1].stage == "features" and page.progress.value() == 1000
-    kept, rejected = page.report.topLevelItem(0), page.report.topLevelItem(1)
+    kept, rejected = page.report.tree.topLevelItem(0), page.report.tree.topLevelItem(1)
     assert kept.text(0).startswith("Kept: ") and kept.childCount() >= 2
     reasons = {rejected.child(i).text(0): rejected.child(i).text(2) for i in range(rejected.childCount())}
     assert "not an audio file" in reasons["lyrics.txt"] and "quiet.wav" in reasons
-    assert "min of audio" in page.report_summary.text() and "⚠" in page.report_summary.text()
+    assert "min of audio" in page.report.summary.text() and "⚠" in page.report.summary.text()
     (row,) = [r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "Ana"]
     assert "ready to train" in page.table.item(row, 5).text()
     assert page.new_button.isEnabled()

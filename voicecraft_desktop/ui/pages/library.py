@@ -12,22 +12,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTableWidgetItem,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -50,11 +46,13 @@ from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
-    format_duration,
     format_minutes,
+    interval_timer,
     read_only_table,
     show_error,
+    splitter,
 )
+from voicecraft_desktop.ui.pages.library_report import PreparationReport
 from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
@@ -83,7 +81,6 @@ class LibraryPage(JobPageMixin, QWidget):
         self.library = library or VoiceLibrary()
         self.player = Player()
         self.job: Job | None = None
-        self.last_report: Any = None
         self.error_box: QMessageBox | None = None
 
         self.new_button = QPushButton("New voice from folder…")
@@ -118,14 +115,7 @@ class LibraryPage(JobPageMixin, QWidget):
 
         self.report_title = QLabel("Preparation report")
         self.report_title.setStyleSheet("font-weight: bold")
-        self.report = QTreeWidget()
-        self.report.setObjectName("reportTree")
-        self.report.setHeaderLabels(["Clip / file", "Length", "Reason / source"])
-        self.report.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.report_summary = QLabel(
-            "Run “New voice from folder…” to see which clips are kept and which are not."
-        )
-        self.report_summary.setWordWrap(True)
+        self.report = PreparationReport()
 
         buttons = QHBoxLayout()
         for w in (
@@ -153,15 +143,9 @@ class LibraryPage(JobPageMixin, QWidget):
         bottom_layout.addWidget(self.report_title)
         bottom_layout.addLayout(row)
         bottom_layout.addWidget(self.status_label)
-        bottom_layout.addWidget(self.report_summary)
         bottom_layout.addWidget(self.report, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter(Qt.Orientation.Vertical, [top, bottom], [3, 2]))
 
         self.new_button.clicked.connect(self._ask_new_voice)
         self.export_button.clicked.connect(self._ask_export)
@@ -171,9 +155,7 @@ class LibraryPage(JobPageMixin, QWidget):
         self.cancel_button.clicked.connect(self.cancel_job)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         ctx.events.voices_changed.connect(self.refresh)
-        self._play_timer = QTimer(self)
-        self._play_timer.setInterval(100)
-        self._play_timer.timeout.connect(self._poll_player)
+        self._play_timer = interval_timer(self, 100, self._poll_player)
         self.refresh()
 
     # ------------------------------------------------------------------ listing
@@ -317,8 +299,7 @@ class LibraryPage(JobPageMixin, QWidget):
         options.setdefault("f0", self.ctx.settings.value(F0_SETTING, "auto") or "auto")
         options.setdefault("store", self.ctx.asset_store())
         options.setdefault("device", self.ctx.device)
-        self.report.clear()
-        self.report_summary.setText(f"Preparing {folder} as “{name}”…")
+        self.report.show_pending(f"Preparing {folder} as “{name}”…")
 
         def task(cancel):  # type: ignore[no-untyped-def]
             return prepare_voice_dataset(folder, name, cancel=cancel, **options)
@@ -326,7 +307,7 @@ class LibraryPage(JobPageMixin, QWidget):
         return self._start(f"New voice “{name}”", task, self._on_prepared, gpu=options["device"] != "cpu")
 
     def _on_prepared(self, result: DatasetJobResult) -> None:
-        self.show_report(result.report)
+        self.report.show_report(result.report)
         self.progress.setValue(1000)
         ready = result.features is not None
         self.status_label.setText(
@@ -339,40 +320,6 @@ class LibraryPage(JobPageMixin, QWidget):
         self.ctx.events.voices_changed.emit()
         self.ctx.events.status.emit(f"Prepared {len(result.report.clips)} clips for “{result.report.voice}”")
         self.job_done.emit("result")
-
-    def show_report(self, report: Any) -> None:
-        """Fills the report view: kept clips, what was not used and why, warnings and notes."""
-        self.last_report = report
-        self.report.clear()
-        kept = QTreeWidgetItem([f"Kept: {len(report.clips)} clips", format_duration(report.total_s), ""])
-        for clip in report.clips:
-            kept.addChild(
-                QTreeWidgetItem(
-                    [
-                        Path(clip.file).name,
-                        f"{clip.duration_s:.1f} s",
-                        f"{clip.source} at {clip.offset_s:.1f} s",
-                    ]
-                )
-            )
-        rejected = QTreeWidgetItem([f"Not used: {len(report.rejected)}", "", ""])
-        for r in report.rejected:
-            length = f"{r.duration_s:.1f} s" if r.duration_s is not None else ""
-            where = f"{r.source} at {r.offset_s:.1f} s" if r.offset_s is not None else r.source
-            child = QTreeWidgetItem([where, length, r.reason])
-            child.setToolTip(2, r.reason)
-            rejected.addChild(child)
-        self.report.addTopLevelItem(kept)
-        self.report.addTopLevelItem(rejected)
-        rejected.setExpanded(True)
-        kept.setExpanded(len(report.clips) <= 30)
-        lines = [
-            f"{len(report.clips)} clips, {report.total_s / 60:.1f} min of audio from {report.files_used} of "
-            f"{report.files_seen} files."
-        ]
-        lines += [f"⚠ {w}" for w in report.warnings]
-        lines += [f"• {n}" for n in report.notes]
-        self.report_summary.setText("\n".join(lines))
 
     # ------------------------------------------------------------------ import / export
 

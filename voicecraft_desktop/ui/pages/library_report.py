@@ -1,0 +1,75 @@
+"""The Library page's preparation report: which clips of a folder were kept, which were not and why.
+
+:class:`PreparationReport` draws a ``models.features.preprocess`` report (``clips``, ``rejected``,
+``warnings``, ``notes``, totals) as a one-paragraph summary above a tree: "Kept" (file, length,
+where in which source) and "Not used" (where, length, the reason). It renders; it prepares nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from voicecraft_desktop.ui.pages._common import format_duration
+
+PLACEHOLDER = "Run “New voice from folder…” to see which clips are kept and which are not."
+EXPAND_KEPT_UP_TO = 30  # a longer list of kept clips starts folded
+
+
+class PreparationReport(QWidget):
+    """A summary label (``summary``) above the report tree (``tree``); ``last`` is the report shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.last: Any = None
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("reportTree")
+        self.tree.setHeaderLabels(["Clip / file", "Length", "Reason / source"])
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.summary = QLabel(PLACEHOLDER)
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+
+    def show_pending(self, text: str) -> None:
+        """Empties the tree and says ``text`` (what is being prepared)."""
+        self.tree.clear()
+        self.summary.setText(text)
+
+    def show_report(self, report: Any) -> None:
+        """Fills the view: kept clips, what was not used and why, warnings and notes."""
+        self.last = report
+        self.tree.clear()
+        kept = QTreeWidgetItem([f"Kept: {len(report.clips)} clips", format_duration(report.total_s), ""])
+        for clip in report.clips:
+            kept.addChild(
+                QTreeWidgetItem(
+                    [
+                        Path(clip.file).name,
+                        f"{clip.duration_s:.1f} s",
+                        f"{clip.source} at {clip.offset_s:.1f} s",
+                    ]
+                )
+            )
+        rejected = QTreeWidgetItem([f"Not used: {len(report.rejected)}", "", ""])
+        for r in report.rejected:
+            length = f"{r.duration_s:.1f} s" if r.duration_s is not None else ""
+            where = f"{r.source} at {r.offset_s:.1f} s" if r.offset_s is not None else r.source
+            child = QTreeWidgetItem([where, length, r.reason])
+            child.setToolTip(2, r.reason)
+            rejected.addChild(child)
+        self.tree.addTopLevelItem(kept)
+        self.tree.addTopLevelItem(rejected)
+        rejected.setExpanded(True)
+        kept.setExpanded(len(report.clips) <= EXPAND_KEPT_UP_TO)
+        lines = [
+            f"{len(report.clips)} clips, {report.total_s / 60:.1f} min of audio from {report.files_used} of "
+            f"{report.files_seen} files."
+        ]
+        lines += [f"⚠ {w}" for w in report.warnings]
+        lines += [f"• {n}" for n in report.notes]
+        self.summary.setText("\n".join(lines))
