@@ -12,7 +12,8 @@ from PySide6.QtGui import QDropEvent
 from tests.desktop.voices import make_voice, tiny_hubert32
 from tests.features.conftest import harmonic_tone, tiny_whisper  # noqa: F401  (fixture)
 from voicecraft_desktop.core import paths
-from voicecraft_desktop.ui.pages.convert import ConvertPage, envelope
+from voicecraft_desktop.ui.pages.convert import ConvertPage
+from voicecraft_desktop.ui.widgets.comparison_plots import envelope
 
 
 @pytest.fixture
@@ -93,14 +94,14 @@ def test_convert_shows_curves_report_ab_and_exports(page, ready, ctx, qtbot, son
     take = page.take
     assert take.result.key == 3 and len(take.result.audio) == len(take.source_audio) == int(2.2 * 32000)
     # both pitch curves: the source's, 3 semitones up, and the converted audio's own
-    _, ys = page.source_pitch.getData()
+    _, ys = page.plots.source_pitch.getData()
     voiced = np.isfinite(ys)
     assert voiced.sum() > 100
     assert np.nanmedian(ys) == pytest.approx(
         69.0 + 12 * np.log2(np.median(take.result.source_f0[take.result.source_f0 > 0]) / 440.0) + 3, abs=0.01
     )
-    assert len(page.result_pitch.getData()[0]) == len(take.output_f0)
-    assert len(page.source_wave.getData()[0]) > 0 and len(page.result_wave.getData()[0]) > 0
+    assert len(page.plots.result_pitch.getData()[0]) == len(take.output_f0)
+    assert len(page.plots.source_wave.getData()[0]) > 0 and len(page.plots.result_wave.getData()[0]) > 0
     report = page.report_view.toPlainText()
     assert "key shift: +3" in report and "pitch error" in report and "speaker similarity" in report
     assert "Converted song.wav" in page.status_label.text()

@@ -6,7 +6,9 @@ page's "send to Convert" (``send_to_convert``). Conversion is
 builds is kept and handed to the next job for the same voice and options. The result view shows
 both waveforms and both pitch curves (the source's, shifted by the key the conversion used, and
 the converted audio's own) on a note-name axis, with a playhead; A/B playback switches between
-the source and the result at the same position. Exports (WAV/FLAC) and folder batches are jobs too.
+the source and the result at the same position (the views are
+:class:`voicecraft_desktop.ui.widgets.comparison_plots.ComparisonPlots`). Exports (WAV/FLAC) and
+folder batches are jobs too.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,18 +33,23 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from voicecraft_desktop.core.convert_jobs import TakeResult, convert_folder, convert_take
 from voicecraft_desktop.core.library import VoiceLibrary
-from voicecraft_desktop.core.live_pitch import hz_to_midi
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import JobPageMixin, call_task, format_duration, show_error
-from voicecraft_desktop.ui.widgets.audio_views import make_pitch_plot
+from voicecraft_desktop.ui.pages._common import (
+    JobPageMixin,
+    call_task,
+    format_duration,
+    interval_timer,
+    show_error,
+    splitter,
+)
+from voicecraft_desktop.ui.widgets.comparison_plots import ComparisonPlots
 from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
@@ -54,23 +59,7 @@ AUTO_KEY = {
     "Automatic, semitones": "semitones",
     "Automatic, octaves only": "octaves",
 }
-SOURCE_COLOUR, RESULT_COLOUR = "#9ca3af", "#2563eb"
-SOURCE_PITCH, RESULT_PITCH = "#f97316", "#2563eb"
-WAVE_POINTS = 4000  # min/max envelope columns drawn for a waveform of any length
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
-
-
-def envelope(wave: np.ndarray, rate: int, columns: int = WAVE_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """(x seconds, y) of a min/max envelope: 2 points per column, cheap to draw for a 5-min song."""
-    n = len(wave)
-    if n <= 2 * columns:
-        return np.arange(n) / rate, wave.astype(np.float32)
-    per = n // columns
-    blocks = wave[: per * columns].reshape(columns, per)
-    y = np.empty(2 * columns, np.float32)
-    y[0::2], y[1::2] = blocks.min(axis=1), blocks.max(axis=1)
-    x = np.repeat(np.arange(columns) * per / rate, 2)
-    return x, y
 
 
 class ConvertPage(JobPageMixin, QWidget):
@@ -163,59 +152,15 @@ class ConvertPage(JobPageMixin, QWidget):
         self.status_label.setWordWrap(True)
 
         # --- result views
-        self.wave_plot = pg.PlotWidget(background="w")
-        self.wave_plot.setObjectName("wavePlot")
-        self.wave_plot.setTitle("Waveform: source (grey) and converted (blue)", color="#333")
-        self.wave_plot.setMouseEnabled(y=False)
-        self.wave_plot.setYRange(-1, 1)
-        self.wave_plot.hideAxis("left")
-        self.wave_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
-        self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name="A: source")
-        self.result_wave = self.wave_plot.plot(
-            [], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1), name="B: converted"
-        )
-        self.result_wave.setOpacity(0.75)
-        self.pitch_plot = make_pitch_plot()
-        self.pitch_plot.setObjectName("pitchPlot")
-        self.pitch_plot.setTitle(
-            "Pitch: source after the key shift (orange) and converted (blue)", color="#333"
-        )
-        self.pitch_plot.setMouseEnabled(x=True, y=False)
-        self.pitch_plot.setXLink(self.wave_plot)
-        self.pitch_plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
-        # drawn wide and under the converted curve: where the two agree, both stay visible
-        self.source_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name="source (shifted)"
-        )
-        self.source_pitch.setOpacity(0.6)
-        self.result_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name="converted"
-        )
-        self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
-        self.wave_plot.addItem(self.playheads[0])
-        self.pitch_plot.addItem(self.playheads[1])
-        for line in self.playheads:
-            line.setVisible(False)
+        self.plots = ComparisonPlots()
         self.report_view = QPlainTextEdit()
         self.report_view.setObjectName("qualityReport")
         self.report_view.setReadOnly(True)
         self.report_view.setPlaceholderText("The quality report of a conversion appears here.")
         report_box = QGroupBox("Quality report")
         QVBoxLayout(report_box).addWidget(self.report_view)
-
-        plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(self.wave_plot)
-        plots.addWidget(self.pitch_plot)
-        plots.setStretchFactor(0, 2)
-        plots.setStretchFactor(1, 3)
-        plots.setSizes([200, 300])
         report_box.setMinimumWidth(340)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(plots)
-        body.addWidget(report_box)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 1)
-        body.setSizes([760, 360])
+        body = splitter(Qt.Orientation.Horizontal, [self.plots, report_box], [3, 1], [760, 360])
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(actions)
@@ -241,9 +186,7 @@ class ConvertPage(JobPageMixin, QWidget):
         ctx.events.voices_changed.connect(self.refresh)
         ctx.events.take_recorded.connect(self._on_take_recorded)
         ctx.events.send_to_convert.connect(self.set_input)
-        self._timer = QTimer(self)
-        self._timer.setInterval(50)
-        self._timer.timeout.connect(self._poll_player)
+        self._timer = interval_timer(self, 50, self._poll_player)
         self.refresh()
 
     # ------------------------------------------------------------------ inputs
@@ -282,8 +225,8 @@ class ConvertPage(JobPageMixin, QWidget):
         return AUTO_KEY[self.auto_key.currentText()]
 
     def options(self) -> Any:
-        """The :class:`models.convert.converter.ConvertOptions` the controls describe."""
-        from models.convert.converter import ConvertOptions
+        """The :class:`models.convert.options.ConvertOptions` the controls describe."""
+        from models.convert.options import ConvertOptions
 
         return ConvertOptions(
             key=self.key_spin.value(),
@@ -461,20 +404,7 @@ class ConvertPage(JobPageMixin, QWidget):
     def show_result(self, take: TakeResult) -> None:
         """Draws both waveforms and both pitch curves, and fills the quality report."""
         r = take.result
-        rate = r.sample_rate
-        self.source_wave.setData(*envelope(take.source_audio, rate))
-        self.result_wave.setData(*envelope(r.audio, rate))
-        hop_s = 1.0 / 100.0  # the model's 10 ms frames
-        t = np.arange(len(r.intended_f0)) * hop_s
-        source_midi = hz_to_midi(np.where(r.intended_f0 > 0, r.intended_f0, 0.0))
-        result_midi = hz_to_midi(take.output_f0)
-        self.source_pitch.setData(t, source_midi)
-        self.result_pitch.setData(t[: len(result_midi)], result_midi)
-        both = np.concatenate([source_midi[np.isfinite(source_midi)], result_midi[np.isfinite(result_midi)]])
-        if both.size:
-            lo, hi = np.percentile(both, [2, 98])
-            self.pitch_plot.setYRange(np.floor(lo) - 2, np.ceil(hi) + 2)
-        self.wave_plot.setXRange(0, len(r.audio) / rate, padding=0.01)
+        self.plots.show_take(take)
         lines = [f"{take.source.name} → “{take.voice}”", f"key shift: {r.key:+g} semitones"]
         if r.report is not None:
             lines.append(r.report.summary())
@@ -502,8 +432,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self._playing = which
         self.play_a.setStyleSheet("font-weight: bold" if which == "A" else "")
         self.play_b.setStyleSheet("font-weight: bold" if which == "B" else "")
-        for line in self.playheads:
-            line.setVisible(True)
+        self.plots.show_playhead(True)
         self._timer.start()
         self._update_buttons()
         return True
@@ -513,16 +442,13 @@ class ConvertPage(JobPageMixin, QWidget):
         self._poll_player()
 
     def _poll_player(self) -> None:
-        position = self.player.position_s
-        for line in self.playheads:
-            line.setValue(position)
+        self.plots.move_playhead(self.player.position_s)
         if not self.player.playing:
             self._timer.stop()
             self._playing = None
             self.play_a.setStyleSheet("")
             self.play_b.setStyleSheet("")
-            for line in self.playheads:
-                line.setVisible(False)
+            self.plots.show_playhead(False)
             self._update_buttons()
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
