@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 
-from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, VoiceManifest, load_voice, save_voice
 from models.config import VoiceConfig
+from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, VoiceManifest, load_voice, save_voice
 from models.nets.synthesizer import SynthesizerInfer
 from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
 
@@ -350,17 +350,17 @@ def test_replace_voice_keeps_id_folder_and_name_and_the_old_version_on_failure(
 def test_swap_folders_without_rename_exchange_puts_the_old_version_back_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from voicecraft_desktop.core import library
+    from voicecraft_desktop.core import library_io
 
-    monkeypatch.setattr(library, "_rename_exchange", lambda a, b: False)
+    monkeypatch.setattr(library_io, "rename_exchange", lambda a, b: False)
     old, new = tmp_path / "voice", tmp_path / ".new"
     old.mkdir()
     (old / "f").write_text("old")
     new.mkdir()
     (new / "f").write_text("new")
-    library._swap_folders(new, old)
+    library_io.swap_folders(new, old)
     assert (old / "f").read_text() == "new" and (new / "f").read_text() == "old"
-    real_replace = library.os.replace
+    real_replace = library_io.os.replace
     calls = []
 
     def failing(a, b):  # the second rename (new -> target) fails: the target must come back
@@ -369,9 +369,9 @@ def test_swap_folders_without_rename_exchange_puts_the_old_version_back_on_failu
             raise OSError(28, "No space left on device")
         return real_replace(a, b)
 
-    monkeypatch.setattr(library.os, "replace", failing)
+    monkeypatch.setattr(library_io.os, "replace", failing)
     with pytest.raises(OSError):
-        library._swap_folders(new, old)
+        library_io.swap_folders(new, old)
     assert (old / "f").read_text() == "new"
 
 

@@ -14,6 +14,7 @@ API (stable; the GUI builds on it)::
     lib.delete("Alice")
     lib.import_voice(path, name=None, speaker_npy=None) -> VoiceEntry
         # path: one of our voice folders, a .zip of one, or a so-vits-svc-5.0 .pth/.pt (+ singer .npy)
+    lib.replace_voice("Alice", folder, name=None) -> VoiceEntry   # a new version, same id and folder
     lib.export_zip("Alice", "alice.zip") -> Path
 
 Every write is atomic: a new voice is assembled in a hidden temporary folder inside the library and
@@ -21,35 +22,33 @@ renamed into place; a rename rewrites ``voice.json`` through a temporary file; a
 the folder out of sight; an export writes a temporary zip and renames it. Errors are
 :class:`LibraryError` with a message naming the voice or file and the problem. Folders whose manifest
 is corrupt, or written by a newer VoiceCraft, are listed with ``available=False`` and the reason,
-never crash the scan.
+never crash the scan. The file work behind imports, updates and exports (staging, manifest checks,
+zips, the folder swap) is :mod:`voicecraft_desktop.core.library_io`.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 import uuid
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
-from models.atomic import mkstemp as umask_mkstemp
-from models.errors import UserError
+from models.formats.artifact import MANIFEST_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
+from voicecraft_desktop.core.library_io import (
+    LibraryError,
+    stage_folder,
+    stage_reference,
+    stage_zip,
+    swap_folders,
+    write_zip,
+)
 from voicecraft_desktop.core.names import slug
 
-ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
-MANIFEST_MAX_BYTES = 4 << 20  # a voice.json is a few KB; a zip claiming more is not a voice
 ZIP_SUFFIXES = (".zip",)
 REFERENCE_SUFFIXES = (".pth", ".pt")
-
-
-class LibraryError(ValueError, UserError):
-    """A library operation that cannot be done; the message names the voice or file and why."""
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,8 @@ class VoiceLibrary:
         raise LibraryError(f"no voice named {text!r} in {self.root} (voices: {names})")
 
     def load(self, voice: str | os.PathLike[str] | VoiceEntry, device: Any = "cpu") -> Any:
-        """Loads a voice strictly (manifest, weights hash, keys, shapes): a ``models.formats.artifact.Voice``."""
+        """Loads a voice strictly (manifest, weights hash, keys, shapes): a
+        ``models.formats.artifact.Voice``."""
         from models.formats.artifact import load_voice
 
         entry = self.resolve(voice)
@@ -318,11 +318,11 @@ class VoiceLibrary:
         staged = self._staging()
         try:
             if src.is_dir():
-                self._stage_folder(src, staged)
+                stage_folder(src, staged)
             elif src.suffix.lower() in ZIP_SUFFIXES:
-                self._stage_zip(src, staged)
+                stage_zip(src, staged)
             elif src.suffix.lower() in REFERENCE_SUFFIXES:
-                name = self._stage_reference(src, staged, name, speaker_npy)
+                name = stage_reference(src, staged, name, speaker_npy)
             else:
                 raise LibraryError(
                     f"{src}: not a voice (expected a voice folder, a .zip of one, or a "
@@ -336,88 +336,6 @@ class VoiceLibrary:
         finally:
             if staged.exists():
                 shutil.rmtree(staged, ignore_errors=True)
-
-    @staticmethod
-    def _stage_folder(src: Path, staged: Path) -> None:
-        for required in (MANIFEST_NAME, WEIGHTS_NAME):
-            if not (src / required).is_file():
-                raise LibraryError(f"{src}: not a voice folder ({required} is missing)")
-        manifest = src / MANIFEST_NAME
-        if manifest.stat().st_size > MANIFEST_MAX_BYTES:  # checked before copying the weights
-            raise LibraryError(f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} is too large)")
-        _check_manifest_bytes(src, manifest.read_bytes())
-        for item in src.iterdir():
-            if item.is_file() and not item.name.startswith("."):
-                shutil.copy2(item, staged / item.name)
-
-    @staticmethod
-    def _stage_zip(src: Path, staged: Path) -> None:
-        """Unpacks a voice zip into ``staged``, after checking its ``voice.json`` from the zip alone.
-
-        Nothing but ``voice.json`` is read until the manifest is known to be a voice this VoiceCraft
-        opens (so a huge archive with a junk manifest costs nothing). Only plain files directly in the
-        voice's folder are written: no paths, traversal, links or hidden files.
-        """
-        try:
-            archive = zipfile.ZipFile(src)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise LibraryError(f"{src}: not a readable zip file ({exc})") from None
-        with archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
-            if len(manifests) != 1:
-                raise LibraryError(
-                    f"{src} is not a VoiceCraft voice (expected exactly one {MANIFEST_NAME} in the zip, "
-                    f"found {len(manifests)})"
-                )
-            prefix = str(Path(manifests[0].filename).parent)
-            prefix = "" if prefix == "." else prefix + "/"
-            if prefix.count("/") > 1:
-                raise LibraryError(
-                    f"{src} is not a VoiceCraft voice "
-                    f"({MANIFEST_NAME} must be at the top of the zip or in one folder)"
-                )
-            _check_zip_manifest(src, archive, manifests[0])
-            wanted = {}
-            for member in members:
-                if not member.filename.startswith(prefix):
-                    continue
-                rel = member.filename[len(prefix) :]
-                # Only plain files directly in the voice folder: no paths, no traversal, no links.
-                if not rel or "/" in rel or "\\" in rel or rel in (".", "..") or rel.startswith("."):
-                    continue
-                if stat.S_ISLNK(member.external_attr >> 16):
-                    continue
-                wanted[rel] = member
-            if WEIGHTS_NAME not in wanted:
-                raise LibraryError(f"{src} is not a VoiceCraft voice (the zip holds no {WEIGHTS_NAME})")
-            if sum(m.file_size for m in wanted.values()) > ZIP_MAX_BYTES:
-                raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
-            for rel, member in wanted.items():
-                try:
-                    with archive.open(member) as fin, open(staged / rel, "wb") as fout:
-                        shutil.copyfileobj(fin, fout)
-                except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
-                    raise LibraryError(f"{src}: not a readable zip file ({rel}: {exc})") from None
-
-    @staticmethod
-    def _stage_reference(
-        src: Path, staged: Path, name: str | None, speaker_npy: str | os.PathLike[str] | None
-    ) -> str:
-        from models.formats.artifact import save_voice, voice_from_reference
-        from models.formats.reference_import import ImportError_, import_reference_file
-        from voicecraft_desktop import __version__
-
-        if speaker_npy is None:
-            raise LibraryError(f"{src}: a so-vits-svc-5.0 voice needs its singer .npy (speaker vector)")
-        try:
-            imported = import_reference_file(src, speaker_npy)
-            manifest, weights = voice_from_reference(imported, name or src.stem, app_version=__version__)
-        except (ImportError_, ArtifactError) as exc:
-            raise LibraryError(str(exc)) from None
-        staged.rmdir()  # save_voice builds the folder itself (atomically)
-        save_voice(staged, manifest, weights)
-        return manifest.name
 
     def replace_voice(
         self,
@@ -455,7 +373,7 @@ class VoiceLibrary:
         src = Path(source)
         staged = self._staging()
         try:
-            self._stage_folder(src, staged)
+            stage_folder(src, staged)
             try:
                 load_voice(staged)  # strict: manifest, checksum, keys and shapes
                 manifest = read_manifest(staged)
@@ -469,7 +387,7 @@ class VoiceLibrary:
             atomic_write_bytes(
                 staged / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8")
             )
-            _swap_folders(staged, entry.folder)  # ``staged`` now holds the previous version
+            swap_folders(staged, entry.folder)  # ``staged`` now holds the previous version
         except OSError as exc:
             raise LibraryError(f"cannot update voice {entry.name!r}: {exc}") from None
         finally:
@@ -477,7 +395,8 @@ class VoiceLibrary:
         return _read_entry(entry.folder)
 
     def export_zip(self, voice: str | os.PathLike[str] | VoiceEntry, dest: str | os.PathLike[str]) -> Path:
-        """Writes the voice folder as a zip (``<id>/voice.json``, ``<id>/generator.safetensors``, ...).
+        """Writes the voice folder as a zip (``<id>/voice.json``, ``<id>/generator.safetensors``, ...);
+        ``dest`` may be a folder (the zip is then named by the voice's :func:`slug`).
 
         The zip is written to a temporary sibling of ``dest`` and renamed, so ``dest`` is either the
         complete archive or untouched.
@@ -486,111 +405,4 @@ class VoiceLibrary:
         dest = Path(dest)
         if dest.is_dir():
             dest = dest / f"{slug(entry.name)}.zip"
-        try:
-            fd, tmp = umask_mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)  # not 0600
-        except OSError as exc:
-            raise LibraryError(f"cannot write {dest}: {exc}") from None
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for item in sorted(entry.folder.iterdir()):
-                    if item.is_file() and not item.name.startswith("."):
-                        archive.write(item, f"{entry.id}/{item.name}")
-            os.replace(tmp, dest)
-        except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise LibraryError(f"cannot write {dest}: {exc}") from None
-            raise
-        return dest
-
-
-def _check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Reads ``voice.json`` from the zip (nothing else) and refuses anything but a voice we open.
-
-    Raises:
-        LibraryError: ``"FILE is not a VoiceCraft voice (why)"``; only a well-formed manifest with a
-            newer ``format_version`` says to update VoiceCraft.
-    """
-
-    def refuse(why: str) -> LibraryError:
-        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
-
-    if info.file_size > MANIFEST_MAX_BYTES:
-        raise refuse(f"{MANIFEST_NAME} is too large: {info.file_size / 2**20:.0f} MiB")
-    try:
-        raw = archive.read(info)
-    except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
-        raise LibraryError(f"{src}: not a readable zip file ({MANIFEST_NAME}: {exc})") from None
-    _check_manifest_bytes(src, raw)
-
-
-def _check_manifest_bytes(src: Path, raw: bytes) -> None:
-    """Refuses a ``voice.json`` (its bytes) that is not a voice this VoiceCraft opens; see
-    :func:`_check_zip_manifest`. ``src`` is the zip or folder the messages name."""
-    import json
-
-    from models.formats.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
-
-    def refuse(why: str) -> LibraryError:
-        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
-
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise refuse(f"{MANIFEST_NAME} is not JSON text") from None
-    if not isinstance(data, dict):
-        raise refuse(f"{MANIFEST_NAME} is not a voice manifest")
-    version = data.get("format_version")
-    newer = (data.get("format") == VOICE_FORMAT and type(version) is int
-             and version > max(SUPPORTED_VOICE_VERSIONS))
-    problem = voice_version_problem(data)
-    if problem and newer:
-        raise LibraryError(f"{src}: {problem}")
-    if problem:
-        raise refuse(f"{MANIFEST_NAME}: {problem}")
-    try:
-        VoiceManifest.from_dict(data, MANIFEST_NAME)  # names, config (types, bounds), speaker vector
-    except ArtifactError as exc:
-        raise refuse(str(exc)) from None
-
-
-def _swap_folders(new: Path, target: Path) -> None:
-    """Puts the folder ``new`` at ``target`` and the previous ``target`` at ``new`` (same file system).
-
-    Atomic on Linux (``renameat2(RENAME_EXCHANGE)``); elsewhere, or where the file system lacks it,
-    ``target`` is renamed aside, ``new`` renamed in (``target`` put back if that fails) and the
-    previous version moved to ``new``.
-    """
-    if _rename_exchange(new, target):
-        return
-    aside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.previous")
-    os.replace(target, aside)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(aside, target)
-        raise
-    os.replace(aside, new)
-
-
-def _rename_exchange(a: Path, b: Path) -> bool:
-    """Swaps two paths atomically with Linux's ``renameat2``; False where that is not available."""
-    import ctypes
-    import errno
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False  # a C library without renameat2 (glibc < 2.28, some musl)
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False  # the file system cannot exchange: fall back to renames
-    raise OSError(err, os.strerror(err), str(b))
+        return write_zip(entry.folder, entry.id, dest)
