@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibra
 
 TB_DIR = "tb"
 PREVIEW_NAME = "preview.wav"
-_STEP_RE = re.compile(r"^step_(\d{8,})\.ckpt$")
 
 
 @dataclass(frozen=True)
@@ -80,14 +78,14 @@ def run_dir_for(dataset_dir: str | os.PathLike[str]) -> Path:
 
 def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
     """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`)."""
-    from models.training.checkpoints import BEST_NAME, CHECKPOINT_DIR
+    from models.training.checkpoints import Checkpoints
 
     run = Path(run_dir)
     if not run.is_dir():
         return RunStatus(exists=False)
-    folder = run / CHECKPOINT_DIR
-    steps = [int(m.group(1)) for p in folder.glob("step_*.ckpt") if (m := _STEP_RE.match(p.name))]
-    return RunStatus(exists=True, step=max(steps, default=0), has_best=(folder / BEST_NAME).is_file())
+    checkpoints = Checkpoints(run, keep_last=1)  # only read: keep_last matters when saving
+    steps = checkpoints.steps()  # oldest first
+    return RunStatus(exists=True, step=steps[-1][0] if steps else 0, has_best=checkpoints.best_path.is_file())
 
 
 def run_busy(run_dir: str | os.PathLike[str]) -> str | None:
@@ -249,6 +247,11 @@ def export_to_library(
     generated validation clip becomes the voice's ``preview.wav`` when there is one. With
     ``follow_run``, when no voice has the name but a voice exported from this run was renamed since,
     that voice is updated under its current name (``name`` was only the default).
+
+    The voice and its preview are assembled in a staging folder inside the run and enter the library
+    only through :meth:`VoiceLibrary.import_voice` / :meth:`VoiceLibrary.replace_voice` (full
+    validation, the library's name and id checks, one rename or folder swap), so the library never
+    lists the voice without its preview, nor half written.
 
     Raises:
         ExportConflict: another voice has the name and ``replace`` is False.
