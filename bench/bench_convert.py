@@ -34,6 +34,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,8 @@ def build(device: str, f0: str) -> Any:
     from models.config import VoiceConfig
     from models.features.content.hubert_encoder import HubertUnits
     from models.features.content.whisper_encoder import DROP_FRACTION, WhisperPPG
-    from models.convert.converter import Extractors, VoiceConverter
+    from models.convert.converter import VoiceConverter
+    from models.convert.extractors import Extractors
     from models.features.pitch import create_pitch_extractor
     from models.nets.synthesizer import SynthesizerInfer
 
@@ -92,7 +94,7 @@ def build(device: str, f0: str) -> Any:
 
 
 def convert_once(converter: Any, seconds: float, chunk: float) -> dict[str, float]:
-    from models.convert.converter import ConvertOptions, run_to_end
+    from models.convert.options import ConvertOptions, run_to_end
 
     wave = song(seconds)
     if converter.device.type == "cuda":
@@ -183,8 +185,7 @@ def rss_section(lengths: list[float], args: argparse.Namespace) -> dict[str, Any
     for seconds in lengths:
         cmd = [
             sys.executable,
-            "-m",
-            "bench.bench_convert",
+            str(Path(__file__).resolve()),  # this script, however it was started (file or -m)
             "--rss-child",
             str(seconds),
             "--threads",

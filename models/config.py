@@ -22,7 +22,7 @@ from models.errors import UserError
 
 CONFIG_VERSION = 1
 
-T = TypeVar("T", bound="_Serialisable")
+T = TypeVar("T", bound="Serialisable")
 
 MAX_CHANNELS = 8192  # 6x the widest layer of any published so-vits-svc-5.0 model (1280)
 MAX_DEPTH = 64  # layers, heads, flow steps
@@ -84,7 +84,7 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
             return None
         non_none = [a for a in args if a is not type(None)]
         return _convert(value, non_none[0], where)
-    if isinstance(annotation, type) and issubclass(annotation, _Serialisable):
+    if isinstance(annotation, type) and issubclass(annotation, Serialisable):
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: expected a mapping, got {type(value).__name__}")
         return annotation.from_dict(value, _where=where)
@@ -116,15 +116,16 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, _Serialisable):
+    if isinstance(value, Serialisable):
         return value.to_dict()
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
 
 
-class _Serialisable:
-    """Mixin: ``to_dict``/``from_dict`` for frozen dataclasses (unknown keys raise)."""
+class Serialisable:
+    """Base of every serialisable frozen dataclass (configs, conversion options): ``to_dict``/``from_dict``
+    (unknown keys raise) and ``replace``."""
 
     def to_dict(self) -> dict[str, Any]:
         """Returns the config as JSON-compatible nested dicts and lists."""
@@ -153,7 +154,7 @@ class _Serialisable:
 
 
 @dataclass(frozen=True)
-class AudioConfig(_Serialisable):
+class AudioConfig(Serialisable):
     """Sample rates and the STFT/mel front end of the model.
 
     One model frame is ``hop_length`` samples at ``sample_rate``: 320 / 32000 = 10 ms.
@@ -206,7 +207,7 @@ class AudioConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class ContentConfig(_Serialisable):
+class ContentConfig(Serialisable):
     """Which content encoders produce the prior's input (names from the extractor registry)."""
 
     ppg_encoder: str = "whisper-large-v2"
@@ -214,7 +215,7 @@ class ContentConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class PitchConfig(_Serialisable):
+class PitchConfig(Serialisable):
     """F0 range and method. ``coarse_min_hz``/``coarse_max_hz`` define the 255 coarse bins."""
 
     method: str = "auto"
@@ -226,7 +227,7 @@ class PitchConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class ModelConfig(_Serialisable):
+class ModelConfig(Serialisable):
     """Dimensions of the VITS generator (prior, posterior, flow, decoder)."""
 
     ppg_dim: int = 1280
@@ -284,7 +285,7 @@ class ModelConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class DiscriminatorConfig(_Serialisable):
+class DiscriminatorConfig(Serialisable):
     """Multi-resolution, multi-period and multi-scale discriminators."""
 
     mrd_resolutions: tuple[tuple[int, int, int], ...] = (
@@ -314,7 +315,7 @@ class DiscriminatorConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class TrainConfig(_Serialisable):
+class TrainConfig(Serialisable):
     """The training recipe (reference defaults) and run cadence."""
 
     seed: int = 1234
@@ -357,7 +358,7 @@ class TrainConfig(_Serialisable):
 
 
 @dataclass(frozen=True)
-class VoiceConfig(_Serialisable):
+class VoiceConfig(Serialisable):
     """Everything that defines a voice model and how it was trained."""
 
     version: int = CONFIG_VERSION

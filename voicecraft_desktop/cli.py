@@ -65,7 +65,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     types: list[type[BaseException]] = [UserError]
     for module_name, class_name in (
         ("models.training", "TrainingError"),
-        ("models.convert.converter", "ConvertError"),
+        ("models.convert.options", "ConvertError"),
         ("models.features.audio", "AudioLoadError"),
         ("voicecraft_desktop.core.library", "LibraryError"),
     ):

@@ -9,6 +9,10 @@ Public API (Qt-free; the CLI and the GUI's Convert page drive it)::
     for progress in gen: ...                                    # ConvertProgress
     result = <StopIteration.value>                              # ConvertResult (or run_to_end(gen))
 
+The pieces live beside it: :mod:`models.convert.options` (options, progress, result, errors),
+:mod:`models.convert.extractors` (the extractor set and its check), :mod:`models.convert.key`
+(automatic key, fed F0), :mod:`models.convert.chunks` (chunk plan, NSF phase, crossfade).
+
 Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·32000/rate / 320)):
 
 1. audio to 16 kHz mono, zero-padded to N frames (the output is trimmed back to the input's
@@ -25,350 +29,46 @@ Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·3200
    (the prior's attention sees the whole chunk, so cost is flat with length and memory is
    bounded), trimmed and joined by an equal-gain crossfade of ``crossfade_s``. The NSF
    excitation is phase-continuous across chunks: each chunk's harmonic source starts at the
-   exact phase the whole-song source would have there (see :func:`chunk_source`), so chunks
-   agree where they overlap;
+   exact phase the whole-song source would have there (see
+   :func:`models.convert.chunks.chunk_source`), so chunks agree where they overlap;
 5. optional silence gate: regions that silero-vad (shipped with its weights) calls non-speech
    and that carry no pitch (±100 ms) are muted with 10 ms ramps, so noise in gaps is not turned
    into voice while long sung vowels a speech VAD may miss stay; optional loudness match to the
    source (RMS of its active frames, peak-limited);
 6. the quality report (:mod:`models.convert.report`).
 
-Errors are :class:`ConvertError` (message names the input and the problem); a cancel raises
-:class:`ConvertCancelled`. Nothing here writes files: :func:`models.convert.files.write_audio` does,
-atomically.
+Errors are :class:`~models.convert.options.ConvertError` (message names the input and the
+problem); a cancel raises :class:`~models.convert.options.ConvertCancelled`. Nothing here writes
+files: :func:`models.convert.files.write_audio` does, atomically.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import torch
 
-from models.config import _Serialisable
+from models.convert.chunks import chunk_source, crossfade_weights, plan_chunks
+from models.convert.extractors import Extractors, check_extractors
+from models.convert.key import auto_key_shift, target_f0
+from models.convert.options import (
+    MIN_INPUT_S,
+    ConvertCancelled,
+    ConvertError,
+    ConvertOptions,
+    ConvertProgress,
+    ConvertResult,
+)
 from models.convert.post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
-from models.features.pitch import PitchExtractor, interpolate_unvoiced
+from models.devices import DeviceUnavailable, resolve_device
+from models.features.pitch import PitchExtractor
 
 PITCH_WINDOW_S = 60.0  # F0 is extracted in windows of this length (bounded memory) ...
 PITCH_CONTEXT_S = 2.0  # ... each with this much extra audio on both sides, discarded
-OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
-MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
-MIN_INPUT_S = 0.1
-KEY_LIMIT = 48.0  # semitones either way (four octaves)
-MAX_NOISE_SCALE = 10.0  # reference 1.0; far above it the prior's sample is noise
-MIN_CHUNK_S, MAX_CHUNK_S = 1.0, 3600.0
-MAX_CONTEXT_S = 10.0
-MAX_SECONDS = 24 * 3600.0  # any duration option: finite and at most a day
-MAX_SEED = 2**64 - 1  # torch generators take 64-bit seeds
-
-
-class ConvertError(ValueError):
-    """A conversion that cannot run: bad input, mismatched voice and extractors, bad options."""
-
-
-class OptionError(ValueError):
-    """An option of :class:`ConvertOptions` out of its range; ``option`` is the field's name (the
-    CLI names its flag, the app its control)."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
-
-
-class ConvertCancelled(RuntimeError):
-    """The cancel event was set; nothing was produced."""
-
-
-UNVOICED_MODES = ("interpolate", "zero")
-AUTO_KEY_MODES = ("off", "semitones", "octaves")
-
-
-@dataclass(frozen=True)
-class ConvertOptions(_Serialisable):
-    """How to convert (JSON round-trip with ``to_dict``/``from_dict``; unknown keys raise).
-
-    Attributes:
-        key: transpose in semitones (ignored when ``auto_key`` is not "off").
-        auto_key: "off", "semitones" (shift the source's median F0 to the voice's, rounded to whole
-            semitones) or "octaves" (same, rounded to whole octaves).
-        f0_method: pitch extractor name, or "auto" (the voice's own if it is a known extractor
-            that runs well on this device, else the device default).
-        unvoiced: "interpolate" (the reference: every frame gets a pitch) or "zero".
-        noise_scale: prior sampling noise (reference 1.0; 0 gives the prior mean).
-        deterministic: no random draw at all (prior mean, fixed-phase noiseless source): tests.
-        seed: seed of the random draws when not deterministic (same seed, same audio).
-        chunk_s: synthesis chunk length in seconds (0: the whole input at once; memory grows
-            with the square of the length).
-        context_s: extra seconds synthesised on each side of a chunk and discarded.
-        crossfade_s: length of the crossfade at each join.
-        silence_gate: mute regions silero-vad calls non-speech.
-        gate_threshold: silero-vad speech probability threshold.
-        match_loudness: scale the output to the source's RMS (active frames), peak-limited.
-        report: compute the quality report (F0 error, voicing agreement, speaker similarity).
-        report_max_s: the speaker-similarity part of the report looks at most this much audio.
-        max_input_s: refuse longer inputs.
-    """
-
-    key: float = 0.0
-    auto_key: str = "off"
-    f0_method: str = "auto"
-    unvoiced: str = "interpolate"
-    noise_scale: float = 1.0
-    deterministic: bool = False
-    seed: int = 1234
-    chunk_s: float = 10.0
-    context_s: float = 0.5
-    crossfade_s: float = 0.1
-    silence_gate: bool = False
-    gate_threshold: float = 0.35
-    match_loudness: bool = False
-    report: bool = True
-    report_max_s: float = 60.0
-    max_input_s: float = MAX_INPUT_S
-
-    def __post_init__(self) -> None:
-        """Refuses every option outside its range, NaN and infinities included (the CLI and the app
-        both build their options here, so they share this rule). Messages name the option in words,
-        never a command-line flag: the app shows them too."""
-        if self.auto_key not in AUTO_KEY_MODES:
-            raise ValueError(f"auto_key must be one of {', '.join(AUTO_KEY_MODES)}, not {self.auto_key!r}")
-        if self.unvoiced not in UNVOICED_MODES:
-            raise ValueError(f"unvoiced must be one of {', '.join(UNVOICED_MODES)}, not {self.unvoiced!r}")
-        if not isinstance(self.f0_method, str):
-            raise ValueError(f"the pitch method must be a name, not {self.f0_method!r}")
-        for name in ("deterministic", "silence_gate", "match_loudness", "report"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
-        _check_number("key", "the key", self.key, -KEY_LIMIT, KEY_LIMIT, "semitones")
-        _check_number("noise_scale", "the noise scale", self.noise_scale, 0.0, MAX_NOISE_SCALE)
-        _check_number("chunk_s", "the chunk length", self.chunk_s, 0.0, MAX_CHUNK_S, "s")
-        if 0 < self.chunk_s < MIN_CHUNK_S:
-            raise OptionError(
-                "chunk_s", f"the chunk length must be at least {MIN_CHUNK_S:g} s (or 0 for no chunking)"
-            )
-        _check_number("context_s", "the chunk context", self.context_s, 0.0, MAX_CONTEXT_S, "s")
-        _check_number("crossfade_s", "the crossfade", self.crossfade_s, 0.0, 2 * MAX_CONTEXT_S, "s")
-        if self.chunk_s and self.crossfade_s / 2 > self.context_s:
-            raise OptionError("crossfade_s", "half the crossfade must not exceed the chunk context")
-        _check_number("gate_threshold", "the silence gate threshold", self.gate_threshold, 0.0, 1.0)
-        _check_number(
-            "report_max_s", "the report's length", self.report_max_s, 0.0, MAX_SECONDS, "s", low_open=True
-        )
-        _check_number(
-            "max_input_s", "the input length limit", self.max_input_s, 0.0, MAX_SECONDS, "s", low_open=True
-        )
-        seed = self.seed
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-            raise OptionError("seed", f"the seed must be a whole number, not {seed!r}")
-        if not 0 <= int(seed) <= MAX_SEED:
-            raise OptionError("seed", f"the seed must be a whole number from 0 to 2^64 − 1, not {seed}")
-
-
-def _check_number(
-    option: str, what: str, value: Any, low: float, high: float, unit: str = "", low_open: bool = False
-) -> None:
-    """Raises :class:`OptionError` for ``option`` unless ``value`` is a real, finite number within
-    [low, high] (or (low, high] with ``low_open``); the message says what, the range and the value,
-    in one line."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-    if ok:
-        number = float(value)
-        ok = math.isfinite(number) and (number > low if low_open else number >= low) and number <= high
-    if not ok:
-        unit = f" {unit}" if unit else ""
-        span = f"above {low:g}" if low_open else f"from {low:g}"
-        raise OptionError(option, f"{what} must be a finite number {span} to {high:g}{unit}, not {value!r}")
-
-
-@dataclass(frozen=True)
-class ConvertProgress:
-    """One step of a conversion.
-
-    Attributes:
-        stage: "pitch", "content", "synthesis", "post" or "report".
-        done: units finished in this stage (windows, chunks).
-        total: units in this stage.
-        fraction: overall progress in [0, 1] (stage weights are rough cost shares).
-        elapsed_s: seconds since the conversion started.
-        message: a short human-readable line.
-    """
-
-    stage: str
-    done: int
-    total: int
-    fraction: float
-    elapsed_s: float
-    message: str = ""
-
-
-@dataclass
-class ConvertResult:
-    """What a conversion produced.
-
-    Attributes:
-        audio: (T,) float32 at ``sample_rate``; T equals the input's duration at 32 kHz.
-        sample_rate: 32000.
-        source_f0: (N,) F0 of the input in Hz per 10 ms frame, 0 where unvoiced.
-        target_f0: (N,) F0 fed to the model (shifted; unvoiced frames filled or 0 per options).
-        intended_f0: (N,) shifted source F0, 0 where the source is unvoiced (what the output should sing).
-        key: the semitone shift applied (the automatic one when auto_key was used).
-        report: the quality report, or ``None`` when not requested.
-        notes: warnings worth showing (e.g. a pitch extractor other than the voice's).
-        timings: seconds per stage.
-    """
-
-    audio: np.ndarray
-    sample_rate: int
-    source_f0: np.ndarray
-    target_f0: np.ndarray
-    intended_f0: np.ndarray
-    key: float
-    report: Any = None
-    notes: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Extractors:
-    """The feature extractors conversion uses (loaded by the caller, e.g. from an AssetStore).
-
-    Attributes:
-        pitch: F0 extractor.
-        ppg: PPG encoder (``None`` only if the voice takes no PPG; ours always do).
-        vec: unit encoder.
-        speaker: resemblyzer encoder for the report's similarity, or ``None`` (no similarity).
-        weights_sha256: role ("ppg"/"vec") -> sha256 of the loaded weights, where known; checked
-            against the hashes a voice recorded.
-    """
-
-    pitch: PitchExtractor
-    ppg: Any
-    vec: Any
-    speaker: Any = None
-    weights_sha256: dict[str, str] = field(default_factory=dict)
-
-
-def run_to_end(
-    gen: Iterator[ConvertProgress], on_progress: Callable[[ConvertProgress], None] | None = None
-) -> Any:
-    """Drives a conversion generator; returns its result (the ``StopIteration`` value)."""
-    while True:
-        try:
-            item = next(gen)
-        except StopIteration as stop:
-            return stop.value
-        if on_progress is not None:
-            on_progress(item)
-
-
-# ------------------------------------------------------------------------------ pure helpers
-
-
-def auto_key_shift(source_f0: np.ndarray, voice_median_hz: float, mode: str) -> float:
-    """Semitones that move the source's median voiced F0 to the voice's median.
-
-    Args:
-        source_f0: (N,) Hz, 0 where unvoiced.
-        voice_median_hz: median F0 of the voice's training data.
-        mode: "semitones" (round to whole semitones) or "octaves" (round to whole octaves).
-
-    Returns:
-        The shift in semitones (0 when the source has no voiced frame).
-    """
-    voiced = source_f0[source_f0 > 0]
-    if voiced.size == 0 or voice_median_hz <= 0:
-        return 0.0
-    semis = 12.0 * math.log2(voice_median_hz / float(np.median(voiced)))
-    return float(12 * round(semis / 12)) if mode == "octaves" else float(round(semis))
-
-
-def target_f0(source_f0: np.ndarray, key: float, unvoiced: str) -> tuple[np.ndarray, np.ndarray]:
-    """Applies the key shift and the unvoiced-frame rule.
-
-    Returns:
-        (fed, intended): ``fed`` is what the model gets (interpolated through unvoiced frames in
-        "interpolate" mode), ``intended`` is the shifted F0 with 0 where the source is unvoiced.
-    """
-    intended = (np.asarray(source_f0, np.float64) * 2.0 ** (key / 12.0)).astype(np.float32)
-    fed = interpolate_unvoiced(intended) if unvoiced == "interpolate" else intended.copy()
-    return fed, intended
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One synthesis chunk, in model frames: synthesise [start, stop), keep [keep_start, keep_stop)."""
-
-    start: int
-    stop: int
-    keep_start: int
-    keep_stop: int
-
-
-def plan_chunks(frames: int, chunk: int, context: int, fade: int) -> list[Chunk]:
-    """Cuts ``frames`` into chunks of ``chunk`` frames (the last may be longer, up to 1.5 chunks)
-    with ``context`` extra frames on each side; neighbours' kept ranges overlap by ``fade`` frames
-    centred on each join. ``chunk <= 0`` or a short input gives one chunk."""
-    if chunk <= 0 or frames <= chunk + chunk // 2:
-        return [Chunk(0, frames, 0, frames)]
-    joins = list(range(chunk, frames - chunk // 2, chunk))
-    bounds = [0, *joins, frames]
-    half_lo, half_hi = fade // 2, fade - fade // 2
-    out = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        ks = a - half_lo if a > 0 else 0
-        ke = b + half_hi if b < frames else frames
-        out.append(Chunk(max(0, a - context), min(frames, b + context), ks, ke))
-    return out
-
-
-def chunk_source(
-    m_source: torch.nn.Module,
-    f0_frames: torch.Tensor,
-    start_cycles: torch.Tensor,
-    hop: int,
-    sample_rate: int,
-    deterministic: bool,
-    generator: torch.Generator | None,
-) -> torch.Tensor:
-    """NSF excitation of one chunk, phase-continuous with the whole-song excitation.
-
-    The harmonic source's phase for harmonic k at a sample is frac(k · P), P the fundamental's
-    cycles so far (Σ f0 / sr). Prepending one sample whose frequency is frac(P₀) · sr, P₀ the
-    cycles before the chunk, makes the source's own cumulative sum start every harmonic at
-    frac(k · P₀) — exactly where the unchunked source would be — and that sample is dropped.
-    The model's own :class:`models.nets.nn.nsf.HarmonicSource` does all the work (no second copy).
-
-    Args:
-        m_source: the decoder's ``HarmonicSource``.
-        f0_frames: (1, L) Hz at the frame rate.
-        start_cycles: scalar float64, P₀.
-        hop: samples per frame.
-        sample_rate: audio rate.
-        deterministic, generator: as for the source itself.
-
-    Returns:
-        (1, 1, L · hop) excitation.
-    """
-    f0_audio = torch.repeat_interleave(f0_frames.float(), hop, dim=1)
-    prime = (start_cycles % 1.0) * sample_rate
-    primed = torch.cat([prime.to(f0_audio.dtype).reshape(1, 1).to(f0_audio.device), f0_audio], dim=1)
-    return m_source(primed, deterministic=deterministic, generator=generator)[..., 1:]
-
-
-def crossfade_weights(length: int) -> np.ndarray:
-    """Equal-gain (sin², summing to one with its mirror) fade-in of ``length`` samples."""
-    if length <= 0:
-        return np.ones(0, np.float32)
-    t = (np.arange(length, dtype=np.float64) + 0.5) / length
-    return (np.sin(0.5 * np.pi * t) ** 2).astype(np.float32)
-
-
-# ------------------------------------------------------------------------------ the converter
 
 
 class VoiceConverter:
@@ -377,16 +77,21 @@ class VoiceConverter:
     Args:
         voice: a loaded :class:`models.formats.artifact.Voice` (ours or an imported so-vits-svc-5.0 voice).
         extractors: the feature extractors; checked against what the voice was trained with.
-        device: where the generator runs (the extractors were placed by the caller).
+        device: where the generator runs (the extractors were placed by the caller); checked by
+            :func:`models.devices.resolve_device` (``None``: CUDA when available, else the CPU).
 
     Raises:
-        ConvertError: the content encoders are not the voice's (name, output size, weights hash).
+        ConvertError: the content encoders are not the voice's (name, output size, weights hash), or
+            the device does not exist on this machine.
     """
 
     def __init__(self, voice: Any, extractors: Extractors, device: torch.device | str = "cpu") -> None:
         self.voice = voice
         self.extractors = extractors
-        self.device = torch.device(device)
+        try:
+            self.device = resolve_device(device)
+        except DeviceUnavailable as exc:
+            raise ConvertError(str(exc)) from None
         self.config = voice.config
         self.generator = voice.generator.to(self.device).eval()
         self.notes = check_extractors(voice, extractors)
@@ -707,74 +412,6 @@ def _relay(gen: Iterator[Any], to_progress: Callable[[Any], ConvertProgress]) ->
         except StopIteration as stop:
             return stop.value
         yield to_progress(item)
-
-
-def voice_encoder_names(voice: Any) -> dict[str, str]:
-    """The content encoders a voice was trained with: role ("ppg"/"vec") -> registry name.
-
-    The manifest's record of the dataset's encoders wins when it names a known encoder; otherwise
-    (imported voices record descriptive names) the voice config's ``content`` section does.
-    """
-    from models.features.content import ENCODERS
-
-    cfg = voice.config.content
-    names = {"ppg": cfg.ppg_encoder, "vec": cfg.vec_encoder}
-    for role in names:
-        recorded = (voice.manifest.content_encoders.get(role) or {}).get("name")
-        if isinstance(recorded, str) and recorded in ENCODERS:
-            names[role] = recorded
-    return names
-
-
-def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
-    """Refuses content encoders other than the voice's; returns notes on softer mismatches.
-
-    Checked: the encoder's registry name against :func:`voice_encoder_names`, its output size
-    against the model's input size, and (where both are known) the weights' sha256 against the
-    voice's record. A different encoder code version, or a pitch extractor other than the
-    training one, is allowed (F0 is in Hz either way) but noted.
-
-    Raises:
-        ConvertError: naming the voice, the role, what it was trained with and what is installed.
-    """
-    manifest = voice.manifest
-    cfg = voice.config
-    name = manifest.name
-    dims = {"ppg": cfg.model.ppg_dim, "vec": cfg.model.vec_dim}
-    notes = []
-    for role, want_name in voice_encoder_names(voice).items():
-        want_dim = dims[role]
-        enc = getattr(extractors, role)
-        if enc is None:
-            raise ConvertError(f"voice {name!r} needs a {role} encoder ({want_name}) but none is loaded")
-        if enc.name != want_name:
-            raise ConvertError(
-                f"voice {name!r} was trained with {role} encoder {want_name!r}, but {enc.name!r} "
-                f"is installed; convert with the encoder the voice was trained with"
-            )
-        if int(enc.dim) != int(want_dim):
-            raise ConvertError(
-                f"voice {name!r} expects {want_dim}-d {role} features from {want_name!r}, but the "
-                f"installed {enc.name!r} gives {enc.dim}-d (a different model size)"
-            )
-        record = manifest.content_encoders.get(role) or {}
-        recorded, have = record.get("sha256"), extractors.weights_sha256.get(role)
-        if recorded and have and recorded != have:
-            raise ConvertError(
-                f"voice {name!r} was trained with {want_name!r} weights sha256 {recorded[:12]}…, "
-                f"but the installed file has {have[:12]}…; features would not match"
-            )
-        version = record.get("version")
-        if version and getattr(enc, "version", None) and version != enc.version:
-            notes.append(
-                f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}"
-            )
-    trained = manifest.pitch_extractor
-    if trained and trained != extractors.pitch.name:
-        notes.append(
-            f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}"
-        )
-    return notes
 
 
 def _check_output(audio: np.ndarray, name: str) -> None:

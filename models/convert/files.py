@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from models.atomic import RANDOM_CHARS, RANDOM_LEN, mkstemp
-from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, ConvertProgress
+from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, ConvertProgress
 
 log = logging.getLogger(__name__)
 

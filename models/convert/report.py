@@ -113,8 +113,8 @@ def quality_report(
         manifest: the voice's manifest (speaker vector, source).
         max_seconds: audio looked at for speaker similarity.
     """
-    from models.features.audio import resample
     from models.convert.converter import extract_pitch
+    from models.features.audio import resample
 
     notes: list[str] = []
     out16 = resample(result.audio, result.sample_rate, rate_16k)

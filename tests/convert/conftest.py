@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from models.formats.artifact import F0Stats, VoiceManifest, load_voice, save_voice
 from models.config import ContentConfig, VoiceConfig
+from models.formats.artifact import F0Stats, VoiceManifest, load_voice, save_voice
 from models.nets.synthesizer import SynthesizerInfer
 from tests.features.conftest import harmonic_tone
 
@@ -86,8 +86,8 @@ def tiny_hubert_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_extractors(tiny_whisper_path: Path, tiny_hubert_folder: Path):
+    from models.convert.extractors import Extractors
     from models.features.content import load_encoder
-    from models.convert.converter import Extractors
     from models.features.pitch import create_pitch_extractor
 
     torch.set_num_threads(1)

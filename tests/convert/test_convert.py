@@ -9,18 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.convert.converter import (
-    Chunk,
-    ConvertCancelled,
-    ConvertError,
-    ConvertOptions,
-    Extractors,
-    VoiceConverter,
-    chunk_source,
-    encode_windows,
-    plan_chunks,
-    run_to_end,
-)
+from models.convert.chunks import Chunk, chunk_source, plan_chunks
+from models.convert.converter import VoiceConverter, encode_windows
+from models.convert.extractors import Extractors
+from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, run_to_end
 
 FAST = dict(deterministic=True, report=False)
 

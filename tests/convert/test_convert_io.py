@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, VoiceConverter
+from models.convert.converter import VoiceConverter
 from models.convert.files import check_writable, convert_files, output_name, write_audio
+from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions
 
 FAST = ConvertOptions(deterministic=True, report=False)
 

@@ -24,8 +24,9 @@ import pytest
 import soundfile
 
 import models.convert.files as convert_io
-from models.convert.converter import ConvertError, ConvertOptions, VoiceConverter, run_to_end
+from models.convert.converter import VoiceConverter
 from models.convert.files import check_writable, convert_files, write_audio
+from models.convert.options import ConvertError, ConvertOptions, run_to_end
 from voicecraft_desktop.cli import main
 from voicecraft_desktop.core.library import VoiceLibrary
 

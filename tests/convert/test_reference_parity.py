@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 import torch
 
+from models.convert.converter import VoiceConverter
+from models.convert.extractors import Extractors
+from models.convert.options import ConvertOptions, run_to_end
 from models.formats.artifact import load_voice, save_voice, voice_from_reference
-from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
 from models.formats.reference_import import config_from_reference, import_reference_file
 
 TOLERANCE = 1e-4

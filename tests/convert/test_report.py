@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.features.audio import resample
-from models.convert.converter import ConvertOptions, ConvertResult, VoiceConverter, run_to_end
+from models.convert.converter import VoiceConverter
+from models.convert.options import ConvertOptions, ConvertResult, run_to_end
 from models.convert.report import f0_error_cents, quality_report
+from models.features.audio import resample
 from models.features.pitch import create_pitch_extractor
 
 

@@ -3,9 +3,10 @@
 Chunked synthesis (:meth:`models.convert.converter.VoiceConverter.synthesize`) cuts the song into chunks
 with 0.5 s of context on each side, and joins neighbours by an equal-gain (sin²) crossfade of
 0.1 s centred on each join; the NSF source is phase-continuous across chunks
-(:func:`models.convert.converter.chunk_source`). Two independent checks, each with controls that break
-the splice (by monkeypatching :func:`models.convert.converter.crossfade_weights`, the one function the
-splice takes its weights from) and must fail it:
+(:func:`models.convert.chunks.chunk_source`). Two independent checks, each with controls that break
+the splice (by monkeypatching :func:`models.convert.chunks.crossfade_weights`, the one function the
+splice takes its weights from, where the converter looks it up: ``models.convert.converter``) and
+must fail it:
 
 1. Deterministic (prior mean, noiseless fixed-phase source): the chunked output equals the
    unchunked one sample by sample **everywhere, joins included** — away from the joins within
@@ -31,7 +32,9 @@ import pytest
 import torch
 
 import models.convert.converter as convert_module
-from models.convert.converter import ConvertOptions, VoiceConverter, crossfade_weights, plan_chunks, run_to_end
+from models.convert.chunks import crossfade_weights, plan_chunks
+from models.convert.converter import VoiceConverter
+from models.convert.options import ConvertOptions, run_to_end
 
 RATE_IN = 44100
 SR = 32000

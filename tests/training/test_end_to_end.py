@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from models.convert.converter import VoiceConverter
+from models.convert.extractors import Extractors
+from models.convert.options import ConvertOptions, run_to_end
 from models.features.content import load_encoder
-from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
 from models.features.pitch import create_pitch_extractor
 from models.formats.tiny_assets import write_tiny_hubert_folder, write_tiny_whisper
 from voicecraft_desktop import cli

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from models.formats.artifact import load_checkpoint, load_voice
 from models.config import VoiceConfig
-from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+from models.convert.converter import VoiceConverter
+from models.convert.extractors import Extractors
+from models.convert.options import ConvertOptions, run_to_end
 from models.features.pitch import create_pitch_extractor
+from models.formats.artifact import load_checkpoint, load_voice
 from models.training import TrainingError, export_voice, train
 from voicecraft_desktop import cli
 

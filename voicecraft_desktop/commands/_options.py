@@ -67,7 +67,9 @@ def check_device(device: str | None) -> str | None:
     """The ``--device`` value, checked against this machine before any work (or ``None``: the default).
 
     Every command that takes ``--device`` calls this first, so ``--device cuda`` without CUDA is one
-    clear line instead of a traceback after a run folder was made.
+    clear line instead of a traceback after a run folder was made. The rule is
+    :func:`models.devices.resolve_device` (the one the trainer and the converter apply); this adds
+    the command line's hint ("use --device cpu") where the CPU would do.
 
     Returns:
         ``device`` normalised (``"CUDA"`` -> ``"cuda"``), or ``None`` when none was given.
@@ -78,29 +80,15 @@ def check_device(device: str | None) -> str | None:
     """
     if device is None:
         return None
-    import torch
-
-    from models.errors import UserError
+    from models.devices import DeviceUnavailable, resolve_device
 
     text = device.strip().lower()
+    if not text:
+        raise DeviceUnavailable(f"unknown device {device!r} (use cpu, cuda, cuda:N or mps)")
     try:
-        dev = torch.device(text)
-    except (RuntimeError, ValueError):
-        raise UserError(f"unknown device {device!r} (use cpu, cuda, cuda:N or mps)") from None
-    if dev.type == "cpu":
-        return text
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            why = (f"PyTorch {torch.__version__} was built without CUDA" if torch.version.cuda is None
-                   else "no NVIDIA GPU or driver was found")
-            raise UserError(f"CUDA is not available on this machine ({why}); use --device cpu")
-        count = torch.cuda.device_count()
-        if dev.index is not None and dev.index >= count:
-            raise UserError(f"CUDA device {dev.index} does not exist (this machine has {count}: "
-                            f"cuda:0 to cuda:{count - 1})")
-        return text
-    if dev.type == "mps":
-        if not torch.backends.mps.is_available():
-            raise UserError("Apple MPS is not available on this machine; use --device cpu")
-        return text
-    raise UserError(f"device {device!r} is not supported (use cpu, cuda, cuda:N or mps)")
+        resolve_device(device)
+    except DeviceUnavailable as exc:
+        if exc.fallback:
+            raise DeviceUnavailable(f"{exc}; use --device cpu", fallback=True) from None
+        raise
+    return text

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 from voicecraft_desktop.commands._options import add_model_file_options, finite_float, int_in_range
+from voicecraft_desktop.commands._progress import ProgressLine
 
 HELP = "convert songs or recordings into a voice from the library"
 
@@ -69,14 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_file_options(parser)
 
 
-def _bar(fraction: float, label: str, width: int = 30) -> None:
-    filled = int(width * min(max(fraction, 0.0), 1.0))
-    print(
-        f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f}%",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
+BAR = "{desc} [{bar:30}] {percentage:5.1f}%"  # "1/3 song.wav  [#########...] 30.0%", a line a file
 
 
 def _err(message: str) -> int:
@@ -92,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from models.formats.assets import AssetError, AssetStore, parse_overrides
-    from models.convert.converter import ConvertCancelled, ConvertError, ConvertOptions, OptionError
+    from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, OptionError
     from models.convert.files import check_writable
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.convert_jobs import converter_for
@@ -147,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
     gen = convert_files(
         converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite
     )
+    line = ProgressLine(BAR)
     try:
         while True:
             try:
@@ -154,15 +149,17 @@ def run(args: argparse.Namespace) -> int:
             except StopIteration as stop:
                 items = stop.value
                 break
-            _bar(p.fraction, f"{p.index + 1}/{p.total} {Path(p.file).name[:30]:<30}")
+            label = f"{p.index + 1}/{p.total} {Path(p.file).name[:30]:<30}"
+            line.show(min(max(p.fraction, 0.0), 1.0), 1.0, label)
     except (KeyboardInterrupt, ConvertCancelled):
         cancel.set()
-        print("\ninterrupted; the file in progress was not written", file=sys.stderr)
+        line.close()
+        print("interrupted; the file in progress was not written", file=sys.stderr)
         return EXIT_INTERRUPTED
     except ConvertError as exc:
-        print(file=sys.stderr)
+        line.close()
         return _err(str(exc))
-    print(file=sys.stderr)
+    line.close()
     failed = 0
     for item in items:
         if item.error:

@@ -53,7 +53,7 @@ class TakeResult:
     Attributes:
         source: the input file.
         voice: the voice's display name.
-        result: the :class:`models.convert.converter.ConvertResult` (audio, F0 curves, key, report, notes).
+        result: the :class:`models.convert.options.ConvertResult` (audio, F0 curves, key, report, notes).
         source_audio: (T,) the input, mono, at ``result.sample_rate`` and the output's length.
         output_f0: (N,) F0 of the converted audio in Hz per 10 ms frame, 0 where unvoiced.
         converter: the converter used (hand it to the next call to skip loading).
@@ -123,7 +123,9 @@ def converter_for(
     """
     from models.formats.artifact import sha256_file
     from models.features.content import ENCODERS, load_encoder
-    from models.convert.converter import ConvertError, Extractors, VoiceConverter, voice_encoder_names
+    from models.convert.converter import VoiceConverter
+    from models.convert.extractors import Extractors, voice_encoder_names
+    from models.convert.options import ConvertError
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import SpeakerEncoder
 
@@ -168,7 +170,7 @@ def convert_take(
     Args:
         path: the input audio file.
         voice_entry: a library :class:`VoiceEntry`.
-        options: :class:`models.convert.converter.ConvertOptions`.
+        options: :class:`models.convert.options.ConvertOptions`.
         store: the app's ``AssetStore``.
         converter, key: a converter from an earlier call and its key; reused when the key matches.
         cancel: stops between windows and chunks (``ConvertCancelled``).

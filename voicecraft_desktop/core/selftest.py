@@ -271,7 +271,9 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     from models.formats.artifact import load_voice
     from models.formats.assets import AssetStore
     from models.features.content import ENCODERS, load_encoder
-    from models.convert.converter import ConvertOptions, Extractors, VoiceConverter, run_to_end
+    from models.convert.converter import VoiceConverter
+    from models.convert.extractors import Extractors
+    from models.convert.options import ConvertOptions, run_to_end
     from models.convert.files import write_audio
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import SpeakerEncoder
