@@ -37,7 +37,7 @@ import torch
 from models.atomic import mkstemp as umask_mkstemp
 from models.config import ConfigError, VoiceConfig
 from models.errors import UserError
-from models.formats.reference_import import ImportError_, check_fits, load_strict, safe_torch_load
+from models.formats.safeload import LoadError, check_fits, load_strict, safe_torch_load
 from models.nets.synthesizer import SynthesizerInfer
 
 VOICE_FORMAT = "voicecraft-voice"
@@ -312,7 +312,7 @@ def load_voice(folder: str | Path, device: torch.device | str = "cpu") -> Voice:
         check_fits(lambda: SynthesizerInfer(manifest.config), state, str(weights_path))  # before allocating
         generator = SynthesizerInfer(manifest.config)
         load_strict(generator, state, str(weights_path))
-    except ImportError_ as exc:
+    except LoadError as exc:
         raise ArtifactError(str(exc)) from None
     return Voice(manifest, folder, generator.to(device).eval())
 
@@ -344,7 +344,7 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         data = safe_torch_load(path, "VoiceCraft training checkpoint")
-    except ImportError_ as exc:
+    except LoadError as exc:
         raise ArtifactError(str(exc)) from None
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
         raise ArtifactError(f"{path}: not a VoiceCraft training checkpoint")

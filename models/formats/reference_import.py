@@ -6,8 +6,8 @@ Handles the three kinds of file users have:
 - the published pretrain ``sovits5.0.pretrain.pth`` (``model_g`` training generator, ``model_d``),
 - an exported voice (``model_g`` of the inference generator) plus the singer's ``.npy``.
 
-Files are opened with ``torch.load(weights_only=True)`` only: a pickle that needs anything
-beyond tensors and plain containers is refused, never executed. Weight norm may be stored
+Files are opened with :func:`models.formats.safeload.safe_torch_load` only: a pickle that needs
+anything beyond tensors and plain containers is refused, never executed. Weight norm may be stored
 old-style (``weight_g``/``weight_v``, the reference) or new-style
 (``parametrizations.weight.original0/1``); both map onto our keys. Loading is strict: a
 missing, unexpected or mis-shaped key is an error naming the file and the key.
@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 import typing
-import warnings
-import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
 from models.config import (
     MAX_KERNEL,
@@ -41,36 +38,25 @@ from models.config import (
     check_limit,
     field_value,
 )
+from models.formats.safeload import LoadError, check_fits, load_strict, safe_torch_load
 from models.nets.discriminators import Discriminator
-from models.errors import UserError, torch_load_problem
 from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 
 
-class ImportError_(ValueError, UserError):
+class ImportError_(LoadError):
     """A reference file that cannot be imported (message names the file and the problem)."""
 
 
-def safe_torch_load(path: str | Path, what: str = "model") -> Any:
-    """``torch.load`` restricted to tensors and plain containers; one clear line otherwise.
-
-    Args:
-        path: the file.
-        what: how a refusal names the expected kind of file ("so-vits-svc-5.0", "Whisper", ...).
-
-    Raises:
-        ImportError_: ``"FILE is not a valid <what> file (reason)"``, never PyTorch's advice to
-            retry with ``weights_only=False`` (that would run whatever code the file holds).
-    """
-    path = Path(path)
+@contextmanager
+def _as_import_error() -> Iterator[None]:
+    """Re-raises a safe-load or fit refusal (:class:`LoadError`) as this module's :class:`ImportError_`,
+    message unchanged, so every failure of an import is one error type."""
     try:
-        with warnings.catch_warnings():  # a raw pickle's protocol warning is noise, not news, for a user
-            warnings.filterwarnings("ignore", message=".*pickle protocol", category=UserWarning)
-            return torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise ImportError_(f"{path}: file not found") from None
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, TypeError, AttributeError,
-            IndexError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
-        raise ImportError_(f"{path} is not a valid {what} file ({torch_load_problem(exc)})") from None
+        yield
+    except ImportError_:
+        raise
+    except LoadError as exc:
+        raise ImportError_(str(exc)) from None
 
 
 # ModelConfig / AudioConfig / TrainConfig / DiscriminatorConfig field <- (hp_str section, reference key)
@@ -239,44 +225,6 @@ def normalize_state_dict(state: dict[str, Any], where: str) -> dict[str, torch.T
     return out
 
 
-def fit_problems(own: dict[str, torch.Tensor], state: dict[str, torch.Tensor]) -> list[str]:
-    """What keeps ``state`` from loading into a module whose state dict is ``own`` (only shapes are read,
-    so ``own`` may live on the meta device)."""
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    mismatched = [f"{k}: file {tuple(state[k].shape)} vs model {tuple(own[k].shape)}"
-                  for k in own if k in state and state[k].shape != own[k].shape]
-    problems = []
-    if missing:
-        problems.append(f"missing {len(missing)} key(s), e.g. {', '.join(missing[:3])}")
-    if unexpected:
-        problems.append(f"unexpected {len(unexpected)} key(s), e.g. {', '.join(unexpected[:3])}")
-    if mismatched:
-        problems.append(f"{len(mismatched)} shape mismatch(es), e.g. {'; '.join(mismatched[:3])}")
-    return problems
-
-
-def load_strict(module: nn.Module, state: dict[str, torch.Tensor], where: str) -> None:
-    """``load_state_dict(strict=True)`` with one readable message for every problem."""
-    problems = fit_problems(module.state_dict(), state)
-    if problems:
-        raise ImportError_(f"{where}: does not fit this model — " + "; ".join(problems))
-    module.load_state_dict(state, strict=True)
-
-
-def check_fits(build: Callable[[], nn.Module], state: dict[str, torch.Tensor], where: str) -> None:
-    """Builds the module on the meta device (no memory) and checks ``state``'s keys and shapes against it.
-
-    Run before building the real module, so a config that disagrees with its weights (a hidden size of
-    4000 in a file of 192) is refused without allocating the model it describes.
-    """
-    with torch.device("meta"):
-        shapes = build().state_dict()
-    problems = fit_problems(shapes, state)
-    if problems:
-        raise ImportError_(f"{where}: does not fit this model — " + "; ".join(problems))
-
-
 def build_generator(config: VoiceConfig, state: dict[str, Any], where: str,
                     kind: str | None = None) -> SynthesizerTrain | SynthesizerInfer:
     """Builds and loads a reference generator; ``kind`` 'train'/'infer' or None to detect.
@@ -288,18 +236,20 @@ def build_generator(config: VoiceConfig, state: dict[str, Any], where: str,
     if kind is None:
         kind = "train" if any(k.startswith("enc_q.") for k in state) else "infer"
     cls = SynthesizerTrain if kind == "train" else SynthesizerInfer
-    check_fits(lambda: cls(config), state, where)
-    model: SynthesizerTrain | SynthesizerInfer = cls(config)
-    load_strict(model, state, where)
+    with _as_import_error():
+        check_fits(lambda: cls(config), state, where)
+        model: SynthesizerTrain | SynthesizerInfer = cls(config)
+        load_strict(model, state, where)
     return model
 
 
 def build_discriminator(config: VoiceConfig, state: dict[str, Any], where: str) -> Discriminator:
     """Builds and loads a reference discriminator (``model_d``), shapes checked on the meta device first."""
     state = normalize_state_dict(state, where)
-    check_fits(lambda: Discriminator(config.discriminator), state, where)
-    model = Discriminator(config.discriminator)
-    load_strict(model, state, where)
+    with _as_import_error():
+        check_fits(lambda: Discriminator(config.discriminator), state, where)
+        model = Discriminator(config.discriminator)
+        load_strict(model, state, where)
     return model
 
 
@@ -363,7 +313,8 @@ def import_reference_file(path: str | Path, speaker_npy: str | Path | None = Non
     """
     path = Path(path)
     where = str(path)
-    data = safe_torch_load(path, "so-vits-svc-5.0")
+    with _as_import_error():
+        data = safe_torch_load(path, "so-vits-svc-5.0")
     if not isinstance(data, dict) or "model_g" not in data:
         raise ImportError_(f"{where}: not a so-vits-svc-5.0 file (no 'model_g' entry)")
     if config is None:

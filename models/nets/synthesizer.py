@@ -21,12 +21,12 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.config import VoiceConfig
+from models.features.pitch import f0_to_coarse
 from models.nets.decoder import Decoder
 from models.nets.nn.attention import TransformerEncoder
 from models.nets.nn.flow import ResidualCouplingFlow
 from models.nets.nn.layers import GradientReversal, WNConv1d, sequence_mask
 from models.nets.nn.wavenet import WaveNet
-from models.features.pitch import f0_to_coarse
 
 
 def frame_mask(lengths: torch.Tensor, frames: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -236,12 +236,20 @@ class SynthesizerTrain(nn.Module):
 class SynthesizerInfer(nn.Module):
     """Inference generator: content + F0 + speaker -> audio."""
 
-    def __init__(self, config: VoiceConfig) -> None:
+    def __init__(self, config: VoiceConfig, enc_p: PriorEncoder | None = None, flow: nn.Module | None = None,
+                 dec: Decoder | None = None) -> None:
+        """Builds fresh modules for ``config``, or uses the given ones (see :meth:`sharing`)."""
         super().__init__()
         self.config = config
-        self.enc_p = PriorEncoder(config)
-        self.flow = _build_flow(config)
-        self.dec = Decoder(config.model, config.audio.sample_rate)
+        self.enc_p = enc_p if enc_p is not None else PriorEncoder(config)
+        self.flow = flow if flow is not None else _build_flow(config)
+        self.dec = dec if dec is not None else Decoder(config.model, config.audio.sample_rate)
+
+    @classmethod
+    def sharing(cls, generator: SynthesizerTrain) -> SynthesizerInfer:
+        """The inference path of a training generator: its prior encoder, flow and decoder, shared
+        (no copy; training it trains this view, and nothing is allocated)."""
+        return cls(generator.config, enc_p=generator.enc_p, flow=generator.flow, dec=generator.dec)
 
     def latent(self, ppg: torch.Tensor, vec: torch.Tensor, f0: torch.Tensor, spk: torch.Tensor,
                lengths: torch.Tensor, noise_scale: float = 1.0,

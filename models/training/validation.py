@@ -68,11 +68,7 @@ class ValidationReport:
 
 def inference_view(generator: SynthesizerTrain) -> SynthesizerInfer:
     """A :class:`SynthesizerInfer` that shares the training generator's modules (no copy)."""
-    view = SynthesizerInfer.__new__(SynthesizerInfer)
-    torch.nn.Module.__init__(view)
-    view.config = generator.config
-    view.enc_p, view.flow, view.dec = generator.enc_p, generator.flow, generator.dec
-    return view
+    return SynthesizerInfer.sharing(generator)
 
 
 @torch.no_grad()

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import torch
 
+from models.config import ConfigError, ModelConfig, VoiceConfig
+from models.features.spectral import linear_spectrogram, mel_spectrogram
 from models.formats.artifact import (
     ArtifactError,
     F0Stats,
@@ -21,7 +23,8 @@ from models.formats.artifact import (
     save_checkpoint,
     save_voice,
 )
-from models.config import ConfigError, ModelConfig, VoiceConfig
+from models.formats.reference_import import ImportError_, import_reference_file
+from models.formats.safeload import LoadError, safe_torch_load
 from models.nets.discriminators import Discriminator
 from models.nets.losses import (
     discriminator_loss,
@@ -32,8 +35,6 @@ from models.nets.losses import (
     multi_resolution_stft_loss,
     speaker_loss,
 )
-from models.formats.reference_import import ImportError_, import_reference_file, safe_torch_load
-from models.features.spectral import linear_spectrogram, mel_spectrogram
 from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain, slice_segments
 
 
@@ -237,7 +238,7 @@ def test_voice_of_another_shape_is_refused(tmp_path: Path) -> None:
     # save_voice checks weights against the config before writing anything
     bigger = manifest.config.replace(model=manifest.config.model.replace(hidden_channels=32))
     bad = VoiceManifest(name="x", config=bigger, speaker=manifest.speaker)
-    with pytest.raises(ImportError_, match="does not fit"):
+    with pytest.raises(LoadError, match="does not fit"):
         save_voice(tmp_path / "bad", bad, SynthesizerInfer(manifest.config).state_dict())
     assert not (tmp_path / "bad").exists()
 
@@ -269,7 +270,7 @@ def test_pickle_that_would_run_code_is_refused_not_run(tmp_path: Path, monkeypat
     monkeypatch.chdir(tmp_path)
     evil = tmp_path / "evil.pth"
     torch.save({"model_g": {"w": torch.zeros(1)}, "payload": _Exploit()}, evil)
-    with pytest.raises(ImportError_, match="refused"):
+    with pytest.raises(LoadError, match="refused"):
         safe_torch_load(evil)
     with pytest.raises(ImportError_, match="refused"):
         import_reference_file(evil)
@@ -278,7 +279,7 @@ def test_pickle_that_would_run_code_is_refused_not_run(tmp_path: Path, monkeypat
     assert not (tmp_path / "pwned_marker").exists()
     plain = tmp_path / "plain.pkl"
     plain.write_bytes(pickle.dumps(_Exploit()))
-    with pytest.raises(ImportError_):
+    with pytest.raises(LoadError):
         safe_torch_load(plain)
     assert not (tmp_path / "pwned_marker").exists()
 
@@ -494,3 +495,15 @@ def test_unreadable_or_malicious_files_are_not_valid_without_torch_advice(
         assert message.startswith(f"{path} is not a valid "), message
         assert "weights_only" not in message and "\n" not in message
     assert not (tmp_path / "pwned_marker").exists()
+
+
+def test_inference_view_shares_the_training_generators_modules() -> None:
+    """``SynthesizerInfer.sharing`` (validation's inference path) uses the training generator's own
+    prior encoder, flow and decoder: same parameter objects, the inference state-dict layout."""
+    config = VoiceConfig.tiny()
+    g = SynthesizerTrain(config)
+    view = SynthesizerInfer.sharing(g)
+    assert view.enc_p is g.enc_p and view.flow is g.flow and view.dec is g.dec
+    assert list(view.state_dict()) == list(SynthesizerInfer(config).state_dict())
+    own = {id(p) for p in g.parameters()}
+    assert all(id(p) in own for p in view.parameters())
