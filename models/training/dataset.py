@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.features.audio import load_audio
 from models.config import AudioConfig, VoiceConfig
+from models.features.audio import load_audio
 from models.features.clip import AlignedFeatures, FeaturePipeline, content_hash
 
 BUCKET = 64  # samples sorted together by length

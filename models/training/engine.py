@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import torch
 
 from models.config import TrainConfig, VoiceConfig
+from models.features.spectral import mel_spectrogram
 from models.nets.discriminators import DiscOutput, Discriminator
 from models.nets.losses import (
     discriminator_loss,
@@ -39,7 +40,6 @@ from models.nets.losses import (
     multi_resolution_stft_loss,
     speaker_loss,
 )
-from models.features.spectral import mel_spectrogram
 from models.nets.synthesizer import SynthesizerTrain, TrainOutput, slice_segments
 from models.training.dataset import Batch
 

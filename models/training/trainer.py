@@ -24,12 +24,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.formats.artifact import CHECKPOINT_FORMAT, ArtifactError, F0Stats, atomic_write_bytes, load_checkpoint
 from models.config import VoiceConfig
-from models.formats.reference_import import ImportError_, import_reference_file, safe_torch_load
+from models.devices import DeviceUnavailable, resolve_device
+from models.formats.artifact import F0Stats, atomic_write_bytes
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
-from models.training.dataset import Clip, DatasetError, EpochSampler, feature_dims, load_clips, split_clips
+from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
 from models.training.engine import Engine, finite, resolve_precision
+from models.training.start import StartError, starting_point
 from models.training.tb import TensorBoardLog
 from models.training.validation import StopMonitor, ValidationReport, evaluate, write_validation_audio
 
@@ -93,74 +94,6 @@ class TrainResult:
     validation: ValidationReport | None
 
 
-def default_device() -> torch.device:
-    """The first CUDA device when there is one, else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def load_base(
-    path: str | Path, config: VoiceConfig
-) -> tuple[VoiceConfig, dict[str, torch.Tensor], dict[str, torch.Tensor] | None, str]:
-    """Reads a base model to fine-tune from.
-
-    Accepts our training checkpoint (``*.ckpt``), a so-vits-svc-5.0 training checkpoint or the
-    published pretrain (``model_g`` training generator + ``model_d``). The base's architecture
-    (audio, model, discriminator) replaces ``config``'s; the training recipe stays.
-
-    Returns:
-        (config, generator state, discriminator state or None, a note for the user).
-    """
-    path = Path(path)
-    try:
-        raw = safe_torch_load(path)
-    except ImportError_ as exc:
-        raise TrainingError(str(exc)) from None
-    try:
-        if isinstance(raw, dict) and raw.get("format") == CHECKPOINT_FORMAT:
-            del raw
-            data = load_checkpoint(path)
-            base_cfg: VoiceConfig = data["config"]
-            g_state, d_state = data["model_g"], data["model_d"]
-            kind = f"VoiceCraft checkpoint (step {int(data['step'])})"
-        else:
-            model_g = raw.get("model_g") if isinstance(raw, dict) else None
-            if (
-                isinstance(model_g, dict)
-                and model_g
-                and not any(str(k).startswith(("enc_q.", "module.enc_q.")) for k in model_g)
-            ):
-                raise TrainingError(
-                    f"{path}: an exported voice has only the inference generator (no posterior "
-                    f"encoder, no discriminator); fine-tune from a training checkpoint or the "
-                    f"pretrain instead"
-                )
-            # A file without its own config (the published pretrain) must fit the chosen preset.
-            has_config = isinstance(raw, dict) and isinstance(raw.get("hp_str"), str)
-            del raw, model_g
-            imported = import_reference_file(path, config=None if has_config else config)
-            base_cfg = imported.config
-            g_state = imported.generator.state_dict()
-            d_state = imported.discriminator.state_dict() if imported.discriminator is not None else None
-            kind = f"so-vits-svc-5.0 {imported.kind} (step {imported.step})"
-    except (ArtifactError, ImportError_) as exc:
-        raise TrainingError(str(exc)) from None
-    same = (
-        base_cfg.audio == config.audio
-        and base_cfg.model == config.model
-        and base_cfg.discriminator == config.discriminator
-    )
-    merged = config.replace(
-        audio=base_cfg.audio,
-        model=base_cfg.model,
-        discriminator=base_cfg.discriminator,
-        preset=config.preset if same else base_cfg.preset,
-    )
-    note = f"fine-tuning from {path.name}: {kind}"
-    if d_state is None:
-        note += "; it has no discriminator, which starts from scratch"
-    return merged, g_state, d_state, note
-
-
 def _write_run_file(
     run_dir: Path,
     dataset_dir: Path,
@@ -215,51 +148,6 @@ def read_run_file(run_dir: str | Path) -> dict[str, Any]:
     return data
 
 
-@dataclass
-class _Start:
-    """Where a run starts: its config, and the checkpoint or base weights it starts from."""
-
-    config: VoiceConfig
-    notes: list[str]
-    resume: dict[str, Any] | None = None
-    resume_path: Path | None = None
-    g_base: dict[str, torch.Tensor] | None = None
-    d_base: dict[str, torch.Tensor] | None = None
-
-
-def _starting_point(
-    ckpts: Checkpoints, dataset_dir: str | Path, config: VoiceConfig, base: str | Path | None
-) -> _Start:
-    """Resume (the run's newest loadable checkpoint wins), fine-tune from ``base``, or start fresh."""
-    notes: list[str] = []
-    stale = ckpts.clean()
-    if stale:
-        notes.append(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run")
-    resume, resume_path, skipped = ckpts.latest()
-    notes += skipped
-    if resume is not None:
-        notes.append(f"resuming from {resume_path.name} (step {int(resume['step'])})")  # type: ignore[union-attr]
-        if base is not None:
-            notes.append("the run folder already has checkpoints: the base model is not used again")
-        return _Start(resume["config"], notes, resume=resume, resume_path=resume_path)
-    if base is not None:
-        config, g_base, d_base, note = load_base(base, config)
-        return _Start(config, [*notes, note], g_base=g_base, d_base=d_base)
-    # From scratch the model's inputs take the size of the dataset's content features, so any
-    # registered encoder pair can be trained on (a base or a resumed run fixes them instead).
-    try:
-        dims = feature_dims(dataset_dir)
-    except DatasetError as exc:
-        raise TrainingError(str(exc)) from None
-    if dims != (config.model.ppg_dim, config.model.vec_dim):
-        notes.append(
-            f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "
-            f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)"
-        )
-        config = config.replace(model=config.model.replace(ppg_dim=dims[0], vec_dim=dims[1]))
-    return _Start(config, notes)
-
-
 def train(
     run_dir: str | Path,
     dataset_dir: str | Path,
@@ -283,7 +171,6 @@ def train(
         TrainingError: also "already training (pid N)" when another live process trains this run
             folder, an unavailable device, a bad ``max_steps``, or a run folder that cannot be written.
     """
-    from models.training.devices import DeviceUnavailable, resolve_train_device
     from models.training.runlock import RunLock, RunLockedError
 
     if max_steps is not None and (
@@ -291,7 +178,7 @@ def train(
     ):
         raise TrainingError(f"the number of steps must be a whole number of at least 1, not {max_steps!r}")
     try:
-        dev = resolve_train_device(device)
+        dev = resolve_device(device)
     except DeviceUnavailable as exc:
         raise TrainingError(str(exc)) from None
     run_dir = Path(run_dir)
@@ -342,7 +229,8 @@ def _train(
         dataset_dir: a prepared dataset (``voicecraft prepare``).
         config: the voice config; ``config.train`` is the recipe and cadence.
         feature_cache: the feature cache the dataset was prepared into.
-        base: a model to fine-tune from (see :func:`load_base`); None trains from scratch.
+        base: a model to fine-tune from (see :func:`models.training.start.load_base`); None trains
+            from scratch.
         cancel: set to stop after the current step (a checkpoint is written).
         pause: while set, training waits between steps.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` ... (default: CUDA when available).
@@ -355,10 +243,13 @@ def _train(
     run_dir.mkdir(parents=True, exist_ok=True)
     cancel = cancel or threading.Event()
     pause = pause or threading.Event()
-    dev = torch.device(device) if device is not None else default_device()
+    dev = resolve_device(device)
 
     ckpts = Checkpoints(run_dir, config.train.keep_last)
-    start = _starting_point(ckpts, dataset_dir, config, base)
+    try:
+        start = starting_point(ckpts, dataset_dir, config, base)
+    except StartError as exc:
+        raise TrainingError(str(exc)) from None
     config, resume, resume_path, notes = start.config, start.resume, start.resume_path, start.notes
     g_base, d_base = start.g_base, start.d_base
     del start  # the loaded states are dropped as soon as the models hold them
