@@ -38,8 +38,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.features.audio import load_audio, resample
 from models.config import AudioConfig
+from models.features.audio import load_audio, resample
 from models.features.content.base import ContentEncoder
 from models.features.pitch import PitchExtractor
 from models.features.speaker import SpeakerEncoder

@@ -11,10 +11,10 @@ import pytest
 import soundfile as sf
 
 from models.features.audio import AudioLoadError, load_audio, normalise_peak, resample
+from models.features.levels import plan_clips
 from models.features.preprocess import (
     RECOMMENDED_TOTAL_S,
     PrepareCancelled,
-    plan_clips,
     prepare_dataset,
     read_manifest,
 )

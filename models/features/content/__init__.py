@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from models.formats.assets import asset_load_errors
 from models.features.content.base import ContentEncoder, Window
+from models.formats.assets import asset_load_errors
 
 __all__ = ["ENCODERS", "ContentEncoder", "EncoderSpec", "Window", "load_encoder"]
 
