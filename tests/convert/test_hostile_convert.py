@@ -391,7 +391,7 @@ def test_disk_full_while_writing_leaves_nothing(tmp_path: Path) -> None:
         "import resource, signal, sys, numpy as np\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
-        "from models.convert.converter import ConvertError\n"
+        "from models.convert.options import ConvertError\n"
         "from models.convert.files import write_audio\n"
         "try:\n"
         "    write_audio(sys.argv[1], 0.5 * np.sin(np.arange(320_000, dtype=np.float32) / 5), 32000)\n"
