@@ -30,10 +30,13 @@ Public API (what the CLI ``voicecraft train`` and the app's Train page call)::
 Modules: ``dataset`` (cached features, crops, bucketing, reproducible order), ``engine``
 (models, optimisers, mixed precision, one step), ``checkpoints`` (atomic, keep last K +
 best, resume), ``validation`` (held-out mel L1, stop signal), ``tb`` (TensorBoard),
-``trainer`` (the generator), ``export`` (voice artifact).
+``start`` (resume, fine-tune base or scratch), ``runlock`` (one trainer per run folder),
+``determinism``, ``trainer`` (the generator), ``export`` (voice artifact). The device rule is
+:mod:`models.devices`.
 """
 
 from models.training.export import export_voice
-from models.training.trainer import TrainingError, TrainProgress, TrainResult, ValidationReport, train
+from models.training.trainer import TrainingError, TrainProgress, TrainResult, train
+from models.training.validation import ValidationReport
 
 __all__ = ["TrainProgress", "TrainResult", "TrainingError", "ValidationReport", "export_voice", "train"]
