@@ -181,3 +181,22 @@ def test_so_vits_svc_file_with_wrong_hp_str_types_is_one_line(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {pth}: hp_str config: ") and err.count("\n") == 1, err
     assert "hidden_channels" in err or "upsample_rates" in err
+
+
+def test_progress_line_is_one_tqdm_bar_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    """The progress of prepare, convert and train: stderr only; the last position of a line is always
+    drawn (even when redraws are throttled); a new label starts a new line; ``{detail}`` does not."""
+    from voicecraft_desktop.commands._progress import ProgressLine
+
+    line = ProgressLine("{desc} [{bar:10}] {n}/{total} {detail}")
+    for i in range(1, 5):
+        line.show(i, 4, "slicing  ", detail=f"d{i}")
+    for i in range(1, 3):
+        line.show(i, 2, "features ")
+    line.close()
+    line.close()  # a second close is a no-op
+    out, err = capsys.readouterr()
+    assert out == ""
+    finals = [chunk.rsplit("\r", 1)[-1] for chunk in err.split("\n") if chunk]  # what each line ends as
+    assert finals == ["slicing   [##########] 4/4 d4", "features  [##########] 2/2 "]
+    assert "[#####.....] 2/4" in err or "[..........] 0/4" in err  # the bar is '#' over '.'

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from voicecraft_desktop.commands._options import add_model_file_options
+from voicecraft_desktop.commands._progress import ProgressLine
 
 HELP = "prepare a folder of recordings as a training dataset (clips, features, report)"
 
@@ -54,10 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-features", action="store_true", help="only slice the recordings")
 
 
-def _bar(done: int, total: int, label: str, width: int = 30) -> None:
-    filled = int(width * done / max(total, 1))
-    text = f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-    print(text, end="" if done < total else "\n", file=sys.stderr, flush=True)
+BAR = "{desc} [{bar:30}] {n}/{total}"  # "features  [#########.....................] 3/10"
 
 
 def _drain(gen, on_progress):  # type: ignore[no-untyped-def]
@@ -73,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
     from voicecraft_desktop.commands._options import check_device
 
     args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
-    from models.formats.assets import AssetError, AssetStore, parse_overrides
     from models.features.content import ENCODERS
     from models.features.pitch import PITCH_EXTRACTORS
+    from models.formats.assets import AssetError, AssetStore, parse_overrides
     from voicecraft_desktop.core import paths
 
     content = [c.strip() for c in args.content.split(",") if c.strip() and c.strip().lower() != "none"]
@@ -136,25 +134,30 @@ def run(args: argparse.Namespace) -> int:
         device=str(device),
         features=not args.no_features,
     )
+    line = ProgressLine(BAR)
     try:
-        result = _drain(job, lambda p: _bar(p.done, p.total, f"{p.stage:<9}"))
+        result = _drain(job, lambda p: line.show(p.done, p.total, f"{p.stage:<9}"))
     except (DatasetJobCancelled, KeyboardInterrupt):
+        line.close()
         print(
-            "\ninterrupted; the previous dataset is untouched and finished clips stay cached", file=sys.stderr
+            "interrupted; the previous dataset is untouched and finished clips stay cached", file=sys.stderr
         )
         return EXIT_INTERRUPTED
     except DatasetTargetError as exc:
+        line.close()
         hint = " (pass --overwrite to replace it)" if str(exc).endswith("already holds a dataset") else ""
         print(f"error: {exc}{hint}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # disk full, read-only data folder, ...: the previous dataset is untouched
+        line.close()
         where = f": {exc.filename}" if exc.filename else ""
         print(
-            f"\nerror: cannot write the dataset: {exc.strerror or exc}{where}; "
+            f"error: cannot write the dataset: {exc.strerror or exc}{where}; "
             "no dataset was changed",
             file=sys.stderr,
         )
         return EXIT_NO_DATA
+    line.close()
     report = result.report
     print(report.summary())
     if not report.usable:
@@ -172,6 +175,9 @@ def _fetch(store, asset: str) -> Path:  # type: ignore[no-untyped-def]
     if path is not None:
         return path
     print(f"downloading {asset} into {store.cache_path(asset)}", file=sys.stderr)
-    return Path(
-        _drain(store.download(asset), lambda p: _bar(int(100 * (p.fraction or 0)), 100, f"{asset:<9}"))
-    )
+    line = ProgressLine(BAR)
+    try:
+        percent = lambda p: line.show(int(100 * (p.fraction or 0)), 100, f"{asset:<9}")  # noqa: E731
+        return Path(_drain(store.download(asset), percent))
+    finally:
+        line.close()

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from voicecraft_desktop.commands._options import int_in_range
+from voicecraft_desktop.commands._progress import ProgressLine
 
 HELP = "train a voice from a prepared dataset (resumable; exports to the voice library)"
 
@@ -87,11 +88,13 @@ def _duration(seconds: float | None) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-def _bar(p, width: int = 24) -> str:  # type: ignore[no-untyped-def]
-    filled = int(width * p.fraction)
+BAR = "step {n}/{total} [{bar:24}] {detail}"
+
+
+def _detail(p) -> str:  # type: ignore[no-untyped-def]
+    """The text after the bar: "ep 3 mel 0.412 G 31.20 D 2.614 lr 2.00e-04 1.85 it/s ETA 12:04"."""
     loss = p.losses
     parts = [
-        f"\rstep {p.step}/{p.total_steps} [{'#' * filled}{'.' * (width - filled)}]",
         f"ep {p.epoch}",
         f"mel {loss.get('mel', float('nan')):.3f}",
         f"G {loss.get('g_total', float('nan')):.2f}",
@@ -204,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         max_steps=args.steps,
     )
+    line = ProgressLine(BAR)
     try:
         while True:
             try:
@@ -212,29 +216,33 @@ def run(args: argparse.Namespace) -> int:
                 result = stop.value
                 break
             if p.message:
-                print(f"\n{p.message}" if p.step else p.message, file=sys.stderr, flush=True)
+                line.close()
+                print(p.message, file=sys.stderr, flush=True)
             if p.phase == "starting":
                 print(f"run: {run_dir} ({p.device}, {p.precision}, batch {p.batch_size})", file=sys.stderr)
             if p.phase == "train":
-                print(_bar(p), end="", file=sys.stderr, flush=True)
+                line.show(p.step, p.total_steps, detail=_detail(p))
             if p.validation is not None:
                 v = p.validation
+                line.close()
                 print(
-                    f"\nvalidation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
+                    f"validation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
                     f"{v.best_step}) — {v.advice}",
                     file=sys.stderr,
                     flush=True,
                 )
     except TrainingError as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
+        line.close()
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("\naborted; the last checkpoint is kept and the next run resumes from it", file=sys.stderr)
+        line.close()
+        print("aborted; the last checkpoint is kept and the next run resumes from it", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
+        line.close()
         signal.signal(signal.SIGINT, previous)
         restore_torch()  # export and whatever the process does next run with its own settings
-    print(file=sys.stderr)
     print(f"run: {run_dir}")
     print(f"checkpoint: {result.last_checkpoint}")
     print(f"logs: tensorboard --logdir {run_dir / 'tb'}")
