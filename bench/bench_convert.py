@@ -1,8 +1,8 @@
 """End-to-end conversion cost at the sovits5 preset with real-size random-weight extractors; prints JSON.
 
-Usage::
+Usage (from the repository root; or ``python -m bench.bench_convert``)::
 
-    python -m bench.bench_convert [--lengths 10 30 180] [--rss-lengths 60 600] [--threads 2]
+    python bench/bench_convert.py [--lengths 10 30 180] [--rss-lengths 60 600] [--threads 2]
                                   [--device cpu|cuda|both] [--f0 fcpe] [--chunk 15]
 
 What is measured:

@@ -1,6 +1,7 @@
 """CPU real-time factor of the inference generator at the sovits5 preset; prints JSON.
 
-Usage: python -m bench.bench_generator [--seconds 10 30] [--runs 3] [--threads 2]
+Usage (from the repository root; or ``python -m bench.bench_generator``):
+    python bench/bench_generator.py [--seconds 10 30] [--runs 3] [--threads 2]
 
 RTF = wall seconds / audio seconds (below 1 is faster than real time). Random weights and
 inputs: the cost of the network does not depend on the values. Content encoders and the

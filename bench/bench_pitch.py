@@ -1,6 +1,7 @@
 """Pitch accuracy and CPU cost of every extractor on synthetic singing with exact F0; prints JSON.
 
-Usage: python -m bench.bench_pitch [--data ../shared/data/synth] [--methods crepe-tiny fcpe ...]
+Usage (from the repository root; or ``python -m bench.bench_pitch``):
+    python bench/bench_pitch.py [--data ../shared/data/synth] [--methods crepe-tiny fcpe ...]
        [--limit-seconds 20] [--threads 2]
 
 Scores over frames that are voiced in the ground truth (a 5 ms contour, taken every other

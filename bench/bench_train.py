@@ -1,7 +1,8 @@
 """Training speed and peak memory of one step of the reference recipe; prints JSON.
 
-Usage: python -m bench.bench_train [--preset sovits5] [--batch 1 4] [--steps 2] [--threads 2]
-                                   [--device cpu cuda] [--clip-s 4.0]
+Usage (from the repository root; or ``python -m bench.bench_train``):
+    python bench/bench_train.py [--preset sovits5] [--batch 1 4] [--steps 2] [--threads 2]
+                                [--device cpu cuda] [--clip-s 4.0]
 
 Each (device, batch) is measured in a fresh subprocess, so peak memory belongs to that
 configuration alone: CPU peak = the process's maximum resident set (ru_maxrss); GPU peak =
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -117,8 +119,7 @@ def main(argv: list[str] | None = None) -> dict:
         for batch in args.batch:
             cmd = [
                 sys.executable,
-                "-m",
-                "bench.bench_train",
+                str(Path(__file__).resolve()),  # this script, however it was started (file or -m)
                 "--one",
                 "--preset",
                 args.preset,

@@ -2,9 +2,10 @@
 and the Convert page converts (target <= 50 ms), and launch-to-window-shown time (target <= 2 s).
 Prints JSON.
 
-Usage: python -m bench.bench_ui [--steps 12] [--take-s 8] [--launches 3] [--threads 1]
+Usage (from the repository root; or ``python -m bench.bench_ui``):
+    python bench/bench_ui.py [--steps 12] [--take-s 8] [--launches 3] [--threads 1]
 
-- **launch**: ``python -m bench.bench_ui --child-launch`` in a fresh process, timed from just before
+- **launch**: ``python bench/bench_ui.py --child-launch`` in a fresh process, timed from just before
   the parent starts it to the child's first processed event after ``MainWindow.show()`` (the
   window as ``app.main`` builds it: QApplication, migrated QSettings, every import of the first
   page). Median and worst of ``--launches`` runs, offscreen unless ``DISPLAY`` is set.
@@ -13,7 +14,8 @@ Usage: python -m bench.bench_ui [--steps 12] [--take-s 8] [--launches 3] [--thre
   allows one compute job at a time: the Train page training the ``tiny`` preset on a prepared
   dataset (loss curves and progress drawn live), then the Convert page converting a take of
   ``--take-s`` seconds into a voice. Reported per phase: max, p99, p50 gap and the tick count.
-  The tiny random-weight content encoders of :mod:`models.formats.tiny_assets` stand in for Whisper and
+  The tiny random-weight content encoders of :mod:`models.formats.tiny_assets` and
+  :mod:`voicecraft_desktop.core.demo_data` stand in for Whisper and
   HuBERT (nothing is downloaded); data lives in a temporary ``VOICECRAFT_HOME``.
 
 Note that on a 2-core machine the job threads and the GUI compete for the same cores; torch
@@ -69,14 +71,16 @@ def _child_launch() -> None:
 
 def measure_launch(runs: int, home: Path) -> dict:
     times = []
+    # The child imports this checkout's packages, whatever its working folder (the temporary home).
+    pythonpath = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "VOICECRAFT_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
-           "PYTHONPATH": str(REPO_ROOT)}
+           "PYTHONPATH": pythonpath}
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     for _ in range(runs):
         env["VOICECRAFT_BENCH_T0"] = repr(time.time())
-        out = subprocess.run([sys.executable, "-m", "bench.bench_ui", "--child-launch"], cwd=home, env=env,
-                             capture_output=True, text=True, timeout=300)
+        child = [sys.executable, str(Path(__file__).resolve()), "--child-launch"]
+        out = subprocess.run(child, cwd=home, env=env, capture_output=True, text=True, timeout=300)
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if out.returncode != 0 or not lines:
             raise RuntimeError(f"launch failed: {out.stderr[-2000:]}")
@@ -155,8 +159,8 @@ def _wait(app, predicate, timeout_s: float) -> None:
 def _prepare(home: Path, app, ctx) -> None:
     """A prepared tiny dataset ("Bench") from synthetic recordings, with tiny encoders located."""
     from models.formats.tiny_assets import write_tiny_whisper
-    from tests.desktop.voices import recordings_folder, tiny_hubert32
     from voicecraft_desktop.core.dataset_jobs import prepare_voice_dataset
+    from voicecraft_desktop.core.demo_data import recordings_folder, tiny_hubert32
 
     assets = home / "assets-src"
     assets.mkdir()
