@@ -52,7 +52,7 @@ def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
         r for r in range(library.table.rowCount()) if library.table.item(r, 5).text().startswith("dataset")
     ]
     assert "training run at step 3" in library.table.item(row, 5).text()
-    assert len(train.loss_lines["g_total"].getData()[0]) == 3
+    assert len(train.curves.loss_lines["g_total"].getData()[0]) == 3
     with qtbot.waitSignal(train.exported, timeout=60000):
         train.export("Ana")
     qtbot.waitUntil(lambda: train.export_job is None, timeout=30000)

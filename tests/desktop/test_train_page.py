@@ -14,7 +14,8 @@ from tests.training.conftest import make_dataset
 from voicecraft_desktop.core.dataset_jobs import datasets_dir
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.runs import run_status
-from voicecraft_desktop.ui.pages.train import LOSS_CURVES, TrainPage
+from voicecraft_desktop.ui.pages.train import TrainPage
+from voicecraft_desktop.ui.widgets.train_plots import LOSS_CURVES
 
 
 @pytest.fixture
@@ -62,18 +63,18 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
         pass
     assert page.last_result.step == 10 and not page.last_result.cancelled
     # every step reached the curves although the worker throttles progress to 10 Hz
-    xs, ys = page.loss_lines["g_total"].getData()
+    xs, ys = page.curves.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, 11)]
-    assert set(LOSS_CURVES) <= set(page._curves)
-    vx, _ = page.val_line.getData()
+    assert set(LOSS_CURVES) <= set(page.curves.series)
+    vx, _ = page.curves.val_line.getData()
     assert list(vx) == [10.0]
     assert "When to stop" in page.hint_label.text() and "keep training" in page.hint_label.text()
     assert "Finished at step 10" in page.status_label.text() and page.progress.value() == 1000
-    qtbot.waitUntil(lambda: page.audio_list.count() == 2, timeout=20000)
-    assert "converted by the model" in page.audio_list.item(0).text()
+    qtbot.waitUntil(lambda: page.audio.audio_list.count() == 2, timeout=20000)
+    assert "converted by the model" in page.audio.audio_list.item(0).text()
     played = []
-    page.player.play = lambda wave, rate, start_s=0.0: played.append(rate)
-    assert page.play_selected() and played == [32000]
+    page.audio.player.play = lambda wave, rate, start_s=0.0: played.append(rate)
+    assert page.audio.play_selected() and played == [32000]
     qtbot.waitUntil(lambda: page.audio_job is None, timeout=20000)
     # export into the library, with the validation clip as the voice's preview
     assert page.export_button.isEnabled()
@@ -109,14 +110,14 @@ def test_pause_stop_then_resume(page, qtbot, dataset):
         pass
     assert page.last_result.step == stopped_at + 2
     assert "resuming from" in page.messages.toPlainText()
-    xs, _ = page.loss_lines["g_total"].getData()
+    xs, _ = page.curves.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)], "resumed curves continue the old ones"
     # A fresh page (the app restarted) reads the run's curves back from its TensorBoard events, in a job
     fresh = TrainPage(page.ctx)
     qtbot.addWidget(fresh)
     assert fresh.history_job is not None
     qtbot.waitUntil(lambda: fresh.history_job is None, timeout=30000)
-    xs, _ = fresh.loss_lines["g_total"].getData()
+    xs, _ = fresh.curves.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)]
     fresh.shutdown()
 
@@ -161,9 +162,9 @@ def test_tensorboard_starts_on_localhost_and_opens_the_browser(page, qtbot, data
     assert opened[0].startswith("http://127.0.0.1:")
     with urllib.request.urlopen(opened[0], timeout=10) as response:
         assert response.status == 200
-    process = page.tensorboard
+    process = page.tensorboard.process
     page.shutdown()
-    assert page.tensorboard is None and process.state() == process.ProcessState.NotRunning
+    assert page.tensorboard.process is None and process.state() == process.ProcessState.NotRunning
 
 
 def test_base_model_other_file_through_the_dialog(page, dataset, monkeypatch, tmp_path):
@@ -205,7 +206,7 @@ def test_progress_label_shows_speed_eta_and_messages(page):
     assert "ETA 11 min 20 s" in text and "batch 8" in text and "cuda:0 bf16" in text
     assert page.progress.value() == 150
     assert "resuming from" in page.messages.toPlainText()
-    assert page._curves["g_total"] == ([150.0], [30.0])
+    assert page.curves.series["g_total"] == ([150.0], [30.0])
 
 
 def test_tensorboard_in_a_frozen_app_serves_in_process(page, qtbot, dataset, monkeypatch):
@@ -221,7 +222,7 @@ def test_tensorboard_in_a_frozen_app_serves_in_process(page, qtbot, dataset, mon
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
     assert page.open_tensorboard()
     qtbot.waitUntil(lambda: bool(opened), timeout=90000)
-    assert page.tensorboard is None and opened[0].startswith("http://127.0.0.1:")
+    assert page.tensorboard.process is None and opened[0].startswith("http://127.0.0.1:")
     with urllib.request.urlopen(opened[0], timeout=10) as response:
         assert response.status == 200
     assert page.open_tensorboard() and opened[-1] == opened[0] and len(opened) == 2  # reopens, no 2nd server
@@ -266,8 +267,8 @@ def test_exporting_again_after_more_training_updates_the_voice(
     # a voice from elsewhere with the name asked for: the page asks before replacing it
     import numpy as np
 
-    from models.formats.artifact import VoiceManifest, save_voice
     from models.config import VoiceConfig
+    from models.formats.artifact import VoiceManifest, save_voice
     from models.nets.synthesizer import SynthesizerInfer
 
     config = VoiceConfig.tiny()
