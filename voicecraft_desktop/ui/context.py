@@ -119,7 +119,7 @@ class AppContext:
         """Asset name -> a file the user located by hand."""
         return self.settings.get("assets/overrides")
 
-    def asset_store(self, registry=None):  # -> models.formats.assets.AssetStore (imported here, not at launch)
+    def asset_store(self, registry=None):  # -> AssetStore (imported here, not at launch)
         """An :class:`models.formats.assets.AssetStore` over the chosen cache folder and located files.
 
         Args:
