@@ -50,7 +50,19 @@ class JobRefused(RuntimeError):
     """A job could not start (another GPU job is running, or the runner is shutting down)."""
 
 
-class TaskWorker(QObject):
+class JobSignals(QObject):
+    """The signals of one job, in this order: ``progress*`` (a task's yielded values), then exactly
+    one of ``result`` (its return value), ``failed`` (message, traceback) or ``cancelled``, then
+    ``finished``. The worker emits them in its thread; the :class:`Job` re-emits them in the GUI's."""
+
+    progress = Signal(object)
+    result = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    finished = Signal()
+
+
+class TaskWorker(JobSignals):
     """Runs one generator task in whatever thread it lives in; never touches widgets.
 
     Args:
@@ -58,12 +70,6 @@ class TaskWorker(QObject):
         cancel_event: the event :meth:`cancel` sets; a new one when omitted.
         progress_interval_s: minimum time between two ``progress`` signals.
     """
-
-    progress = Signal(object)
-    result = Signal(object)
-    failed = Signal(str, str)
-    cancelled = Signal()
-    finished = Signal()
 
     def __init__(
         self,
@@ -145,19 +151,13 @@ class _Stopped(Exception):
     pass
 
 
-class Job(QObject):
+class Job(JobSignals):
     """A running task, as the pages see it: the worker's signals relayed in the GUI thread.
 
     Attributes:
         name: what the status bar shows.
         gpu: whether it holds the runner's single GPU slot.
     """
-
-    progress = Signal(object)
-    result = Signal(object)
-    failed = Signal(str, str)
-    cancelled = Signal()
-    finished = Signal()
 
     def __init__(
         self, name: str, gpu: bool, cancel_event: threading.Event, parent: QObject | None = None
