@@ -94,7 +94,7 @@ def test_delete_is_complete(lib: VoiceLibrary, source_voice: Path) -> None:
 def test_export_zip_and_import_it_back(lib: VoiceLibrary, source_voice: Path, tmp_path: Path) -> None:
     entry = lib.import_voice(source_voice)
     dest = lib.export_zip("Alice", tmp_path)
-    assert dest.name == "alice.zip" and _visible(tmp_path).count("alice.zip") == 1  # core.names.slug
+    assert dest.name == "Alice.zip" and _visible(tmp_path).count("Alice.zip") == 1
     with zipfile.ZipFile(dest) as z:
         assert sorted(z.namelist()) == sorted(f"{entry.id}/{n}" for n in (MANIFEST_NAME, WEIGHTS_NAME))
     lib.delete("Alice")

@@ -25,6 +25,11 @@ def test_slug(name: str, expected: str) -> None:
     assert slug(name) == expected
 
 
+def test_keep_case_is_the_same_rule_for_file_names_the_user_sees() -> None:
+    assert slug("Ana Voz!", keep_case=True) == "Ana-Voz" and slug("Zoë", keep_case=True) == "Zoë"
+    assert slug("!!!", keep_case=True) == "voice"
+
+
 def test_every_folder_rule_is_the_same_function(tmp_home) -> None:  # noqa: ANN001 - fixture
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.dataset_jobs import dataset_dir_for

@@ -404,5 +404,5 @@ class VoiceLibrary:
         entry = self.resolve(voice)
         dest = Path(dest)
         if dest.is_dir():
-            dest = dest / f"{slug(entry.name)}.zip"
+            dest = dest / f"{slug(entry.name, keep_case=True)}.zip"
         return write_zip(entry.folder, entry.id, dest)
