@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
+from tests.features.conftest import tiny_whisper  # noqa: F401  (a fixture the desktop tests share)
 from voicecraft_desktop.settings import Settings
 from voicecraft_desktop.ui.context import AppContext
 
@@ -49,3 +50,21 @@ def ctx(settings: Settings, tmp_home: Path, qtbot):
     context = AppContext(settings=settings)
     yield context
     assert context.runner.shutdown(timeout_s=30.0), "a job ignored its cancel event"
+
+
+@pytest.fixture
+def open_page(qtbot):
+    """``open_page(PageClass, ctx, **kwargs)``: the page built, added to qtbot and shown; each page
+    opened this way gets its ``shutdown()`` after the test (playback, TensorBoard, timers)."""
+    opened = []
+
+    def build(page_class, context, **kwargs):
+        widget = page_class(context, **kwargs)
+        qtbot.addWidget(widget)
+        widget.show()
+        opened.append(widget)
+        return widget
+
+    yield build
+    for widget in opened:
+        widget.shutdown()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from tests.desktop.voices import make_voice, tiny_hubert32
-from tests.features.conftest import harmonic_tone, tiny_whisper  # noqa: F401  (fixture)
+from tests.features.conftest import harmonic_tone
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.ui.pages.convert import ConvertPage
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
@@ -35,12 +35,8 @@ def ready(ctx, tmp_path, tiny_whisper):
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    widget = ConvertPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    widget.player.stop()
+def page(ctx, open_page):
+    return open_page(ConvertPage, ctx)
 
 
 class FakePlayer:

@@ -8,7 +8,7 @@ import pytest
 import soundfile as sf
 
 from tests.desktop.voices import recordings_folder, tiny_hubert32
-from tests.features.conftest import harmonic_tone, tiny_whisper  # noqa: F401  (fixture)
+from tests.features.conftest import harmonic_tone
 from voicecraft_desktop.ui.main_window import MainWindow
 
 PAGES = [

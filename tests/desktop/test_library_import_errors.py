@@ -27,12 +27,8 @@ class _RunsCode:
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    widget = LibraryPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    widget.player.stop()
+def page(ctx, open_page):
+    return open_page(LibraryPage, ctx)
 
 
 def _hostile(tmp_path: Path, kind: str) -> tuple[Path, Path | None]:
@@ -46,17 +42,11 @@ def _hostile(tmp_path: Path, kind: str) -> tuple[Path, Path | None]:
         path = tmp_path / "random.pth"
         path.write_bytes(np.random.default_rng(2).integers(0, 256, 8192, dtype=np.uint8).tobytes())
         return path, npy
-    if kind == "bad-hp-pth":
-        path = tmp_path / "bad_hp.pth"
-        hp = {"vits": {"hidden_channels": "abc"}}
-        torch.save({"model_g": SynthesizerTrain(VoiceConfig.tiny()).state_dict(), "hp_str": yaml.safe_dump(hp)},
-                   path)
-        return path, npy
-    if kind == "huge-hp-pth":
-        path = tmp_path / "huge_hp.pth"
-        hp = {"vits": {"hidden_channels": 40000}}
-        torch.save({"model_g": SynthesizerTrain(VoiceConfig.tiny()).state_dict(), "hp_str": yaml.safe_dump(hp)},
-                   path)
+    if kind in ("bad-hp-pth", "huge-hp-pth"):  # hyper-parameters a wrong type, or absurdly large
+        path = tmp_path / f"{kind.split('-pth')[0].replace('-', '_')}.pth"
+        hp = {"vits": {"hidden_channels": "abc" if kind == "bad-hp-pth" else 40000}}
+        weights = SynthesizerTrain(VoiceConfig.tiny()).state_dict()
+        torch.save({"model_g": weights, "hp_str": yaml.safe_dump(hp)}, path)
         return path, npy
     path = tmp_path / "junk.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:

@@ -8,19 +8,14 @@ import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from tests.desktop.voices import make_voice, recordings_folder
-from tests.features.conftest import tiny_whisper  # noqa: F401  (fixture)
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.dataset_jobs import list_datasets
 from voicecraft_desktop.ui.pages.library import LibraryPage
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    widget = LibraryPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    widget.player.stop()
+def page(ctx, open_page):
+    return open_page(LibraryPage, ctx)
 
 
 def _names(page) -> list[str]:

@@ -28,12 +28,8 @@ def dataset(tmp_path):
 
 
 @pytest.fixture
-def page(ctx, qtbot):
-    widget = TrainPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    widget.shutdown()
+def page(ctx, open_page):
+    return open_page(TrainPage, ctx)
 
 
 def _ready(page, cache, steps):
@@ -42,6 +38,17 @@ def _ready(page, cache, steps):
     page.preset_combo.setCurrentText("tiny")
     page.steps_spin.setValue(steps)
     page.base_combo.setCurrentIndex(0)
+
+
+def _start_then_pause(page, qtbot, dataset):
+    """Starts a long run of ``dataset``, waits for its first step, pauses it; returns the job."""
+    _, cache = dataset
+    _ready(page, cache, steps=500)
+    job = page.start()
+    qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
+    page.pause_button.setChecked(True)
+    qtbot.waitUntil(lambda: page.last_progress.phase == "paused", timeout=30000)
+    return job
 
 
 def test_without_datasets_start_is_disabled_and_says_why(page):
@@ -86,13 +93,8 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
     assert export is not None  # exporting again updates this voice: test_exporting_again_...
 
 
-def test_pause_stop_then_resume(page, qtbot, dataset):
-    _, cache = dataset
-    _ready(page, cache, steps=500)
-    job = page.start()
-    qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
-    page.pause_button.setChecked(True)
-    qtbot.waitUntil(lambda: page.last_progress.phase == "paused", timeout=30000)
+def test_pause_stop_then_resume(page, qtbot, dataset, open_page):
+    job = _start_then_pause(page, qtbot, dataset)
     paused_at = page.last_progress.step
     qtbot.wait(600)
     page._drain()
@@ -113,22 +115,15 @@ def test_pause_stop_then_resume(page, qtbot, dataset):
     xs, _ = page.curves.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)], "resumed curves continue the old ones"
     # A fresh page (the app restarted) reads the run's curves back from its TensorBoard events, in a job
-    fresh = TrainPage(page.ctx)
-    qtbot.addWidget(fresh)
+    fresh = open_page(TrainPage, page.ctx)
     assert fresh.history_job is not None
     qtbot.waitUntil(lambda: fresh.history_job is None, timeout=30000)
     xs, _ = fresh.curves.loss_lines["g_total"].getData()
     assert list(xs) == [float(s) for s in range(1, stopped_at + 3)]
-    fresh.shutdown()
 
 
 def test_cancel_while_paused_ends_with_cancelled_and_no_thread_left(page, qtbot, dataset):
-    _, cache = dataset
-    _ready(page, cache, steps=500)
-    job = page.start()
-    qtbot.waitUntil(lambda: page.last_progress is not None and page.last_progress.step >= 1, timeout=60000)
-    page.pause_button.setChecked(True)
-    qtbot.waitUntil(lambda: page.last_progress.phase == "paused", timeout=30000)
+    job = _start_then_pause(page, qtbot, dataset)
     page.cancel()  # what closing the app does: the paused trainer must still stop
     with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=60000):
         pass
