@@ -35,8 +35,8 @@ def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
     job = library.new_voice_from_folder(recordings_folder(tmp_path), "Ana", f0="dio")
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=180000):
         pass
-    assert library.report.topLevelItem(0).childCount() >= 3  # clips kept
-    assert library.report.topLevelItem(1).childCount() == 2  # lyrics.txt, quiet.wav
+    assert library.report.tree.topLevelItem(0).childCount() >= 3  # clips kept
+    assert library.report.tree.topLevelItem(1).childCount() == 2  # lyrics.txt, quiet.wav
 
     # 2. Train: the new dataset is offered; a few steps on the tiny preset, then export the voice
     window.show_page("Train")
