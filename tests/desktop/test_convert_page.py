@@ -39,6 +39,15 @@ def page(ctx, open_page):
     return open_page(ConvertPage, ctx)
 
 
+def _batch_report(page, qtbot, folder, out):
+    """Converts ``folder`` into ``out`` as a batch (DIO pitch); returns the report it shows."""
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert_batch(folder, out)
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    return page.report_view.toPlainText()
+
+
 class FakePlayer:
     def __init__(self):
         self.calls, self.playing, self.position_s = [], False, 0.0
@@ -137,11 +146,7 @@ def test_folder_batch_converts_and_lists_failures(page, ready, ctx, qtbot, song,
     folder.mkdir()
     (folder / "a.wav").write_bytes(song.read_bytes())
     (folder / "broken.wav").write_text("not audio", encoding="utf-8")
-    page.f0_combo.setCurrentText("dio")
-    job = page.convert_batch(folder, tmp_path / "out")
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
-        pass
-    text = page.report_view.toPlainText()
+    text = _batch_report(page, qtbot, folder, tmp_path / "out")
     assert "1 converted, 1 failed" in text and "✗ broken.wav" in text
     assert sf.info(tmp_path / "out" / "a (Alice).wav").samplerate == 32000
 
@@ -218,11 +223,7 @@ def test_folder_batch_names_colliding_outputs_apart(page, ready, ctx, qtbot, son
     (folder / "a.wav").write_bytes(song.read_bytes())
     data, rate = sf.read(song)
     sf.write(folder / "a.flac", data, rate)
-    page.f0_combo.setCurrentText("dio")
-    job = page.convert_batch(folder, tmp_path / "out")
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
-        pass
-    text = page.report_view.toPlainText()
+    text = _batch_report(page, qtbot, folder, tmp_path / "out")
     assert "2 converted, 0 failed" in text and "note:" in text
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a (Alice) 2.wav", "a (Alice).wav"]
 

@@ -38,8 +38,11 @@ def _page(ctx, qtbot, amplitude=0.3, f0=A3_HZ) -> RecordPage:
 
 def test_no_audio_device_is_said_clearly_and_recording_is_disabled(ctx, qtbot, monkeypatch) -> None:
     monkeypatch.setattr(record_module, "list_input_devices", lambda: [])
-    monkeypatch.setattr(record_module, "audio_unavailable_reason",
-                        lambda: "no audio input device was found (no microphone, no sound server)")
+    monkeypatch.setattr(
+        record_module,
+        "audio_unavailable_reason",
+        lambda: "no audio input device was found (no microphone, no sound server)",
+    )
     page = RecordPage(ctx)
     qtbot.addWidget(page)
     page.show()

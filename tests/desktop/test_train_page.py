@@ -40,6 +40,16 @@ def _ready(page, cache, steps):
     page.base_combo.setCurrentIndex(0)
 
 
+def _train_to_end(page, qtbot, dataset, steps):
+    """Trains ``dataset`` from scratch (tiny preset) up to step ``steps``; returns the ended job."""
+    _, cache = dataset
+    _ready(page, cache, steps=steps)
+    job = page.start()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    return job
+
+
 def _start_then_pause(page, qtbot, dataset):
     """Starts a long run of ``dataset``, waits for its first step, pauses it; returns the job."""
     _, cache = dataset
@@ -145,11 +155,7 @@ def test_bad_dataset_shows_the_error(page, qtbot, dataset):
 
 
 def test_tensorboard_starts_on_localhost_and_opens_the_browser(page, qtbot, dataset, monkeypatch):
-    _, cache = dataset
-    _ready(page, cache, steps=2)
-    job = page.start()
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
-        pass
+    _train_to_end(page, qtbot, dataset, steps=2)
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
     assert page.tb_button.isEnabled() and page.open_tensorboard()
@@ -207,11 +213,7 @@ def test_progress_label_shows_speed_eta_and_messages(page):
 def test_tensorboard_in_a_frozen_app_serves_in_process(page, qtbot, dataset, monkeypatch):
     import sys
 
-    _, cache = dataset
-    _ready(page, cache, steps=1)
-    job = page.start()
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=60000):
-        pass
+    _train_to_end(page, qtbot, dataset, steps=1)
     monkeypatch.setattr(sys, "frozen", True, raising=False)  # sys.executable is the app: no `-m`
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
@@ -232,19 +234,12 @@ def test_exporting_again_after_more_training_updates_the_voice(
 
     from models.formats.artifact import read_manifest
 
-    _, cache = dataset
-    _ready(page, cache, steps=2)
-    job = page.start()
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
-        pass
+    _train_to_end(page, qtbot, dataset, steps=2)
     with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
         page.export("Test voice")
     qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
     (first,) = VoiceLibrary().entries()
-    page.steps_spin.setValue(3)
-    job = page.start()
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
-        pass
+    _train_to_end(page, qtbot, dataset, steps=3)  # the same run, trained further
     proposed = []
 
     def answer(parent, title, label, text=""):

@@ -455,7 +455,9 @@ class RecordPage(QWidget):
         if path is None:
             return
         answer = QMessageBox.question(
-            self, "Delete take", f"Delete {path.name}? This cannot be undone.",
+            self,
+            "Delete take",
+            f"Delete {path.name}? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
