@@ -105,3 +105,70 @@ def test_qt_modules_do_nothing_at_import(module: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# Inside models/ dependencies point one way (docs/ARCHITECTURE.md, "Inside models/"): a module may
+# import its own sub-package and the ranks below its own, never a rank above, nor a sibling of its rank.
+MODEL_RANKS = {
+    "config": 0, "errors": 0, "atomic": 0, "devices": 0,  # foundations
+    "nets": 1,  # networks in the reference's key layout
+    "formats": 2,  # files on disk: they build networks to load them
+    "features": 3,  # what the model is fed: encoders load their weights through formats
+    "convert": 4, "training": 4,  # the two uses of everything above, independent of each other
+}
+# Within formats/, the voice format stands on its own: it never imports the third-party importer.
+FORBIDDEN_MODEL_EDGES = {("models.formats.artifact", "models.formats.reference_import")}
+
+
+def model_imports(path: Path) -> set[str]:
+    """Every ``models.…`` module a file imports, at any depth (function-level imports too)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("models."))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("models."):
+            found.add(node.module)
+    return found
+
+
+def model_edges(root: Path) -> list[tuple[str, str]]:
+    edges = []
+    for path in sorted((root / "models").rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        edges.extend((module, target) for target in sorted(model_imports(path)))
+    return edges
+
+
+def layer_violations(edges: list[tuple[str, str]]) -> list[str]:
+    bad = []
+    for source, target in edges:
+        if source.count(".") < 1 or source == "models":
+            continue
+        src, dst = source.split(".")[1], target.split(".")[1]
+        if src not in MODEL_RANKS or dst not in MODEL_RANKS:
+            bad.append(f"{source} -> {target}: {src if src not in MODEL_RANKS else dst} has no rank")
+        elif src != dst and MODEL_RANKS[dst] >= MODEL_RANKS[src] and MODEL_RANKS[src] > 0:
+            bad.append(f"{source} -> {target}")
+        elif src != dst and MODEL_RANKS[src] == 0 and MODEL_RANKS[dst] > 0:
+            bad.append(f"{source} -> {target}")
+        elif (source, target) in FORBIDDEN_MODEL_EDGES:
+            bad.append(f"{source} -> {target} (forbidden)")
+    return bad
+
+
+def test_dependencies_inside_models_point_one_way() -> None:
+    edges = model_edges(REPO_ROOT)
+    assert len(edges) > 50  # the scan sees the package
+    assert layer_violations(edges) == []
+
+
+def test_the_layer_check_catches_an_upward_import() -> None:
+    """Control: the edges this restructure removed are reported."""
+    assert layer_violations([("models.nets.synthesizer", "models.features.pitch")])
+    assert layer_violations([("models.features.content", "models.convert.options")])
+    assert layer_violations([("models.convert.converter", "models.training.trainer")])
+    assert layer_violations([("models.formats.artifact", "models.formats.reference_import")])
+    assert layer_violations([("models.config", "models.nets.synthesizer")])
+    assert not layer_violations([("models.training.trainer", "models.nets.synthesizer")])

@@ -21,7 +21,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from models.config import VoiceConfig
-from models.features.pitch import f0_to_coarse
+from models.nets.coarse_pitch import f0_to_coarse
 from models.nets.decoder import Decoder
 from models.nets.nn.attention import TransformerEncoder
 from models.nets.nn.flow import ResidualCouplingFlow

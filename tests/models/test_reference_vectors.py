@@ -86,7 +86,7 @@ def compute(path: Path) -> tuple[dict[str, torch.Tensor | list[torch.Tensor]], d
     f0, spk, lengths, wav, z = inp["f0_hz"], inp["spk"], inp["lengths"], inp["wav"], inp["z"]
     ours: dict[str, torch.Tensor | list[torch.Tensor]] = {}
     with torch.no_grad():
-        from models.features.pitch import f0_to_coarse
+        from models.nets.coarse_pitch import f0_to_coarse
 
         ours["f0_coarse"] = f0_to_coarse(f0, config.pitch)
         spec = linear_spectrogram(wav, config.audio)
