@@ -18,6 +18,7 @@ from models.config import ContentConfig, VoiceConfig
 from models.formats.artifact import F0Stats, VoiceManifest, load_voice, save_voice
 from models.nets.synthesizer import SynthesizerInfer
 from tests.features.conftest import harmonic_tone
+from voicecraft_desktop.core.library import VoiceLibrary
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -139,3 +140,25 @@ def helpers():
     return types.SimpleNamespace(
         harmonic_tone=harmonic_tone, sung_phrases=sung_phrases, make_voice=make_voice, tiny_config=tiny_config
     )
+
+
+@pytest.fixture
+def library_voice(tmp_home: Path, tmp_path: Path, helpers) -> str:
+    helpers.make_voice(tmp_path / "made", name="Tiny Voice")
+    VoiceLibrary().import_voice(tmp_path / "made")
+    return "Tiny Voice"
+
+
+@pytest.fixture
+def assets(tiny_whisper_path: Path, tiny_hubert_folder: Path) -> list[str]:
+    return [
+        "--asset",
+        f"whisper-large-v2={tiny_whisper_path}",
+        "--asset",
+        f"hubert-transformers={tiny_hubert_folder}",
+        "--offline",
+        "--f0",
+        "dio",
+        "--device",
+        "cpu",
+    ]

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import soundfile
 import torch
 
 from voicecraft_desktop.cli import main
-from voicecraft_desktop.core.library import VoiceLibrary
-
-
-@pytest.fixture
-def library_voice(tmp_home: Path, tmp_path: Path, helpers) -> str:
-    helpers.make_voice(tmp_path / "made", name="Tiny Voice")
-    VoiceLibrary().import_voice(tmp_path / "made")
-    return "Tiny Voice"
-
-
-@pytest.fixture
-def assets(tiny_whisper_path: Path, tiny_hubert_folder: Path) -> list[str]:
-    return [
-        "--asset",
-        f"whisper-large-v2={tiny_whisper_path}",
-        "--asset",
-        f"hubert-transformers={tiny_hubert_folder}",
-        "--offline",
-        "--f0",
-        "dio",
-        "--device",
-        "cpu",
-    ]
 
 
 def test_convert_folder_prints_reports_and_skips_bad_files(

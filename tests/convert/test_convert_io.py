@@ -11,7 +11,7 @@ import soundfile
 
 from models.convert.converter import VoiceConverter
 from models.convert.files import check_writable, convert_files, output_name, write_audio
-from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions
+from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, run_to_end
 
 FAST = ConvertOptions(deterministic=True, report=False)
 
@@ -111,7 +111,7 @@ def test_batch_refuses_long_songs_and_keeps_existing_outputs(
     conv = VoiceConverter(tiny_voice, tiny_extractors)
     src = tmp_path / "long.wav"
     soundfile.write(str(src), np.zeros(8000 * 5, np.float32), 8000)
-    items = _drain(
+    items = run_to_end(
         convert_files(conv, [src], tmp_path / "out", ConvertOptions(report=False, max_input_s=3.0))
     )
     assert "limit" in items[0].error and not list((tmp_path / "out").iterdir())
@@ -119,7 +119,7 @@ def test_batch_refuses_long_songs_and_keeps_existing_outputs(
     soundfile.write(str(song), helpers.sung_phrases(0.5, 16000), 16000)
     existing = tmp_path / "out" / "song (Tiny).wav"
     existing.write_bytes(b"keep")
-    items = _drain(convert_files(conv, [song], tmp_path / "out", FAST))
+    items = run_to_end(convert_files(conv, [song], tmp_path / "out", FAST))
     assert "already exists" in items[0].error and existing.read_bytes() == b"keep"
 
 
@@ -142,9 +142,3 @@ def test_cancelled_batch_leaves_no_partial_output(tiny_voice, tiny_extractors, t
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def _drain(gen):
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value

@@ -34,14 +34,6 @@ FAST = ConvertOptions(deterministic=True, report=False)
 NAN, INF = float("nan"), float("inf")
 
 
-def _drain(gen):
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
-
-
 @pytest.fixture
 def library_voice(tmp_home: Path, tmp_path: Path, helpers) -> str:
     helpers.make_voice(tmp_path / "made", name="Tiny Voice")
@@ -219,7 +211,7 @@ def test_same_file_name_from_two_folders_both_convert(tiny_voice, tiny_extractor
     soundfile.write(str(b / "song.wav"), helpers.sung_phrases(0.5, 16000, seed=2), 16000)
     soundfile.write(str(b / "song.flac"), helpers.sung_phrases(0.5, 16000, seed=3), 16000)
     out = tmp_path / "out"
-    items = _drain(convert_files(conv, [a / "song.wav", b], out, FAST))
+    items = run_to_end(convert_files(conv, [a / "song.wav", b], out, FAST))
     assert [i.error for i in items] == [None, None, None]
     outputs = [i.output for i in items]
     assert len(set(outputs)) == 3 and all(p.is_file() for p in outputs)
@@ -231,7 +223,7 @@ def test_same_file_name_from_two_folders_both_convert(tiny_voice, tiny_extractor
 
 def test_same_file_given_twice_is_converted_once(tiny_voice, tiny_extractors, tmp_path, song) -> None:
     conv = VoiceConverter(tiny_voice, tiny_extractors)
-    items = _drain(convert_files(conv, [song, song.parent / "." / song.name], tmp_path / "out", FAST))
+    items = run_to_end(convert_files(conv, [song, song.parent / "." / song.name], tmp_path / "out", FAST))
     assert items[0].error is None and items[0].output.is_file()
     assert "given twice" in items[1].error and items[1].output is None
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["song (Tiny).wav"]
@@ -275,7 +267,7 @@ def test_stale_part_files_are_cleaned_at_the_next_run(tiny_voice, tiny_extractor
         _age(p, convert_io.STALE_PART_S + 60)
     keep = [fresh, *foreign]
     conv = VoiceConverter(tiny_voice, tiny_extractors)
-    items = _drain(convert_files(conv, [song], out, FAST))
+    items = run_to_end(convert_files(conv, [song], out, FAST))
     assert items[0].error is None
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in keep)
@@ -337,7 +329,7 @@ def test_batch_outputs_and_voice_exports_get_the_umask_mode(
 
     umask(0o022)
     conv = VoiceConverter(tiny_voice, tiny_extractors)
-    items = _drain(convert_files(conv, [song], tmp_path / "out", FAST, "flac", "24"))
+    items = run_to_end(convert_files(conv, [song], tmp_path / "out", FAST, "flac", "24"))
     assert (items[0].output.stat().st_mode & 0o777) == 0o644
     helpers.make_voice(tmp_path / "made", name="Zip Me")
     library = VoiceLibrary()
@@ -356,7 +348,7 @@ def test_output_folder_that_is_a_file(tmp_path: Path, song, tiny_voice, tiny_ext
     blocker = tmp_path / "out.wav"
     blocker.write_bytes(b"mine")
     with pytest.raises(ConvertError, match="not writable"):
-        _drain(convert_files(VoiceConverter(tiny_voice, tiny_extractors), [song], blocker, FAST))
+        run_to_end(convert_files(VoiceConverter(tiny_voice, tiny_extractors), [song], blocker, FAST))
     assert blocker.read_bytes() == b"mine"
 
 
@@ -379,7 +371,7 @@ def test_input_folder_is_the_output_folder(tiny_voice, tiny_extractors, tmp_path
     folder = tmp_path / "songs"
     folder.mkdir()
     soundfile.write(str(folder / "a.wav"), helpers.sung_phrases(0.5, 16000), 16000)
-    items = _drain(convert_files(VoiceConverter(tiny_voice, tiny_extractors), [folder], folder, FAST))
+    items = run_to_end(convert_files(VoiceConverter(tiny_voice, tiny_extractors), [folder], folder, FAST))
     assert [i.source.name for i in items] == ["a.wav"] and items[0].error is None
     assert sorted(p.name for p in folder.iterdir()) == ["a (Tiny).wav", "a.wav"]
 
