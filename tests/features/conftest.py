@@ -52,7 +52,9 @@ def real_whisper_base(request: pytest.FixtureRequest) -> Path:
     tool = SHARED.parent / "tools" / "whisper-base.sh"
     if not tool.is_file():
         pytest.skip(f"{tool} is not there (the shared folder sits beside the clone)")
-    folder = request.config.cache.mkdir("whisper-base")
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    folder = cache.mkdir("whisper-base") if cache is not None else request.getfixturevalue(
+        "tmp_path_factory").mktemp("whisper-base")
     done = subprocess.run(["bash", str(tool), str(folder), sys.executable], capture_output=True, text=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
