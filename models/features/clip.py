@@ -254,4 +254,7 @@ def extract_dataset(pipeline: FeaturePipeline, clips: Sequence[str | os.PathLike
             embeddings.append(feats.speaker)
             weights.append(len(wave) / pipeline.audio.sample_rate)
         yield FeatureProgress(i + 1, len(clips), os.fspath(clip), cached, time.monotonic() - start)
-    return average_embeddings(embeddings, weights) if embeddings else None
+    if not embeddings:
+        return None
+    average = getattr(pipeline.speaker, "average", average_embeddings)  # each encoder averages its own way
+    return average(embeddings, weights)

@@ -5,10 +5,15 @@ averaged per singer; we use resemblyzer (same size and kind, weights shipped in 
 Each clip goes through resemblyzer's own preprocessing (volume normalisation to -30 dBFS,
 long-silence trimming with webrtcvad) at 16 kHz; the voice's vector is the mean of the unit
 clip vectors, weighted by clip duration, normalised again.
+
+Other encoders sit behind the same interface (``embed``, ``average``, ``describe``), chosen by name
+through :data:`SPEAKER_ENCODERS` / :func:`create_speaker_encoder`: ``sovits5-lstm`` is the reference's
+own LSTM encoder (:mod:`models.features.speaker_lstm`), the space the so-vits-svc-5.0 pretrain uses.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,6 +71,11 @@ class SpeakerEncoder:
         embedding = np.asarray(self._load().embed_utterance(trimmed), dtype=np.float32)
         return embedding / max(float(np.linalg.norm(embedding)), 1e-12)
 
+    def average(self, embeddings: Sequence[np.ndarray], weights: Sequence[float] | None = None) -> np.ndarray:
+        """The voice's vector from its clip vectors: :func:`average_embeddings` (duration-weighted,
+        unit norm)."""
+        return average_embeddings(embeddings, weights)
+
     def describe(self) -> dict[str, object]:
         """Name, version and size: what the feature cache keys on."""
         return {"name": self.name, "version": self.version, "dim": self.dim, "sample_rate": self.sample_rate}
@@ -93,3 +103,42 @@ def average_embeddings(embeddings: Sequence[np.ndarray], weights: Sequence[float
         raise ValueError("weights must be one non-negative number per embedding, not all zero")
     mean = (stack * w[:, None]).sum(axis=0) / w.sum()
     return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
+
+SPEAKER_ENCODERS: dict[str, str | None] = {
+    "resemblyzer": None,
+    "sovits5-lstm": "sovits5-speaker-encoder",
+}
+"""Speaker encoders by name -> the asset (``models.formats.assets.ASSETS``) of their weights, ``None`` when
+the weights ship with a package. ``resemblyzer`` is the default (existing voices, the quality report);
+``sovits5-lstm`` (:mod:`models.features.speaker_lstm`) is the so-vits-svc-5.0 pretrain's own space."""
+
+DEFAULT_SPEAKER_ENCODER = "resemblyzer"
+
+
+def create_speaker_encoder(name: str = DEFAULT_SPEAKER_ENCODER, weights: str | os.PathLike[str] | None = None,
+                           device: torch.device | str = "cpu") -> Any:
+    """The named speaker encoder (weights load on first use).
+
+    Args:
+        name: a key of :data:`SPEAKER_ENCODERS`.
+        weights: the file of its asset (required when the entry names one).
+        device: where it runs.
+
+    Returns:
+        an object with ``embed(wave) -> (256,)``, ``average(embeddings, weights) -> (256,)``, ``describe()``.
+
+    Raises:
+        KeyError: unknown name (the message lists the known ones).
+        ValueError: the encoder needs a weights file and none was given.
+    """
+    if name not in SPEAKER_ENCODERS:
+        raise KeyError(f"unknown speaker encoder {name!r}; known: {', '.join(SPEAKER_ENCODERS)}")
+    if name == "resemblyzer":
+        return SpeakerEncoder(device)
+    if weights is None:
+        asset = SPEAKER_ENCODERS[name]
+        raise ValueError(f"the {name} speaker encoder needs its weights file (asset {asset})")
+    from models.features.speaker_lstm import Sovits5SpeakerEncoder
+
+    return Sovits5SpeakerEncoder(weights, device)

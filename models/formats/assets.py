@@ -88,6 +88,16 @@ ASSETS: dict[str, Asset] = {
         url="https://github.com/PlayVoice/so-vits-svc-5.0/releases/download/5.0/sovits5.0.pretrain.pth",
         sha256=None, size=None, licence="MIT (PlayVoice/so-vits-svc-5.0)",
         description="so-vits-svc-5.0 pretrained generator and discriminator (release 5.0)"),
+    # so-vits-svc-5.0's README links only a Google Drive folder (mueller91's Speaker-Encoder); Drive
+    # answers a plain GET of a file this size with an HTML "cannot scan for viruses" page, not the
+    # file, and no sha256 is published: so the user locates it (url None; the digest of the file
+    # they give is recorded on first use).
+    "sovits5-speaker-encoder": Asset(
+        name="sovits5-speaker-encoder", filename="best_model.pth.tar", url=None, sha256=None, size=None,
+        licence="as published by its author (@mueller91's Speaker-Encoder, linked by so-vits-svc-5.0)",
+        description=("so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar (download it from the "
+                     "Google Drive folder https://drive.google.com/drive/folders/"
+                     "15oeBYf6Qn1edONkVLXe82MzdIi3O_9m3 that so-vits-svc-5.0's README links)")),
     "hubert-transformers": Asset(
         name="hubert-transformers", filename="hubert-transformers", url=None, sha256=None, size=None,
         licence="as published by the model's authors",
