@@ -21,12 +21,13 @@ float32. Where the reference gives NaN this gives the limit instead: a query equ
 there are. The weights are computed as (D_min/D_j)², equal mathematically and free of the overflow of
 (1/D)² for tiny distances.
 
-Files in a voice folder (every write atomic: a temporary sibling renamed into place; loads never
-unpickle: ``faiss.read_index`` parses faiss's own binary format)::
+Files in a voice folder, beside ``voice.json`` (the library imports and zips a voice's top-level
+files only, so the indexes travel with the voice); every write atomic (a temporary sibling renamed
+into place); loads never unpickle (``faiss.read_index`` parses faiss's own binary format)::
 
-    <voice>/retrieval/whisper.index   the ppg index (faiss binary, readable by the reference)
-    <voice>/retrieval/hubert.index    the vec index
-    <voice>/retrieval/index.json      what they were built from: per role dim, rows, encoder, voice id
+    <voice>/retrieval-whisper.index   the ppg index (faiss binary, readable by the reference)
+    <voice>/retrieval-hubert.index    the vec index
+    <voice>/retrieval.json            what they were built from: per role dim, rows, encoder, voice id
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ import numpy as np
 from models.atomic import mkstemp
 from models.errors import UserError
 
-RETRIEVAL_DIR = "retrieval"
-INDEX_FILES = {"ppg": "whisper.index", "vec": "hubert.index"}  # the reference's folder names
-META_NAME = "index.json"
+INDEX_FILES = {"ppg": "retrieval-whisper.index", "vec": "retrieval-hubert.index"}  # the reference's names
+META_NAME = "retrieval.json"
 META_FORMAT = "voicecraft-retrieval"
 META_VERSION = 1
 MAX_ROWS = 200_000  # above this the rows are replaced by k-means centroids (the reference's rule)
@@ -300,13 +300,9 @@ class IndexSpec:
     voice_id: str = ""
 
 
-def retrieval_folder(voice_folder: str | Path) -> Path:
-    return Path(voice_folder) / RETRIEVAL_DIR
-
-
 def has_indexes(voice_folder: str | Path) -> bool:
     """Whether the voice folder holds a complete set of indexes (both roles and their record)."""
-    folder = retrieval_folder(voice_folder)
+    folder = Path(voice_folder)
     return (folder / META_NAME).is_file() and all((folder / f).is_file() for f in INDEX_FILES.values())
 
 
@@ -315,8 +311,8 @@ def write_voice_indexes(
     features: Mapping[str, np.ndarray | Iterable[np.ndarray]],
     specs: Mapping[str, IndexSpec],
 ) -> Path:
-    """Builds and writes both roles' indexes into ``<voice>/retrieval/`` (each file atomically; the
-    record last, so a crash leaves no record naming a half-written set).
+    """Builds and writes both roles' indexes into the voice folder (each file atomically; the record
+    last, so a crash leaves no record naming a half-written set).
 
     Args:
         voice_folder: the voice.
@@ -324,10 +320,9 @@ def write_voice_indexes(
         specs: role -> what the rows are (width, encoder, voice id), recorded for the load check.
 
     Returns:
-        The retrieval folder.
+        The record's path.
     """
-    folder = retrieval_folder(voice_folder)
-    folder.mkdir(exist_ok=True)
+    folder = Path(voice_folder)
     (folder / META_NAME).unlink(missing_ok=True)
     record: dict[str, Any] = {"format": META_FORMAT, "format_version": META_VERSION, "roles": {}}
     for role, file in INDEX_FILES.items():
@@ -337,8 +332,11 @@ def write_voice_indexes(
             raise RetrievalError(f"{role} features are {index.d}-d, but the voice takes {spec.dim}-d")
         save_index(index, folder / file)
         record["roles"][role] = {
-            "file": file, "dim": int(index.d), "rows": int(index.ntotal),
-            "encoder": spec.encoder, "voice_id": spec.voice_id,
+            "file": file,
+            "dim": int(index.d),
+            "rows": int(index.ntotal),
+            "encoder": spec.encoder,
+            "voice_id": spec.voice_id,
         }
     data = (json.dumps(record, indent=2) + "\n").encode()
     fd, tmp = mkstemp(prefix=f".{META_NAME}.", suffix=".tmp", dir=folder)
@@ -351,7 +349,7 @@ def write_voice_indexes(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return folder
+    return folder / META_NAME
 
 
 def load_voice_indexes(voice_folder: str | Path, specs: Mapping[str, IndexSpec]) -> dict[str, Any]:
@@ -365,7 +363,7 @@ def load_voice_indexes(voice_folder: str | Path, specs: Mapping[str, IndexSpec])
         RetrievalError: none there, an unreadable record or index, or one built from features of
             another width, another encoder or another voice (message names the file and the problem).
     """
-    folder = retrieval_folder(voice_folder)
+    folder = Path(voice_folder)
     meta_path = folder / META_NAME
     if not has_indexes(voice_folder):
         raise RetrievalError(f"{folder}: the voice has no retrieval index")

@@ -229,12 +229,12 @@ def test_save_load_round_trip_is_atomic(tmp_path: Path) -> None:
 def test_voice_indexes_refuse_another_voices_index(tmp_path: Path) -> None:
     specs = {"ppg": IndexSpec(12, "whisper-tiny", "voice-a"), "vec": IndexSpec(6, "hubert-soft", "voice-a")}
     feats = {"ppg": [_rows(60, 12), _rows(40, 12, 1)], "vec": _rows(100, 6, 2)}
-    folder = write_voice_indexes(tmp_path, feats, specs)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*INDEX_FILES.values(), "index.json"])
+    write_voice_indexes(tmp_path, feats, specs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*INDEX_FILES.values(), "retrieval.json"])
     loaded = load_voice_indexes(tmp_path, specs)
     assert loaded["ppg"].d == 12 and loaded["vec"].ntotal == 100
     other = {**specs, "vec": IndexSpec(6, "hubert-soft", "voice-b")}
-    with pytest.raises(RetrievalError, match="hubert.index: built from another voice's features"):
+    with pytest.raises(RetrievalError, match="retrieval-hubert.index: built from another voice's features"):
         load_voice_indexes(tmp_path, other)
     wrong_dim = {**specs, "ppg": IndexSpec(1280, "whisper-tiny", "voice-a")}
     with pytest.raises(RetrievalError, match="built from 12-d features"):
