@@ -24,7 +24,10 @@ Pipeline for one input (everything at the model's 10 ms frames, N = ceil(T·3200
    at 0 Hz (``unvoiced="zero"``: coarse bin 1 and a noise excitation, as in training);
 3. content features (PPG, units) of the whole song at 50 Hz, window by window as
    :meth:`models.features.content.base.ContentEncoder.plan` cuts it (the one place that windows
-   encoders), with progress and cancel between windows;
+   encoders), with progress and cancel between windows; with ``retrieval_ratio`` > 0 each role's
+   rows are then pulled toward their nearest rows in the voice's index
+   (:mod:`models.features.retrieval`, the reference's ``--enable-retrieval``; row by row, so it is
+   applied once at the encoders' 20 ms frames, before the rows are repeated to the model's frames);
 4. synthesis in chunks of ``chunk_s`` seconds with ``context_s`` of extra frames on each side
    (the prior's attention sees the whole chunk, so cost is flat with length and memory is
    bounded), trimmed and joined by an equal-gain crossfade of ``crossfade_s``. The NSF
@@ -95,10 +98,39 @@ class VoiceConverter:
         self.config = voice.config
         self.generator = voice.generator.to(self.device).eval()
         self.notes = check_extractors(voice, extractors)
+        self._indexes: dict[str, Any] | None = None  # the voice's retrieval indexes, loaded when first used
 
     @property
     def name(self) -> str:
         return str(self.voice.manifest.name)
+
+    def retrieval_indexes(self) -> dict[str, Any]:
+        """The voice's retrieval indexes (role -> faiss index), loaded once and checked against the
+        voice: feature widths, content encoders and the voice's id.
+
+        Raises:
+            ConvertError: the voice has no index, or it is unreadable or another voice's.
+        """
+        if self._indexes is None:
+            from models.convert.extractors import voice_encoder_names
+            from models.features.retrieval import IndexSpec, RetrievalError, has_indexes, load_voice_indexes
+
+            if not has_indexes(self.voice.folder):
+                raise ConvertError(
+                    f"voice {self.name!r} has no retrieval index; build one for it, or set the "
+                    f"retrieval ratio to 0"
+                )
+            names = voice_encoder_names(self.voice)
+            model = self.config.model
+            specs = {
+                "ppg": IndexSpec(int(model.ppg_dim), names["ppg"], str(self.voice.manifest.id)),
+                "vec": IndexSpec(int(model.vec_dim), names["vec"], str(self.voice.manifest.id)),
+            }
+            try:
+                self._indexes = load_voice_indexes(self.voice.folder, specs)
+            except RetrievalError as exc:
+                raise ConvertError(f"voice {self.name!r}: {exc}") from None
+        return self._indexes
 
     # -------------------------------------------------------------- frame-level synthesis
 
@@ -234,6 +266,8 @@ class VoiceConverter:
             if cancel is not None and cancel.is_set():
                 raise ConvertCancelled(f"{name}: conversion cancelled")
 
+        indexes = self.retrieval_indexes() if options.retrieval_ratio > 0 else None  # refused before any work
+
         # 1. pitch
         t0 = time.monotonic()
         check_cancel()
@@ -283,6 +317,16 @@ class VoiceConverter:
             feats[role] = yield from _relay(encode_windows(encoder, wave16, plan), window_progress)
             done += len(plan)
         timings["content"] = time.monotonic() - t0
+        if indexes is not None:
+            from models.features.retrieval import retrieve
+
+            t0 = time.monotonic()
+            for role in ("ppg", "vec"):
+                check_cancel()
+                feats[role] = retrieve(
+                    feats[role], indexes[role], options.retrieval_ratio, options.retrieval_k
+                )
+            timings["retrieval"] = time.monotonic() - t0
 
         # 3. synthesis
         t0 = time.monotonic()

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from models.config import Serialisable
+from models.features.retrieval import DEFAULT_K as RETRIEVAL_DEFAULT_K
+from models.features.retrieval import MAX_K as RETRIEVAL_MAX_K
 
 OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
@@ -72,6 +74,9 @@ class ConvertOptions(Serialisable):
         report: compute the quality report (F0 error, voicing agreement, speaker similarity).
         report_max_s: the speaker-similarity part of the report looks at most this much audio.
         max_input_s: refuse longer inputs.
+        retrieval_ratio: feature retrieval (the reference's ``--retrieval-ratio``): 0 (off) to 1
+            (content features replaced by their nearest rows in the voice's index); needs an index.
+        retrieval_k: nearest rows per frame (the reference's ``--n-retrieval-vectors``, default 3).
     """
 
     key: float = 0.0
@@ -90,6 +95,8 @@ class ConvertOptions(Serialisable):
     report: bool = True
     report_max_s: float = 60.0
     max_input_s: float = MAX_INPUT_S
+    retrieval_ratio: float = 0.0
+    retrieval_k: int = RETRIEVAL_DEFAULT_K
 
     def __post_init__(self) -> None:
         """Refuses every option outside its range, NaN and infinities included (the CLI and the app
@@ -122,6 +129,17 @@ class ConvertOptions(Serialisable):
         _check_number(
             "max_input_s", "the input length limit", self.max_input_s, 0.0, MAX_SECONDS, "s", low_open=True
         )
+        _check_number("retrieval_ratio", "the retrieval ratio", self.retrieval_ratio, 0.0, 1.0)
+        k = self.retrieval_k
+        if (
+            isinstance(k, (bool, np.bool_))
+            or not isinstance(k, (int, np.integer))
+            or not 1 <= k <= RETRIEVAL_MAX_K
+        ):
+            raise OptionError(
+                "retrieval_k",
+                f"the retrieval neighbours must be a whole number from 1 to {RETRIEVAL_MAX_K}, not {k!r}",
+            )
         seed = self.seed
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
             raise OptionError("seed", f"the seed must be a whole number, not {seed!r}")

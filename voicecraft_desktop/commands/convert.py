@@ -27,7 +27,14 @@ HELP = "convert songs or recordings into a voice from the library"
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # ConvertOptions field -> the flag that sets it (its range errors name the flag; the ranges
 # themselves live in ConvertOptions, one rule for the CLI and the app)
-OPTION_FLAGS = {"key": "--key", "noise_scale": "--noise-scale", "seed": "--seed", "chunk_s": "--chunk"}
+OPTION_FLAGS = {
+    "key": "--key",
+    "noise_scale": "--noise-scale",
+    "seed": "--seed",
+    "chunk_s": "--chunk",
+    "retrieval_ratio": "--retrieval-ratio",
+    "retrieval_k": "--retrieval-k",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +71,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int_in_range(), default=1234, help="0 to 2^64-1")
     parser.add_argument(
         "--chunk", type=finite_float(), default=10.0, help="synthesis chunk in seconds (0: whole input)"
+    )
+    parser.add_argument(
+        "--retrieval-ratio",
+        type=finite_float(0.0, 1.0),
+        default=0.0,
+        help="pull the content features toward the voice's index: 0 (off) to 1 (needs an index)",
+    )
+    parser.add_argument(
+        "--retrieval-k", type=int_in_range(1, 64), default=3, help="nearest index rows per frame (1 to 64)"
     )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
@@ -108,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
             silence_gate=args.gate,
             match_loudness=args.match_loudness,
             report=not args.no_report,
+            retrieval_ratio=args.retrieval_ratio,
+            retrieval_k=args.retrieval_k,
         )
     except OptionError as exc:
         flag = OPTION_FLAGS.get(exc.option)
@@ -130,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
             device=device,
             fetch=not args.offline,
         )
+        if options.retrieval_ratio > 0:
+            converter.retrieval_indexes()  # a missing or mismatched index: one line before any work
     except (LibraryError, ConvertError, AssetError) as exc:
         return _err(str(exc))
     except (KeyError, ValueError) as exc:
