@@ -28,13 +28,17 @@ def _encoder_name(manifest, role: str) -> str:  # noqa: ANN001
     return str(cfg.ppg_encoder if role == "ppg" else cfg.vec_encoder)
 
 
-def build_voice_retrieval(voice_dir: str | Path, dataset_dir: str | Path, feature_cache: str | Path) -> Path:
+def build_voice_retrieval(
+    voice_dir: str | Path, dataset_dir: str | Path, feature_cache: str | Path, voice_id: str | None = None
+) -> Path:
     """Builds and writes the retrieval indexes of the voice at ``voice_dir`` from its dataset.
 
     Args:
         voice_dir: the voice folder (its ``voice.json`` gives the config, encoders and id).
         dataset_dir: the prepared dataset the voice was trained on.
         feature_cache: the feature cache the dataset was prepared into.
+        voice_id: the id the voice will have where it is used (default: its manifest's); a voice
+            staged to replace a library voice takes that voice's id.
 
     Returns:
         The path of the written record (``retrieval.json`` in the voice folder).
@@ -51,5 +55,8 @@ def build_voice_retrieval(voice_dir: str | Path, dataset_dir: str | Path, featur
     features = {role: [getattr(c.feats, role)[::repeat] for c in clips] for role in ("ppg", "vec")}
     model = config.model
     dims = {"ppg": int(model.ppg_dim), "vec": int(model.vec_dim)}
-    specs = {role: IndexSpec(dims[role], _encoder_name(manifest, role), str(manifest.id)) for role in dims}
+    specs = {
+        role: IndexSpec(dims[role], _encoder_name(manifest, role), str(voice_id or manifest.id))
+        for role in dims
+    }
     return write_voice_indexes(voice_dir, features, specs)

@@ -251,10 +251,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if args.no_export:
         return EXIT_OK
-    return _export(run_dir, export_name, replace=args.replace, follow_run=args.export_name is None)
+    return _export(
+        run_dir, export_name, replace=args.replace, follow_run=args.export_name is None, feature_cache=cache
+    )
 
 
-def _export(run_dir: Path, name: str, *, replace: bool, follow_run: bool = False) -> int:
+def _export(
+    run_dir: Path, name: str, *, replace: bool, follow_run: bool = False, feature_cache: Path | None = None
+) -> int:
     """Exports the run into the library: a new voice, or the voice of this run updated in place."""
     from models.training import TrainingError
     from voicecraft_desktop import __version__
@@ -263,7 +267,12 @@ def _export(run_dir: Path, name: str, *, replace: bool, follow_run: bool = False
 
     try:
         outcome = export_to_library(
-            run_dir, name, app_version=__version__, replace=replace, follow_run=follow_run
+            run_dir,
+            name,
+            app_version=__version__,
+            replace=replace,
+            follow_run=follow_run,
+            feature_cache=feature_cache,
         )
     except (TrainingError, LibraryError) as exc:
         print(f"error: export failed: {exc}; the run is kept at {run_dir}", file=sys.stderr)

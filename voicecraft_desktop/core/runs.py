@@ -238,6 +238,7 @@ def export_to_library(
     app_version: str = "",
     replace: bool = False,
     follow_run: bool = False,
+    feature_cache: Path | None = None,
 ) -> ExportOutcome:
     """Exports the run's best (else newest) checkpoint into the library as ``name``.
 
@@ -284,6 +285,7 @@ def export_to_library(
         generated = [a for a in read_validation_audio(run) if a.kind == "generated"]
         if generated:
             save_wav(folder / PREVIEW_NAME, generated[0].wave, generated[0].sample_rate)
+        add_retrieval_index(run, folder, feature_cache, existing.id if existing is not None else None)
         if existing is None:
             return ExportOutcome(lib.import_voice(folder, name=name.strip()))
         entry = lib.replace_voice(existing, folder, name=name.strip())
@@ -292,6 +294,36 @@ def export_to_library(
         raise LibraryError(f"cannot export from {run}: {exc}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def add_retrieval_index(
+    run_dir: Path, voice_dir: Path, feature_cache: Path | None, voice_id: str | None
+) -> bool:
+    """Best effort: the staged voice's retrieval indexes from the run's dataset
+    (:func:`models.training.retrieval_index.build_voice_retrieval`, features read from
+    ``feature_cache``, default the app's). A voice without them converts as before with retrieval
+    off (its ratio must be 0), so a dataset gone or moved since training only logs a warning.
+
+    Args:
+        voice_id: the id the voice will have in the library (that of the voice it replaces), else
+            ``None`` (its own).
+
+    Returns:
+        Whether the indexes were written.
+    """
+    import logging
+
+    from models.training.retrieval_index import build_voice_retrieval
+    from models.training.trainer import TrainingError, read_run_file
+
+    cache = feature_cache if feature_cache is not None else paths.cache_dir() / "features"
+    try:
+        dataset = read_run_file(run_dir)["dataset_dir"]
+        build_voice_retrieval(voice_dir, dataset, cache, voice_id)
+    except (OSError, KeyError, TypeError, ValueError, TrainingError) as exc:  # ValueError: dataset, index
+        logging.getLogger(__name__).warning("%s: no retrieval index for the voice: %s", run_dir, exc)
+        return False
+    return True
 
 
 def export_with_preview(
