@@ -136,6 +136,13 @@ def _check_index(index: Any, what: str) -> Any:
         raise RetrievalError(f"{what}: not a flat or IVF-flat L2 index ({type(index).__name__})")
     if index.ntotal < 1:
         raise RetrievalError(f"{what}: the index holds no rows")
+    if isinstance(index, faiss.IndexIVFFlat):
+        lists = index.invlists
+        held = sum(lists.list_size(i) for i in range(index.nlist))
+    else:
+        held = index.codes.size() // max(1, index.code_size)
+    if held != index.ntotal:  # a damaged header: searching or reconstructing would read past the rows
+        raise RetrievalError(f"{what}: damaged index (it claims {index.ntotal} rows but holds {held})")
     return index
 
 
@@ -173,9 +180,10 @@ def load_index(path: str | Path, dim: int | None = None) -> Any:
         raise RetrievalError(f"{path}: no such index file")
     try:
         index = faiss.read_index(str(path))
-    except RuntimeError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
-        raise RetrievalError(f"{path}: not a readable faiss index ({first[:120]})") from None
+    except (RuntimeError, MemoryError):
+        raise RetrievalError(
+            f"{path}: not a readable faiss index (damaged, truncated or another kind of file)"
+        ) from None
     index = _check_index(index, str(path))
     if dim is not None and index.d != int(dim):
         raise RetrievalError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -264,3 +265,35 @@ def test_memory_of_a_ten_minute_index_is_bounded() -> None:
     bound = 3 * rows.nbytes + 64 * 2**20
     assert index.ntotal == 30_000 and np.isfinite(out).all()
     assert grown <= bound, f"RSS grew {grown / 2**20:.0f} MB (bound {bound / 2**20:.0f} MB)"
+
+
+def _hostile_index_files(tmp_path: Path) -> dict[str, bytes]:
+    data = _rows(100, 8)
+    ivf = save_index(build_index(data), tmp_path / "ivf.index").read_bytes()
+    flat = save_index(build_index(data[:20]), tmp_path / "flat.index").read_bytes()  # < 39 rows: flat
+    out = {"random bytes": np.random.default_rng(0).bytes(4000), "zeros": bytes(4000)}
+    for name, good, rows in (("ivf", ivf, 100), ("flat", flat, 20)):
+        at = good.find(struct.pack("<q", rows))  # the header's ntotal
+        out[f"{name} claiming 2^40 rows"] = good[:at] + struct.pack("<q", 2**40) + good[at + 8 :]
+    out["huge width"] = ivf[:4] + struct.pack("<i", 2**30) + ivf[8:]
+    others = {"inner product": faiss.IndexFlatIP(8), "hnsw": faiss.IndexHNSWFlat(8, 4)}
+    for name, index in others.items():
+        index.add(data)
+        faiss.write_index(index, str(tmp_path / "other.index"))
+        out[name] = (tmp_path / "other.index").read_bytes()
+    faiss.write_index(faiss.IndexFlatL2(8), str(tmp_path / "empty.index"))
+    out["empty"] = (tmp_path / "empty.index").read_bytes()
+    return out
+
+
+def test_hostile_index_files_are_refused_in_one_line(tmp_path: Path) -> None:
+    """Garbage, a header claiming more rows than the file holds (searching would read past them), a
+    huge width, indexes of other kinds or metrics, an empty index: each a RetrievalError naming the
+    file, never a crash or a huge allocation."""
+    cases = _hostile_index_files(tmp_path)
+    for name, content in cases.items():
+        path = tmp_path / "hostile.index"
+        path.write_bytes(content)
+        with pytest.raises(RetrievalError, match="hostile.index: ") as exc:
+            load_index(path, dim=8)
+        assert "\n" not in str(exc.value), name
