@@ -6,6 +6,8 @@ Voice artifact — one folder, self-describing (config and weights travel togeth
                                    content encoders (+ weight hashes), F0 statistics, training info,
                                    sha256 of the weights file
     <voice>/generator.safetensors  inference generator weights (enc_p, flow, dec), float32
+    <voice>/retrieval-*.index, retrieval.json   optional feature-retrieval indexes and their record
+                                   (models.features.retrieval; built at export)
 
 Training checkpoint — one file ``*.ckpt`` written by ``torch.save`` and read back with
 ``weights_only=True``: generator, discriminator, optimisers, schedulers, scaler, step, epoch,
