@@ -130,3 +130,20 @@ def test_cli_flags(library_voice, assets, tmp_path: Path, helpers, capsys) -> No
     assert main([*base, "--retrieval-ratio", "0.5"]) == 2  # the library voice has no index
     assert "has no retrieval index" in capsys.readouterr().err
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
+def test_indexes_travel_with_the_voice_into_the_library(indexed, tiny_extractors, tmp_home, tmp_path) -> None:
+    """The library copies a voice's top-level files: an imported voice keeps its indexes and its id,
+    so they load for conversion; a zip export and re-import under another name keeps them too."""
+    from voicecraft_desktop.core.library import VoiceLibrary
+
+    voice, _ = indexed
+    lib = VoiceLibrary()
+    entry = lib.import_voice(voice.folder, name="In the library")
+    loaded = lib.load(entry)
+    assert loaded.manifest.id == voice.manifest.id
+    assert set(VoiceConverter(loaded, tiny_extractors).retrieval_indexes()) == {"ppg", "vec"}
+    zipped = lib.export_zip(entry, tmp_path)
+    lib.delete(entry)
+    again = lib.load(lib.import_voice(zipped, name="Back"))
+    assert set(VoiceConverter(again, tiny_extractors).retrieval_indexes()) == {"ppg", "vec"}
