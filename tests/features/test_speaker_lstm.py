@@ -219,3 +219,93 @@ def test_registry_and_asset(tmp_path: Path, checkpoint: Path) -> None:
     assert "drive.google.com" in str(info.value) and "--asset sovits5-speaker-encoder=PATH" in str(info.value)
     located = AssetStore(tmp_path / "cache", overrides={asset.name: checkpoint})  # the user locates it
     assert located.require(asset.name) == checkpoint
+
+
+# ---------------------------------------------------------------- a dataset chooses its speaker encoder
+
+
+@pytest.fixture(scope="module")
+def random_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``best_model.pth.tar`` of random weights in the reference's layout (no vectors file needed)."""
+    torch.manual_seed(3)
+    path = tmp_path_factory.mktemp("speaker-random") / "best_model.pth.tar"
+    torch.save({"model": LSTMSpeakerNet().state_dict(), "step": 0}, path)
+    return path
+
+
+@pytest.mark.slow
+def test_dataset_prepared_with_the_sovits5_encoder(tmp_home: Path, tmp_path: Path,
+                                                   random_checkpoint: Path) -> None:
+    """``speaker="sovits5-lstm"``: clips embedded by the reference encoder, the voice's vector their plain
+    mean (not duration-weighted, not renormalised), recorded in features.json."""
+    import json
+
+    import soundfile as sf
+
+    from models.features.audio import load_audio, resample
+    from models.formats.assets import AssetStore
+    from voicecraft_desktop.core.dataset_jobs import prepare_voice_dataset
+
+    from .conftest import harmonic_tone
+
+    src = tmp_path / "takes"
+    src.mkdir()
+    sf.write(src / "take.wav", np.concatenate([harmonic_tone(220.0, 2.5, 32000), np.zeros(16000, np.float32),
+                                               harmonic_tone(330.0, 3.5, 32000)]), 32000)
+    store = AssetStore(tmp_path / "cache", overrides={"sovits5-speaker-encoder": random_checkpoint})
+    gen = prepare_voice_dataset(src, "Lstm Voice", out=tmp_path / "ds", f0="dio", content=[], store=store,
+                                speaker="sovits5-lstm")
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            result = stop.value
+            break
+    out = result.dataset_dir
+    described = json.loads((out / "features.json").read_text(encoding="utf-8"))
+    assert described["speaker"]["name"] == "sovits5-lstm"
+    encoder = Sovits5SpeakerEncoder(random_checkpoint)
+    clips = [encoder.embed(resample(load_audio(out / c.file, 32000)[0], 32000, 16000))
+             for c in result.report.clips]
+    assert len(clips) >= 1
+    np.testing.assert_allclose(np.load(out / "speaker.npy"), singer_average(clips), atol=1e-6)
+
+
+def test_dataset_with_the_sovits5_encoder_needs_its_weights_first(tmp_home: Path, tmp_path: Path) -> None:
+    from models.formats.assets import AssetMissing, AssetStore
+    from voicecraft_desktop.core.dataset_jobs import prepare_voice_dataset
+
+    src = tmp_path / "takes"
+    src.mkdir()
+    gen = prepare_voice_dataset(src, "v", out=tmp_path / "ds", content=[],
+                                store=AssetStore(tmp_path / "cache"), speaker="sovits5-lstm")
+    with pytest.raises(AssetMissing, match="drive.google.com"):
+        next(gen)
+    assert not (tmp_path / "ds").exists()
+    with pytest.raises(ValueError, match="unknown speaker encoder ecapa; known: resemblyzer, sovits5-lstm"):
+        next(prepare_voice_dataset(src, "v", out=tmp_path / "ds", content=[], speaker="ecapa"))
+
+
+def test_prepare_cli_speaker_encoder_option(tmp_path: Path) -> None:
+    """``voicecraft prepare --speaker-encoder``: an unknown name and a missing located-only asset are one
+    line each, exit 2, before any work (no "downloading" of a file that has no URL)."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    src = tmp_path / "takes"
+    src.mkdir()
+    env = {"VOICECRAFT_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "voicecraft_desktop.cli", "prepare", str(src),
+                               "--voice", "v", "--content", "none", "--out", str(tmp_path / "o"), *args],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+
+    bad = cli("--speaker-encoder", "ecapa")
+    assert bad.returncode == 2 and "unknown --speaker-encoder 'ecapa'" in bad.stderr, bad.stderr
+    missing = cli("--speaker-encoder", "sovits5-lstm")
+    assert missing.returncode == 2, missing.stderr
+    assert "drive.google.com" in missing.stderr and "--asset sovits5-speaker-encoder=PATH" in missing.stderr
+    assert "downloading" not in missing.stderr and "Traceback" not in missing.stderr
+    assert not (tmp_path / "o").exists()

@@ -51,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace the dataset already in --out (never a folder that is not a dataset)",
     )
+    parser.add_argument(
+        "--speaker-encoder",
+        default="resemblyzer",
+        help="speaker embedding: resemblyzer (default) or sovits5-lstm (so-vits-svc-5.0's own encoder, "
+        "the space its pretrain uses; its weights are the asset sovits5-speaker-encoder)",
+    )
     add_model_file_options(parser)
     parser.add_argument("--no-features", action="store_true", help="only slice the recordings")
 
@@ -88,6 +94,15 @@ def run(args: argparse.Namespace) -> int:
     if len(set(roles)) != len(roles):
         print("error: --content takes at most one PPG encoder and one unit encoder", file=sys.stderr)
         return EXIT_USAGE
+    from models.features.speaker import SPEAKER_ENCODERS
+
+    if args.speaker_encoder not in SPEAKER_ENCODERS:
+        print(
+            f"error: unknown --speaker-encoder {args.speaker_encoder!r}; "
+            f"choose one of {', '.join(SPEAKER_ENCODERS)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.f0 != "auto" and args.f0 not in PITCH_EXTRACTORS:
         print(
             f"error: unknown --f0 {args.f0!r}; choose auto or one of {', '.join(PITCH_EXTRACTORS)}",
@@ -105,9 +120,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.no_features:  # download what is missing now, before any work; offline: fail now
         try:
-            for name in content:
-                asset = ENCODERS[name].asset
-                store.require(asset) if args.offline else _fetch(store, asset)
+            assets = [ENCODERS[name].asset for name in content] + [SPEAKER_ENCODERS[args.speaker_encoder]]
+            for asset in filter(None, assets):  # a located-only asset (no URL) is never "downloading"
+                local = args.offline or store.asset(asset).url is None
+                store.require(asset) if local else _fetch(store, asset)
         except AssetError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -133,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         store=store,
         device=str(device),
         features=not args.no_features,
+        speaker=args.speaker_encoder,
     )
     line = ProgressLine(BAR)
     try:

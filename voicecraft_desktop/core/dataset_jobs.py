@@ -162,6 +162,7 @@ def prepare_voice_dataset(
     device: str = "cpu",
     features: bool = True,
     cancel: threading.Event | None = None,
+    speaker: str = "resemblyzer",
 ) -> Generator[DatasetJobProgress, None, DatasetJobResult]:
     """Slices ``source`` into a dataset for ``voice`` and extracts its features.
 
@@ -179,6 +180,8 @@ def prepare_voice_dataset(
         device: torch device for the extractors.
         features: also extract features (otherwise only slice).
         cancel: stops between files / clips.
+        speaker: speaker encoder name (``models.features.speaker.SPEAKER_ENCODERS``): ``resemblyzer``
+            (the default, existing voices) or ``sovits5-lstm`` (the so-vits-svc-5.0 pretrain's space).
 
     Yields:
         :class:`DatasetJobProgress`.
@@ -211,11 +214,18 @@ def prepare_voice_dataset(
     roles = [ENCODERS[c].role for c in names]
     if len(set(roles)) != len(roles):
         raise ValueError("at most one PPG encoder and one unit encoder")
+    from models.features.speaker import SPEAKER_ENCODERS
+
+    if speaker not in SPEAKER_ENCODERS:
+        raise ValueError(f"unknown speaker encoder {speaker}; known: {', '.join(SPEAKER_ENCODERS)}")
     weights: dict[str, Path] = {}
+    speaker_weights: Path | None = None
     if features:  # fail before slicing anything when a weights file is missing
         if store is None:
             store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
         weights = {name: store.require(ENCODERS[name].asset) for name in names}
+        speaker_asset = SPEAKER_ENCODERS[speaker]
+        speaker_weights = None if speaker_asset is None else store.require(speaker_asset)
 
     if not Path(source).is_dir():
         raise NotADirectoryError(f"{source}: not a folder")
@@ -249,7 +259,8 @@ def prepare_voice_dataset(
         if not report.usable:  # nothing to keep: the previous dataset (if any) stays as it was
             return result
         if features:
-            result.features = yield from _extract(staging, report, names, weights, f0, device, cancel)
+            result.features = yield from _extract(staging, report, names, weights, f0, device, cancel,
+                                                  speaker, speaker_weights)
         swap_into_place(staging, out_dir, source, overwrite=replace)
         return result
     finally:
@@ -264,20 +275,22 @@ def _extract(
     f0: str,
     device: str,
     cancel: threading.Event | None,
+    speaker_name: str = "resemblyzer",
+    speaker_weights: Path | None = None,
 ) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
     import numpy as np
 
     from models.features.content import ENCODERS, load_encoder
     from models.features.clip import FeatureCancelled, FeaturePipeline, extract_dataset
     from models.features.pitch import create_pitch_extractor
-    from models.features.speaker import SpeakerEncoder
+    from models.features.speaker import create_speaker_encoder
 
     encoders = {ENCODERS[name].role: load_encoder(name, weights[name], device) for name in names}
     pipeline = FeaturePipeline(
         pitch=create_pitch_extractor(f0, device=device),
         ppg=encoders.get("ppg"),
         vec=encoders.get("vec"),
-        speaker=SpeakerEncoder(device),
+        speaker=create_speaker_encoder(speaker_name, speaker_weights, device),
         cache_dir=paths.cache_dir() / "features",
     )
     clips = [out / c.file for c in report.clips]
