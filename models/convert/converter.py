@@ -112,22 +112,16 @@ class VoiceConverter:
             ConvertError: the voice has no index, or it is unreadable or another voice's.
         """
         if self._indexes is None:
-            from models.convert.extractors import voice_encoder_names
-            from models.features.retrieval import IndexSpec, RetrievalError, has_indexes, load_voice_indexes
+            from models.convert.retrieval_audio import retrieval_specs
+            from models.features.retrieval import RetrievalError, has_indexes, load_voice_indexes
 
             if not has_indexes(self.voice.folder):
                 raise ConvertError(
                     f"voice {self.name!r} has no retrieval index; build one for it, or set the "
                     f"retrieval ratio to 0"
                 )
-            names = voice_encoder_names(self.voice)
-            model = self.config.model
-            specs = {
-                "ppg": IndexSpec(int(model.ppg_dim), names["ppg"], str(self.voice.manifest.id)),
-                "vec": IndexSpec(int(model.vec_dim), names["vec"], str(self.voice.manifest.id)),
-            }
             try:
-                self._indexes = load_voice_indexes(self.voice.folder, specs)
+                self._indexes = load_voice_indexes(self.voice.folder, retrieval_specs(self.voice))
             except RetrievalError as exc:
                 raise ConvertError(f"voice {self.name!r}: {exc}") from None
         return self._indexes

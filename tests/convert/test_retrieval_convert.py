@@ -13,7 +13,13 @@ pytest.importorskip("faiss")
 
 from models.convert.converter import VoiceConverter, encode_windows  # noqa: E402
 from models.convert.extractors import voice_encoder_names  # noqa: E402
-from models.convert.options import ConvertError, ConvertOptions, OptionError, run_to_end  # noqa: E402
+from models.convert.options import (  # noqa: E402
+    ConvertCancelled,
+    ConvertError,
+    ConvertOptions,
+    OptionError,
+    run_to_end,
+)
 from models.features.retrieval import IndexSpec, write_voice_indexes  # noqa: E402
 from voicecraft_desktop.cli import main  # noqa: E402
 
@@ -147,3 +153,56 @@ def test_indexes_travel_with_the_voice_into_the_library(indexed, tiny_extractors
     lib.delete(entry)
     again = lib.load(lib.import_voice(zipped, name="Back"))
     assert set(VoiceConverter(again, tiny_extractors).retrieval_indexes()) == {"ppg", "vec"}
+
+
+def test_index_from_recordings(tiny_extractors, helpers, tmp_path) -> None:
+    """On demand (imported voices): the recordings' features with the voice's encoders, indexed in
+    file order; a cancel or an unreadable file writes nothing."""
+    import threading
+
+    from models.convert.retrieval_audio import index_from_audio
+
+    voice = helpers.make_voice(tmp_path / "v", name="Imported")
+    converter = VoiceConverter(voice, tiny_extractors)
+    songs = []
+    for i, seconds in enumerate((1.0, 0.6)):
+        songs.append(tmp_path / f"take{i}.wav")
+        soundfile.write(str(songs[-1]), helpers.sung_phrases(seconds, 22050, seed=i), 22050)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ConvertCancelled):
+        run_to_end(index_from_audio(converter, songs, cancel))
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio")
+    with pytest.raises(ConvertError, match="bad.wav"):
+        run_to_end(index_from_audio(converter, [songs[0], bad]))
+    assert sorted(p.name for p in voice.folder.iterdir()) == ["generator.safetensors", "voice.json"]
+    record = run_to_end(index_from_audio(converter, songs))
+    assert record.parent == voice.folder
+    indexes = VoiceConverter(voice, tiny_extractors).retrieval_indexes()
+    assert indexes["vec"].ntotal == 50 + 30 and indexes["ppg"].ntotal == 80  # 20 ms rows of 1.0 s + 0.6 s
+
+
+def test_cli_index_then_convert(library_voice, assets, tmp_path: Path, helpers, capsys) -> None:
+    song = tmp_path / "s.wav"
+    soundfile.write(str(song), helpers.sung_phrases(1.0, 16000), 16000)
+    index_assets = [a for a in assets if a not in ("--f0", "dio")]
+    assert main(["index", str(song), "--voice", library_voice, *index_assets]) == 0
+    assert "retrieval index of 1 recordings written" in capsys.readouterr().out
+    out = tmp_path / "o"
+    code = main(
+        [
+            "convert",
+            str(song),
+            "--voice",
+            library_voice,
+            "--out",
+            str(out),
+            "--retrieval-ratio",
+            "0.5",
+            *assets,
+        ]
+    )
+    assert code == 0 and "1 converted, 0 failed" in capsys.readouterr().out
+    assert main(["index", str(tmp_path / "missing.wav"), "--voice", library_voice, *index_assets]) == 2
+    assert "missing.wav: not found" in capsys.readouterr().err
