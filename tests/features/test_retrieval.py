@@ -297,3 +297,19 @@ def test_hostile_index_files_are_refused_in_one_line(tmp_path: Path) -> None:
         with pytest.raises(RetrievalError, match="hostile.index: ") as exc:
             load_index(path, dim=8)
         assert "\n" not in str(exc.value), name
+
+
+def test_many_rows_are_first_reduced_to_centroids(monkeypatch) -> None:
+    """The reference's rule for N > 200,000 rows (10,000 k-means centroids), on small numbers; seeded,
+    so the same rows give the same index."""
+    import models.features.retrieval as retrieval
+
+    monkeypatch.setattr(retrieval, "MAX_ROWS", 300)
+    monkeypatch.setattr(retrieval, "REDUCED_ROWS", 80)
+    data = _rows(400, 8)
+    a, b = build_index(data), build_index(data)
+    assert a.ntotal == 80 and a.nlist == ivf_lists(80) == 2
+    rows = exact_index(a).reconstruct_n(0, 80)
+    assert np.array_equal(rows, exact_index(b).reconstruct_n(0, 80))
+    assert not np.isin(rows[:, 0], data[:, 0]).all()  # centroids, not a subset of the rows
+    assert build_index(data[:300]).ntotal == 300  # at the limit: kept as they are
