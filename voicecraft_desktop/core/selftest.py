@@ -62,6 +62,7 @@ LAZY_IMPORTS = (
     "tensorboard.backend.event_processing.event_accumulator",
     "tensorboard.program",
     "tensorboard.default",
+    "faiss",
 )
 
 TONE_HZ = 220.0
