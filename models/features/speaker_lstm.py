@@ -5,10 +5,12 @@ so-vits-svc-5.0 conditions its pretrain on a 256-d vector from its own speaker e
 made for or from the pretrain must use this one. Everything here follows the reference's code
 (see ``shared/reference/README.md``, "Speaker encoder and feature retrieval"):
 
-- :func:`reference_mel`: 16 kHz mono -> drop 10 ms at each end, ``librosa.effects.trim`` (60 dB,
+- :func:`reference_mel`: 16 kHz mono -> drop 10 ms at each end, ``librosa.effects.trim``'s rule (60 dB,
   frame 1024, hop 256) -> peak normalise to 0.95 -> pre-emphasis 0.98 -> STFT magnitude (n_fft 1024,
   hop 256, periodic Hann, reflect padding) -> slaney mel (80 bands, 0-8 kHz) -> dB -> symmetric
   normalisation to [-4, 4]. float64 from the pre-emphasis on, float32 at the end, like the reference.
+  Written with numpy/scipy only: librosa's effects module imports scikit-learn, which the frozen app
+  leaves out; the tests check trim, filterbank and STFT against librosa itself.
 - :class:`LSTMSpeakerNet`: 3 x [LSTM(768) -> Linear(768 -> 256, no bias)], the reference's key names
   (``layers.{i}.lstm.weight_ih_l0``, ``layers.{i}.linear.weight``), so its state dict loads strictly.
 - :meth:`LSTMSpeakerNet.compute_embedding`: 10 windows of up to 250 frames, each the L2-normalised
@@ -92,32 +94,89 @@ class MelTrace:
 _MEL_BASIS: dict[FrontEnd, np.ndarray] = {}
 
 
-def _mel_basis(fe: FrontEnd) -> np.ndarray:
-    """(80, 513) float32 slaney filterbank, as ``librosa.filters.mel`` returns it (cached)."""
-    if fe not in _MEL_BASIS:
-        import librosa
+def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+    """Slaney's mel scale (linear below 1 kHz, logarithmic above), as librosa's ``hz_to_mel``."""
+    hz = np.asarray(hz, dtype=np.float64)
+    mels = hz / (200.0 / 3)
+    log_t = hz >= 1000.0
+    return np.where(log_t, 15.0 + np.log(np.maximum(hz, 1e-300) / 1000.0) / (np.log(6.4) / 27.0), mels)
 
-        _MEL_BASIS[fe] = librosa.filters.mel(sr=fe.sample_rate, n_fft=fe.fft_size, n_mels=fe.num_mels,
-                                             fmin=fe.mel_fmin, fmax=fe.mel_fmax)
+
+def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`_hz_to_mel`, as librosa's ``mel_to_hz``."""
+    mels = np.asarray(mels, dtype=np.float64)
+    freqs = (200.0 / 3) * mels
+    return np.where(mels >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (mels - 15.0)), freqs)
+
+
+def mel_basis(fe: FrontEnd = FRONT_END) -> np.ndarray:
+    """(80, 513) float32 slaney-scale, slaney-normalised triangular filterbank: the values of
+    ``librosa.filters.mel(sr, n_fft, n_mels, fmin, fmax)`` (same steps and roundings), without librosa
+    (whose effects module imports scikit-learn, which the frozen app leaves out). Cached."""
+    if fe not in _MEL_BASIS:
+        fftfreqs = np.fft.rfftfreq(n=fe.fft_size, d=1.0 / fe.sample_rate)
+        lo, hi = _hz_to_mel(np.float64(fe.mel_fmin)), _hz_to_mel(np.float64(fe.mel_fmax))
+        mel_f = _mel_to_hz(np.linspace(lo, hi, fe.num_mels + 2))
+        fdiff = np.diff(mel_f)
+        ramps = np.subtract.outer(mel_f, fftfreqs)
+        weights = np.zeros((fe.num_mels, len(fftfreqs)), dtype=np.float32)
+        for i in range(fe.num_mels):
+            weights[i] = np.maximum(0, np.minimum(-ramps[i] / fdiff[i], ramps[i + 2] / fdiff[i + 1]))
+        weights *= (2.0 / (mel_f[2: fe.num_mels + 2] - mel_f[: fe.num_mels]))[:, None]
+        _MEL_BASIS[fe] = weights
     return _MEL_BASIS[fe]
 
 
+def _frames(x: np.ndarray, frame: int, hop: int) -> np.ndarray:
+    """(1 + (len(x) - frame) // hop, frame) view of ``x``'s frames."""
+    return np.lib.stride_tricks.sliding_window_view(x, frame)[::hop]
+
+
 def trim_silence(wave: np.ndarray, fe: FrontEnd = FRONT_END) -> tuple[int, int]:
-    """The reference's silence trim: 10 ms off each end, then ``librosa.effects.trim``.
+    """The reference's silence trim: 10 ms off each end, then ``librosa.effects.trim(top_db=60,
+    frame_length=1024, hop_length=256)`` (same computation, in float32 like librosa's).
+
+    Frame power = mean(y²) over 1024-sample frames of the signal zero-padded by 512 each side, hop
+    256; a frame is kept when 10·log10(max(1e-10, p)) − 10·log10(max(1e-10, max p)) > −60 dB.
 
     Args:
         wave: (N,) float32 at 16 kHz.
 
     Returns:
-        (start, end): the kept samples are ``wave[start:end]``.
+        (start, end): the kept samples are ``wave[start:end]`` (start == end when all is silent).
     """
-    import librosa
-
     m = fe.trim_margin
-    inner = wave[m:-m] if m else wave
-    _, (a, b) = librosa.effects.trim(inner, top_db=fe.trim_db, frame_length=fe.win_length,
-                                     hop_length=fe.hop_length)
-    return m + int(a), m + int(b)
+    y = np.asarray(wave[m:-m] if m else wave, dtype=np.float32)
+    half = fe.win_length // 2
+    padded = np.pad(y, (half, half), mode="constant")
+    power = np.mean(np.abs(_frames(padded, fe.win_length, fe.hop_length)) ** 2, axis=-1)
+    rms = np.sqrt(power)
+    ref = np.max(rms) if len(rms) else np.float32(0.0)
+    db = 10.0 * np.log10(np.maximum(1e-10, rms ** 2)) - 10.0 * np.log10(np.maximum(1e-10, ref ** 2))
+    keep = np.flatnonzero(db > -fe.trim_db)
+    if keep.size == 0:
+        return m, m
+    start = int(keep[0]) * fe.hop_length
+    end = min(len(y), (int(keep[-1]) + 1) * fe.hop_length)
+    return m + start, m + end
+
+
+def stft_magnitude(y: np.ndarray, fe: FrontEnd = FRONT_END) -> np.ndarray:
+    """|STFT| as ``librosa.stft(center=True, pad_mode="reflect", window="hann")`` computes it.
+
+    Args:
+        y: (L,) float64.
+
+    Returns:
+        (513, 1 + L // 256) float64.
+    """
+    import scipy.signal
+
+    half = fe.fft_size // 2
+    padded = np.pad(y, (half, half), mode="reflect")
+    window = scipy.signal.get_window("hann", fe.win_length, fftbins=True)  # periodic
+    frames = _frames(padded, fe.fft_size, fe.hop_length)
+    return np.abs(np.fft.rfft(window * frames, axis=-1)).T
 
 
 def reference_mel(wave: np.ndarray, fe: FrontEnd = FRONT_END) -> MelTrace:
@@ -132,7 +191,6 @@ def reference_mel(wave: np.ndarray, fe: FrontEnd = FRONT_END) -> MelTrace:
     Raises:
         ValueError: the clip is silent after trimming (the reference divides by zero: NaN).
     """
-    import librosa
     import scipy.signal
 
     wave = np.ascontiguousarray(wave, dtype=np.float32)
@@ -145,10 +203,8 @@ def reference_mel(wave: np.ndarray, fe: FrontEnd = FRONT_END) -> MelTrace:
         raise ValueError("cannot embed a silent clip")
     x = x / np.abs(x).max() * np.float32(fe.peak)  # float32, divide then scale, as the reference
     y = scipy.signal.lfilter([1.0, -fe.preemphasis], [1.0], x)  # float64 from here
-    spec = librosa.stft(y=y, n_fft=fe.fft_size, hop_length=fe.hop_length, win_length=fe.win_length,
-                        window="hann", center=True, pad_mode="reflect")
-    mag = np.abs(spec)
-    mel_amp = np.dot(_mel_basis(fe), mag)
+    mag = stft_magnitude(y, fe)
+    mel_amp = np.dot(mel_basis(fe), mag)
     mel_db = 20.0 * np.log10(np.maximum(fe.min_amp, mel_amp))
     s = mel_db - fe.ref_level_db
     s = ((2 * fe.max_norm) * ((s - fe.min_level_db) / (-fe.min_level_db))) - fe.max_norm

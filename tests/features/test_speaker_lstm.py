@@ -93,6 +93,31 @@ def test_front_end_matches_reference_step_by_step(vectors: dict) -> None:
         assert _err(mine, vectors[f"spk_a_{key}"]) <= TOL, key
 
 
+def test_front_end_steps_equal_librosa() -> None:
+    """The numpy/scipy front end (no librosa at run time) equals librosa's trim, slaney filterbank and
+    STFT on signals beyond the three clips: quiet lead-ins at several levels, all-silent, very short."""
+    import librosa
+
+    from models.features.speaker_lstm import mel_basis, stft_magnitude, trim_silence
+
+    np.testing.assert_array_equal(mel_basis(), librosa.filters.mel(sr=16000, n_fft=1024, n_mels=80, fmin=0.0,
+                                                                    fmax=8000.0))
+    rng = np.random.default_rng(5)
+    for level in (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 1e-2):
+        for n in (700, 5000, 23456):
+            x = (rng.standard_normal(n) * level).astype(np.float32)
+            x[n // 3: n // 3 + n // 4] += np.sin(np.arange(n // 4) * 0.07).astype(np.float32) * 0.5
+            _, (a, b) = librosa.effects.trim(x[160:-160], top_db=60, frame_length=1024, hop_length=256)
+            assert trim_silence(x) == (160 + a, 160 + b), (level, n)
+    silent = np.zeros(4000, np.float32)
+    _, (a, b) = librosa.effects.trim(silent[160:-160], top_db=60, frame_length=1024, hop_length=256)
+    assert trim_silence(silent) == (160 + a, 160 + b)
+    y = rng.standard_normal(9999)
+    ref = np.abs(librosa.stft(y=y, n_fft=1024, hop_length=256, win_length=1024, window="hann", center=True,
+                              pad_mode="reflect"))
+    assert stft_magnitude(y).shape == ref.shape and _err(stft_magnitude(y), ref) <= 1e-9
+
+
 def test_front_end_control_without_preemphasis_fails(vectors: dict) -> None:
     """The mel check can fail: the same front end without pre-emphasis is far off."""
     trace = reference_mel(vectors["spk_a_wav"].numpy(), FrontEnd(preemphasis=0.0))
