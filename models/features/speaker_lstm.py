@@ -371,9 +371,12 @@ class Sovits5SpeakerEncoder:
             (256,) float32, norm <= 1 (the mean of 10 unit window vectors).
 
         Raises:
-            ValueError: the clip is silent or too short.
+            ValueError: the clip is silent, shorter than 0.1 s, not mono, or not finite (the reference
+                would give NaN).
         """
         wave = np.asarray(wave, dtype=np.float32)
+        if wave.ndim != 1 or not np.all(np.isfinite(wave)):
+            raise ValueError("cannot embed a clip that is not mono or holds NaN/infinite samples")
         if len(wave) < SAMPLE_RATE // 10 or not np.any(np.abs(wave) > 1e-4):
             raise ValueError("cannot embed a silent or empty clip")
         mel = torch.from_numpy(reference_mel(wave).mel).to(self.device)

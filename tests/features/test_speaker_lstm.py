@@ -167,7 +167,19 @@ def test_embed_from_audio_and_singer_average(vectors: dict, checkpoint: Path) ->
     renormalised = ave / np.linalg.norm(ave)  # control: renormalised like resemblyzer's average
     assert _err(renormalised, vectors["spk_ave_embedding"]) > TOL
     with pytest.raises(ValueError, match="silent"):
-        encoder.embed(np.zeros(16000, np.float32))
+        encoder.embed(np.zeros(16000, np.float32))  # the reference divides by zero: NaN
+
+
+def test_bad_clips_are_refused_not_nan(random_checkpoint: Path) -> None:
+    encoder = Sovits5SpeakerEncoder(random_checkpoint)
+    tone = np.sin(np.arange(16000) * 0.1).astype(np.float32) * 0.3
+    for bad, match in [(np.zeros(16000, np.float32), "silent"), (tone[:800], "silent or empty"),
+                       (np.where(np.arange(16000) == 5, np.nan, tone).astype(np.float32), "NaN"),
+                       (np.stack([tone, tone]), "not mono")]:
+        with pytest.raises(ValueError, match=match):
+            encoder.embed(bad)
+    short = encoder.embed(tone[:1700])  # 0.1 s: one frame after trimming, all windows the same
+    assert short.shape == (256,) and np.all(np.isfinite(short))
 
 
 def test_strict_load_in_the_reference_layout(state: dict[str, torch.Tensor], tmp_path: Path) -> None:
