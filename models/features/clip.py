@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from models.atomic import atomic_path
 from models.config import AudioConfig
 from models.features.audio import load_audio, resample
 from models.features.content.base import ContentEncoder
@@ -150,10 +151,8 @@ class FeaturePipeline:
                 path.unlink(missing_ok=True)  # a damaged file is recomputed
         value = np.asarray(compute(), dtype=np.float32)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(tmp, "wb") as handle:
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
             np.save(handle, value, allow_pickle=False)
-        os.replace(tmp, path)
         return value, False
 
     def describe(self) -> dict[str, object]:

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.atomic import atomic_write_text
 from models.features.audio import (
     MODEL_SAMPLE_RATE,
     AudioLoadError,
@@ -460,10 +461,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def write_manifest(folder: Path, report: DatasetReport) -> Path:
     """Writes ``manifest.json`` atomically; returns its path."""
     path = folder / MANIFEST_NAME
-    tmp = folder / f".{MANIFEST_NAME}.tmp"
-    tmp.write_text(json.dumps({**report.to_dict(), "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
-                              indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps({**report.to_dict(), "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+                                       indent=1, ensure_ascii=False))
     return path
 
 

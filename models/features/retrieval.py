@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from models.atomic import mkstemp
+from models.atomic import atomic_path, atomic_write_bytes
 from models.errors import UserError
 
 INDEX_FILES = {"ppg": "retrieval-whisper.index", "vec": "retrieval-hubert.index"}  # the reference's names
@@ -150,16 +149,8 @@ def save_index(index: Any, path: str | Path) -> Path:
     """Writes ``index`` to ``path`` atomically (faiss binary in a temporary sibling, then renamed)."""
     faiss = _faiss()
     path = Path(path)
-    fd, tmp = mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        faiss.write_index(index, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        faiss.write_index(index, str(tmp))
     return path
 
 
@@ -347,16 +338,7 @@ def write_voice_indexes(
             "voice_id": spec.voice_id,
         }
     data = (json.dumps(record, indent=2) + "\n").encode()
-    fd, tmp = mkstemp(prefix=f".{META_NAME}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / META_NAME)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(folder / META_NAME, data)
     return folder / META_NAME
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.atomic import mkstemp as umask_mkstemp
+from models.atomic import atomic_path, atomic_write_bytes, fsync_dir
 from models.config import ConfigError, VoiceConfig
 from models.errors import UserError
 from models.formats.safeload import LoadError, check_fits, load_strict, safe_torch_load
@@ -85,49 +85,10 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # Windows cannot open directories; rename is still atomic there
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary sibling and an atomic rename."""
-    path = Path(path)
-    fd, tmp = umask_mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # umask mode, not 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def atomic_torch_save(obj: Any, path: str | Path) -> None:
-    """``torch.save`` through a temporary sibling and an atomic rename."""
-    path = Path(path)
-    fd, tmp = umask_mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # umask mode, not 0600
-    os.close(fd)
-    try:
+    """``torch.save`` through :func:`models.atomic.atomic_path` (temporary sibling, fsync, rename)."""
+    with atomic_path(path) as tmp:
         torch.save(obj, tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ----------------------------------------------------------------------------- voice artifact
@@ -273,7 +234,7 @@ def save_voice(folder: str | Path, manifest: VoiceManifest, weights: Mapping[str
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, folder)
-        _fsync_dir(folder.parent)
+        fsync_dir(folder.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

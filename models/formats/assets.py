@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.atomic import atomic_write_text
 from models.errors import UserError
 
 BLOCK_BYTES = 1 << 20  # 1 MiB per read: progress and cancel granularity
@@ -380,9 +381,7 @@ class AssetStore:
     def _write_sidecar(self, path: Path, digest: str) -> None:
         stat = path.stat()
         record = {"sha256": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        tmp = self._sidecar(path).with_suffix(".tmp")
-        tmp.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(tmp, self._sidecar(path))
+        atomic_write_text(self._sidecar(path), json.dumps(record))
 
     def recorded_sha256(self, name: str) -> str | None:
         """The sha256 recorded when the cached copy was verified (``None`` if not cached)."""

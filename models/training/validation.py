@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from models.atomic import atomic_path, atomic_write_text
 from models.features.spectral import mel_spectrogram
 from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 from models.training.dataset import Clip, iter_full_clips
@@ -189,12 +190,9 @@ def write_validation_audio(
             name = f"{stem}.{kind}.wav"
             if kind == "real" and name in index:
                 continue  # the recording does not change
-            tmp = folder / f".{name}.tmp"
-            soundfile.write(
-                tmp, np.clip(wave, -1, 1).astype(np.float32), sample_rate, subtype="FLOAT", format="WAV"
-            )
-            os.replace(tmp, folder / name)
+            with atomic_path(folder / name) as tmp:
+                soundfile.write(
+                    tmp, np.clip(wave, -1, 1).astype(np.float32), sample_rate, subtype="FLOAT", format="WAV"
+                )
             index[name] = int(step)
-    tmp = folder / ".index.json.tmp"
-    tmp.write_text(json.dumps(index, indent=1), encoding="utf-8")
-    os.replace(tmp, index_path)
+    atomic_write_text(index_path, json.dumps(index, indent=1))

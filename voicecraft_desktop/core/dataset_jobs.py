@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.atomic import atomic_write_text
 from models.features.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.names import slug
@@ -196,7 +197,6 @@ def prepare_voice_dataset(
         DatasetTargetError: the dataset folder is not ours to replace (checked before any work).
         DatasetJobCancelled: ``cancel`` was set. On any error the previous dataset is untouched.
     """
-    from models.formats.assets import AssetStore
     from models.features.content import ENCODERS
     from models.features.preprocess import (
         PrepareCancelled,
@@ -206,6 +206,7 @@ def prepare_voice_dataset(
         slice_into,
         swap_into_place,
     )
+    from models.formats.assets import AssetStore
 
     names = [c for c in content if c and c.lower() != "none"]
     unknown = [c for c in names if c not in ENCODERS]
@@ -280,8 +281,8 @@ def _extract(
 ) -> Generator[DatasetJobProgress, None, dict[str, Any]]:
     import numpy as np
 
-    from models.features.content import ENCODERS, load_encoder
     from models.features.clip import FeatureCancelled, FeaturePipeline, extract_dataset
+    from models.features.content import ENCODERS, load_encoder
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import create_speaker_encoder
 
@@ -308,9 +309,7 @@ def _extract(
     if speaker is not None:
         np.save(out / SPEAKER_NAME, speaker.astype(np.float32), allow_pickle=False)
     described = pipeline.describe()
-    tmp = out / f".{FEATURES_NAME}.tmp"
-    tmp.write_text(json.dumps(described, indent=1), encoding="utf-8")
-    os.replace(tmp, out / FEATURES_NAME)
+    atomic_write_text(out / FEATURES_NAME, json.dumps(described, indent=1))
     report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
     from models.features.preprocess import write_manifest
 
