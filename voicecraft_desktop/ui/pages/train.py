@@ -296,7 +296,12 @@ class TrainPage(RunExportMixin, QWidget):
         run_dir = run_dir_for(info.folder)
         busy = run_busy(run_dir)  # the trainer checks again (the lock); this answers at once
         if busy:
-            self.error_box = show_error(self, "Cannot start training", f"“{info.name}”: {busy}.")
+            self.error_box = show_error(
+                self, "Cannot start training",
+                f"“{info.name}” is {busy}: another VoiceCraft window or the command line is training "
+                "this voice. Wait for it to finish, or stop it there, then press Start again.",
+            )
+            self.status_label.setText(f"“{info.name}” is {busy}.")
             return None
         config = VoiceConfig.from_preset(self.preset_combo.currentText())
         base, max_steps, device = self.base_model(), self.steps_spin.value(), self.ctx.device
