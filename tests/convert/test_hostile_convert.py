@@ -35,26 +35,9 @@ NAN, INF = float("nan"), float("inf")
 
 
 @pytest.fixture
-def library_voice(tmp_home: Path, tmp_path: Path, helpers) -> str:
-    helpers.make_voice(tmp_path / "made", name="Tiny Voice")
-    VoiceLibrary().import_voice(tmp_path / "made")
-    return "Tiny Voice"
-
-
-@pytest.fixture
-def assets(tiny_whisper_path: Path, tiny_hubert_folder: Path) -> list[str]:
-    return [
-        "--asset",
-        f"whisper-large-v2={tiny_whisper_path}",
-        "--asset",
-        f"hubert-transformers={tiny_hubert_folder}",
-        "--offline",
-        "--f0",
-        "dio",
-        "--device",
-        "cpu",
-        "--no-report",
-    ]
+def assets(assets: list[str]) -> list[str]:
+    """The convert CLI's tiny-asset options (conftest), without the quality report."""
+    return [*assets, "--no-report"]
 
 
 @pytest.fixture
