@@ -1,4 +1,5 @@
-"""Conversion files: atomic audio writing (WAV 16/24-bit/float, FLAC) and batch conversion.
+"""Conversion files: atomic audio writing (WAV 16/24-bit/float, FLAC; at 32 kHz or resampled to
+44.1/48 kHz with soxr) and batch conversion.
 
 ``write_audio`` is the one path converted audio takes to disk. It refuses a buffer that is not
 mono, empty, not finite or degenerate (constant, or mostly at full scale: what a NaN becomes in
@@ -30,7 +31,13 @@ from typing import Any
 import numpy as np
 
 from models.atomic import RANDOM_CHARS, RANDOM_LEN, mkstemp
-from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, ConvertProgress
+from models.convert.options import (
+    OUTPUT_SAMPLE_RATES,
+    ConvertCancelled,
+    ConvertError,
+    ConvertOptions,
+    ConvertProgress,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +54,26 @@ FULL_SCALE_LIMIT = 0.5  # more than this share of samples at full scale is a bro
 
 
 def write_audio(
-    path: str | os.PathLike[str], audio: np.ndarray, rate: int, fmt: str = "wav", subtype: str = "16"
+    path: str | os.PathLike[str],
+    audio: np.ndarray,
+    rate: int,
+    fmt: str = "wav",
+    subtype: str = "16",
+    sample_rate: int | None = None,
 ) -> Path:
     """Writes mono audio atomically.
 
     Args:
         path: destination file.
         audio: (T,) float samples in [-1, 1] (clipped for integer formats).
-        rate: sample rate in Hz.
+        rate: sample rate of ``audio`` in Hz.
         fmt: "wav" or "flac".
         subtype: "16", "24" or "float" (FLAC: 16 or 24).
+        sample_rate: the file's rate, one of ``OUTPUT_SAMPLE_RATES`` (resampled with soxr when it
+            differs from ``rate``); ``None`` keeps ``rate``.
 
     Raises:
-        ConvertError: unknown format/subtype, or the folder cannot be written (names the path).
+        ConvertError: unknown format/subtype/rate, or the folder cannot be written (names the path).
     """
     import soundfile
 
@@ -71,7 +85,12 @@ def write_audio(
     sf_subtype = SUBTYPES[subtype]
     if fmt == "flac" and sf_subtype not in FLAC_SUBTYPES:
         raise ConvertError("FLAC stores 16- or 24-bit samples, not float")
+    check_sample_rate(sample_rate)
     data = check_buffer(audio, path)
+    if sample_rate is not None and sample_rate != rate:
+        from models.features.audio import resample
+
+        data, rate = resample(data, rate, sample_rate), sample_rate
     if sf_subtype != "FLOAT":
         data = np.clip(data, -1.0, 1.0)
     try:
@@ -92,6 +111,13 @@ def write_audio(
             raise ConvertError(f"{path}: cannot write ({exc}; is the disk full?)") from None
         raise
     return path
+
+
+def check_sample_rate(sample_rate: int | None) -> None:
+    """Raises :class:`ConvertError` unless ``sample_rate`` is ``None`` or one of ``OUTPUT_SAMPLE_RATES``."""
+    if sample_rate is not None and sample_rate not in OUTPUT_SAMPLE_RATES:
+        rates = ", ".join(str(r) for r in OUTPUT_SAMPLE_RATES)
+        raise ConvertError(f"the output sample rate must be one of {rates} Hz, not {sample_rate}")
 
 
 def check_buffer(audio: np.ndarray, path: str | os.PathLike[str]) -> np.ndarray:
@@ -155,11 +181,16 @@ def clean_stale_parts(folder: str | os.PathLike[str], max_age_s: float = STALE_P
 
 
 def export_audio(
-    path: str | os.PathLike[str], audio: np.ndarray, rate: int, fmt: str = "wav", subtype: str = "16"
+    path: str | os.PathLike[str],
+    audio: np.ndarray,
+    rate: int,
+    fmt: str = "wav",
+    subtype: str = "16",
+    sample_rate: int | None = None,
 ) -> Path:
     """:func:`write_audio` after :func:`clean_stale_parts` of the destination folder (the app's export)."""
     clean_stale_parts(Path(path).parent)
-    return write_audio(path, audio, rate, fmt, subtype)
+    return write_audio(path, audio, rate, fmt, subtype, sample_rate)
 
 
 def check_writable(folder: str | os.PathLike[str]) -> Path:
@@ -262,13 +293,15 @@ def convert_files(
     subtype: str = "16",
     cancel: threading.Event | None = None,
     overwrite: bool = False,
+    sample_rate: int | None = None,
 ) -> Iterator[BatchProgress]:
     """Converts files and folders (their direct files) into ``out_dir``.
 
     A file that cannot be read (corrupt, empty, not audio, too long) is recorded as an error and
     the batch goes on; an unwritable output folder stops before any work. Each output is written
     atomically; outputs are named by :func:`plan_outputs` (unique in the batch; an existing file is
-    kept unless ``overwrite``); stale temporaries of killed runs in ``out_dir`` are removed first.
+    kept unless ``overwrite``) at ``sample_rate`` (``None``: the model's own, 32 kHz); stale
+    temporaries of killed runs in ``out_dir`` are removed first.
     A cancel raises :class:`ConvertCancelled` after removing nothing finished earlier.
 
     Returns:
@@ -281,6 +314,7 @@ def convert_files(
         raise ConvertError(f"unknown output format {fmt!r}; choose {', '.join(FORMATS)}")
     if fmt == "flac" and SUBTYPES.get(subtype) not in FLAC_SUBTYPES:
         raise ConvertError("FLAC stores 16- or 24-bit samples, not float")
+    check_sample_rate(sample_rate)
     out = check_writable(out_dir)
     clean_stale_parts(out)
     files = expand_inputs(inputs)
@@ -311,7 +345,7 @@ def convert_files(
                     result = stop.value
                     break
                 yield BatchProgress(i, len(files), str(src), step, (i + step.fraction) / len(files))
-            item.output = write_audio(dest, result.audio, result.sample_rate, fmt, subtype)
+            item.output = write_audio(dest, result.audio, result.sample_rate, fmt, subtype, sample_rate)
         except (AudioLoadError, ConvertError) as exc:
             item.error = str(exc)
             continue

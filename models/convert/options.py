@@ -18,7 +18,9 @@ from models.config import Serialisable
 from models.features.retrieval import DEFAULT_K as RETRIEVAL_DEFAULT_K
 from models.features.retrieval import MAX_K as RETRIEVAL_MAX_K
 
-OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every output is at this rate
+OUTPUT_SAMPLE_RATE = 32000  # the model's rate (AudioConfig.sample_rate); every conversion is at this rate
+# Rates an output file may be written at: the native one, or resampled (soxr) for a DAW session.
+OUTPUT_SAMPLE_RATES = (OUTPUT_SAMPLE_RATE, 44100, 48000)
 MAX_INPUT_S = 30 * 60.0  # longer inputs are refused: split them (features alone would need GBs)
 MIN_INPUT_S = 0.1
 KEY_LIMIT = 48.0  # semitones either way (four octaves)

@@ -142,3 +142,36 @@ def test_cancelled_batch_leaves_no_partial_output(tiny_voice, tiny_extractors, t
     assert list((tmp_path / "out").iterdir()) == []
 
 
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_write_audio_resamples_to_the_chosen_rate(tmp_path: Path, rate: int) -> None:
+    """An output for a DAW session: 44.1 or 48 kHz, same duration, same pitch (soxr, not a relabel)."""
+    t = np.arange(32000) / 32000
+    audio = (0.5 * np.sin(2 * np.pi * 1000.0 * t)).astype(np.float32)
+    path = write_audio(tmp_path / "x.wav", audio, 32000, "wav", "16", sample_rate=rate)
+    data, got = soundfile.read(path)
+    assert got == rate and len(data) == rate  # one second, at the new rate
+    spectrum = np.abs(np.fft.rfft(data * np.hanning(len(data))))
+    assert abs(np.argmax(spectrum) * rate / len(data) - 1000.0) < 2.0  # still 1 kHz
+    native = write_audio(tmp_path / "n.wav", audio, 32000, "wav", "16", sample_rate=32000)
+    assert soundfile.info(native).samplerate == 32000
+
+
+def test_write_audio_refuses_an_unoffered_rate(tmp_path: Path) -> None:
+    with pytest.raises(ConvertError, match="44100"):
+        write_audio(tmp_path / "x.wav", np.zeros(3200, np.float32), 32000, sample_rate=22050)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_writes_at_the_chosen_rate(tiny_voice, tiny_extractors, tmp_path, helpers) -> None:
+    converter = VoiceConverter(tiny_voice, tiny_extractors)
+    src = tmp_path / "in"
+    src.mkdir()
+    soundfile.write(str(src / "a.wav"), helpers.sung_phrases(0.5, 16000), 16000)
+    items = run_to_end(
+        convert_files(converter, [src], tmp_path / "out", FAST, "flac", "24", sample_rate=48000)
+    )
+    info = soundfile.info(str(items[0].output))
+    assert info.samplerate == 48000 and info.subtype == "PCM_24"
+    assert abs(info.frames - 24000) <= 1

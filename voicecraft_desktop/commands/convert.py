@@ -46,10 +46,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
     key = parser.add_mutually_exclusive_group()
     key.add_argument("--key", type=finite_float(), default=0.0, help="transpose by N semitones (e.g. -12, 3)")
-    key.add_argument("--auto-key", action="store_true", help="move the song into the voice's range")
-    parser.add_argument(
-        "--octaves-only", action="store_true", help="with --auto-key: shift by whole octaves only"
+    key.add_argument(
+        "--auto-key",
+        nargs="?",
+        const="octaves",  # models.convert.key.DEFAULT_AUTO_KEY, the app's default too
+        choices=("octaves", "semitones"),
+        metavar="octaves|semitones",
+        help="move the song into the voice's range: by whole octaves (the default: it stays in its key, "
+        "so a backing track still fits) or to the nearest semitone (usually out of key with a backing track)",
     )
+    parser.add_argument("--octaves-only", action="store_true", help=argparse.SUPPRESS)  # the default now
     parser.add_argument(
         "--f0", default="auto", help="pitch extractor: auto, crepe-full, crepe-tiny, fcpe, harvest, dio"
     )
@@ -65,6 +71,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("wav", "flac"), default="wav")
     parser.add_argument("--bits", choices=("16", "24", "float"), default="16", help="sample format")
+    parser.add_argument(
+        "--sample-rate",
+        type=int,
+        default=32000,
+        help="sample rate of the files: 32000 (the model's own), or 44100 or 48000 (resampled with soxr)",
+    )
     parser.add_argument(
         "--noise-scale", type=finite_float(), default=1.0, help="prior sampling noise (reference 1.0)"
     )
@@ -103,19 +115,21 @@ def run(args: argparse.Namespace) -> int:
 
     from models.formats.assets import AssetError, AssetStore, parse_overrides
     from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, OptionError
-    from models.convert.files import check_writable
+    from models.convert.files import check_sample_rate, check_writable
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.convert_jobs import converter_for
     from voicecraft_desktop.core.library import LibraryError, VoiceLibrary
 
     if args.octaves_only and not args.auto_key:
         return _err("--octaves-only goes with --auto-key")
+    if args.octaves_only and args.auto_key == "semitones":
+        return _err("--octaves-only contradicts --auto-key semitones")
     if args.format == "flac" and args.bits == "float":
         return _err("FLAC stores 16- or 24-bit samples; use --bits 16 or 24, or --format wav")
     try:
         options = ConvertOptions(
             key=args.key,
-            auto_key=("octaves" if args.octaves_only else "semitones") if args.auto_key else "off",
+            auto_key=args.auto_key or "off",
             f0_method=args.f0,
             unvoiced=args.unvoiced,
             noise_scale=args.noise_scale,
@@ -132,6 +146,10 @@ def run(args: argparse.Namespace) -> int:
         return _err(f"{flag}: {exc}" if flag else str(exc))
     except ValueError as exc:
         return _err(str(exc))
+    try:
+        check_sample_rate(args.sample_rate)
+    except ConvertError as exc:
+        return _err(f"--sample-rate: {exc}")
     missing = [p for p in args.inputs if not p.exists()]
     if missing:
         return _err(", ".join(f"{p}: not found" for p in missing))
@@ -139,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         voice = VoiceLibrary().load(args.voice, device)
         check_writable(args.out)
-        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
+        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset), cli=True)
         converter = converter_for(
             voice,
             store,
@@ -159,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
 
     cancel = threading.Event()
     gen = convert_files(
-        converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite
+        converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite,
+        sample_rate=args.sample_rate,
     )
     line = ProgressLine(BAR)
     try:

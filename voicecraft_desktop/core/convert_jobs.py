@@ -129,6 +129,8 @@ def converter_for(
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import SpeakerEncoder
 
+    if not fetch:  # every missing file named at once, before any is loaded
+        store.require_all([ENCODERS[n].asset for n in voice_encoder_names(voice).values() if n in ENCODERS])
     encoders, hashes = {}, {}
     for role, name in voice_encoder_names(voice).items():
         if name not in ENCODERS:
@@ -215,13 +217,15 @@ def convert_folder(
     store: Any,
     fmt: str = "wav",
     subtype: str = "16",
+    sample_rate: int | None = None,
     device: str = "cpu",
     overwrite: bool = False,
     cancel: threading.Event | None = None,
     library: Any = None,
 ) -> Generator[Any, None, list[Any]]:
     """Converts every audio file directly in ``folder`` into ``out_dir`` as ``<stem> (<voice>).<fmt>``
-    (numbered, with the item's ``note`` saying why, when two files would get the same name).
+    (numbered, with the item's ``note`` saying why, when two files would get the same name), in
+    ``subtype`` samples at ``sample_rate`` (``None``: the model's 32 kHz).
 
     Yields:
         :class:`models.convert.files.BatchProgress`.
@@ -234,4 +238,8 @@ def convert_folder(
     converter = build_converter(
         voice_entry, store, f0_method=options.f0_method, report=options.report, device=device, library=library
     )
-    return (yield from convert_files(converter, [folder], out_dir, options, fmt, subtype, cancel, overwrite))
+    return (
+        yield from convert_files(
+            converter, [folder], out_dir, options, fmt, subtype, cancel, overwrite, sample_rate=sample_rate
+        )
+    )
