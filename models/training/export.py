@@ -1,10 +1,13 @@
 """Export of a training run to a voice artifact (:mod:`models.formats.artifact` format).
 
-Takes the run's best checkpoint (lowest validation mel L1), else its newest one, keeps the
+Takes the run's best checkpoint (lowest validation mel L1), else its newest one (or the one asked
+for: the app offers best and latest), keeps the
 inference generator only (``enc_p``, ``flow``, ``dec``: no posterior encoder, speaker
 classifier, discriminator or optimiser state), and writes it with the full config, the
 voice's speaker embedding, its F0 statistics (for automatic key matching) and the feature
-extractors the dataset was prepared with, from ``run.json``.
+extractors the dataset was prepared with, from ``run.json``. The manifest's ``training`` records
+both the exported checkpoint's step (``steps``) and how far the run had trained (``trained_steps``),
+so the library can show "best at step 10 of 60".
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 
 from models.formats.artifact import ArtifactError, F0Stats, VoiceManifest, load_checkpoint, save_voice
 from models.nets.synthesizer import SynthesizerTrain
-from models.training.checkpoints import Checkpoints
+from models.training.checkpoints import BEST_NAME, Checkpoints
 from models.training.trainer import TrainingError, read_run_file
 
 
@@ -60,7 +63,10 @@ def export_voice(
     encoders = {role: dict(features[role]) for role in ("ppg", "vec", "speaker") if features.get(role)}
     f0 = run.get("f0_stats")
     monitor = data.get("monitor") or {}
-    values = monitor.get("values") or []
+    evaluated = dict(zip(monitor.get("steps") or [], monitor.get("values") or []))
+    step = int(data["step"])
+    newest = Checkpoints(run_dir, 1).steps()
+    trained = max(step, newest[-1][0] if newest else 0)  # the run may be ahead of its best checkpoint
     manifest = VoiceManifest(
         name=name,
         config=config,
@@ -70,15 +76,17 @@ def export_voice(
         pitch_extractor=str((features.get("f0") or {}).get("name", "")),
         f0_stats=F0Stats.from_dict(f0) if f0 else None,
         training={
-            "steps": int(data["step"]),
+            "steps": step,  # the exported checkpoint's step
+            "trained_steps": trained,  # how far the run had trained when it was exported
             "checkpoint": path.name,
+            "checkpoint_kind": "best" if path.name == BEST_NAME else "latest" if step == trained else "step",
             "seed": config.train.seed,
             "dataset_seconds": run.get("dataset_seconds"),
             "clips": run.get("clips"),
             "base": run.get("base"),
             "run_dir": str(run_dir.resolve()),  # the library updates this voice when the run trains on
             "final_losses": dict(data.get("losses") or {}),
-            "validation_mel_l1": float(min(values)) if values else None,
+            "validation_mel_l1": float(evaluated[step]) if step in evaluated else None,
         },
     )
     try:

@@ -4,11 +4,14 @@ The metric is what conversion does: the inference path (prior mean -> inverse fl
 no random draw) on whole held-out clips (at most :data:`MAX_VAL_S` each), compared with the
 real audio by mel L1. Lower is better.
 
-:class:`StopMonitor` reads the curve: a new best must beat the old one by
-:data:`MIN_IMPROVEMENT` (relative); after ``patience`` evaluations without one the signal is
-``"overfitting"`` when the latest value is :data:`OVERFIT_RISE` above the best (the model is
-getting worse on unseen singing), else ``"plateau"`` (more steps are unlikely to help). The
-best checkpoint is kept either way, and export uses it.
+:class:`StopMonitor` reads the curve. The *best* evaluation is simply the lowest one (the first
+of equals): the star on the plot, ``best.ckpt``, the hint and export all mean that one. The stop
+signal counts evaluations since the last *clear* improvement, one that beat the best before it by
+:data:`MIN_IMPROVEMENT` (relative), so a curve creeping down by hundredths of a percent still
+counts as flat; after ``patience`` such evaluations the signal is ``"overfitting"`` when the
+latest value is :data:`OVERFIT_RISE` above the best (the model is getting worse on unseen
+singing), else ``"plateau"`` (more steps are unlikely to help). The best checkpoint is kept
+either way, and export offers it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from models.training.dataset import Clip, iter_full_clips
 MAX_VAL_S = 10.0
 MIN_IMPROVEMENT = 0.002
 OVERFIT_RISE = 0.03
+IMPROVING = "validation is improving"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,17 @@ class ValidationReport:
     is_best: bool
     signal: str | None
     advice: str
+
+    @property
+    def verdict(self) -> str:
+        """The headline of :attr:`advice` (the Train page and the CLI show both): "Keep training"
+        only while the curve clearly improves, "Keep watching" while it is flat but not for long
+        enough to call, then "You can stop now" (plateau) or "Stop now" (overfitting)."""
+        if self.signal == "overfitting":
+            return "Stop now"
+        if self.signal == "plateau":
+            return "You can stop now"
+        return "Keep training" if self.advice.startswith(IMPROVING) else "Keep watching"
 
 
 def inference_view(generator: SynthesizerTrain) -> SynthesizerInfer:
@@ -119,12 +134,21 @@ class StopMonitor:
         self.history: list[tuple[int, float]] = []
 
     def best(self) -> tuple[int, float] | None:
-        """(step, value) of the best evaluation so far (first of equals)."""
+        """(step, value) of the lowest evaluation so far (first of equals)."""
         best: tuple[int, float] | None = None
         for step, value in self.history:
-            if best is None or value < best[1] * (1.0 - MIN_IMPROVEMENT):
+            if best is None or value < best[1]:
                 best = (step, value)
         return best
+
+    def last_clear_improvement(self) -> int | None:
+        """The step of the last evaluation that beat the best before it by :data:`MIN_IMPROVEMENT`."""
+        step_found, best = None, None
+        for step, value in self.history:
+            if best is None or value < best * (1.0 - MIN_IMPROVEMENT):
+                step_found = step
+            best = value if best is None else min(best, value)
+        return step_found
 
     def update(self, step: int, value: float) -> ValidationReport:
         """Adds an evaluation and returns the report with the current signal."""
@@ -132,26 +156,31 @@ class StopMonitor:
         self.history.append((step, value))
         best_step, best_value = self.best()  # type: ignore[misc]
         is_best = previous is None or best_step == step
-        since = sum(1 for s, _ in self.history if s > best_step)
+        clear = self.last_clear_improvement()
+        since = sum(1 for s, _ in self.history if clear is not None and s > clear)
+        threshold = f"{100 * MIN_IMPROVEMENT:g} %"
         signal: str | None = None
-        advice = "validation is improving; keep training"
-        if since >= self.patience:
+        if since == 0:
+            advice = f"{IMPROVING} (best so far at step {best_step})"
+        elif since >= self.patience:
             if value > best_value * (1.0 + OVERFIT_RISE):
                 signal = "overfitting"
                 advice = (
-                    f"validation got worse for {since} evaluations (best at step {best_step}): the model is "
-                    f"overfitting; stop now — export keeps the best checkpoint"
+                    f"validation got worse: no improvement of {threshold} or more for {since} evaluations, "
+                    f"and the latest is well above the best (step {best_step}): the model is overfitting; "
+                    f"stop now — the best checkpoint is kept for export"
                 )
             else:
                 signal = "plateau"
                 advice = (
-                    f"no validation improvement for {since} evaluations (best at step {best_step}): "
-                    f"more steps are unlikely to help; you can stop"
+                    f"no improvement of {threshold} or more for {since} evaluations (best at step "
+                    f"{best_step}): more steps are unlikely to help; you can stop"
                 )
-        elif not is_best:
+        else:
             advice = (
-                f"no improvement of {100 * MIN_IMPROVEMENT:g} % or more on the best (step {best_step}) "
-                f"for {since} evaluation(s)"
+                f"no improvement of {threshold} or more for {since} of {self.patience} evaluations "
+                f"(best at step {best_step}); if none comes by the {self.patience}th, more steps are "
+                f"unlikely to help"
             )
         return ValidationReport(step, value, best_value, best_step, is_best, signal, advice)
 

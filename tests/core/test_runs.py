@@ -44,7 +44,7 @@ def fake_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     torch.manual_seed(0)
     weights = SynthesizerInfer(config).state_dict()
 
-    def export_voice(run_dir, dest, name, app_version=""):  # noqa: ANN001, ANN202 - the real signature
+    def export_voice(run_dir, dest, name, checkpoint=None, app_version=""):  # noqa: ANN001, ANN202 - the real signature
         manifest = VoiceManifest(
             name=name, config=config, speaker=np.full(256, 1 / 16, np.float32), pitch_extractor="dio",
             training={"steps": 10, "run_dir": str(Path(run_dir).resolve())},
@@ -123,3 +123,39 @@ def test_export_keeps_the_librarys_duplicate_checks(tmp_home: Path, fake_run: Pa
     assert [e.id for e in lib.entries()] == [other.id]
     replaced = runs.export_to_library(fake_run, "ANA", replace=True)
     assert replaced.updated and replaced.entry.id == other.id and replaced.entry.name == "ANA"
+
+
+def test_default_steps_rule() -> None:
+    """Issue 12.2: fine-tuning defaults to far fewer steps than from scratch, sized to the dataset."""
+    full, tiny = VoiceConfig.sovits5(), VoiceConfig.tiny()
+    # a 10-minute dataset (~200 clips): 100 passes are 1,300 steps, raised to the 2,000 floor
+    assert runs.default_steps(full, 200, fine_tune=True) == 2_000
+    # an hour (~1,200 clips): 100 passes of 75 steps = 7,500, rounded up to the next validation
+    assert runs.default_steps(full, 1_200, fine_tune=True) == 8_000
+    assert runs.default_steps(full, 100_000, fine_tune=True) == 10_000
+    assert runs.default_steps(full, 200, fine_tune=False) == 20_000
+    assert runs.default_steps(full, 3_000, fine_tune=False) == 100_000
+    assert runs.default_steps(tiny, 5, fine_tune=False) == 500
+    assert runs.default_steps(tiny, 200, fine_tune=False) == 3_000
+
+
+def test_retire_run_archives_or_deletes_and_refuses_a_busy_run(tmp_home: Path) -> None:
+    """Issue 12.3: Start over / deleting a dataset takes its run out of the way (kept or erased), so
+    the next Start on a dataset of that name begins a new run instead of resuming the old one."""
+    from models.training.runlock import RunLock
+    from voicecraft_desktop.core import paths
+
+    run = runs.run_dir_for(tmp_home / "datasets" / "ana")
+    (run / "checkpoints").mkdir(parents=True)
+    (run / "checkpoints" / "step_00000003.ckpt").write_bytes(b"")
+    with RunLock(run):
+        with pytest.raises(runs.RunBusyError, match="already training"):
+            runs.retire_run(run, keep=True)
+    archived = runs.retire_run(run, keep=True)
+    assert not run.exists() and archived.parent == paths.runs_dir() / runs.ARCHIVE_DIR
+    assert (archived / "checkpoints" / "step_00000003.ckpt").is_file()
+    assert runs.run_status(run) == runs.RunStatus(exists=False)
+    (run / "checkpoints").mkdir(parents=True)
+    assert runs.retire_run(run, keep=False) is None and not run.exists()
+    assert [p.name for p in paths.runs_dir().iterdir()] == [runs.ARCHIVE_DIR]
+    assert runs.retire_run(run, keep=False) is None  # nothing there: nothing to do

@@ -98,3 +98,37 @@ def test_train_command_usage_errors(tmp_home, tmp_path, capsys):
         == 2
     )
     assert "not found" in capsys.readouterr().err
+
+
+def _best_behind_latest(run_dir, tmp_path):
+    """A copy of ``run_dir`` whose best checkpoint is step 10 and whose newest one is step 60."""
+    import shutil
+
+    from models.formats.artifact import save_checkpoint
+
+    run = tmp_path / "run60"
+    shutil.copytree(run_dir, run)
+    data = load_checkpoint(run / "checkpoints" / "step_00000010.ckpt")
+    data["step"] = 60
+    data["monitor"] = {"steps": [10, 60], "values": [1.0, 1.5]}
+    save_checkpoint(run / "checkpoints" / "step_00000060.ckpt", data)
+    return run
+
+
+def test_export_offers_best_and_latest_and_records_both_steps(short_run, tmp_path):
+    """Issue 12.4: export offers best and latest with their steps; the voice records both, so the
+    library can say "best at step 10 of 60" instead of "Steps trained 10" after 60 steps."""
+    from voicecraft_desktop.core.runs import export_choices, run_status
+
+    run = _best_behind_latest(short_run, tmp_path)
+    choices = export_choices(run)
+    assert [(kind, step) for kind, step, _ in choices] == [("best", 10), ("latest", 60)]
+    status = run_status(run)
+    assert (status.step, status.best_step, status.preset) == (60, 10, "tiny")
+    best = load_voice(export_voice(run, tmp_path / "best", "B")).manifest.training
+    assert (best["steps"], best["trained_steps"], best["checkpoint_kind"]) == (10, 60, "best")
+    latest = load_voice(export_voice(run, tmp_path / "latest", "L", checkpoint=choices[1][2])).manifest.training
+    assert (latest["steps"], latest["trained_steps"], latest["checkpoint_kind"]) == (60, 60, "latest")
+    assert latest["validation_mel_l1"] == 1.5  # the exported step's own value, not the run's lowest
+    # one choice when the best is the newest checkpoint
+    assert [(k, s) for k, s, _ in export_choices(short_run)] == [("best", 10)]

@@ -41,15 +41,28 @@ class RunStatus:
         exists: the folder exists.
         step: newest step checkpoint (0 when none).
         has_best: a ``best.ckpt`` exists.
+        best_step: the step of ``best.ckpt`` (0 when none or unreadable).
+        preset: the model preset the run trains (from its newest checkpoint; "" when none).
+        base: the base model the run was started from (``run.json``), None for from scratch.
+        started_at: when the run started (``run.json``'s ISO time; "" when unknown).
         exportable: there is a checkpoint to export.
     """
 
     exists: bool
     step: int = 0
     has_best: bool = False
+    best_step: int = 0
+    preset: str = ""
+    base: str | None = None
+    started_at: str = ""
 
     @property
     def exportable(self) -> bool:
+        return self.step > 0 or self.has_best
+
+    @property
+    def fixed(self) -> bool:
+        """The run has a checkpoint: its preset and base model are fixed (Resume keeps them)."""
         return self.step > 0 or self.has_best
 
 
@@ -77,7 +90,8 @@ def run_dir_for(dataset_dir: str | os.PathLike[str]) -> Path:
 
 
 def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
-    """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`)."""
+    """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`) and ``run.json``; the
+    checkpoints' step and preset are read without loading their weights (:func:`checkpoint_info`)."""
     from models.training.checkpoints import Checkpoints
 
     run = Path(run_dir)
@@ -85,7 +99,121 @@ def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
         return RunStatus(exists=False)
     checkpoints = Checkpoints(run, keep_last=1)  # only read: keep_last matters when saving
     steps = checkpoints.steps()  # oldest first
-    return RunStatus(exists=True, step=steps[-1][0] if steps else 0, has_best=checkpoints.best_path.is_file())
+    has_best = checkpoints.best_path.is_file()
+    best_step, _ = checkpoint_info(checkpoints.best_path) if has_best else (0, "")
+    _, preset = checkpoint_info(steps[-1][1] if steps else checkpoints.best_path)
+    try:
+        started = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        started = {}
+    started = started if isinstance(started, dict) else {}
+    base = started.get("base")
+    return RunStatus(
+        exists=True,
+        step=steps[-1][0] if steps else 0,
+        has_best=has_best,
+        best_step=best_step,
+        preset=preset,
+        base=base if isinstance(base, str) else None,
+        started_at=str(started.get("created_at") or ""),
+    )
+
+
+_INFO_CACHE: dict[tuple[str, int, int], tuple[int, str]] = {}
+
+
+def checkpoint_info(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """(step, preset) of a training checkpoint, (0, "") when it is missing or unreadable.
+
+    The file is memory-mapped (``torch.load(mmap=True, weights_only=True)``): only its small pickle
+    is read, not the weights, and the answer is cached by path, size and modification time, so the
+    pages can ask on every refresh.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return 0, ""
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _INFO_CACHE:
+        import torch
+
+        try:
+            data = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            step = int(data["step"])
+            preset = str(json.loads(data["config_json"]).get("preset", ""))
+        except Exception:  # noqa: BLE001 - any unreadable file is "no information", never a crash
+            return 0, ""
+        _INFO_CACHE[key] = (step, preset)
+    return _INFO_CACHE[key]
+
+
+ARCHIVE_DIR = ".archive"  # runs_dir()/.archive/<run>-<time>: no slug starts with a dot
+
+
+def retire_run(run_dir: str | os.PathLike[str], *, keep: bool) -> Path | None:
+    """Takes a run out of the way so that the next Start on its dataset begins a new run.
+
+    With ``keep`` the folder moves to ``runs_dir()/.archive/<name>-<UTC time>`` (returned), else it is
+    erased (renamed out of sight first, so a failure never leaves half a run that would resume).
+
+    Raises:
+        RunBusyError: a live process is training the run.
+        OSError: the folder cannot be moved.
+    """
+    import shutil
+    import time
+    import uuid
+
+    run = Path(run_dir)
+    if not run.is_dir():
+        return None
+    busy = run_busy(run)
+    if busy:
+        raise RunBusyError(f"{run}: {busy}; stop that training first")
+    if keep:
+        archive = run.parent / ARCHIVE_DIR
+        archive.mkdir(parents=True, exist_ok=True)
+        target = archive / f"{run.name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+        while target.exists():
+            target = target.with_name(f"{target.name}-{uuid.uuid4().hex[:4]}")
+        os.replace(run, target)
+        return target
+    trash = run.with_name(f".{run.name}.{uuid.uuid4().hex[:8]}.deleted")
+    os.replace(run, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+    return None
+
+
+class RunBusyError(RuntimeError):
+    """The run is being trained by a live process (the message says which)."""
+
+
+# Default step counts (issue 12.2): (passes over the training clips, fewest steps, most steps).
+FINE_TUNE_STEPS = (100, 2_000, 10_000)  # from the so-vits-svc-5.0 pretrain or another base model
+SCRATCH_STEPS = (1_000, 20_000, 100_000)  # a full-size model from random weights
+TRIAL_STEPS = (100, 500, 3_000)  # the tiny preset: a trial of the whole path, minutes on a CPU
+
+
+def default_steps(config: Any, clips: int, *, fine_tune: bool) -> int:
+    """The step count a new run of ``clips`` prepared clips stops at by default.
+
+    The rule: a number of passes over the training clips (the clips less the held-out ones; one
+    pass is ``clips / (batch size x accumulation)`` steps) -- 100 when fine-tuning, 1,000 from
+    scratch -- kept between a floor and a ceiling (fine-tuning 2,000-10,000, from scratch
+    20,000-100,000, the tiny trial preset 500-3,000), and rounded up to a whole number of
+    validations so the run ends on an evaluated step.
+    """
+    t = config.train
+    if config.preset == "tiny":
+        passes, low, high = TRIAL_STEPS
+    else:
+        passes, low, high = FINE_TUNE_STEPS if fine_tune else SCRATCH_STEPS
+    train_clips = max(1, clips - t.val_clips)
+    per_pass = -(-train_clips // (t.batch_size * t.accum_steps))
+    steps = min(max(passes * per_pass, low), high)
+    every = max(1, t.eval_every)
+    return -(-steps // every) * every
 
 
 def run_busy(run_dir: str | os.PathLike[str]) -> str | None:
@@ -239,8 +367,9 @@ def export_to_library(
     replace: bool = False,
     follow_run: bool = False,
     feature_cache: Path | None = None,
+    checkpoint: Path | None = None,
 ) -> ExportOutcome:
-    """Exports the run's best (else newest) checkpoint into the library as ``name``.
+    """Exports the run's best (else newest) checkpoint, or ``checkpoint``, into the library as ``name``.
 
     A voice of that name exported from this run earlier is updated in place (same id and folder;
     :meth:`VoiceLibrary.replace_voice`: the previous version stays until the new one is complete);
@@ -281,7 +410,9 @@ def export_to_library(
     except OSError as exc:
         raise LibraryError(f"cannot export from {run}: {exc}") from None
     try:
-        folder = export_voice(run, staging / "voice", name.strip(), app_version=app_version)
+        folder = export_voice(
+            run, staging / "voice", name.strip(), checkpoint=checkpoint, app_version=app_version
+        )
         generated = [a for a in read_validation_audio(run) if a.kind == "generated"]
         if generated:
             save_wav(folder / PREVIEW_NAME, generated[0].wave, generated[0].sample_rate)
@@ -324,6 +455,23 @@ def add_retrieval_index(
         logging.getLogger(__name__).warning("%s: no retrieval index for the voice: %s", run_dir, exc)
         return False
     return True
+
+
+def export_choices(run_dir: str | os.PathLike[str]) -> list[tuple[str, int, Path]]:
+    """What the run can export: ``("best", step, path)`` (lowest validation error) and
+    ``("latest", step, path)`` (the newest checkpoint), best first; one entry when they are the same
+    step, none before the first checkpoint."""
+    from models.training.checkpoints import Checkpoints
+
+    checkpoints = Checkpoints(run_dir, keep_last=1)
+    found: list[tuple[str, int, Path]] = []
+    if checkpoints.best_path.is_file():
+        step, _ = checkpoint_info(checkpoints.best_path)
+        found.append(("best", step, checkpoints.best_path))
+    steps = checkpoints.steps()
+    if steps and not (found and found[0][1] == steps[-1][0]):
+        found.append(("latest", steps[-1][0], steps[-1][1]))
+    return found
 
 
 def export_with_preview(
