@@ -127,7 +127,8 @@ def test_export_offers_best_and_latest_and_records_both_steps(short_run, tmp_pat
     assert (status.step, status.best_step, status.preset) == (60, 10, "tiny")
     best = load_voice(export_voice(run, tmp_path / "best", "B")).manifest.training
     assert (best["steps"], best["trained_steps"], best["checkpoint_kind"]) == (10, 60, "best")
-    latest = load_voice(export_voice(run, tmp_path / "latest", "L", checkpoint=choices[1][2])).manifest.training
+    latest_dir = export_voice(run, tmp_path / "latest", "L", checkpoint=choices[1][2])
+    latest = load_voice(latest_dir).manifest.training
     assert (latest["steps"], latest["trained_steps"], latest["checkpoint_kind"]) == (60, 60, "latest")
     assert latest["validation_mel_l1"] == 1.5  # the exported step's own value, not the run's lowest
     # one choice when the best is the newest checkpoint
