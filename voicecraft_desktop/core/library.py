@@ -63,7 +63,9 @@ class VoiceEntry:
         source: "voicecraft" or "so-vits-svc-5.0 import".
         preset: the model preset ("sovits5", "tiny", ...).
         minutes_of_data: training data in minutes (``training.dataset_seconds``), None if unknown.
-        steps: training steps (``training.steps``), None if unknown.
+        steps: training steps of the exported checkpoint (``training.steps``), None if unknown.
+        trained_steps: how far its run had trained at export (``training.trained_steps``; the best
+            checkpoint may be earlier), None if unknown.
         extractors: {"ppg": name, "vec": name, "pitch": name} the voice was trained with.
         available: the manifest is readable and supported.
         problem: why the voice is unavailable (None when available).
@@ -77,6 +79,7 @@ class VoiceEntry:
     preset: str = ""
     minutes_of_data: float | None = None
     steps: int | None = None
+    trained_steps: int | None = None
     extractors: dict[str, str] = field(default_factory=dict)
     available: bool = True
     problem: str | None = None
@@ -92,6 +95,7 @@ class VoiceEntry:
             "preset": self.preset,
             "minutes_of_data": self.minutes_of_data,
             "steps": self.steps,
+            "trained_steps": self.trained_steps,
             "extractors": dict(self.extractors),
             "available": self.available,
             "problem": self.problem,
@@ -107,6 +111,7 @@ def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
     training = manifest.training or {}
     seconds = _number(training.get("dataset_seconds"))
     steps = _number(training.get("steps"))
+    trained = _number(training.get("trained_steps"))
     content = manifest.config.content
     extractors = {"ppg": content.ppg_encoder, "vec": content.vec_encoder, "pitch": manifest.pitch_extractor}
     for role in ("ppg", "vec"):  # what the dataset was actually encoded with, when recorded
@@ -122,6 +127,7 @@ def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
         preset=manifest.config.preset,
         minutes_of_data=None if seconds is None else seconds / 60.0,
         steps=None if steps is None else int(steps),
+        trained_steps=None if trained is None else int(trained),
         extractors=extractors,
     )
 

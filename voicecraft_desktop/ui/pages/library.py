@@ -193,6 +193,8 @@ class LibraryPage(JobPageMixin, QWidget):
             extractors = " + ".join(v for k in ("pitch", "ppg", "vec") if (v := item.extractors.get(k)))
             status = "imported (so-vits-svc-5.0)" if "import" in item.source else "trained voice"
             steps = "—" if item.steps is None else f"{item.steps:,}"
+            if item.steps is not None and (item.trained_steps or 0) > item.steps:  # issue 12.4
+                steps = f"{item.steps:,} (best) of {item.trained_steps:,}"
             return [
                 item.name,
                 item.created_at[:16].replace("T", " "),
