@@ -376,7 +376,7 @@ class FcpeExtractor(PitchExtractor):
         spec = torch.stft(y, n_fft, hop_length=hop, win_length=win, window=torch.hann_window(win, device=self.device),
                           center=False, return_complex=True)
         mag = torch.sqrt(spec.real.square() + spec.imag.square() + 1e-9)
-        basis = torch.from_numpy(mel_filterbank(self._mel["sr"], n_fft, self._mel["num_mels"],
+        basis = torch.tensor(mel_filterbank(self._mel["sr"], n_fft, self._mel["num_mels"],
                                                 float(self._mel["fmin"]), float(self._mel["fmax"]))).to(mag)
         mel = torch.log(torch.clamp(basis @ mag, min=1e-5)).transpose(1, 2)
         n = frame_count(len(wave))

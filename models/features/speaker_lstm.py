@@ -33,6 +33,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from models.features.spectral import mel_filterbank
+
 SAMPLE_RATE = 16000
 N_MELS = 80
 PROJ_DIM = 256
@@ -91,40 +93,13 @@ class MelTrace:
     mel: np.ndarray
 
 
-_MEL_BASIS: dict[FrontEnd, np.ndarray] = {}
-
-
-def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
-    """Slaney's mel scale (linear below 1 kHz, logarithmic above), as librosa's ``hz_to_mel``."""
-    hz = np.asarray(hz, dtype=np.float64)
-    mels = hz / (200.0 / 3)
-    log_t = hz >= 1000.0
-    return np.where(log_t, 15.0 + np.log(np.maximum(hz, 1e-300) / 1000.0) / (np.log(6.4) / 27.0), mels)
-
-
-def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
-    """The inverse of :func:`_hz_to_mel`, as librosa's ``mel_to_hz``."""
-    mels = np.asarray(mels, dtype=np.float64)
-    freqs = (200.0 / 3) * mels
-    return np.where(mels >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (mels - 15.0)), freqs)
 
 
 def mel_basis(fe: FrontEnd = FRONT_END) -> np.ndarray:
-    """(80, 513) float32 slaney-scale, slaney-normalised triangular filterbank: the values of
-    ``librosa.filters.mel(sr, n_fft, n_mels, fmin, fmax)`` (same steps and roundings), without librosa
-    (whose effects module imports scikit-learn, which the frozen app leaves out). Cached."""
-    if fe not in _MEL_BASIS:
-        fftfreqs = np.fft.rfftfreq(n=fe.fft_size, d=1.0 / fe.sample_rate)
-        lo, hi = _hz_to_mel(np.float64(fe.mel_fmin)), _hz_to_mel(np.float64(fe.mel_fmax))
-        mel_f = _mel_to_hz(np.linspace(lo, hi, fe.num_mels + 2))
-        fdiff = np.diff(mel_f)
-        ramps = np.subtract.outer(mel_f, fftfreqs)
-        weights = np.zeros((fe.num_mels, len(fftfreqs)), dtype=np.float32)
-        for i in range(fe.num_mels):
-            weights[i] = np.maximum(0, np.minimum(-ramps[i] / fdiff[i], ramps[i + 2] / fdiff[i + 1]))
-        weights *= (2.0 / (mel_f[2: fe.num_mels + 2] - mel_f[: fe.num_mels]))[:, None]
-        _MEL_BASIS[fe] = weights
-    return _MEL_BASIS[fe]
+    """(80, 513) float32 slaney-scale, slaney-normalised triangular filterbank, bit-equal to
+    ``librosa.filters.mel(sr, n_fft, n_mels, fmin, fmax)`` (librosa's effects module imports
+    scikit-learn, which the frozen app leaves out). Cached by :func:`spectral.mel_filterbank`."""
+    return mel_filterbank(fe.sample_rate, fe.fft_size, fe.num_mels, fe.mel_fmin, fe.mel_fmax)
 
 
 def _frames(x: np.ndarray, frame: int, hop: int) -> np.ndarray:

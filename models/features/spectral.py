@@ -53,17 +53,19 @@ def mel_filterbank(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax:
     Equal to ``librosa.filters.mel(sr=..., n_fft=..., n_mels=..., fmin=..., fmax=...)`` with
     its defaults (``htk=False``, ``norm='slaney'``), computed without librosa.
     """
-    fft_freqs = np.linspace(0.0, sample_rate / 2.0, 1 + n_fft // 2)
+    fft_freqs = np.fft.rfftfreq(n=n_fft, d=1.0 / sample_rate)
     mel_points = _mel_to_hz(np.linspace(_hz_to_mel(np.array([fmin]))[0], _hz_to_mel(np.array([fmax]))[0],
                                         n_mels + 2))
     fdiff = np.diff(mel_points)
-    ramps = mel_points[:, None] - fft_freqs[None, :]
-    lower = -ramps[:-2] / fdiff[:-1, None]
-    upper = ramps[2:] / fdiff[1:, None]
-    weights = np.maximum(0.0, np.minimum(lower, upper))
+    ramps = np.subtract.outer(mel_points, fft_freqs)
+    # Row by row into float32, then normalised in place: librosa's own steps and roundings, so the
+    # filters are bit-equal to its (the speaker encoder's parity with the reference depends on it).
+    weights = np.zeros((n_mels, len(fft_freqs)), dtype=np.float32)
+    for i in range(n_mels):
+        weights[i] = np.maximum(0.0, np.minimum(-ramps[i] / fdiff[i], ramps[i + 2] / fdiff[i + 1]))
     weights *= (2.0 / (mel_points[2 : n_mels + 2] - mel_points[:n_mels]))[:, None]
     weights.setflags(write=False)
-    return weights.astype(np.float32)
+    return weights
 
 
 def _stft_power(wav: torch.Tensor, audio: AudioConfig) -> torch.Tensor:
@@ -100,7 +102,7 @@ def mel_spectrogram(wav: torch.Tensor, audio: AudioConfig) -> torch.Tensor:
         (B, n_mels, T // hop) natural-log mel magnitudes.
     """
     magnitude = torch.sqrt(_stft_power(wav, audio) + MEL_EPS)
-    basis = torch.from_numpy(mel_filterbank(audio.sample_rate, audio.n_fft, audio.n_mels,
+    basis = torch.tensor(mel_filterbank(audio.sample_rate, audio.n_fft, audio.n_mels,
                                             audio.mel_fmin, audio.mel_fmax)).to(wav)
     mel = torch.matmul(basis, magnitude)
     return torch.log(torch.clamp(mel, min=LOG_CLAMP))
