@@ -3,7 +3,11 @@
 Drives :func:`models.training.train` (the same generator the app's Train page runs) with a
 one-line progress bar on stderr. The dataset defaults to the one ``voicecraft prepare --voice
 NAME`` wrote, the run folder to ``runs/<name>`` in the app's data folder; running the command
-again on the same run folder resumes it (``--steps`` may extend it). Ctrl-C stops cleanly after
+again on the same run folder resumes it (``--steps`` may extend it). A new run fine-tunes from the
+so-vits-svc-5.0 pretrain when it is downloaded (``--from-scratch`` starts from random weights
+instead) and stops, unless ``--steps`` says otherwise, at
+:func:`voicecraft_desktop.core.runs.default_steps` (passes over the dataset, bounded).
+Ctrl-C stops cleanly after
 the current step with a checkpoint (a second Ctrl-C aborts at once). At the end the best
 checkpoint is exported into the voice library (``--no-export`` skips that).
 
@@ -43,16 +47,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="fine-tune from this model: a VoiceCraft .ckpt, a so-vits-svc-5.0 checkpoint or "
-        "sovits5.0.pretrain.pth (default: train from scratch)",
+        "sovits5.0.pretrain.pth (default: the so-vits-svc-5.0 pretrain when it is downloaded)",
+    )
+    parser.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="train from random weights, not from the pretrain (needs far more steps: a GPU for days)",
     )
     parser.add_argument(
         "--steps",
         type=int_in_range(1, MAX_STEPS),
         default=None,
-        help="stop after this many steps (default: the preset's)",
+        help="stop after this many steps (default for a new run: 100 passes over the dataset when "
+        "fine-tuning, 2,000-10,000 steps; 1,000 passes from scratch, 20,000-100,000; a resumed run keeps "
+        "its own)",
     )
     parser.add_argument(
-        "--preset", default="sovits5", help="model size and recipe: sovits5 (default) or tiny"
+        "--preset",
+        default="sovits5",
+        help="model size: sovits5 (default; the full so-vits-svc-5.0 model, a voice to keep; needs a GPU) "
+        "or tiny (a toy-size trial of the whole path in minutes on any computer; rough sound)",
     )
     parser.add_argument(
         "--batch-size", type=int_in_range(1, 4096), default=None, help="batch size (default: the preset's)"
@@ -143,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
     if args.base is not None and not args.base.is_file():
         print(f"error: base model {args.base} not found", file=sys.stderr)
         return EXIT_USAGE
+    if args.base is not None and args.from_scratch:
+        print("error: --base and --from-scratch exclude each other", file=sys.stderr)
+        return EXIT_USAGE
     if args.dataset is None:  # names sharing a folder name ('!!!' and 'Voice'): never train another's data
         from models.features.preprocess import read_manifest as read_dataset_manifest
 
@@ -182,6 +199,16 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+
+    from voicecraft_desktop.core.runs import run_status
+
+    if not run_status(run_dir).fixed:  # a new run: the base and step defaults (a resumed run keeps its own)
+        base, note = _default_base(args, config)
+        if note:
+            print(note, file=sys.stderr)
+        if args.steps is None:
+            args.steps = _default_steps(config, dataset, fine_tune=base is not None)
+        args.base = base
 
     from models.training import TrainingError, train
     from models.training.determinism import configure_torch
@@ -254,6 +281,49 @@ def run(args: argparse.Namespace) -> int:
     return _export(
         run_dir, export_name, replace=args.replace, follow_run=args.export_name is None, feature_cache=cache
     )
+
+
+def locate_pretrain() -> Path | None:
+    """The downloaded (or located) so-vits-svc-5.0 pretrain in the app's model folder, else None."""
+    from models.formats.assets import AssetStore
+    from voicecraft_desktop.core import paths
+    from voicecraft_desktop.core.runs import PRETRAIN_ASSET
+
+    try:
+        return AssetStore(paths.models_cache_dir(), {}, cli=True).locate(PRETRAIN_ASSET)
+    except Exception:  # noqa: BLE001 - an unusable file is "not there" here; the app's setup says why
+        return None
+
+
+def _default_base(args: argparse.Namespace, config) -> tuple[Path | None, str | None]:  # type: ignore[no-untyped-def]
+    """The base model of a new run and a note saying so: --base, else the pretrain (the sovits5 preset's
+    shapes) unless --from-scratch or another preset."""
+    if args.base is not None or args.from_scratch:
+        return args.base, None
+    if config.preset != "sovits5":
+        return None, f"preset {config.preset}: training from scratch (the pretrain fits only sovits5)"
+    pretrain = locate_pretrain()
+    if pretrain is None:
+        return None, (
+            "the so-vits-svc-5.0 pretrain is not downloaded: training from scratch, which needs far more "
+            "steps (download it in the app's Settings, or pass --base FILE)"
+        )
+    return pretrain, f"fine-tuning from the so-vits-svc-5.0 pretrain ({pretrain}); --from-scratch to not"
+
+
+def _default_steps(config, dataset: Path, *, fine_tune: bool) -> int:  # type: ignore[no-untyped-def]
+    """:func:`voicecraft_desktop.core.runs.default_steps` for the dataset's clips (said on stderr)."""
+    from models.features.preprocess import read_manifest as read_dataset_manifest
+    from voicecraft_desktop.core.runs import default_steps
+
+    try:
+        clips = len(read_dataset_manifest(dataset).get("clips", []))  # type: ignore[arg-type]
+    except ValueError:
+        clips = 0
+    steps = default_steps(config, clips, fine_tune=fine_tune)
+    how = "fine-tuning" if fine_tune else "from scratch"
+    print(f"steps: {steps:,} ({how}, {clips} clips; --steps N to change)", file=sys.stderr)
+    return steps
 
 
 def _export(
