@@ -110,3 +110,53 @@ def test_finetune_from_our_checkpoint_and_refuse_exported_voice(tiny_dataset, tm
                 max_steps=1,
             )
         )
+
+
+@pytest.fixture
+def captured_train(monkeypatch):
+    """``voicecraft train`` with a stand-in trainer that records its arguments and ends at once."""
+    import models.training
+    from models.training.trainer import TrainResult
+
+    calls = []
+
+    def fake_train(run_dir, dataset, config, **kwargs):  # noqa: ANN001, ANN202 - the real signature
+        calls.append({"config": config, **kwargs})
+        return TrainResult(run_dir, kwargs["max_steps"] or 0, False, None, None, None)
+        yield  # a generator, as train is
+
+    monkeypatch.setattr(models.training, "train", fake_train)
+    return calls
+
+
+def test_train_command_fine_tunes_from_the_pretrain_by_default(
+    tiny_dataset, tmp_home, tmp_path, capsys, monkeypatch, captured_train
+):
+    """Issue 12.2: with the pretrain present, `voicecraft train` fine-tunes from it with a step count
+    sized to fine-tuning and the dataset; `--from-scratch` is the explicit other choice."""
+    from voicecraft_desktop import cli
+    from voicecraft_desktop.commands import train as train_command
+    from voicecraft_desktop.core.runs import default_steps
+
+    dataset, cache = tiny_dataset
+    pretrain = tmp_path / "sovits5.0.pretrain.pth"
+    pretrain.write_bytes(b"stand-in")
+    monkeypatch.setattr(train_command, "locate_pretrain", lambda: pretrain)
+    common = ["train", "--voice", "V", "--dataset", str(dataset), "--feature-cache", str(cache),
+              "--device", "cpu", "--no-export"]
+    assert cli.main(common) == 0
+    (call,) = captured_train
+    assert call["base"] == pretrain and call["config"].preset == "sovits5"
+    assert call["max_steps"] == default_steps(VoiceConfig.sovits5(), 5, fine_tune=True) == 2_000
+    assert "fine-tuning from the so-vits-svc-5.0 pretrain" in capsys.readouterr().err
+    assert cli.main([*common, "--from-scratch"]) == 0
+    assert captured_train[-1]["base"] is None and captured_train[-1]["max_steps"] == 20_000
+    assert cli.main([*common, "--steps", "7"]) == 0 and captured_train[-1]["max_steps"] == 7
+    # the pretrain has the sovits5 shapes: the tiny preset trains from scratch, and says so
+    assert cli.main([*common, "--preset", "tiny"]) == 0
+    assert captured_train[-1]["base"] is None and "fits only sovits5" in capsys.readouterr().err
+    assert cli.main([*common, "--from-scratch", "--base", str(pretrain)]) == 2
+    # without the pretrain: from scratch, with a note saying how to get it
+    monkeypatch.setattr(train_command, "locate_pretrain", lambda: None)
+    assert cli.main(common) == 0 and captured_train[-1]["base"] is None
+    assert "pretrain is not downloaded" in capsys.readouterr().err

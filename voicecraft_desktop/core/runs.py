@@ -31,6 +31,7 @@ from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibra
 
 TB_DIR = "tb"
 PREVIEW_NAME = "preview.wav"
+PRETRAIN_ASSET = "sovits5-pretrain"  # the so-vits-svc-5.0 pretrain: new runs fine-tune from it by default
 
 
 @dataclass(frozen=True)
