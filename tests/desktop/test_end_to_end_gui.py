@@ -71,7 +71,7 @@ def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
         pass
     assert "pitch error" in convert.report_view.toPlainText()
     # automatic key: the take is moved into the voice's range by whole semitones
-    convert.auto_key.setCurrentText("Automatic, semitones")
+    convert.set_auto_key_mode("semitones")
     assert not convert.key_spin.isEnabled()
     job = convert.convert()
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=180000):

@@ -9,6 +9,14 @@ the converted audio's own) on a note-name axis, with a playhead; A/B playback sw
 the source and the result at the same position (the views are
 :class:`voicecraft_desktop.ui.widgets.comparison_plots.ComparisonPlots`). Exports (WAV/FLAC) and
 folder batches are jobs too.
+
+The automatic key offers whole octaves first (the song stays in its key, so a backing track still
+fits; ``voicecraft convert --auto-key`` does the same), each mode explained in one line under it.
+The folded "Advanced" section (:attr:`ConvertPage.advanced_form`, a ``QFormLayout`` other features
+add their rows to) holds what the command line has: the output sample rate (32 kHz, or 44.1/48 kHz
+resampled with soxr), file format and bits (exports and folder batches), unvoiced frames, noise
+scale and seed. The status line describes what is on screen: when no job runs and the input or the
+voice changes, it is derived again from them (:meth:`ConvertPage.idle_text`).
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +40,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +49,7 @@ from PySide6.QtWidgets import (
 from voicecraft_desktop.core.convert_jobs import TakeResult, convert_folder, convert_take
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
@@ -54,10 +64,17 @@ from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
-AUTO_KEY = {
-    "Off (use the key)": "off",
-    "Automatic, semitones": "semitones",
-    "Automatic, octaves only": "octaves",
+AUTO_KEY = {  # label -> ConvertOptions.auto_key; whole octaves first (models.convert.key.DEFAULT_AUTO_KEY)
+    "Off (use the key shift)": "off",
+    "Automatic, whole octaves": "octaves",
+    "Automatic, nearest semitone": "semitones",
+}
+SAMPLE_RATES = {32000: "32 kHz (the model's own)", 44100: "44.1 kHz (resampled)", 48000: "48 kHz (resampled)"}
+FORMATS = {"wav": "WAV", "flac": "FLAC"}
+BITS = {"16": "16-bit", "24": "24-bit", "float": "32-bit float"}
+UNVOICED = {
+    "interpolate": "Carried through (smooth; the reference)",
+    "zero": "None (breaths and consonants unpitched)",
 }
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
 
@@ -108,7 +125,13 @@ class ConvertPage(JobPageMixin, QWidget):
         self.key_spin.setDecimals(0)
         self.key_spin.setSuffix(" semitones")
         self.auto_key = QComboBox()
-        self.auto_key.addItems(list(AUTO_KEY))
+        self.auto_key.setObjectName("autoKeyCombo")
+        for label, mode in AUTO_KEY.items():
+            self.auto_key.addItem(label, mode)
+        self.key_help = QLabel()
+        self.key_help.setObjectName("keyHelp")
+        self.key_help.setWordWrap(True)
+        self.key_help.setStyleSheet("color: palette(placeholder-text);")
         self.f0_combo = QComboBox()
         from models.features.pitch import PITCH_EXTRACTORS
 
@@ -123,12 +146,16 @@ class ConvertPage(JobPageMixin, QWidget):
         keys.addWidget(self.auto_key)
         keys.addStretch(1)
         form.addRow("Key shift:", keys)
+        form.addRow("", self.key_help)
         form.addRow("Pitch method:", self.f0_combo)
         extra = QHBoxLayout()
         extra.addWidget(self.gate_check)
         extra.addWidget(self.loudness_check)
         extra.addStretch(1)
         form.addRow("", extra)
+        self._build_advanced()
+        form.addRow(self.advanced_button)
+        form.addRow(self.advanced_box)
 
         self.convert_button = QPushButton("Convert")
         self.convert_button.setObjectName("convertButton")
@@ -137,6 +164,8 @@ class ConvertPage(JobPageMixin, QWidget):
         self.cancel_button.setEnabled(False)
         self.play_a = QPushButton("▶ A: source")
         self.play_b = QPushButton("▶ B: converted")
+        for b in (self.play_a, self.play_b):  # the one playing shows pressed (bold text would move the row)
+            b.setCheckable(True)
         self.stop_play = QPushButton("■ Stop")
         self.export_wav = QPushButton("Export WAV…")
         self.export_flac = QPushButton("Export FLAC…")
@@ -178,9 +207,8 @@ class ConvertPage(JobPageMixin, QWidget):
         self.stop_play.clicked.connect(self.stop_playback)
         self.export_wav.clicked.connect(lambda: self._ask_export("wav"))
         self.export_flac.clicked.connect(lambda: self._ask_export("flac"))
-        self.auto_key.currentIndexChanged.connect(
-            lambda: self.key_spin.setEnabled(self.auto_key_mode() == "off")
-        )
+        self.auto_key.currentIndexChanged.connect(self._on_auto_key_changed)
+        self._on_auto_key_changed()
         self.input_edit.textChanged.connect(self._update_buttons)
         self.voice_combo.currentIndexChanged.connect(self._update_buttons)
         ctx.events.voices_changed.connect(self.refresh)
@@ -222,7 +250,95 @@ class ConvertPage(JobPageMixin, QWidget):
         return index >= 0
 
     def auto_key_mode(self) -> str:
-        return AUTO_KEY[self.auto_key.currentText()]
+        return str(self.auto_key.currentData())
+
+    def set_auto_key_mode(self, mode: str) -> None:
+        """Chooses the automatic key mode: "off", "octaves" or "semitones"."""
+        self.auto_key.setCurrentIndex(self.auto_key.findData(mode))
+
+    def _on_auto_key_changed(self) -> None:
+        from models.convert.key import AUTO_KEY_HELP
+
+        mode = self.auto_key_mode()
+        self.key_spin.setEnabled(mode == "off")
+        self.key_help.setText(AUTO_KEY_HELP[mode])
+
+    def _build_advanced(self) -> None:
+        """The folded "Advanced" section: a toggle and ``advanced_box`` holding ``advanced_form``."""
+        from models.convert.options import MAX_NOISE_SCALE, ConvertOptions
+
+        defaults = ConvertOptions()
+        self.advanced_button = QToolButton()
+        self.advanced_button.setObjectName("advancedButton")
+        self.advanced_button.setText("Advanced")
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setAutoRaise(True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_box = QWidget()
+        self.advanced_box.setObjectName("advancedBox")
+        self.advanced_form = QFormLayout(self.advanced_box)
+        self.advanced_form.setContentsMargins(18, 0, 0, 0)
+
+        def combo(items: dict[Any, str], name: str) -> QComboBox:
+            box = QComboBox()
+            box.setObjectName(name)
+            for data, label in items.items():
+                box.addItem(label, data)
+            return box
+
+        self.rate_combo = combo(SAMPLE_RATES, "sampleRateCombo")
+        self.rate_combo.setToolTip("44.1 or 48 kHz to match a DAW session; the model itself sings at 32 kHz.")
+        self.format_combo = combo(FORMATS, "formatCombo")
+        self.bits_combo = combo(BITS, "bitsCombo")
+        self.format_combo.setToolTip("The format of the files a folder conversion writes.")
+        self.bits_combo.setToolTip("Samples of exported and folder-converted files (FLAC: 16 or 24-bit).")
+        files = QHBoxLayout()
+        files.addWidget(self.format_combo)
+        files.addWidget(self.bits_combo)
+        files.addStretch(1)
+        self.unvoiced_combo = combo(UNVOICED, "unvoicedCombo")
+        self.unvoiced_combo.setCurrentIndex(self.unvoiced_combo.findData(defaults.unvoiced))
+        self.unvoiced_combo.setToolTip("The pitch the voice gets where the song has none (breaths, consonants).")
+        self.noise_spin = QDoubleSpinBox()
+        self.noise_spin.setObjectName("noiseSpin")
+        self.noise_spin.setRange(0.0, MAX_NOISE_SCALE)
+        self.noise_spin.setSingleStep(0.1)
+        self.noise_spin.setDecimals(2)
+        self.noise_spin.setValue(defaults.noise_scale)
+        self.noise_spin.setToolTip("Randomness of the voice's sound: 1 is the reference, 0 the steadiest.")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("seedSpin")
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setValue(defaults.seed)
+        self.seed_spin.setToolTip("The same seed and settings give the same audio again.")
+        self.advanced_form.addRow("Output sample rate:", self.rate_combo)
+        self.advanced_form.addRow("Files:", files)
+        self.advanced_form.addRow("Unvoiced frames:", self.unvoiced_combo)
+        self.advanced_form.addRow("Noise scale:", self.noise_spin)
+        self.advanced_form.addRow("Seed:", self.seed_spin)
+        self.advanced_box.setVisible(False)
+        self.advanced_button.toggled.connect(self._show_advanced)
+        self.format_combo.currentIndexChanged.connect(self._on_format_changed)
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced_box.setVisible(shown)
+        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    def _on_format_changed(self) -> None:
+        flac = self.format_combo.currentData() == "flac"  # FLAC stores 16- or 24-bit samples only
+        item = self.bits_combo.model().item(self.bits_combo.findData("float"))
+        item.setEnabled(not flac)
+        if flac and self.bits_combo.currentData() == "float":
+            self.bits_combo.setCurrentIndex(self.bits_combo.findData("24"))
+
+    def output_sample_rate(self) -> int:
+        return int(self.rate_combo.currentData())
+
+    def output_bits(self, fmt: str) -> str:
+        """The Advanced bits for a file of ``fmt`` (float is WAV-only: FLAC gets 24-bit then)."""
+        bits = str(self.bits_combo.currentData())
+        return "24" if fmt == "flac" and bits == "float" else bits
 
     def options(self) -> Any:
         """The :class:`models.convert.options.ConvertOptions` the controls describe."""
@@ -232,6 +348,9 @@ class ConvertPage(JobPageMixin, QWidget):
             key=self.key_spin.value(),
             auto_key=self.auto_key_mode(),
             f0_method=self.f0_combo.currentText(),
+            unvoiced=str(self.unvoiced_combo.currentData()),
+            noise_scale=self.noise_spin.value(),
+            seed=self.seed_spin.value(),
             silence_gate=self.gate_check.isChecked(),
             match_loudness=self.loudness_check.isChecked(),
         )
@@ -255,8 +374,8 @@ class ConvertPage(JobPageMixin, QWidget):
         self.take_button.setToolTip(path)
 
     def _ask_input(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Audio to convert", "", AUDIO_FILTER)
-        if path:
+        path = file_dialogs.open_file(self, self.ctx.settings, "Audio to convert", AUDIO_FILTER)
+        if path is not None:
             self.set_input(path)
 
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
@@ -269,9 +388,9 @@ class ConvertPage(JobPageMixin, QWidget):
             return
         event.acceptProposedAction()
         if files[0].is_dir():
-            out = QFileDialog.getExistingDirectory(self, "Where to put the converted files")
-            if out:
-                self.convert_batch(files[0], Path(out))
+            out = file_dialogs.existing_dir(self, self.ctx.settings, "Where to put the converted files")
+            if out is not None:
+                self.convert_batch(files[0], out)
         else:
             self.set_input(files[0])
 
@@ -285,10 +404,21 @@ class ConvertPage(JobPageMixin, QWidget):
         for b in (self.play_a, self.play_b, self.export_wav, self.export_flac):
             b.setEnabled(has_result)
         self.stop_play.setEnabled(self._playing is not None)
-        if not has_voice and not busy:
-            self.status_label.setText(
-                "No voice in the library yet: train one, or import one on the Library page."
-            )
+        state = (self.input_edit.text().strip(), self.voice_combo.currentText())
+        if busy:  # the job's messages belong to what it was started with
+            self._status_state = state
+        elif state != getattr(self, "_status_state", None):
+            self._status_state = state
+            self.status_label.setText(self.idle_text())
+
+    def idle_text(self) -> str:
+        """The status line when no job runs, from what is on screen (input and voice)."""
+        if self.voice_combo.currentData() is None:
+            return "No voice in the library yet: train one, or import one on the Library page."
+        path = self.input_path()
+        if path is None:
+            return "Choose a song or a take: Open file…, drop one on this page, or Latest take."
+        return f"Ready to convert {path.name} into “{self.voice_combo.currentText()}”: press Convert."
 
     # ------------------------------------------------------------------ jobs
 
@@ -319,8 +449,11 @@ class ConvertPage(JobPageMixin, QWidget):
         self.stop_playback()
         return self._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
 
-    def convert_batch(self, folder: Path, out_dir: Path, fmt: str = "wav") -> Job | None:
-        """Converts every audio file in ``folder`` into ``out_dir``."""
+    def convert_batch(self, folder: Path, out_dir: Path, fmt: str | None = None) -> Job | None:
+        """Converts every audio file in ``folder`` into ``out_dir``, as ``fmt`` (default: the
+        Advanced format) with the Advanced bits and sample rate."""
+        fmt = fmt or str(self.format_combo.currentData())
+        subtype, rate = self.output_bits(fmt), self.output_sample_rate()
         entry = self.voice_combo.currentData()
         if entry is None or self.job is not None:
             return None
@@ -341,6 +474,8 @@ class ConvertPage(JobPageMixin, QWidget):
                 options,
                 store=store,
                 fmt=fmt,
+                subtype=subtype,
+                sample_rate=rate,
                 device=device,
                 cancel=cancel,
                 library=library,
@@ -351,12 +486,12 @@ class ConvertPage(JobPageMixin, QWidget):
         )
 
     def _ask_batch(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of songs to convert")
-        if not folder:
+        folder = file_dialogs.existing_dir(self, self.ctx.settings, "Folder of songs to convert")
+        if folder is None:
             return
-        out = QFileDialog.getExistingDirectory(self, "Where to put the converted files")
-        if out:
-            self.convert_batch(Path(folder), Path(out))
+        out = file_dialogs.existing_dir(self, self.ctx.settings, "Where to put the converted files")
+        if out is not None:
+            self.convert_batch(folder, out)
 
     def _on_progress(self, p: Any) -> None:
         self.progress.setValue(int(1000 * min(max(getattr(p, "fraction", 0.0), 0.0), 1.0)))
@@ -430,8 +565,7 @@ class ConvertPage(JobPageMixin, QWidget):
             self.error_box = show_error(self, "Cannot play", str(exc))
             return False
         self._playing = which
-        self.play_a.setStyleSheet("font-weight: bold" if which == "A" else "")
-        self.play_b.setStyleSheet("font-weight: bold" if which == "B" else "")
+        self._show_playing()
         self.plots.show_playhead(True)
         self._timer.start()
         self._update_buttons()
@@ -441,13 +575,32 @@ class ConvertPage(JobPageMixin, QWidget):
         self.player.stop()
         self._poll_player()
 
+    def _show_playing(self) -> None:
+        """The playing side's button shows pressed (a click on a pressed one plays it again)."""
+        self.play_a.setChecked(self._playing == "A")
+        self.play_b.setChecked(self._playing == "B")
+
+    def toggle_playback(self) -> bool:
+        """Space: stops what plays, else plays the converted audio (B)."""
+        if self._playing is not None and self.player.playing:
+            self.stop_playback()
+            return True
+        return self.play("B")
+
+    def shortcut_open(self) -> None:
+        """Ctrl+O: open a file to convert."""
+        self._ask_input()
+
+    def shortcut_export(self) -> None:
+        """Ctrl+E: export the result in the Advanced format."""
+        self._ask_export(str(self.format_combo.currentData()))
+
     def _poll_player(self) -> None:
         self.plots.move_playhead(self.player.position_s)
         if not self.player.playing:
             self._timer.stop()
             self._playing = None
-            self.play_a.setStyleSheet("")
-            self.play_b.setStyleSheet("")
+            self._show_playing()
             self.plots.show_playhead(False)
             self._update_buttons()
 
@@ -467,15 +620,16 @@ class ConvertPage(JobPageMixin, QWidget):
             return
         from models.convert.files import output_name
 
-        default = str(self.take.source.with_name(output_name(self.take.source, self.take.voice, fmt)))
+        name = output_name(self.take.source, self.take.voice, fmt)
         label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.upper()}", default, label)
-        if path:
-            self.export(Path(path), fmt)
+        path = file_dialogs.save_file(self, self.ctx.settings, f"Export {fmt.upper()}", name, label)
+        if path is not None:
+            self.export(path, fmt)
 
-    def export(self, path: Path, fmt: str = "wav", subtype: str = "16") -> Job | None:
+    def export(self, path: Path, fmt: str = "wav", subtype: str | None = None) -> Job | None:
         """Writes the converted audio (atomically, after removing stale temporaries of killed
-        writes in that folder) as WAV or FLAC; a broken buffer is refused with a message."""
+        writes in that folder) as WAV or FLAC, in the Advanced bits (``subtype`` overrides) and
+        sample rate; a broken buffer is refused with a message."""
         from models.convert.files import export_audio
 
         if self.take is None or self.job is not None:
@@ -483,7 +637,8 @@ class ConvertPage(JobPageMixin, QWidget):
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(f"{path.name}.{fmt}")
         r = self.take.result
-        task = call_task(export_audio, path, r.audio, r.sample_rate, fmt, subtype)
+        subtype = subtype or self.output_bits(fmt)
+        task = call_task(export_audio, path, r.audio, r.sample_rate, fmt, subtype, self.output_sample_rate())
         return self._start(f"Export {path.name}", task, self._on_exported, gpu=False)
 
     def _on_exported(self, path: Path) -> None:
