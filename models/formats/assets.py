@@ -104,6 +104,21 @@ ASSETS: dict[str, Asset] = {
         licence="as published by the model's authors",
         description="a HuBERT or ContentVec model folder that transformers' HubertModel loads (config.json + weights)",
         folder=True),
+    # Demucs v4 (models/features/separation.py): the official checkpoints demucs 4.1.0's remote/files.txt names
+    # (<signature>-<sha256 prefix>.th); full sha256 and sizes as published for these files. Read once with
+    # torch.load(weights_only=True) (two allowed globals) and kept as safetensors beside the download.
+    "demucs-htdemucs": Asset(
+        name="demucs-htdemucs", filename="955717e8-8726e21a.th",
+        url="https://dl.fbaipublicfiles.com/demucs/hybrid_transformer/955717e8-8726e21a.th",
+        sha256="8726e21a993978c7ba086d3872e7608d7d5bfca646ca4aca459ffda844faa8b4", size=84141911,
+        licence="MIT (facebookresearch/demucs)",
+        description="Demucs v4 htdemucs separation model (vocals from a song)"),
+    "demucs-htdemucs_ft-vocals": Asset(
+        name="demucs-htdemucs_ft-vocals", filename="04573f0d-f3cf25b2.th",
+        url="https://dl.fbaipublicfiles.com/demucs/hybrid_transformer/04573f0d-f3cf25b2.th",
+        sha256="f3cf25b222c4eed7cd49dd8b2c9597d50c18bd154090f7b919cfa5f93cf22c49", size=84141271,
+        licence="MIT (facebookresearch/demucs)",
+        description="Demucs v4 htdemucs_ft vocals model (the fine-tuned bag's vocal specialist)"),
 }
 """Every pretrained file the product can use, by name."""
 
