@@ -2,7 +2,16 @@
 
 ``ASSETS`` lists every base file (Whisper sizes, hubert-soft, the so-vits-svc-5.0 pretrain, a
 transformers HuBERT folder) with its official URL, its sha256 (full, or the 8-hex-digit prefix
-torch.hub names carry where the publisher gave no more), size where published, and licence.
+torch.hub names carry where the publisher gave no more), size where published, licence, the tasks
+that need it (:data:`TASKS`: converting, training, fine-tuning from the pretrained base) and, for
+files without a published full sha256, the keys and shapes a genuine copy holds.
+
+Verification: a file whose full sha256 is published is compared with it. Otherwise (hubert-soft: only
+an 8-digit prefix; the so-vits-svc-5.0 pretrain: none) the first copy is checked by format (opened
+with ``weights_only=True``) and by the shapes the model needs, and its sha256 is recorded
+(``digests.json`` in the cache folder, shown by the setup view); later copies, downloaded or located,
+are compared with that record. :meth:`AssetStore.verify_file` is the one check, for downloads and for
+"Locate file…".
 
 :class:`AssetStore` owns one cache directory (injected: the app passes
 ``paths.cache_dir() / "assets"``; tests pass ``tmp_path``) and a mapping of per-asset local
@@ -11,7 +20,10 @@ checks a ``threading.Event`` between blocks, resumes an interrupted ``.part`` fi
 HTTP ``Range`` request, verifies the sha256 before the file is renamed into place, and
 records the verification in a ``.verified.json`` sidecar so later runs need not re-hash
 gigabytes. Every failure is an :class:`AssetError` whose message says what to download
-from where, where to put it, and how to point the app at a copy (``--asset NAME=PATH``).
+from where, where to put it, and how to point the program at a copy: "Locate file…" in the app,
+``--asset NAME=PATH`` for a store made with ``cli=True`` (the command line); ``missing`` lists every
+missing asset (:meth:`AssetStore.require_all` names them all at once) and ``offline`` tells a failed
+connection from a refused download.
 """
 
 from __future__ import annotations
@@ -22,11 +34,13 @@ import json
 import os
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from models.atomic import atomic_write_text
 from models.errors import UserError
@@ -34,6 +48,14 @@ from models.errors import UserError
 BLOCK_BYTES = 1 << 20  # 1 MiB per read: progress and cancel granularity
 TIMEOUT_S = 30.0  # per socket operation, not for the whole transfer
 USER_AGENT = "VoiceCraft-Desktop asset fetcher"
+DIGESTS_FILE = "digests.json"  # in the cache folder: sha256 recorded on first use (no published digest)
+
+TASKS: dict[str, str] = {
+    "convert": "Convert songs with a voice",
+    "train": "Train a new voice",
+    "finetune": "Fine-tune from the pretrained base",
+}
+"""What a user does, by key (``Asset.needed_for`` names these), with its label for the setup view."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,11 @@ class Asset:
         licence: the licence of the weights.
         description: what it is, for messages and the UI.
         folder: ``True`` for a model folder (transformers ``from_pretrained``): local only.
+        needed_for: the :data:`TASKS` keys that need it (empty: optional, for other encoders).
+        approx_size: bytes, about, for the setup view and the total progress when ``size`` is not
+            published (the server's Content-Length wins during a download).
+        expect: for files without a published full sha256: ``(key path, shape)`` pairs a genuine copy
+            holds (the key path walks nested dicts of the ``weights_only`` load).
     """
 
     name: str
@@ -60,9 +87,24 @@ class Asset:
     licence: str
     description: str
     folder: bool = False
+    needed_for: tuple[str, ...] = ()
+    approx_size: int | None = None
+    expect: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+
+    @property
+    def full_sha256(self) -> str | None:
+        """The published sha256 when it is complete (64 hex digits), else ``None``."""
+        return self.sha256.lower() if self.sha256 is not None and len(self.sha256) == 64 else None
+
+    @property
+    def title(self) -> str:
+        """The description's first clause: what the setup view and messages call the file."""
+        return self.description.split(" (")[0]
 
 
 _WHISPER = "https://openaipublic.azureedge.net/main/whisper/models"
+_MB = 1_000_000
+_WHISPER_MB = {"tiny": 75, "base": 145, "small": 484, "medium": 1_530, "large-v2": 3_090, "large-v3": 3_090}
 _WHISPER_SHA = {  # openai/whisper whisper/__init__.py _MODELS: the URL path segment is the sha256
     "tiny": "65147644a518d12f04e32d6f3b26facc3f8dd46e5390956a9424a650c0ce22b9",
     "base": "ed3a0b6b1c0edf879ad9b11b1af5a0e6ab5db9205f891f668f8b0e6c6326e34e",
@@ -72,23 +114,39 @@ _WHISPER_SHA = {  # openai/whisper whisper/__init__.py _MODELS: the URL path seg
     "large-v3": "e5b1a55b89c1367dacf97e3e19bfd829a01529dbfdeefa8caeb59b3f1b81dadb",
 }
 
+SOVITS5_SINGERS = 56
+_SINGERS = ("https://raw.githubusercontent.com/PlayVoice/whisper-vits-svc/"
+            "a74931701c9987fd02aee8dfb82187313dc2e395/configs/singers")
+
 ASSETS: dict[str, Asset] = {
     **{
         f"whisper-{size}": Asset(
             name=f"whisper-{size}", filename=f"{size}.pt", url=f"{_WHISPER}/{sha}/{size}.pt", sha256=sha, size=None,
-            licence="MIT (openai/whisper)", description=f"OpenAI Whisper {size} checkpoint (PPG content encoder)")
+            licence="MIT (openai/whisper)", description=f"OpenAI Whisper {size} checkpoint (PPG content encoder)",
+            needed_for=("convert", "train", "finetune") if size == "large-v2" else (),
+            approx_size=_WHISPER_MB[size] * _MB)
         for size, sha in _WHISPER_SHA.items()
     },
     "hubert-soft": Asset(
         name="hubert-soft", filename="hubert-soft-0d54a1f4.pt",
         url="https://github.com/bshall/hubert/releases/download/v0.1/hubert-soft-0d54a1f4.pt",
+        # bshall publishes no full digest: torch.hub's 8-digit prefix in the name, plus the shapes.
         sha256="0d54a1f4", size=None, licence="MIT (bshall/hubert)",
-        description="HuBERT-soft content encoder (bshall/hubert release v0.1)"),
+        description="HuBERT-soft content encoder (bshall/hubert release v0.1)",
+        needed_for=("convert", "train", "finetune"), approx_size=378 * _MB,
+        expect=((("hubert", "module.feature_extractor.conv0.weight"), (512, 1, 10)),
+                (("hubert", "module.masked_spec_embed"), (768,)),
+                (("hubert", "module.proj.weight"), (256, 768)))),
     "sovits5-pretrain": Asset(
         name="sovits5-pretrain", filename="sovits5.0.pretrain.pth",
         url="https://github.com/PlayVoice/so-vits-svc-5.0/releases/download/5.0/sovits5.0.pretrain.pth",
+        # No digest is published for the release asset: format and shapes, then the recorded sha256.
         sha256=None, size=None, licence="MIT (PlayVoice/so-vits-svc-5.0)",
-        description="so-vits-svc-5.0 pretrained generator and discriminator (release 5.0)"),
+        description="so-vits-svc-5.0 pretrained generator and discriminator (release 5.0)",
+        needed_for=("finetune",), approx_size=212 * _MB,  # generator 118 MB + discriminator 94 MB (fp32)
+        expect=((("model_g", "emb_g.weight"), (256, 256)),
+                (("model_g", "enc_p.pre.weight"), (192, 1280, 5)),
+                (("model_g", "enc_p.hub.weight"), (192, 256, 5)))),
     # so-vits-svc-5.0's README links only a Google Drive folder (mueller91's Speaker-Encoder); Drive
     # answers a plain GET of a file this size with an HTML "cannot scan for viruses" page, not the
     # file, and no sha256 is published: so the user locates it (url None; the digest of the file
@@ -98,7 +156,9 @@ ASSETS: dict[str, Asset] = {
         licence="as published by its author (@mueller91's Speaker-Encoder, linked by so-vits-svc-5.0)",
         description=("so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar (download it from the "
                      "Google Drive folder https://drive.google.com/drive/folders/"
-                     "15oeBYf6Qn1edONkVLXe82MzdIi3O_9m3 that so-vits-svc-5.0's README links)")),
+                     "15oeBYf6Qn1edONkVLXe82MzdIi3O_9m3 that so-vits-svc-5.0's README links)"),
+        expect=((("model", "layers.0.lstm.weight_ih_l0"), (3072, 80)),
+                (("model", "layers.2.linear.weight"), (256, 768)))),
     "hubert-transformers": Asset(
         name="hubert-transformers", filename="hubert-transformers", url=None, sha256=None, size=None,
         licence="as published by the model's authors",
@@ -122,6 +182,18 @@ ASSETS: dict[str, Asset] = {
 }
 """Every pretrained file the product can use, by name."""
 
+SINGER_ASSETS: dict[str, Asset] = {
+    f"sovits5-singer{n:04d}": Asset(
+        name=f"sovits5-singer{n:04d}", filename=f"singer{n:04d}.npy",
+        url=f"{_SINGERS}/singer{n:04d}.npy", sha256=None, size=None, licence="MIT (PlayVoice/so-vits-svc-5.0)",
+        description=f"so-vits-svc-5.0 base singer {n} (the pretrain's singer{n:04d}.npy speaker vector)")
+    for n in range(1, SOVITS5_SINGERS + 1)
+}
+"""The 56 singer vectors the pretrain was trained with (``configs/singers/`` of so-vits-svc-5.0, now
+PlayVoice/whisper-vits-svc), pinned to one commit: the base singers (:mod:`models.formats.voice_mix`). No
+sha256 is published, so the digest of the first download is recorded. A registry of their own (an
+``AssetStore(cache, registry=SINGER_ASSETS)``), so the Settings page's list of models stays short."""
+
 
 @dataclass(frozen=True)
 class DownloadProgress:
@@ -143,20 +215,55 @@ class DownloadProgress:
         return None if not self.total_bytes else min(1.0, self.done_bytes / self.total_bytes)
 
 
-class AssetError(RuntimeError, UserError):
-    """An asset cannot be provided; the message is meant for the user as it stands."""
+@dataclass(frozen=True)
+class BatchProgress:
+    """One step of :meth:`AssetStore.download_all`.
 
-    def __init__(self, name: str, message: str) -> None:
+    Attributes:
+        file: the current file's :class:`DownloadProgress`.
+        index: its place among the files downloaded (0-based); ``count``: how many.
+        done_bytes: bytes of all those files so far; ``total_bytes``: all of them (published or
+            approximate sizes until each server says).
+    """
+
+    file: DownloadProgress
+    index: int
+    count: int
+    done_bytes: int
+    total_bytes: int
+
+    @property
+    def fraction(self) -> float | None:
+        """Completed fraction of the whole batch in [0, 1], ``None`` when no size is known."""
+        return None if not self.total_bytes else min(1.0, self.done_bytes / self.total_bytes)
+
+
+class AssetError(RuntimeError, UserError):
+    """An asset cannot be provided; the message is meant for the user as it stands.
+
+    Attributes:
+        name: the asset (the first one, when several are missing).
+        missing: every asset name this error is about being absent (the app's "Open setup" offers them).
+        offline: the download server could not be reached (no network, DNS, refused, timed out).
+    """
+
+    def __init__(self, name: str, message: str, missing: tuple[str, ...] = (), offline: bool = False) -> None:
         super().__init__(message)
         self.name = name
+        self.missing = tuple(missing)
+        self.offline = offline
 
 
 class AssetMissing(AssetError):
     """Not in the cache, not overridden, and not downloaded (offline, refused, or local-only)."""
 
+    def __init__(self, name: str, message: str, missing: tuple[str, ...] | None = None, offline: bool = False) -> None:
+        super().__init__(name, message, (name,) if missing is None else missing, offline)
+
 
 class ChecksumMismatch(AssetError):
-    """A downloaded file whose sha256 is not the published one (deleted, not used)."""
+    """A downloaded (or hand-placed) file whose sha256 is not the published one or, for an asset
+    without a published digest, not the recorded one or not the model's format (deleted, not used)."""
 
 
 class DownloadCancelled(AssetError):
@@ -220,11 +327,14 @@ class AssetStore:
         cache_dir: where downloads go (``<cache_dir>/<name>/<filename>``); created on demand.
         overrides: asset name -> a local file (or folder) to use instead; used as given.
         registry: the assets known (defaults to ``ASSETS``).
+        cli: messages tell how to give a copy on the command line (``--asset NAME=PATH``); otherwise
+            (the app) they point at "Locate file…" in the model files setup.
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str], overrides: Mapping[str, str | os.PathLike[str]] | None = None,
-                 registry: Mapping[str, Asset] | None = None) -> None:
+                 registry: Mapping[str, Asset] | None = None, cli: bool = False) -> None:
         self.cache_dir = Path(cache_dir)
+        self.cli = cli
         self.registry = dict(ASSETS if registry is None else registry)
         self.overrides = {k: Path(v) for k, v in (overrides or {}).items()}
         unknown = sorted(set(self.overrides) - set(self.registry))
@@ -273,13 +383,43 @@ class AssetStore:
 
     def require(self, name: str) -> Path:
         """``locate`` or raise :class:`AssetMissing` with the full instructions."""
-        path = self.locate(name)
-        if path is None:
-            raise AssetMissing(name, self.missing_message(name))
-        return path
+        return self.require_all([name])[name]
+
+    def require_all(self, names: list[str] | tuple[str, ...]) -> dict[str, Path]:
+        """Every asset of ``names`` located, or one :class:`AssetMissing` naming all that are missing
+        (``missing`` lists them), so a user fixes everything at once."""
+        found: dict[str, Path | None] = {name: self.locate(name) for name in dict.fromkeys(names)}
+        missing = tuple(name for name, path in found.items() if path is None)
+        if len(missing) == 1:
+            raise AssetMissing(missing[0], self.missing_message(missing[0]))
+        if missing:
+            lines = [f"{len(missing)} model files are missing: "
+                     + ", ".join(f"{self.asset(n).title} ({n})" for n in missing) + "."]
+            lines += [self.missing_message(n) for n in missing]
+            raise AssetMissing(missing[0], "\n".join(lines), missing=missing)
+        return {name: path for name, path in found.items() if path is not None}
+
+    def status(self, name: str) -> tuple[str, Path | None]:
+        """``("located" | "cached" | "unverified" | "missing", path)`` without hashing anything
+        (for listings; :meth:`locate` verifies)."""
+        asset = self.asset(name)
+        if name in self.overrides:
+            path = self.overrides[name]
+            return ("located" if path.exists() else "missing"), path
+        path = self.cache_path(name)
+        if asset.folder:
+            return ("cached" if (path / "config.json").is_file() else "missing"), path
+        if not path.is_file():
+            return "missing", path
+        return ("cached" if self._sidecar_ok(path) else "unverified"), path
+
+    def needed(self, tasks: list[str] | tuple[str, ...] | None = None) -> list[str]:
+        """Names of the assets the given :data:`TASKS` need (all tasks when ``None``), registry order."""
+        wanted = set(TASKS if tasks is None else tasks)
+        return [name for name, asset in self.registry.items() if wanted & set(asset.needed_for)]
 
     def missing_message(self, name: str, reason: str | None = None) -> str:
-        """What a person must do to provide ``name``: URL, destination, override flag."""
+        """What a person must do to provide ``name``: URL, destination, and how to give a copy."""
         asset = self.asset(name)
         lines = [f"{asset.description} ({name}) is not available" + (f": {reason}" if reason else ".")]
         if asset.url:
@@ -288,8 +428,106 @@ class AssetStore:
         else:
             kind = "folder" if asset.folder else "file"
             lines.append(f"  It cannot be downloaded automatically; put the {kind} at {self.cache_path(name)}")
-        lines.append(f"  or point the app at your copy with --asset {name}=PATH.")
+        if self.cli:
+            lines.append(f"  or point the program at your copy with --asset {name}=PATH.")
+        else:
+            lines.append("  or choose your copy with “Locate file…” in the model files setup.")
         return "\n".join(lines)
+
+    # -- verification -----------------------------------------------------------------------------
+
+    def _digests_path(self) -> Path:
+        return self.cache_dir / DIGESTS_FILE
+
+    def _digests(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self._digests_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def first_sha256(self, name: str) -> str | None:
+        """The sha256 recorded for the first verified copy of an asset without a published digest."""
+        record = self._digests().get(name)
+        return record.get("sha256") if isinstance(record, dict) else None
+
+    def trusted_sha256(self, name: str) -> tuple[str | None, str]:
+        """``(digest, where it comes from)``: the published full sha256, else the one recorded on first
+        use, else ``(None, why)``; for the setup view."""
+        asset = self.asset(name)
+        if asset.full_sha256:
+            return asset.full_sha256, "published"
+        first = self.first_sha256(name)
+        if first:
+            return first, "recorded from the first verified copy"
+        return None, "no full sha256 is published; the first copy is checked by format and shapes"
+
+    def _record_first(self, name: str, digest: str, path: Path) -> None:
+        data = self._digests()
+        data[name] = {"sha256": digest, "first_copy": str(path)}
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self._digests_path(), json.dumps(data, indent=1, sort_keys=True))
+
+    def verify_file(self, name: str, path: str | os.PathLike[str], digest: str | None = None,
+                    record_as: Path | None = None) -> str:
+        """Checks that ``path`` is the asset ``name``; returns its sha256 ("" for a folder).
+
+        A published full sha256 must match. Otherwise a published prefix must match, the file must
+        open with ``weights_only=True`` and hold the keys and shapes of ``Asset.expect``, and, when a
+        first copy was recorded, match its sha256; the first copy that passes is recorded.
+
+        Args:
+            digest: the file's sha256 when the caller has computed it already (a download).
+            record_as: the path recorded with a first copy's digest (default ``path``).
+
+        Raises:
+            AssetInvalid: not the named model (the reason in one line; the file is not used).
+        """
+        asset, path = self.asset(name), Path(path)
+        if asset.folder:
+            if not (path / "config.json").is_file():
+                raise AssetInvalid(name, f"{path} is not a {asset.title} folder: it has no config.json")
+            return ""
+        if not path.is_file():
+            raise AssetInvalid(name, f"{path} is not a file")
+        digest = digest or _sha256_file(path)
+        size = _size_text(path.stat().st_size)
+        if asset.full_sha256 and digest != asset.full_sha256:
+            raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 {digest[:16]}… differs "
+                                     f"from the published {asset.full_sha256[:16]}…")
+        if asset.full_sha256:
+            return digest
+        if asset.sha256 and not digest.startswith(asset.sha256.lower()):
+            raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 starts {digest[:8]}, "
+                                     f"the published file's {asset.sha256.lower()}")
+        first = self.first_sha256(name)
+        if first and digest != first:
+            raise AssetInvalid(name, f"{path} ({size}) is not the copy of {asset.title} verified before: its sha256 "
+                                     f"{digest[:16]}… differs from the recorded {first[:16]}…")
+        if first is None:
+            self._check_shapes(asset, path, size)
+            self._record_first(name, digest, record_as or path)
+        return digest
+
+    def _check_shapes(self, asset: Asset, path: Path, size: str) -> None:
+        if not asset.expect:
+            return
+        from models.formats.safeload import LoadError, safe_torch_load
+
+        try:
+            data = safe_torch_load(path, asset.title)
+        except LoadError as exc:
+            raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {_reason(exc)}") from None
+        for keys, shape in asset.expect:
+            value: Any = data
+            for key in keys:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            where = "/".join(keys)
+            if value is None or not hasattr(value, "shape"):
+                raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: it has no {where}")
+            if tuple(value.shape) != shape:
+                raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {where} has shape "
+                                               f"{tuple(value.shape)}, not {shape}")
 
     def ensure(self, name: str, cancel: threading.Event | None = None) -> Path:
         """``locate``, else download (consuming the progress); returns the verified path."""
@@ -331,9 +569,11 @@ class AssetStore:
                 response = None
             else:
                 raise AssetMissing(name, self.missing_message(name, f"the server answered HTTP {exc.code}")) from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError) as exc:  # DNS, refused, unreachable, timed out
             reason = getattr(exc, "reason", exc)
-            raise AssetMissing(name, self.missing_message(name, f"download failed ({reason})")) from None
+            host = urllib.parse.urlsplit(asset.url).netloc
+            raise AssetMissing(name, self.missing_message(
+                name, f"no internet connection (could not reach {host}: {reason})"), offline=True) from None
         hasher = hashlib.sha256()
         if response is not None and response.status != 206:
             have = 0  # the server ignored Range: start again
@@ -366,7 +606,7 @@ class AssetStore:
                 name, f"the transfer ended after {have} of {total} bytes; run again to resume"))
         digest = hasher.hexdigest() if response is not None else _sha256_file(part)
         try:
-            self._check_digest(asset, digest, part)
+            self._check_digest(asset, digest, part, record_as=final)
         except ChecksumMismatch:
             part.unlink(missing_ok=True)
             raise
@@ -374,12 +614,53 @@ class AssetStore:
         self._write_sidecar(final, digest)
         return final
 
-    def _check_digest(self, asset: Asset, digest: str, path: Path) -> None:
-        if asset.sha256 is not None and not digest.startswith(asset.sha256.lower()):
-            raise ChecksumMismatch(asset.name, (
-                f"{path} is not the published {asset.name}: its sha256 is {digest}, expected "
-                f"{asset.sha256}{'...' if len(asset.sha256) < 64 else ''}. The file was not used.\n"
-                + self.missing_message(asset.name)))
+    def download_all(self, names: list[str] | tuple[str, ...],
+                     cancel: threading.Event | None = None) -> Iterator[BatchProgress]:
+        """Downloads every asset of ``names`` not present yet, one after the other (each resumable);
+        the generator returns ``{name: path}`` of all of them.
+
+        Yields:
+            :class:`BatchProgress` after every block: the file's progress and the total.
+
+        Raises:
+            the first failure of :meth:`download` (the files finished before it are kept).
+        """
+        paths: dict[str, Path] = {}
+        todo: list[str] = []
+        for name in dict.fromkeys(names):
+            path = self.locate(name)
+            if path is None:
+                todo.append(name)
+            else:
+                paths[name] = path
+        sizes = {name: self.asset(name).size or self.asset(name).approx_size or 0 for name in todo}
+        finished = 0
+        for index, name in enumerate(todo):
+            gen = self.download(name, cancel)
+            while True:
+                try:
+                    step = next(gen)
+                except StopIteration as stop:
+                    paths[name] = Path(stop.value)
+                    break
+                if step.total_bytes:
+                    sizes[name] = step.total_bytes
+                yield BatchProgress(step, index, len(todo), finished + step.done_bytes, sum(sizes.values()))
+            finished += sizes[name] or paths[name].stat().st_size
+        return paths
+
+    def _check_digest(self, asset: Asset, digest: str, path: Path, record_as: Path | None = None) -> None:
+        if asset.full_sha256 is not None:
+            if digest != asset.full_sha256:
+                raise ChecksumMismatch(asset.name, (
+                    f"{path} is not the published {asset.name}: its sha256 is {digest}, expected "
+                    f"{asset.full_sha256}. The file was not used.\n" + self.missing_message(asset.name)))
+            return
+        try:
+            self.verify_file(asset.name, path, digest, record_as=record_as)
+        except AssetInvalid as exc:
+            raise ChecksumMismatch(asset.name, f"{exc}. The file was not used.\n"
+                                   + self.missing_message(asset.name)) from None
 
     @staticmethod
     def _sidecar(path: Path) -> Path:
@@ -410,6 +691,21 @@ def _hash_into(hasher: hashlib._Hash, path: Path) -> None:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
             hasher.update(block)
+
+
+def _size_text(n: float) -> str:
+    """``"1.6 MB"``-style size for messages."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _reason(exc: BaseException) -> str:
+    """The parenthesised reason of a ``"FILE is not a valid X file (reason)"`` message, else its text."""
+    text = str(exc)
+    return text[text.index("(") + 1: text.rindex(")")] if "(" in text and text.endswith(")") else text
 
 
 def _sha256_file(path: Path) -> str:

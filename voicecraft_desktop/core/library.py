@@ -12,6 +12,7 @@ API (stable; the GUI builds on it)::
     lib.load("Alice", device) -> models.formats.artifact.Voice
     lib.rename("Alice", "Alice (belt)") -> VoiceEntry
     lib.delete("Alice")
+    lib.add_voice(manifest, weights) -> VoiceEntry   # a voice made here (base singer, mix, merge, instant)
     lib.import_voice(path, name=None, speaker_npy=None) -> VoiceEntry
         # path: one of our voice folders, a .zip of one, or a so-vits-svc-5.0 .pth/.pt (+ singer .npy)
     lib.replace_voice("Alice", folder, name=None) -> VoiceEntry   # a new version, same id and folder
@@ -69,6 +70,8 @@ class VoiceEntry:
         extractors: {"ppg": name, "vec": name, "pitch": name} the voice was trained with.
         available: the manifest is readable and supported.
         problem: why the voice is unavailable (None when available).
+        recipe: how a voice made without training was made (``training.recipe``: a base singer, a
+            timbre mix's ingredients, a merge's two voices, an instant voice's recordings); {} otherwise.
     """
 
     folder: Path
@@ -83,6 +86,14 @@ class VoiceEntry:
     extractors: dict[str, str] = field(default_factory=dict)
     available: bool = True
     problem: str | None = None
+    recipe: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def untrained(self) -> bool:
+        """Made without training (base singer, timbre mix, model merge, instant voice)."""
+        from models.formats.voice_mix import MADE_WITHOUT_TRAINING
+
+        return self.source in MADE_WITHOUT_TRAINING
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (``folder`` as a string)."""
@@ -99,6 +110,7 @@ class VoiceEntry:
             "extractors": dict(self.extractors),
             "available": self.available,
             "problem": self.problem,
+            "recipe": dict(self.recipe),
         }
 
 
@@ -129,6 +141,7 @@ def entry_from_manifest(folder: Path, manifest: VoiceManifest) -> VoiceEntry:
         steps=None if steps is None else int(steps),
         trained_steps=None if trained is None else int(trained),
         extractors=extractors,
+        recipe=dict(training.get("recipe") or {}) if isinstance(training.get("recipe"), dict) else {},
     )
 
 
@@ -339,6 +352,32 @@ class VoiceLibrary:
             raise
         except OSError as exc:
             raise LibraryError(f"cannot import {src}: {exc}") from None
+        finally:
+            if staged.exists():
+                shutil.rmtree(staged, ignore_errors=True)
+
+    def add_voice(self, manifest: VoiceManifest, weights: Any) -> VoiceEntry:
+        """Adds a voice made here (a base singer, a mix, a merge, an instant voice) to the library.
+
+        The name is checked first; the voice is written in a hidden staging folder by
+        :func:`models.formats.artifact.save_voice`, validated fully and renamed into place.
+
+        Raises:
+            LibraryError: an empty or taken name, weights that do not fit, or an unwritable library.
+        """
+        from models.formats.artifact import save_voice
+
+        manifest.name = self._check_new_name(manifest.name)
+        staged = self._staging()
+        try:
+            staged.rmdir()  # save_voice builds the folder itself (atomically)
+            try:
+                save_voice(staged, manifest, weights)
+            except ArtifactError as exc:
+                raise LibraryError(str(exc).replace(str(staged), "<new voice>")) from None
+            return self._install(staged, None)
+        except OSError as exc:
+            raise LibraryError(f"cannot add voice {manifest.name!r}: {exc}") from None
         finally:
             if staged.exists():
                 shutil.rmtree(staged, ignore_errors=True)
