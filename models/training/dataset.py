@@ -106,9 +106,9 @@ class Batch:
         return Batch(**move, names=self.names)
 
 
-def collate(items: Sequence[tuple[Clip, int, int]], hop: int) -> Batch:
-    """Pads (clip, start frame, frames) crops to the longest one."""
-    t = max(n for _, _, n in items)
+def collate(items: Sequence[tuple[Clip, int, int]], hop: int, frames: int = 0) -> Batch:
+    """Pads (clip, start frame, frames) crops to the longest one (or to ``frames`` if longer)."""
+    t = max(frames, *(n for _, _, n in items))
     b = len(items)
     first = items[0][0].feats
     ppg = np.zeros((b, first.ppg.shape[1], t), np.float32)
@@ -295,10 +295,16 @@ class EpochSampler:
         self._cache = (epoch, order)
         return order
 
-    def batch(self, epoch: int, position: int, size: int) -> tuple[Batch, int, int]:
+    def batch(
+        self, epoch: int, position: int, size: int, shard: tuple[int, int] | None = None
+    ) -> tuple[Batch, int, int]:
         """The batch at (epoch, position); returns it with the (epoch, position) after it.
 
-        A batch never spans two epochs: the last one of an epoch may be smaller.
+        A batch never spans two epochs: the last one of an epoch may be smaller. With ``shard``
+        = (rank, processes), ``size`` is the global batch and the result is this process's share,
+        as :class:`torch.utils.data.DistributedSampler` shards (unshuffled: every ``processes``-th
+        sample from ``rank``; a global batch that does not divide evenly repeats its first samples
+        so that every process gets the same number); (epoch, position) stay global.
         """
         order = self.epoch_order(epoch)
         if position >= len(order):  # a resumed run whose dataset shrank
@@ -308,7 +314,15 @@ class EpochSampler:
         position += len(chosen)
         if position >= len(order):
             epoch, position = epoch + 1, 0
-        return collate([(self.clips[i], s, n) for i, s, n in chosen], self.hop), epoch, position
+        frames = 0
+        if shard is not None and shard[1] > 1:
+            from torch.utils.data import DistributedSampler
+
+            rank, processes = shard
+            sampler = DistributedSampler(chosen, num_replicas=processes, rank=rank, shuffle=False)
+            frames = max(n for _, _, n in chosen)  # padded as the global batch is: same step as one process
+            chosen = [chosen[i] for i in sampler]
+        return collate([(self.clips[i], s, n) for i, s, n in chosen], self.hop, frames), epoch, position
 
 
 def iter_full_clips(clips: Sequence[Clip], max_frames: int, hop: int) -> Iterator[Batch]:

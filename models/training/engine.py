@@ -25,6 +25,7 @@ import math
 import operator
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -32,6 +33,7 @@ from models.config import TrainConfig, VoiceConfig
 from models.features.spectral import mel_spectrogram
 from models.nets.discriminators import DiscOutput, Discriminator
 from models.nets.losses import (
+    _stft_magnitude,
     discriminator_loss,
     feature_matching_loss,
     generator_adversarial_loss,
@@ -42,6 +44,9 @@ from models.nets.losses import (
 )
 from models.nets.synthesizer import SynthesizerTrain, TrainOutput, slice_segments
 from models.training.dataset import Batch
+
+if TYPE_CHECKING:
+    from models.training.distributed import DistContext
 
 LOSS_NAMES = (
     "g_total",
@@ -142,7 +147,8 @@ class Engine:
         precision: from :func:`resolve_precision`.
     """
 
-    def __init__(self, config: VoiceConfig, device: torch.device, precision: Precision) -> None:
+    def __init__(self, config: VoiceConfig, device: torch.device, precision: Precision,
+                 dist: DistContext | None = None, random_draws: bool = True) -> None:
         t = config.train
         self.config = config
         self.device = device
@@ -162,6 +168,27 @@ class Engine:
         self.scaler_d = torch.amp.GradScaler(device.type, enabled=precision.scaled)
         self.rng = torch.Generator(device=device)
         self.rng.manual_seed(t.seed)
+        self.random_draws = random_draws
+        self.dist = dist if dist is not None and dist.world_size > 1 else None
+        # Under torch.distributed the forward passes go through DistributedDataParallel wrappers
+        # (gradients averaged across processes); the bare modules stay what checkpoints save.
+        self._g_forward: torch.nn.Module = self.generator
+        self._d_loss: torch.nn.Module = _DiscriminatorLoss(self.discriminator)
+        if self.dist is not None:
+            from torch.nn.parallel import DistributedDataParallel as DDP
+
+            ids = [device.index] if device.type == "cuda" else None
+            self._g_forward = DDP(self.generator, device_ids=ids, broadcast_buffers=False)
+            self._d_loss = DDP(self._d_loss, device_ids=ids, broadcast_buffers=False)
+
+    def seed_rank(self, step: int) -> None:
+        """Gives a process other than rank 0 its own random stream (noise, segments, dropout),
+        derived from (seed, rank, step); rank 0 keeps the run's (what checkpoints hold)."""
+        if self.dist is None or self.dist.rank == 0:
+            return
+        seed = (self.config.train.seed * 1_000_003 + self.dist.rank * 7_919 + step) % (2**63)
+        self.rng.manual_seed(seed)
+        torch.manual_seed(seed)
 
     # ------------------------------------------------------------------ state
 
@@ -225,17 +252,25 @@ class Engine:
         t = self.config.train
         audio_cfg = self.config.audio
         b = batch.to(self.device)
+        if not self.random_draws:
+            deterministic = True
+            for module in self.generator.modules():  # dropout too (validation turns it back on)
+                if isinstance(module, torch.nn.Dropout):
+                    module.eval()
         with self._autocast():
-            out: TrainOutput = self.generator(b.ppg, b.vec, b.f0, b.spec, b.spk, b.lengths,
-                                              generator=self.rng, deterministic=deterministic)
+            out: TrainOutput = self._g_forward(b.ppg, b.vec, b.f0, b.spec, b.spk, b.lengths,
+                                               generator=self.rng, deterministic=deterministic)
         fake = out.audio.float()
         real = slice_segments(b.wave, out.ids_slice * audio_cfg.hop_length, t.segment_samples)
         self.discriminator.requires_grad_(False)
         with self._autocast():
             d_fake: list[DiscOutput] = self.discriminator(fake)
             d_real: list[DiscOutput] = self.discriminator(real)
-        sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1),
-                                             self.config.discriminator.mrd_resolutions)
+        resolutions = self.config.discriminator.mrd_resolutions
+        if self.dist is None:
+            sc, mag = multi_resolution_stft_loss(fake.squeeze(1), real.squeeze(1), resolutions)
+        else:
+            sc, mag = _global_stft_loss(fake.squeeze(1), real.squeeze(1), resolutions, self.dist.world_size)
         terms = {
             "adv": generator_adversarial_loss(d_fake),
             "fm": feature_matching_loss(d_fake, d_real),
@@ -247,14 +282,20 @@ class Engine:
             "kl_r": kl_loss(out.z_r, out.logs_p, out.m_q, out.logs_q, out.logdet_r, out.mask),
             "spk": speaker_loss(b.spk, out.spk_pred),
         }
+        if self.dist is not None:  # Σ/Σmask over the global batch, not the mean of each process's
+            local = out.mask.float().sum()
+            total = local.detach().clone()
+            torch.distributed.all_reduce(total)
+            scale = local.detach() * self.dist.world_size / total
+            terms["kl_f"] = terms["kl_f"] * scale
+            terms["kl_r"] = terms["kl_r"] * scale
         weighted, loss_g = generator_objective(terms, t)
         self.scaler_g.scale(loss_g / n).backward()
         self.discriminator.requires_grad_(True)
 
         self.optim_d.zero_grad(set_to_none=True)
         with self._autocast():
-            d_fake = self.discriminator(fake.detach())
-            d_real = self.discriminator(real)
+            d_fake, d_real = self._d_loss(fake.detach(), real)
         loss_d = discriminator_loss(d_fake, d_real)
         self.scaler_d.scale(loss_d).backward()
         return Accumulated(terms, weighted, loss_g, loss_d, fake, real)
@@ -290,6 +331,44 @@ class Engine:
         """Drops every gradient (after a failed step)."""
         self.optim_g.zero_grad(set_to_none=True)
         self.optim_d.zero_grad(set_to_none=True)
+
+
+class _DiscriminatorLoss(torch.nn.Module):
+    """The discriminator on fake and on real as one module (its loss is taken from both outputs):
+    one forward per backward, as DistributedDataParallel needs (its parameters are the discriminator's)."""
+
+    def __init__(self, discriminator: Discriminator) -> None:
+        super().__init__()
+        self.discriminator = discriminator
+
+    def forward(self, fake: torch.Tensor, real: torch.Tensor) -> tuple[list[DiscOutput], list[DiscOutput]]:
+        return self.discriminator(fake), self.discriminator(real)
+
+
+def _global_stft_loss(fake: torch.Tensor, real: torch.Tensor, resolutions: tuple[tuple[int, int, int], ...],
+                      world: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`multi_resolution_stft_loss` of the global batch, as this process's share.
+
+    The log-magnitude L1 is a per-sample mean (the processes' mean is the global one). Spectral
+    convergence ``‖Y − X‖ / ‖Y‖`` is a ratio over the whole batch: with the global sums A = Σ‖Y − X‖²
+    and B = Σ‖Y‖² (all-reduced, constant), each process returns SC(A, B) plus ``world`` × its
+    first-order share ``SC · (a/2A − b/2B)`` (zero in value over the group), so the gradient that
+    DistributedDataParallel averages is the global batch's.
+    """
+    sc = fake.new_zeros((), dtype=torch.float32)
+    mag = fake.new_zeros((), dtype=torch.float32)
+    for n_fft, hop, win in resolutions:
+        x = _stft_magnitude(fake.float(), n_fft, hop, win)
+        y = _stft_magnitude(real.float(), n_fft, hop, win)
+        a, b = torch.sum((y - x) ** 2), torch.sum(y**2)
+        sums = torch.stack([a.detach(), b.detach()]).double()
+        torch.distributed.all_reduce(sums)
+        big_a, big_b = float(sums[0]), float(sums[1])
+        ratio = (big_a**0.5) / (big_b**0.5)
+        share = ratio * (a / (2 * big_a) - b / (2 * big_b))
+        sc = sc + ratio + world * (share - share.detach())
+        mag = mag + torch.nn.functional.l1_loss(torch.log(y), torch.log(x))
+    return sc / len(resolutions), mag / len(resolutions)
 
 
 def finite(losses: dict[str, float]) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -33,6 +33,9 @@ from models.training.engine import Engine, finite, resolve_precision
 from models.training.start import StartError, starting_point
 from models.training.tb import TensorBoardLog
 from models.training.validation import StopMonitor, ValidationReport, evaluate, write_validation_audio
+
+if TYPE_CHECKING:
+    from models.training.distributed import DistContext, Launch
 
 RUN_FILE = "run.json"
 RUN_FORMAT = "voicecraft-run"
@@ -134,6 +137,15 @@ def _write_run_file(
     atomic_write_bytes(run_dir / RUN_FILE, json.dumps(data, indent=1).encode("utf-8"))
 
 
+class _NoLog:
+    """TensorBoard for the processes that do not write it (all but rank 0)."""
+
+    def scalars(self, *args: Any) -> None: ...
+    def validation(self, *args: Any) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
 def read_run_file(run_dir: str | Path) -> dict[str, Any]:
     """Reads ``run.json`` of a run folder."""
     path = Path(run_dir) / RUN_FILE
@@ -159,6 +171,9 @@ def train(
     pause: threading.Event | None = None,
     device: str | torch.device | None = None,
     max_steps: int | None = None,
+    launch: Launch | None = None,
+    random_draws: bool = True,
+    dist: DistContext | None = None,
 ) -> Iterator[TrainProgress]:
     """Trains (or resumes) a voice while holding the run folder's lock (see :func:`_train` for the
     arguments, the progress and the result).
@@ -166,6 +181,14 @@ def train(
     The device and ``max_steps`` are checked before anything is created; then ``run_dir`` is
     created and locked (:class:`~models.training.runlock.RunLock`: one trainer per run folder,
     released on every exit path; a stale lock of an ended process is taken over, with a note).
+
+    Several processes (:mod:`models.training.distributed`): ``launch`` with more than one process
+    starts them with torchrun (each GPU of the device's kind, or CPU processes for ``"cpu"``),
+    with this process's torch thread count and deterministic setting, and yields rank 0's progress
+    (``pause`` is not available then). ``dist`` is set by such a worker itself: rank 0 holds the lock
+    and writes; the others only compute. ``random_draws=False`` turns every random draw of the
+    forward pass off (noise, sampling, segments, dropout): for checks that two ways of computing a
+    step agree.
 
     Raises:
         TrainingError: also "already training (pid N)" when another live process trains this run
@@ -178,22 +201,25 @@ def train(
     ):
         raise TrainingError(f"the number of steps must be a whole number of at least 1, not {max_steps!r}")
     try:
-        dev = resolve_device(device)
+        dev = dist.device if dist is not None else resolve_device(device)
     except DeviceUnavailable as exc:
         raise TrainingError(str(exc)) from None
+    if launch is not None and launch.distributed and dist is None:
+        return (yield from _launch(launch, run_dir, dataset_dir, config, dev, feature_cache, base, cancel,
+                                   pause, max_steps, random_draws))
     run_dir = Path(run_dir)
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
-        lock = RunLock(run_dir).acquire()
+        lock = RunLock(run_dir).acquire() if dist is None or dist.is_main else None
     except RunLockedError as exc:
         raise TrainingError(str(exc)) from None
     except OSError as exc:
         raise TrainingError(f"{run_dir}: cannot write the run folder ({exc.strerror or exc})") from None
     gen = _train(run_dir, dataset_dir, config, feature_cache=feature_cache, base=base, cancel=cancel,
-                 pause=pause, device=dev, max_steps=max_steps)
+                 pause=pause, device=dev, max_steps=max_steps, random_draws=random_draws, dist=dist)
     try:
         first = next(gen)  # the trainer always reports "starting" first
-        if lock.note:
+        if lock is not None and lock.note:
             first = replace(first, message="; ".join(m for m in (lock.note, first.message) if m))
         yield first
         return (yield from gen)
@@ -205,7 +231,46 @@ def train(
         ) from None
     finally:
         gen.close()
-        lock.release()
+        if lock is not None:
+            lock.release()
+
+
+def _launch(
+    launch: Launch,
+    run_dir: str | Path,
+    dataset_dir: str | Path,
+    config: VoiceConfig,
+    dev: torch.device,
+    feature_cache: str | Path,
+    base: str | Path | None,
+    cancel: threading.Event | None,
+    pause: threading.Event | None,
+    max_steps: int | None,
+    random_draws: bool,
+) -> Iterator[TrainProgress]:
+    """Starts the run's processes with torchrun and relays rank 0's progress (see :func:`train`)."""
+    from models.training.distributed import launch_and_relay
+
+    if dev.type == "cuda" and launch.processes > torch.cuda.device_count():
+        raise TrainingError(
+            f"{launch.processes} training processes need {launch.processes} GPUs; "
+            f"{torch.cuda.device_count()} visible"
+        )
+    if dev.type not in ("cuda", "cpu"):
+        raise TrainingError(f"training on several processes needs CUDA GPUs or the CPU, not {dev.type}")
+    spec = {
+        "run_dir": str(Path(run_dir).resolve()),
+        "dataset_dir": str(Path(dataset_dir).resolve()),
+        "feature_cache": str(Path(feature_cache).resolve()),
+        "base": None if base is None else str(Path(base).resolve()),
+        "config": config.to_dict(),
+        "device": dev.type,
+        "max_steps": max_steps,
+        "threads": torch.get_num_threads(),
+        "deterministic": torch.are_deterministic_algorithms_enabled(),
+        "random_draws": random_draws,
+    }
+    return (yield from launch_and_relay(launch, spec, cancel or threading.Event(), pause or threading.Event()))
 
 
 def _train(
@@ -219,6 +284,8 @@ def _train(
     pause: threading.Event | None = None,
     device: str | torch.device | None = None,
     max_steps: int | None = None,
+    random_draws: bool = True,
+    dist: DistContext | None = None,
 ) -> Iterator[TrainProgress]:
     """Trains (or resumes training of) a voice; yields progress, returns a :class:`TrainResult`.
 
@@ -235,6 +302,7 @@ def _train(
         pause: while set, training waits between steps.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` ... (default: CUDA when available).
         max_steps: overrides ``config.train.max_steps``.
+        random_draws, dist: see :func:`train`.
 
     Raises:
         TrainingError: bad dataset or base, diverged run, out of memory even at batch 1.
@@ -244,6 +312,10 @@ def _train(
     cancel = cancel or threading.Event()
     pause = pause or threading.Event()
     dev = resolve_device(device)
+    if dist is not None and dist.world_size < 2:
+        dist = None
+    main = dist is None or dist.is_main  # only the main process writes (lock, checkpoints, logs, audio)
+    world = 1 if dist is None else dist.world_size
 
     ckpts = Checkpoints(run_dir, config.train.keep_last)
     try:
@@ -291,7 +363,7 @@ def _train(
                     f"the dataset changed since this run started ({before.get('clips')} -> {len(clips)} "
                     f"clips): training continues on the current clips in a new order"
                 )
-    if resume is None or not (run_dir / RUN_FILE).is_file():
+    if main and (resume is None or not (run_dir / RUN_FILE).is_file()):
         _write_run_file(
             run_dir,
             Path(dataset_dir),
@@ -303,11 +375,14 @@ def _train(
             Path(dataset_dir) / "speaker.npy",
         )
 
+    if dist is not None and not dist.same(-1 if resume is None else int(resume["step"])):
+        raise TrainingError(f"{run_dir}: the training processes found different checkpoints to resume from")
     torch.manual_seed(t.seed)  # initial weights and dropout of a fresh run
-    engine = Engine(config, dev, precision)
+    engine = Engine(config, dev, precision, dist=dist, random_draws=random_draws)
     monitor = StopMonitor(t.plateau_patience)
     step, epoch, position = 0, 0, 0
-    batch_size = min(t.batch_size, len(sampler))
+    # The batch is per process (the reference's rule): the global batch is `world` times it.
+    batch_size = min(t.batch_size, max(1, len(sampler) // world))
     if resume is not None:
         try:
             engine.load_state_dict(resume)
@@ -315,8 +390,14 @@ def _train(
         except (KeyError, RuntimeError, ValueError) as exc:
             raise TrainingError(f"{resume_path}: cannot resume from it ({exc})") from None
         step, epoch, position = int(resume["step"]), int(resume["epoch"]), int(resume["position"])
-        batch_size = min(int(resume["batch_size"]), len(sampler))
+        batch_size = min(int(resume["batch_size"]), max(1, len(sampler) // world))
         monitor.load_state_dict(resume["monitor"])
+        before_world = int(resume.get("world_size", 1))
+        if before_world != world:
+            notes.append(
+                f"this run trained in {before_world} process(es) and continues in {world}: the global "
+                f"batch is now {batch_size * world} ({batch_size} per process; learning rate unchanged)"
+            )
         del resume
     elif g_base is not None:
         try:
@@ -327,8 +408,10 @@ def _train(
             raise TrainingError(f"{base}: does not fit the model ({exc})") from None
         del g_base, d_base
 
+    engine.seed_rank(step)
+
     def snapshot() -> dict[str, Any]:
-        return {
+        state = {
             "config": config,
             **engine.state_dict(),
             "step": step,
@@ -339,6 +422,9 @@ def _train(
             "monitor": monitor.state_dict(),
             "losses": dict(losses),
         }
+        if world > 1:
+            state["world_size"] = world
+        return state
 
     def progress(phase: str, **extra: Any) -> TrainProgress:
         eta = (t.max_steps - step) * ema_dt if ema_dt else None
@@ -357,7 +443,7 @@ def _train(
             **extra,
         )
 
-    tb = TensorBoardLog(run_dir / "tb", purge_step=step + 1 if step else None)
+    tb = TensorBoardLog(run_dir / "tb", purge_step=step + 1 if step else None) if main else _NoLog()
     losses: dict[str, float] = {}
     ema_dt = 0.0
     saved_step = step if resume_path is not None else -1
@@ -368,10 +454,10 @@ def _train(
     try:
         yield progress("starting", message="; ".join(notes) or None)
         while step < t.max_steps:
-            if cancel.is_set():
+            if cancel.is_set() if dist is None else dist.any(cancel.is_set()):  # every process stops together
                 cancelled = True
                 break
-            if pause.is_set():
+            if pause.is_set() and dist is None:
                 yield progress("paused", message="paused")
                 while pause.is_set() and not cancel.is_set():
                     time.sleep(0.05)
@@ -380,14 +466,20 @@ def _train(
             message = None
             rng_before = (engine.rng.get_state(), rng_state(dev))
             new_epoch, new_position, epochs_ended, batches = epoch, position, 0, []
+            shard = None if dist is None else (dist.rank, world)
             for _ in range(engine.accum_steps):
-                batch, e, new_position = sampler.batch(new_epoch, new_position, batch_size)
+                batch, e, new_position = sampler.batch(new_epoch, new_position, batch_size * world, shard)
                 epochs_ended += e - new_epoch
                 new_epoch = e
                 batches.append(batch)
             try:
                 step_losses = engine.step(batches)
             except torch.cuda.OutOfMemoryError:
+                if dist is not None:  # the processes cannot shrink their batches in step: stop cleanly
+                    raise TrainingError(
+                        f"out of GPU memory at batch {batch_size} per GPU on {dev}; train with a smaller "
+                        f"batch size or fewer GPUs (the run resumes from its last checkpoint)"
+                    ) from None
                 del batches
                 engine.zero_grad()
                 if dev.type == "cuda":
@@ -414,7 +506,7 @@ def _train(
             for _ in range(epochs_ended):
                 engine.end_epoch()
             step += 1
-            losses = step_losses
+            losses = step_losses if dist is None else dist.mean(step_losses)
             if finite(losses):
                 nonfinite = 0
             else:
@@ -444,7 +536,7 @@ def _train(
                     },
                 )
             report = None
-            if val_clips and (step % t.eval_every == 0 or step == t.max_steps):
+            if main and val_clips and (step % t.eval_every == 0 or step == t.max_steps):
                 try:
                     value, samples = evaluate(engine.generator, val_clips, dev, t.val_audio_samples)
                 except torch.cuda.OutOfMemoryError:
@@ -459,29 +551,31 @@ def _train(
                         ckpts.save_best(snapshot())
             ckpt = None
             if step % t.save_every == 0 or step == t.max_steps:
-                ckpt = last_ckpt = ckpts.save(snapshot(), step)
+                if main:
+                    ckpt = last_ckpt = ckpts.save(snapshot(), step)
+                    tb.flush()
                 saved_step = step
-                tb.flush()
             dt = time.perf_counter() - started
             ema_dt = dt if not ema_dt else EMA * ema_dt + (1 - EMA) * dt
             if step % t.log_every == 0:
                 tb.scalars(step, {"steps_per_s": 1.0 / ema_dt})
             yield progress("train", message=message, validation=report, checkpoint=ckpt)
         if saved_step != step:
-            last_ckpt = ckpts.save(snapshot(), step)
+            if main:
+                last_ckpt = ckpts.save(snapshot(), step)
             saved_step = step
         tb.flush()
         if cancelled:
             yield progress(
                 "cancelled",
-                message=f"stopped at step {step}; checkpoint {last_ckpt.name} written",  # type: ignore[union-attr]
+                message=f"stopped at step {step}; checkpoint {last_ckpt.name if last_ckpt else '-'} written",
                 checkpoint=last_ckpt,
             )
         else:
             yield progress("done", validation=last_report, checkpoint=last_ckpt)
     except GeneratorExit:
         # The consumer stopped iterating at a step boundary: keep the work done so far.
-        if saved_step != step and step > 0:
+        if main and saved_step != step and step > 0:
             ckpts.save(snapshot(), step)
         raise
     finally:

@@ -82,6 +82,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="use deterministic algorithms only (reproducible, possibly slower)",
     )
+    several = parser.add_mutually_exclusive_group()
+    several.add_argument(
+        "--gpus",
+        type=int_in_range(1, 1024),
+        default=None,
+        help="train on N GPUs of this machine (one process each, torch.distributed; the batch size is per "
+        "GPU, the learning rate unchanged)",
+    )
+    several.add_argument(
+        "--procs",
+        type=int_in_range(1, 1024),
+        default=None,
+        help="train in N CPU processes (torch.distributed with gloo; for checks and CPU-only machines)",
+    )
+    parser.add_argument("--nnodes", type=int_in_range(1, 4096), default=1,
+                        help="machines in a multi-machine run (each runs this command; default 1)")
+    parser.add_argument("--node-rank", type=int_in_range(0, 4095), default=0,
+                        help="this machine's number in a multi-machine run (0 is the master)")
+    parser.add_argument("--master-addr", default=None, help="address of machine 0 in a multi-machine run")
+    parser.add_argument("--master-port", type=int_in_range(1, 65535), default=29500,
+                        help="port of machine 0 in a multi-machine run (default 29500)")
+    parser.add_argument("--max-restarts", type=int_in_range(0, 1000), default=3,
+                        help="with several processes: restarts of the group after a process died "
+                        "(each resumes from the last checkpoint; default 3)")
     parser.add_argument("--no-export", action="store_true", help="do not add the result to the voice library")
     parser.add_argument(
         "--export-name", default=None, help="display name of the voice in the library (default: --voice)"
@@ -176,6 +200,22 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     # Everything below is checked before anything is created (a run folder, a lock, a voice).
     from models.devices import DeviceUnavailable, resolve_device
+    from models.training.distributed import Launch
+
+    if args.gpus is not None:
+        if args.device is not None and not args.device.lower().startswith("cuda"):
+            print(f"error: --gpus trains on CUDA GPUs, not on {args.device}; use --procs for CPU processes",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        args.device = "cuda"
+    elif args.procs is not None:
+        args.device = "cpu"
+    try:
+        launch = Launch(args.gpus or args.procs or 1, args.nnodes, args.node_rank, args.master_addr,
+                        args.master_port, args.max_restarts)
+    except ValueError as exc:
+        print(f"error: --nnodes/--node-rank: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
     try:
         resolve_device(args.device)
@@ -233,6 +273,7 @@ def run(args: argparse.Namespace) -> int:
         cancel=cancel,
         device=args.device,
         max_steps=args.steps,
+        launch=launch if launch.distributed else None,
     )
     line = ProgressLine(BAR)
     try:
