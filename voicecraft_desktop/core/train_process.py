@@ -26,6 +26,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 import traceback
+import weakref
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,23 @@ SHUTDOWN_TIMEOUT_S = 120.0
 
 # Message tags on the pipe (child -> parent).
 _PROGRESS, _RESULT, _ERROR = "progress", "result", "error"
+_CHILDREN: weakref.WeakSet = weakref.WeakSet()  # training children started and not yet joined
+
+
+def end_training_processes() -> int:
+    """Terminates every training child still running; returns how many.
+
+    For an app quitting after its grace period: the child was asked to stop (its cancel event)
+    and did not finish its step in time. Checkpoint writes are atomic, so the last complete
+    checkpoint stays; the generator driving the child then raises :class:`TrainProcessError`
+    (a cancellation for the job, its cancel event being set).
+    """
+    ended = 0
+    for process in list(_CHILDREN):
+        if process.is_alive():
+            process.terminate()
+            ended += 1
+    return ended
 
 
 class RemoteTraceback(Exception):
@@ -85,6 +103,7 @@ def train_in_process(
     process = ctx.Process(target=_child_main, args=(sender, child_cancel, child_pause, kwargs, threads),
                           name="voicecraft-train", daemon=True)
     process.start()
+    _CHILDREN.add(process)
     sender.close()  # the child holds the only writer: EOF on the pipe means it has gone
 
     def mirror() -> None:

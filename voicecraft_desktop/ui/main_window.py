@@ -6,9 +6,18 @@ may define ``shutdown()`` (stop audio streams, players, timers); the window call
 the job runner has cancelled and joined every job.
 
 Start-up stays fast although the engine pulls in torch (seconds to import): only the first page
-(Record, which needs no torch) is built before the window shows. A job then imports
-:data:`ENGINE_MODULES` off the GUI thread, and the other pages are built when it is done, or at
-once when the user opens one earlier.
+(Record, which needs no torch) is built before the window shows. Once the window has painted its
+first frame, a job imports :data:`ENGINE_MODULES` off the GUI thread, and the other pages are
+built when it is done; a page opened while the engine loads shows a loading state until then
+(building it at once would wait on the engine's imports in the GUI thread).
+
+Quitting never blocks the GUI thread: running jobs are asked to stop and a progress dialog says
+so while the window keeps painting; after :data:`QUIT_GRACE_S` (or "Quit now") a training child
+that has not finished its step is ended (its last checkpoint stays), then the window closes.
+
+The menu bar: File (Open… Ctrl+O, Export… Ctrl+E, Quit), Play (Space: play/stop or record/stop on
+the current page), Help (the README, About with versions and the model files' licences). A page
+opts in to a shortcut by defining ``shortcut_open``, ``shortcut_export`` or ``toggle_playback``.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import time
 import traceback
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -28,7 +39,10 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QProgressDialog,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -60,7 +74,12 @@ ENGINE_MODULES = (
     "models.training",
     "models.convert.converter",
 )
-SHUTDOWN_TIMEOUT_S = 15.0
+QUIT_GRACE_S = 30.0  # quitting: how long a job may take to stop before a training child is ended
+QUIT_LAST_RESORT_S = 10.0  # after that, how long to wait for the threads before closing anyway
+FIRST_PAINT_FALLBACK_MS = 1500  # the engine starts loading then even if no paint event was seen
+JOBS_LABEL_MAX_PX = 360
+HELP_SECTION = "two-commands"  # the README section a new user needs first
+ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "voicecraft.svg"
 _SIDEBAR_STYLE = """
 QListWidget#sidebar { background: palette(window); border: none; border-right: 1px solid palette(mid);
                       font-size: 14px; outline: 0; }
@@ -98,12 +117,18 @@ class MainWindow(QMainWindow):
         self._specs = list(PAGES if pages is None else pages)
         self._built: dict[str, QWidget] = {}
         for title, _module, _cls in self._specs:
-            placeholder = QLabel(f"Loading {title}…")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.stack.addWidget(placeholder)
+            self.stack.addWidget(_placeholder(title))
             QListWidgetItem(title, self.sidebar)
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
         self._engine_job = None
+        self._painted = self._watching_paint = False
+        self.first_paint_s: float | None = None  # time.monotonic() of the first painted frame
+        self._quitting: dict | None = None  # set while a quit waits for jobs to stop
+        self.quit_dialog: QProgressDialog | None = None
+        self.about_box: QMessageBox | None = None
+        icon = window_icon()
+        if not icon.isNull():
+            self.setWindowIcon(icon)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -117,6 +142,7 @@ class MainWindow(QMainWindow):
         self.device_label.setObjectName("deviceLabel")
         self.jobs_label = QLabel()
         self.jobs_label.setObjectName("jobsLabel")
+        self.jobs_label.setMaximumWidth(JOBS_LABEL_MAX_PX)  # long job names are elided, never widen the window
         self.statusBar().addPermanentWidget(self.jobs_label)
         self.statusBar().addPermanentWidget(self.device_label)
         self._show_device()
@@ -127,6 +153,7 @@ class MainWindow(QMainWindow):
         self.ctx.runner.job_finished.connect(lambda _name: self._show_jobs())
         self.ctx.events.send_to_convert.connect(lambda _path: self.show_page("Convert"))
 
+        self._build_menus()
         self._restore_state()
 
     # -- pages -------------------------------------------------------------------------------------
@@ -170,10 +197,21 @@ class MainWindow(QMainWindow):
         index = self.stack.currentIndex()
         return self.titles[index] if 0 <= index < len(self._specs) else ""
 
+    def engine_loading(self) -> bool:
+        """True while the engine's modules are being imported (pages other than the first wait)."""
+        return self._engine_job is not None and self._engine_job.is_running()
+
     def _on_row_changed(self, row: int) -> None:
         if 0 <= row < len(self._specs):
-            self.page(self._specs[row][0])
-            self.stack.setCurrentIndex(row)
+            title = self._specs[row][0]
+            if title not in self._built and row > 0 and self.engine_loading():
+                # Building it now would wait in the GUI thread for the engine's imports (seconds):
+                # its loading state shows instead, and the page replaces it when it is built.
+                self.stack.setCurrentIndex(row)
+            else:
+                self.page(title)
+                self.stack.setCurrentIndex(row)
+        self._update_actions()
 
     def load_engine(self):
         """Import the engine modules in a job, then build the remaining pages (after the window shows)."""
@@ -206,6 +244,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         missing = [title for title in self.titles if title not in self._built]
+        current = self.titles[self.stack.currentIndex()] if 0 <= self.stack.currentIndex() < len(self._specs) else ""
+        if current in missing:  # the page the user is waiting for first
+            missing.remove(current)
+            missing.insert(0, current)
         if missing:
             self.page(missing[0])
             QTimer.singleShot(0, self._build_remaining)
@@ -213,11 +255,87 @@ class MainWindow(QMainWindow):
         if self._pending_row and self.sidebar.currentRow() == 0:
             self.sidebar.setCurrentRow(self._pending_row)
         self._pending_row = 0
+        self._update_actions()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._engine_job is None:
-            QTimer.singleShot(0, self.load_engine)
+            # The engine's imports hold the GIL for long stretches: start them only once the first
+            # frame is on screen (a paint event of this window), or after a fallback delay.
+            if not self._painted and not self._watching_paint:
+                self._watching_paint = True
+                _PaintWatch.watch(self, self._on_first_paint)
+                QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._on_first_paint)
+            else:
+                QTimer.singleShot(0, self.load_engine)
+
+    def _on_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        self.first_paint_s = time.monotonic()
+        QTimer.singleShot(0, self.load_engine)
+
+    # -- menus and shortcuts -----------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(menu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+            act = QAction(text, self)
+            act.setObjectName(name)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = action(file_menu, "&Open…", lambda: self._page_call("shortcut_open"),
+                                  QKeySequence.StandardKey.Open, "openAction")
+        self.export_action = action(file_menu, "&Export…", lambda: self._page_call("shortcut_export"),
+                                    "Ctrl+E", "exportAction")
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        play_menu = bar.addMenu("&Play")
+        self.play_action = action(play_menu, "Play / stop", lambda: self._page_call("toggle_playback"),
+                                  Qt.Key.Key_Space, "playAction")
+        help_menu = bar.addMenu("&Help")
+        action(help_menu, "VoiceCraft &help", self.open_help, QKeySequence.StandardKey.HelpContents, "helpAction")
+        action(help_menu, "&About VoiceCraft", self.show_about, None, "aboutAction")
+        self._update_actions()
+
+    def current_page(self) -> QWidget | None:
+        return self._built.get(self.current_page_title())
+
+    def _page_call(self, name: str) -> object:
+        method = getattr(self.current_page(), name, None)
+        return method() if callable(method) else None
+
+    def _update_actions(self) -> None:
+        if not hasattr(self, "play_action"):
+            return
+        page = self.current_page()
+        for act, name in ((self.open_action, "shortcut_open"), (self.export_action, "shortcut_export"),
+                          (self.play_action, "toggle_playback")):
+            act.setEnabled(callable(getattr(page, name, None)))
+
+    def open_help(self) -> bool:
+        """Opens the README (its section for new users) in the browser."""
+        return QDesktopServices.openUrl(help_url())
+
+    def show_about(self) -> QMessageBox:
+        """The About box: versions of the app and its libraries, licences of the model files."""
+        box = QMessageBox(QMessageBox.Icon.Information, "About VoiceCraft Desktop", about_text(),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("aboutDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        icon = window_icon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
+        box.open()
+        self.about_box = box
+        return box
 
     # -- status bar --------------------------------------------------------------------------------
 
@@ -234,7 +352,10 @@ class MainWindow(QMainWindow):
 
     def _show_jobs(self) -> None:
         names = [job.name for job in self.ctx.runner.jobs()]
-        self.jobs_label.setText("Running: " + ", ".join(names) if names else "Idle")
+        text = "Running: " + ", ".join(names) if names else "Idle"
+        metrics = self.jobs_label.fontMetrics()
+        self.jobs_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, JOBS_LABEL_MAX_PX))
+        self.jobs_label.setToolTip(text)
 
     # -- errors ------------------------------------------------------------------------------------
 
@@ -275,6 +396,9 @@ class MainWindow(QMainWindow):
         if self._closed:
             event.accept()
             return
+        if self._quitting is not None:  # already stopping: the progress dialog is up
+            event.ignore()
+            return
         running = self.ctx.runner.jobs()
         if running and self.confirm_close:
             names = "\n".join(f"  • {job.name}" for job in running)
@@ -290,15 +414,82 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_state()
-        if running:
-            self.statusBar().showMessage("Stopping running jobs…")
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            if not self.ctx.runner.shutdown(SHUTDOWN_TIMEOUT_S):
-                log.error("some jobs did not stop within %.0f s", SHUTDOWN_TIMEOUT_S)
-        finally:
-            if running:
-                QApplication.restoreOverrideCursor()
+        self.ctx.runner.begin_shutdown()
+        if self.ctx.runner.has_threads():
+            event.ignore()  # the window stays (and paints) until the jobs have stopped
+            self._begin_quit([job.name for job in running])
+            return
+        self._finish_close()
+        event.accept()
+
+    def _begin_quit(self, names: list[str]) -> None:
+        """Shows the quit progress and polls the runner from a timer: nothing here blocks."""
+        self._quitting = {"t0": time.monotonic(), "forced": None, "names": names}
+        dialog = QProgressDialog(self)
+        dialog.setObjectName("quitDialog")
+        dialog.setWindowTitle("Quitting VoiceCraft")
+        dialog.setLabelText(self._quit_text())
+        dialog.setCancelButtonText("Quit now")
+        dialog.setRange(0, 0)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.canceled.connect(self._force_quit)
+        dialog.show()
+        self.quit_dialog = dialog
+        self.statusBar().showMessage("Stopping running jobs…")
+        self._quit_timer = QTimer(self)
+        self._quit_timer.setInterval(50)
+        self._quit_timer.timeout.connect(self._check_quit)
+        self._quit_timer.start()
+
+    def _quit_text(self) -> str:
+        q = self._quitting or {}
+        names = ", ".join(q.get("names", [])) or "running jobs"
+        waited = time.monotonic() - q.get("t0", time.monotonic())
+        text = f"Stopping {names}… ({waited:.0f} s)"
+        if any("Train" in n for n in q.get("names", [])):
+            text += "\nTraining finishes its step and keeps its last checkpoint: it can be resumed."
+        if q.get("forced") is not None:
+            text += "\nEnding what has not stopped…"
+        return text
+
+    def _force_quit(self) -> None:
+        """Ends the training children that have not stopped ("Quit now", or the grace period is over)."""
+        if self._quitting is None or self._quitting["forced"] is not None:
+            return
+        self._quitting["forced"] = time.monotonic()
+        from voicecraft_desktop.core.train_process import end_training_processes
+
+        ended = end_training_processes()
+        log.warning("quitting: ended %d training process(es) that had not stopped", ended)
+
+    def _check_quit(self) -> None:
+        q = self._quitting
+        if q is None:
+            return
+        if self.quit_dialog is not None:
+            self.quit_dialog.setLabelText(self._quit_text())
+        now = time.monotonic()
+        if not self.ctx.runner.has_threads():
+            self._quit_timer.stop()
+            self._finish_close()
+            self.close()
+            return
+        if q["forced"] is None and now - q["t0"] > QUIT_GRACE_S:
+            self._force_quit()
+        elif q["forced"] is not None and now - q["forced"] > QUIT_LAST_RESORT_S:
+            log.error("some jobs did not stop; closing anyway")
+            self._quit_timer.stop()
+            self._finish_close()
+            self.close()
+
+    def _finish_close(self) -> None:
+        """After the jobs have stopped: each page's ``shutdown``; the window may close then."""
+        if self.quit_dialog is not None:
+            self.quit_dialog.canceled.disconnect(self._force_quit)
+            self.quit_dialog.close()
         for page in self._built.values():
             stop = getattr(page, "shutdown", None)
             if callable(stop):
@@ -307,7 +498,89 @@ class MainWindow(QMainWindow):
                 except Exception:  # noqa: BLE001 - one page failing to stop must not keep the app open
                     log.exception("page %s failed to shut down", type(page).__name__)
         self._closed = True
-        event.accept()
+
+
+def _placeholder(title: str) -> QWidget:
+    """What a page's place shows until the page is built: its name and a busy bar."""
+    box = QWidget()
+    box.setObjectName("pagePlaceholder")
+    layout = QVBoxLayout(box)
+    layout.addStretch(1)
+    label = QLabel(f"Loading {title}…\nThe engine is starting; this takes a few seconds the first time.")
+    label.setObjectName("placeholderLabel")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setMaximumWidth(240)
+    layout.addWidget(label)
+    layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return box
+
+
+class _PaintWatch(QObject):
+    """Calls back once, on the first paint event of any widget of ``window`` (then removes itself)."""
+
+    @classmethod
+    def watch(cls, window: QWidget, callback) -> None:
+        app = QApplication.instance()
+        watcher = cls(window)
+        watcher._window, watcher._callback = window, callback
+        app.installEventFilter(watcher)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is self._window:
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+            self.deleteLater()
+        return False
+
+
+def window_icon() -> QIcon:
+    """The app icon (``resources/icons/voicecraft.svg``); a null icon when the file is not there."""
+    return QIcon(str(ICON_PATH)) if ICON_PATH.is_file() else QIcon()
+
+
+def help_url() -> QUrl:
+    """The README's section for new users: the copy beside the package (a checkout, or the bundle)."""
+    candidates = [Path(__file__).resolve().parents[2] / "README.md"]
+    if getattr(sys, "_MEIPASS", None):
+        candidates.insert(0, Path(sys._MEIPASS) / "README.md")
+    readme = next((c for c in candidates if c.is_file()), candidates[-1])
+    url = QUrl.fromLocalFile(str(readme))
+    url.setFragment(HELP_SECTION)
+    return url
+
+
+def about_text() -> str:
+    """Versions of the app, Python, Qt and the libraries that matter, then each model file's licence."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    from voicecraft_desktop import __version__
+
+    def ver(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    lines = [
+        f"VoiceCraft Desktop {__version__}",
+        "Singing voice conversion (whisper-vits-svc / so-vits-svc-5.0 model family).",
+        "",
+        f"Python {sys.version.split()[0]} · Qt {qVersion()} · PySide6 {PySide6.__version__}",
+        " · ".join(f"{n} {ver(n)}" for n in ("torch", "numpy", "soundfile", "soxr", "sounddevice")),
+        "",
+        "Model files (downloaded on first use):",
+    ]
+    from models.formats.assets import ASSETS
+
+    for name, asset in ASSETS.items():
+        lines.append(f"  • {asset.title} ({name}): {asset.licence}")
+    return "\n".join(lines)
 
 
 def install_error_dialog(window: MainWindow) -> None:

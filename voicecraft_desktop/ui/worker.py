@@ -261,8 +261,18 @@ class JobRunner(QObject):
         for job in self._jobs:
             job.cancel()
 
+    def begin_shutdown(self) -> None:
+        """Refuse new jobs and ask every running one to stop; returns at once (the window waits for
+        :meth:`has_threads` to turn false while it keeps painting)."""
+        self._closing = True
+        self.cancel_all()
+
+    def has_threads(self) -> bool:
+        """True while some job's thread has not ended yet."""
+        return bool(self._threads)
+
     def shutdown(self, timeout_s: float = 10.0) -> bool:
-        """Refuse new jobs, cancel all, wait for every thread to end.
+        """Refuse new jobs, cancel all, wait for every thread to end (blocking: tests, the self-test).
 
         Args:
             timeout_s: total time to wait for all threads.
