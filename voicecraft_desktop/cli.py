@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "info": "voicecraft_desktop.commands.info",
     "prepare": "voicecraft_desktop.commands.prepare",
     "convert": "voicecraft_desktop.commands.convert",
+    "separate": "voicecraft_desktop.commands.separate",
     "index": "voicecraft_desktop.commands.index",
     "voices": "voicecraft_desktop.commands.voices",
     "train": "voicecraft_desktop.commands.train",

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from voicecraft_desktop.commands._options import add_model_file_options, finite_float, int_in_range
 from voicecraft_desktop.commands._progress import ProgressLine
+from voicecraft_desktop.commands.separate import MODEL_CHOICES
 
 HELP = "convert songs or recordings into a voice from the library"
 
@@ -93,6 +94,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--retrieval-k", type=int_in_range(1, 64), default=3, help="nearest index rows per frame (1 to 64)"
     )
+    cover = parser.add_argument_group("songs with a backing track")
+    cover.add_argument(
+        "--backing",
+        choices=("drop", "keep"),
+        default="drop",
+        help="keep: separate the vocal, convert it and mix it back over the backing (writes the mix and "
+        "both stems, at the song's sample rate); drop: convert the input as a dry vocal",
+    )
+    cover.add_argument(
+        "--separation-model", choices=MODEL_CHOICES, default=MODEL_CHOICES[0], help="with --backing keep"
+    )
+    cover.add_argument(
+        "--shift-backing",
+        action="store_true",
+        help="with --backing keep: shift the backing by the key too (whole octaves leave it as it is)",
+    )
+    cover.add_argument("--vocal-gain", type=finite_float(-60.0, 12.0), default=0.0, help="mix level, dB")
+    cover.add_argument("--backing-gain", type=finite_float(-60.0, 12.0), default=0.0, help="mix level, dB")
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     add_model_file_options(parser)
@@ -150,6 +169,13 @@ def run(args: argparse.Namespace) -> int:
         check_sample_rate(args.sample_rate)
     except ConvertError as exc:
         return _err(f"--sample-rate: {exc}")
+    cover = None
+    if args.backing == "keep":
+        from models.convert.cover import CoverOptions
+
+        cover = CoverOptions(args.vocal_gain, args.backing_gain, args.shift_backing, args.separation_model)
+    elif args.shift_backing or args.vocal_gain or args.backing_gain:
+        return _err("--shift-backing, --vocal-gain and --backing-gain go with --backing keep")
     missing = [p for p in args.inputs if not p.exists()]
     if missing:
         return _err(", ".join(f"{p}: not found" for p in missing))
@@ -180,6 +206,18 @@ def run(args: argparse.Namespace) -> int:
         converter, args.inputs, args.out, options, args.format, args.bits, cancel, args.overwrite,
         sample_rate=args.sample_rate,
     )
+    if cover is not None:  # songs with a backing track: the mix and its stems, at each song's rate
+        from models.convert.cover import convert_songs
+        from voicecraft_desktop.commands.separate import separation_setup
+
+        try:
+            separator, cache = separation_setup(args, cover.separation_model)
+        except (AssetError, ValueError) as exc:
+            return _err(str(exc))
+        gen = convert_songs(
+            converter, separator, cache, args.inputs, args.out, options, cover, args.format, args.bits,
+            cancel, args.overwrite,
+        )
     line = ProgressLine(BAR)
     try:
         while True:
@@ -206,10 +244,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"FAILED {item.source}: {item.error}")
             continue
         result = item.result
+        if cover is not None:  # a cover: its vocal's conversion is reported as any input's, then its stems
+            cover_result, result = result, result.conversion
         print(
             f"{item.source} -> {item.output}  (key {result.key:+g}, "
             f"{len(result.audio) / result.sample_rate:.1f} s, {item.seconds:.1f} s to convert)"
         )
+        if cover is not None:
+            from models.convert.cover import stem_paths
+
+            stems = stem_paths(item.output)
+            print(f"  stems: {stems['vocal'].name}, {stems['backing'].name}")
+            if cover_result.backing_semitones:
+                print(f"  backing shifted by {cover_result.backing_semitones:+g} semitones")
+            for note in cover_result.notes:
+                print(f"  note: {note}")
         if item.note:
             print(f"  note: {item.note}")
         for note in result.notes:
