@@ -79,7 +79,7 @@ QUIT_LAST_RESORT_S = 10.0  # after that, how long to wait for the threads before
 FIRST_PAINT_FALLBACK_MS = 1500  # the engine starts loading then even if no paint event was seen
 JOBS_LABEL_MAX_PX = 360
 HELP_SECTION = "two-commands"  # the README section a new user needs first
-ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "voicecraft.svg"
+ICON_RESOURCE = ":/icons/voicecraft.svg"  # resources/voicecraft.qrc, compiled into resources_rc.py
 _SIDEBAR_STYLE = """
 QListWidget#sidebar { background: palette(window); border: none; border-right: 1px solid palette(mid);
                       font-size: 14px; outline: 0; }
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.device_label.setObjectName("deviceLabel")
         self.jobs_label = QLabel()
         self.jobs_label.setObjectName("jobsLabel")
-        self.jobs_label.setMaximumWidth(JOBS_LABEL_MAX_PX)  # long job names are elided, never widen the window
+        self.jobs_label.setMaximumWidth(JOBS_LABEL_MAX_PX)  # long job names are elided, not widening
         self.statusBar().addPermanentWidget(self.jobs_label)
         self.statusBar().addPermanentWidget(self.device_label)
         self._show_device()
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         missing = [title for title in self.titles if title not in self._built]
-        current = self.titles[self.stack.currentIndex()] if 0 <= self.stack.currentIndex() < len(self._specs) else ""
+        current = self.current_page_title()
         if current in missing:  # the page the user is waiting for first
             missing.remove(current)
             missing.insert(0, current)
@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
         self.play_action = action(play_menu, "Play / stop", lambda: self._page_call("toggle_playback"),
                                   Qt.Key.Key_Space, "playAction")
         help_menu = bar.addMenu("&Help")
-        action(help_menu, "VoiceCraft &help", self.open_help, QKeySequence.StandardKey.HelpContents, "helpAction")
+        help_key = QKeySequence.StandardKey.HelpContents
+        action(help_menu, "VoiceCraft &help", self.open_help, help_key, "helpAction")
         action(help_menu, "&About VoiceCraft", self.show_about, None, "aboutAction")
         self._update_actions()
 
@@ -537,8 +538,11 @@ class _PaintWatch(QObject):
 
 
 def window_icon() -> QIcon:
-    """The app icon (``resources/icons/voicecraft.svg``); a null icon when the file is not there."""
-    return QIcon(str(ICON_PATH)) if ICON_PATH.is_file() else QIcon()
+    """The app icon, ``resources/icons/voicecraft.svg`` as compiled into ``resources_rc`` (the same
+    from a checkout, a wheel and the bundle)."""
+    import voicecraft_desktop.resources_rc  # noqa: F401 - registers ":/icons/..." on import
+
+    return QIcon(ICON_RESOURCE)
 
 
 def help_url() -> QUrl:

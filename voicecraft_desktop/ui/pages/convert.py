@@ -60,6 +60,7 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.widgets.comparison_plots import ComparisonPlots
+from voicecraft_desktop.ui.widgets.pitch_editor import PitchEditor
 from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ class ConvertPage(JobPageMixin, QWidget):
 
         # --- result views
         self.plots = ComparisonPlots()
+        self.pitch_editor = PitchEditor(self.plots, ctx.runner)  # edits the pitch plot's curve
         self.report_view = QPlainTextEdit()
         self.report_view.setObjectName("qualityReport")
         self.report_view.setReadOnly(True)
@@ -195,7 +197,11 @@ class ConvertPage(JobPageMixin, QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.pitch_editor)
         layout.addWidget(body, 1)
+        self.pitch_editor.status.connect(self.status_label.setText)
+        self.pitch_editor.audio_changed.connect(lambda: self._playing == "B" and self.play("B"))
+        self.pitch_editor.play_requested.connect(lambda start: self.play("B", start))
 
         self.open_button.clicked.connect(self._ask_input)
         self.take_button.clicked.connect(lambda: self.latest_take and self.set_input(self.latest_take))
@@ -299,7 +305,7 @@ class ConvertPage(JobPageMixin, QWidget):
         files.addStretch(1)
         self.unvoiced_combo = combo(UNVOICED, "unvoicedCombo")
         self.unvoiced_combo.setCurrentIndex(self.unvoiced_combo.findData(defaults.unvoiced))
-        self.unvoiced_combo.setToolTip("The pitch the voice gets where the song has none (breaths, consonants).")
+        self.unvoiced_combo.setToolTip("The pitch given where the song has none (breaths, consonants).")
         self.noise_spin = QDoubleSpinBox()
         self.noise_spin.setObjectName("noiseSpin")
         self.noise_spin.setRange(0.0, MAX_NOISE_SCALE)
@@ -540,6 +546,7 @@ class ConvertPage(JobPageMixin, QWidget):
         """Draws both waveforms and both pitch curves, and fills the quality report."""
         r = take.result
         self.plots.show_take(take)
+        self.pitch_editor.set_take(take)
         lines = [f"{take.source.name} → “{take.voice}”", f"key shift: {r.key:+g} semitones"]
         if r.report is not None:
             lines.append(r.report.summary())
@@ -550,13 +557,16 @@ class ConvertPage(JobPageMixin, QWidget):
 
     # ------------------------------------------------------------------ A/B playback
 
-    def play(self, which: str) -> bool:
-        """Plays A (source) or B (converted); switching while playing keeps the position."""
+    def play(self, which: str, start_s: float | None = None) -> bool:
+        """Plays A (source) or B (converted); switching while playing keeps the position
+        (``start_s``: start there instead, e.g. the pitch editor's cursor)."""
         if self.take is None:
             return False
         wave = self.take.source_audio if which == "A" else self.take.result.audio
         try:
-            if self._playing is not None and self.player.playing:
+            if start_s is not None:
+                self.player.play(wave, self.take.result.sample_rate, start_s)
+            elif self._playing is not None and self.player.playing:
                 self.player.swap(wave, self.take.result.sample_rate)
             else:
                 self.player.play(wave, self.take.result.sample_rate)
@@ -644,5 +654,9 @@ class ConvertPage(JobPageMixin, QWidget):
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)
         self.status_label.setText(f"Exported {path}")
+        try:  # the edited pitch is saved next to it, so the conversion can be reopened and edited
+            self.pitch_editor.save_project(path)
+        except OSError as exc:
+            self.status_label.setText(f"Exported {path}; its pitch edits could not be saved ({exc})")
         self.ctx.events.status.emit(f"Exported {Path(path).name}")
         self.job_done.emit("result")
