@@ -8,6 +8,11 @@ beyond PortAudio's own array, no logging, no GUI). The GUI drains the buffer fro
 Without an input device (no sound card, no PulseAudio server, PortAudio missing),
 :func:`list_input_devices` returns an empty list with :func:`audio_unavailable_reason` saying why,
 and :meth:`Recorder.start` raises :class:`RecorderError` with a message a person can act on.
+
+Each device also has a ``label`` a singer can read: PortAudio's ALSA devices "default", "pulse"
+and "pipewire" are the sound server, so they are labelled with its default source's description
+(``pactl``: "System default: Built-in Audio Analog Stereo", not "default (ALSA)"), and an ALSA
+card's "(hw:0,0)" address is dropped. Settings keep PortAudio's ``name``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +50,7 @@ class InputDevice:
         channels: maximum input channels.
         default_sample_rate: the device's preferred rate in Hz.
         is_default: the system's default input.
+        label: the name to show (:func:`device_label`); ``name`` when empty.
     """
 
     index: int
@@ -52,6 +59,62 @@ class InputDevice:
     channels: int
     default_sample_rate: float
     is_default: bool
+    label: str = ""
+
+
+SERVER_DEVICES = {"default": "", "pulse": "PulseAudio", "pipewire": "PipeWire"}  # PortAudio ALSA names
+PACTL_TIMEOUT_S = 1.0
+_HW_ADDRESS = re.compile(r"\s*\((?:hw|plughw):\d+,\d+\)$")
+
+
+def _pactl(*args: str) -> str | None:
+    """``pactl ARGS`` output, ``None`` without pactl or a sound server (never raises, 1 s at most)."""
+    exe = shutil.which("pactl")
+    if exe is None:
+        return None
+    try:
+        done = subprocess.run([exe, *args], capture_output=True, text=True, timeout=PACTL_TIMEOUT_S,
+                              env={"LC_ALL": "C", "PATH": "/usr/bin:/bin", **_pulse_env()})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _pulse_env() -> dict[str, str]:
+    import os
+
+    keys = ("PULSE_SERVER", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR", "HOME")
+    return {k: os.environ[k] for k in keys if k in os.environ}
+
+
+def server_default_source() -> str | None:
+    """The description of the sound server's default input ("Built-in Audio Analog Stereo"), or
+    ``None`` (no PulseAudio/PipeWire server, no pactl)."""
+    info = _pactl("info")
+    if not info:
+        return None
+    match = re.search(r"^Default Source:\s*(\S+)", info, re.MULTILINE)
+    sources = _pactl("list", "sources") if match else None
+    if not sources:
+        return None
+    for block in re.split(r"\n(?=Source #)", sources):
+        name = re.search(r"^\s*Name:\s*(\S+)", block, re.MULTILINE)
+        if name and name.group(1) == match.group(1):
+            description = re.search(r"^\s*Description:\s*(.+)$", block, re.MULTILINE)
+            return description.group(1).strip() if description else None
+    return None
+
+
+def device_label(name: str, hostapi: str, server_source: str | None) -> str:
+    """What to show for a PortAudio device: see the module's docstring."""
+    if hostapi == "ALSA" and name in SERVER_DEVICES:
+        server = SERVER_DEVICES[name]
+        if name == "default":
+            return f"System default: {server_source}" if server_source else "System default input"
+        return f"{server_source} (through the sound server)" if server_source else f"Sound server ({server})"
+    if hostapi == "ALSA":
+        return _HW_ADDRESS.sub("", name) or name
+    return name
 
 
 _unavailable_reason = ""
@@ -77,17 +140,21 @@ def list_input_devices() -> list[InputDevice]:
     except Exception as error:  # noqa: BLE001 - PortAudioError and friends: report, never crash
         _unavailable_reason = f"the audio system reported an error ({error})"
         return []
+    inputs = [d for d in devices if d["max_input_channels"] > 0]
+    apis = [str(hostapis[d["hostapi"]]["name"]) for d in inputs]
+    uses_server = any(api == "ALSA" and d["name"] in SERVER_DEVICES for d, api in zip(inputs, apis))
+    source = server_default_source() if uses_server else None
     found = [
         InputDevice(
             index=int(d["index"]),
             name=str(d["name"]),
-            hostapi=str(hostapis[d["hostapi"]]["name"]),
+            hostapi=api,
             channels=int(d["max_input_channels"]),
             default_sample_rate=float(d["default_samplerate"]),
             is_default=int(d["index"]) == default_in,
+            label=device_label(str(d["name"]), api, source),
         )
-        for d in devices
-        if d["max_input_channels"] > 0
+        for d, api in zip(inputs, apis)
     ]
     _unavailable_reason = "" if found else "no audio input device was found (no microphone, no sound server)"
     return found

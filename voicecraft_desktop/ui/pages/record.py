@@ -118,6 +118,9 @@ class RecordPage(QWidget):
         self.meter = LevelMeter()
         self.level_label = QLabel("—")
         self.level_label.setMinimumWidth(120)
+        self.message_label = QLabel()  # what the last action did, on the page (the status bar flashes)
+        self.message_label.setObjectName("recordMessage")
+        self.message_label.setWordWrap(True)
 
         # -- live views ----------------------------------------------------------------------
         self.live = LiveInputView(self._selected_rate())
@@ -190,6 +193,7 @@ class RecordPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(inputs)
         layout.addLayout(transport)
+        layout.addWidget(self.message_label)
         layout.addWidget(body, 1)
 
     # -- devices ---------------------------------------------------------------------------------
@@ -202,7 +206,10 @@ class RecordPage(QWidget):
         self.device_combo.clear()
         chosen = 0
         for i, dev in enumerate(self._devices):
-            label = f"{dev.name} ({dev.hostapi})" + ("  — default" if dev.is_default else "")
+            # the readable label; the host API only where one device shows under several (Windows)
+            label = (dev.label or dev.name) + ("" if dev.hostapi == "ALSA" else f" ({dev.hostapi})")
+            if dev.is_default and not label.startswith("System default"):
+                label += "  — default"
             self.device_combo.addItem(label, dev.index)
             if dev.name == wanted or (not wanted and dev.is_default):
                 chosen = i
@@ -315,7 +322,7 @@ class RecordPage(QWidget):
         assert self.recorder is not None
         self.recorder.start_take()
         self.time_label.setText("0:00.0")
-        self.ctx.events.status.emit("Recording…")
+        self._say("Recording… press Stop (or Space) to end the take.")
         self._update_buttons()
         return True
 
@@ -332,13 +339,13 @@ class RecordPage(QWidget):
             self._close_stream()
         self._update_buttons()
         if len(samples) < MIN_TAKE_S * rate:
-            self.ctx.events.status.emit("Take too short: not saved")
+            self._say(f"Take too short (under {MIN_TAKE_S:g} s): not saved.")
             return None
         path = save_take(samples, rate, self.ctx.takes_dir(ensure=True))
         if lost:
             log.warning("take %s: %d samples lost to ring-buffer overflow", path.name, lost)
         self.refresh_takes(select=path)
-        self.ctx.events.status.emit(f"Saved {path.name} ({len(samples) / rate:.1f} s)")
+        self._say(f"Saved {path.name} ({len(samples) / rate:.1f} s) in {path.parent}.")
         self.take_saved.emit(str(path))
         self.ctx.events.take_recorded.emit(str(path))
         return path
@@ -424,7 +431,7 @@ class RecordPage(QWidget):
         dest = add_take_to_voice(path, voice)
         count = len(list(dest.parent.glob("*.wav")))
         self.ctx.events.add_to_dataset.emit(str(dest))
-        self.ctx.events.status.emit(
+        self._say(
             f"Added {path.name} to the recordings of “{voice}” ({count} takes in {dest.parent}). "
             "Prepare them with Library → New voice from folder."
         )
@@ -476,6 +483,17 @@ class RecordPage(QWidget):
         self.rescan_button.setEnabled(not recording)
         for w in (self.play_button, self.add_button, self.convert_button, self.delete_button):
             w.setEnabled(has_take and not recording)
+
+    def _say(self, message: str) -> None:
+        """Confirms an action on the page, and briefly in the status bar."""
+        self.message_label.setText(message)
+        self.ctx.events.status.emit(message)
+
+    def toggle_playback(self) -> bool:
+        """Space: stops the take being recorded, else starts one (False when it cannot start)."""
+        if self.is_recording:
+            return self.stop_recording() is not None or not self.is_recording
+        return self.start_recording()
 
     def _show_error(self, title: str, message: str) -> None:
         self.error_box = show_error(self, title, message)
