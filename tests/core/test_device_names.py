@@ -47,8 +47,10 @@ def test_device_labels_are_readable(monkeypatch) -> None:
     devices = [
         {"index": 0, "name": "HDA Intel PCH: ALC3246 Analog (hw:0,0)", "hostapi": 0, "max_input_channels": 2,
          "default_samplerate": 44100.0},
-        {"index": 1, "name": "pulse", "hostapi": 0, "max_input_channels": 32, "default_samplerate": 44100.0},
-        {"index": 2, "name": "default", "hostapi": 0, "max_input_channels": 32, "default_samplerate": 44100.0},
+        {"index": 1, "name": "pulse", "hostapi": 0, "max_input_channels": 32,
+         "default_samplerate": 44100.0},
+        {"index": 2, "name": "default", "hostapi": 0, "max_input_channels": 32,
+         "default_samplerate": 44100.0},
         {"index": 3, "name": "Microphone (Realtek Audio)", "hostapi": 1, "max_input_channels": 2,
          "default_samplerate": 48000.0},
     ]

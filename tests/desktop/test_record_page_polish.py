@@ -17,7 +17,8 @@ def test_devices_show_their_readable_label(ctx, qtbot, monkeypatch) -> None:
     _devices(monkeypatch, [
         rec.InputDevice(0, "HDA Intel PCH: ALC3246 Analog (hw:0,0)", "ALSA", 2, 44100.0, False,
                         "HDA Intel PCH: ALC3246 Analog"),
-        rec.InputDevice(2, "default", "ALSA", 32, 44100.0, True, "System default: Built-in Audio Analog Stereo"),
+        rec.InputDevice(2, "default", "ALSA", 32, 44100.0, True,
+                        "System default: Built-in Audio Analog Stereo"),
     ])
     page = _page(ctx, qtbot)
     texts = [page.device_combo.itemText(i) for i in range(page.device_combo.count())]
