@@ -72,6 +72,7 @@ from models.features.pitch import PitchExtractor
 
 PITCH_WINDOW_S = 60.0  # F0 is extracted in windows of this length (bounded memory) ...
 PITCH_CONTEXT_S = 2.0  # ... each with this much extra audio on both sides, discarded
+EDITABLE_MAX_S = 15 * 60.0  # keep_features keeps the features of songs up to this long (memory)
 
 
 class VoiceConverter:
@@ -137,6 +138,7 @@ class VoiceConverter:
         options: ConvertOptions,
         repeat: int = 1,
         cancel: threading.Event | None = None,
+        edges: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> Iterator[tuple[int, int]]:
         """Chunked synthesis from frame features (the engine's core; :meth:`convert` wraps it).
 
@@ -147,6 +149,8 @@ class VoiceConverter:
             options: chunking, noise and determinism.
             repeat: model frames per content row (1 when already at the model rate, 2 at 50 Hz).
             cancel: checked before every chunk.
+            edges: when given, filled with each chunk's weighted samples over its fade-in and its
+                fade-out (what :meth:`resynthesize` needs to splice a re-run chunk exactly).
 
         Yields:
             (done, total) chunks after each chunk.
@@ -155,60 +159,122 @@ class VoiceConverter:
             (N · hop,) float32 audio (``StopIteration.value``; see :func:`run_to_end`).
         """
         a = self.config.audio
-        hop, sr = a.hop_length, a.sample_rate
+        hop = a.hop_length
         n = int(len(f0))
-        fps = sr / hop
-        chunks = plan_chunks(
-            n, round(options.chunk_s * fps), round(options.context_s * fps), round(options.crossfade_s * fps)
-        )
+        chunks = self.chunk_plan(n, options)
         out = np.zeros(n * hop, dtype=np.float32)
-        spk = self.voice.speaker_tensor(self.device)
         f0_64 = np.asarray(f0, dtype=np.float64)
-        cycles = np.concatenate([[0.0], np.cumsum(f0_64 * hop / sr)])  # fundamental cycles before each frame
-        prior_gen = torch.Generator(device=self.device)
         for i, c in enumerate(chunks):
             if cancel is not None and cancel.is_set():
                 raise ConvertCancelled("conversion cancelled")
-            idx = np.arange(c.start, c.stop)
-            rows = np.minimum(idx // repeat, len(ppg) - 1)
-            ppg_t = torch.from_numpy(np.ascontiguousarray(ppg[rows].T, dtype=np.float32))[None].to(
-                self.device
-            )
-            rows_v = np.minimum(idx // repeat, len(vec) - 1)
-            vec_t = torch.from_numpy(np.ascontiguousarray(vec[rows_v].T, dtype=np.float32))[None].to(
-                self.device
-            )
-            f0_t = torch.from_numpy(f0_64[c.start : c.stop].astype(np.float32))[None].to(self.device)
-            lengths = torch.tensor([c.stop - c.start], device=self.device)
-            scale = 0.0 if options.deterministic else options.noise_scale
-            prior_gen.manual_seed((int(options.seed) * 1_000_003 + i) % 2**64)  # any 64-bit seed
-            z = self.generator.latent(ppg_t, vec_t, f0_t, spk, lengths, scale, prior_gen)
-            # Same seed for every chunk: the overtones' random start phases are one draw per song.
-            source_gen = torch.Generator(device=self.device)
-            source_gen.manual_seed(int(options.seed))
-            source = chunk_source(
-                self.generator.dec.m_source,
-                f0_t,
-                torch.tensor(cycles[c.start], dtype=torch.float64),
-                hop,
-                sr,
-                options.deterministic,
-                source_gen,
-            )
-            audio = self.generator.dec.synthesize(z, spk, source)[0, 0].float().cpu().numpy()
-            piece = audio[(c.keep_start - c.start) * hop : (c.keep_stop - c.start) * hop]
-            lo, hi = c.keep_start * hop, c.keep_stop * hop
-            weight = np.ones(hi - lo, dtype=np.float32)
-            if i > 0:  # fade in over the overlap with the previous chunk
-                fade_in = (chunks[i - 1].keep_stop - c.keep_start) * hop
-                weight[:fade_in] = crossfade_weights(fade_in)
-            if i < len(chunks) - 1:
-                fade_out = (c.keep_stop - chunks[i + 1].keep_start) * hop
-                if fade_out:
-                    weight[len(weight) - fade_out :] = crossfade_weights(fade_out)[::-1]
-            out[lo:hi] += piece * weight
+            part = self._chunk_part(chunks, i, ppg, vec, f0_64, options, repeat)
+            out[c.keep_start * hop : c.keep_stop * hop] += part
+            if edges is not None:
+                edges[i] = _edges(chunks, i, part, hop)
             yield (i + 1, len(chunks))
         return out
+
+    def chunk_plan(self, frames: int, options: ConvertOptions) -> list[Any]:
+        """The chunks :meth:`synthesize` cuts ``frames`` model frames into for these options."""
+        fps = self.config.audio.sample_rate / self.config.audio.hop_length
+        return plan_chunks(
+            frames, round(options.chunk_s * fps), round(options.context_s * fps), round(options.crossfade_s * fps)
+        )
+
+    def _chunk_part(
+        self,
+        chunks: list[Any],
+        i: int,
+        ppg: np.ndarray,
+        vec: np.ndarray,
+        f0_64: np.ndarray,
+        options: ConvertOptions,
+        repeat: int,
+    ) -> np.ndarray:
+        """Chunk ``i`` synthesised with its context, its kept samples weighted by the crossfades:
+        a function of the chunk's own frames (content, F0), the cycles of F0 before it and the
+        seed only, so re-running it gives the same samples."""
+        a = self.config.audio
+        hop, sr = a.hop_length, a.sample_rate
+        c = chunks[i]
+        spk = self.voice.speaker_tensor(self.device)
+        # fundamental cycles before the chunk, summed exactly as over the whole song
+        start_cycles = float(np.cumsum(f0_64[: c.start] * hop / sr)[-1]) if c.start else 0.0
+        idx = np.arange(c.start, c.stop)
+        rows = np.minimum(idx // repeat, len(ppg) - 1)
+        ppg_t = torch.from_numpy(np.ascontiguousarray(ppg[rows].T, dtype=np.float32))[None].to(self.device)
+        rows_v = np.minimum(idx // repeat, len(vec) - 1)
+        vec_t = torch.from_numpy(np.ascontiguousarray(vec[rows_v].T, dtype=np.float32))[None].to(self.device)
+        f0_t = torch.from_numpy(f0_64[c.start : c.stop].astype(np.float32))[None].to(self.device)
+        lengths = torch.tensor([c.stop - c.start], device=self.device)
+        scale = 0.0 if options.deterministic else options.noise_scale
+        prior_gen = torch.Generator(device=self.device)
+        prior_gen.manual_seed((int(options.seed) * 1_000_003 + i) % 2**64)  # any 64-bit seed
+        z = self.generator.latent(ppg_t, vec_t, f0_t, spk, lengths, scale, prior_gen)
+        # Same seed for every chunk: the overtones' random start phases are one draw per song.
+        source_gen = torch.Generator(device=self.device)
+        source_gen.manual_seed(int(options.seed))
+        source = chunk_source(
+            self.generator.dec.m_source,
+            f0_t,
+            torch.tensor(start_cycles, dtype=torch.float64),
+            hop,
+            sr,
+            options.deterministic,
+            source_gen,
+        )
+        audio = self.generator.dec.synthesize(z, spk, source)[0, 0].float().cpu().numpy()
+        piece = audio[(c.keep_start - c.start) * hop : (c.keep_stop - c.start) * hop]
+        weight = np.ones(len(piece), dtype=np.float32)
+        if i > 0:  # fade in over the overlap with the previous chunk
+            fade_in = (chunks[i - 1].keep_stop - c.keep_start) * hop
+            weight[:fade_in] = crossfade_weights(fade_in)
+        if i < len(chunks) - 1:
+            fade_out = (c.keep_stop - chunks[i + 1].keep_start) * hop
+            if fade_out:
+                weight[len(weight) - fade_out :] = crossfade_weights(fade_out)[::-1]
+        return piece * weight
+
+    @torch.inference_mode()
+    def resynthesize(
+        self, state: Any, f0: np.ndarray, first: int, stop: int, cancel: threading.Event | None = None
+    ) -> tuple[np.ndarray, int, int, dict[int, tuple[np.ndarray, np.ndarray]]]:
+        """Re-runs only the chunks whose frames (context included) overlap ``[first, stop)`` with
+        the fed F0 ``f0`` and splices them into ``state.raw`` (a
+        :class:`models.convert.resynth.SynthesisState` kept by :meth:`convert`), sample-exact: the
+        result equals :meth:`synthesize` of ``f0`` wherever the cycles of F0 before each chunk are
+        unchanged (every phase-neutral edit, :func:`models.convert.f0_edit.phase_neutral`).
+
+        Returns:
+            (raw, lo, hi, edges): the new raw audio (a copy; ``state`` is not changed), the samples
+            ``[lo, hi)`` that changed, and the chunks' fade samples for the new audio.
+        """
+        hop = self.config.audio.hop_length
+        chunks = self.chunk_plan(len(f0), state.options)
+        hit = [i for i, c in enumerate(chunks) if c.start < stop and c.stop > first]
+        if not hit:
+            return state.raw.copy(), 0, 0, dict(state.edges)
+        i0, i1 = hit[0], hit[-1]
+        lo, hi = chunks[i0].keep_start * hop, chunks[i1].keep_stop * hop
+        seg = np.zeros(hi - lo, np.float32)
+        if i0 > 0:  # the unchanged earlier neighbour's fade-out first, as synthesize adds it
+            tail = state.edges[i0 - 1][1]
+            seg[: len(tail)] += tail
+        f0_64 = np.asarray(f0, dtype=np.float64)
+        edges = dict(state.edges)
+        for i in range(i0, i1 + 1):
+            if cancel is not None and cancel.is_set():
+                raise ConvertCancelled("re-synthesis cancelled")
+            c = chunks[i]
+            part = self._chunk_part(chunks, i, state.ppg, state.vec, f0_64, state.options, state.repeat)
+            seg[c.keep_start * hop - lo : c.keep_stop * hop - lo] += part
+            edges[i] = _edges(chunks, i, part, hop)
+        if i1 < len(chunks) - 1:
+            head = state.edges[i1 + 1][0]
+            seg[len(seg) - len(head) :] += head
+        raw = state.raw.copy()
+        raw[lo:hi] = seg
+        return raw, lo, hi, edges
 
     # -------------------------------------------------------------- whole conversion
 
@@ -219,6 +285,9 @@ class VoiceConverter:
         options: ConvertOptions | None = None,
         cancel: threading.Event | None = None,
         name: str = "input",
+        *,
+        keep_features: bool = False,
+        source_f0: np.ndarray | None = None,
     ) -> Iterator[ConvertProgress]:
         """Converts one waveform.
 
@@ -228,6 +297,11 @@ class VoiceConverter:
             options: see :class:`ConvertOptions`.
             cancel: set it to stop between windows/chunks (raises :class:`ConvertCancelled`).
             name: how errors refer to the input (e.g. its file name).
+            keep_features: return a :class:`models.convert.resynth.EditableResult` that keeps the
+                content features, the raw synthesis and its chunks' fades, so an edited F0 curve
+                can be re-synthesised region by region (:class:`models.convert.resynth.EditSession`).
+            source_f0: (N,) Hz per model frame, 0 unvoiced: use this pitch instead of extracting
+                it (an F0 file; the key shift still applies). Refused unless it has N frames.
 
         Yields:
             :class:`ConvertProgress`.
@@ -261,20 +335,35 @@ class VoiceConverter:
                 raise ConvertCancelled(f"{name}: conversion cancelled")
 
         indexes = self.retrieval_indexes() if options.retrieval_ratio > 0 else None  # refused before any work
+        too_long_to_edit = keep_features and len(wave) / rate > EDITABLE_MAX_S
+        keep_features = keep_features and not too_long_to_edit  # (a longer song's take gigabytes)
 
         # 1. pitch
         t0 = time.monotonic()
         check_cancel()
         yield progress("pitch", 0, 1, "pitch")
         pitch = self._pitch_extractor(options)
-        source_f0 = np.zeros(frames, np.float32)
-        for done_p, total_p, piece_start, piece in extract_pitch(pitch, wave16):
-            m = max(0, min(frames - piece_start, len(piece)))
-            source_f0[piece_start : piece_start + m] = piece[:m]
-            check_cancel()
-            if done_p < total_p:
-                yield progress("pitch", done_p, total_p + 1, f"pitch {done_p}/{total_p}")
+        if source_f0 is not None:
+            source_f0 = np.asarray(source_f0, np.float32)
+            if source_f0.shape != (frames,) or not np.all(np.isfinite(source_f0)) or np.any(source_f0 < 0):
+                raise ConvertError(
+                    f"{name}: the given pitch curve must have {frames} finite, non-negative values "
+                    f"(one per 10 ms), not {source_f0.shape[0] if source_f0.ndim == 1 else source_f0.shape}"
+                )
+        else:
+            source_f0 = np.zeros(frames, np.float32)
+            for done_p, total_p, piece_start, piece in extract_pitch(pitch, wave16):
+                m = max(0, min(frames - piece_start, len(piece)))
+                source_f0[piece_start : piece_start + m] = piece[:m]
+                check_cancel()
+                if done_p < total_p:
+                    yield progress("pitch", done_p, total_p + 1, f"pitch {done_p}/{total_p}")
         notes = list(self.notes)
+        if too_long_to_edit:
+            notes.append(
+                f"{name}: its pitch cannot be edited after conversion (only songs up to "
+                f"{EDITABLE_MAX_S / 60:.0f} minutes); split it into parts to edit them"
+            )
         key = float(options.key)
         if options.auto_key != "off":
             stats = self.voice.manifest.f0_stats
@@ -324,30 +413,57 @@ class VoiceConverter:
 
         # 3. synthesis
         t0 = time.monotonic()
+        edges: dict[int, tuple[np.ndarray, np.ndarray]] | None = {} if keep_features else None
+        more = {"edges": edges} if keep_features else {}  # (tests replace synthesize with the old call)
         chunks = self.synthesize(
-            feats["ppg"], feats["vec"], fed_f0, options, repeat=a.content_repeat, cancel=cancel
+            feats["ppg"], feats["vec"], fed_f0, options, repeat=a.content_repeat, cancel=cancel, **more
         )
-        audio = yield from _relay(
+        raw = yield from _relay(
             chunks, lambda dt: progress("synthesis", dt[0], dt[1], f"chunk {dt[0]}/{dt[1]}")
         )
-        audio = audio[:out_len]
-        del feats
+        audio = raw[:out_len]
+        if not keep_features:
+            del feats, raw
         timings["synthesis"] = time.monotonic() - t0
 
         # 4. post-processing
         t0 = time.monotonic()
         check_cancel()
+        mask, gain = None, 1.0
         if options.silence_gate:
             mask = speech_mask(wave16, frames, options.gate_threshold) | dilate(
                 source_f0 > 0, GATE_VOICED_PAD
             )
             audio = apply_gate(audio, mask, hop, a.sample_rate)
         if options.match_loudness:
+            before = audio
             audio = match_loudness(audio, resample(wave, rate, a.sample_rate)[:out_len])
+            energy = float(np.dot(before.astype(np.float64), before))
+            gain = float(np.dot(audio.astype(np.float64), before) / energy) if energy > 0 else 1.0
         timings["post"] = time.monotonic() - t0
         _check_output(audio, name)
         yield progress("post", 1, 1, "done")
-        result = ConvertResult(
+        result_type: Any = ConvertResult
+        extra: dict[str, Any] = {}
+        if keep_features:
+            from models.convert.resynth import EditableResult, SynthesisState
+
+            result_type = EditableResult
+            extra["features"] = SynthesisState(
+                ppg=feats["ppg"],
+                vec=feats["vec"],
+                repeat=a.content_repeat,
+                options=options,
+                fed_f0=np.asarray(fed_f0, np.float32).copy(),
+                raw=raw,
+                edges=edges or {},
+                out_len=out_len,
+                gate_mask=mask,
+                gain=gain,
+                hop=hop,
+                sample_rate=a.sample_rate,
+            )
+        result = result_type(
             audio=audio.astype(np.float32),
             sample_rate=a.sample_rate,
             source_f0=source_f0,
@@ -356,6 +472,7 @@ class VoiceConverter:
             key=key,
             notes=notes,
             timings=timings,
+            **extra,
         )
         if options.report:
             from models.convert.report import quality_report
@@ -440,6 +557,14 @@ def encode_windows(encoder: Any, wave16: np.ndarray, plan: list[Any]) -> Iterato
         )
         yield i + 1
     return out
+
+
+def _edges(chunks: list[Any], i: int, part: np.ndarray, hop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk ``i``'s weighted samples over its fade-in and over its fade-out (copies)."""
+    c = chunks[i]
+    fade_in = (chunks[i - 1].keep_stop - c.keep_start) * hop if i > 0 else 0
+    fade_out = (c.keep_stop - chunks[i + 1].keep_start) * hop if i < len(chunks) - 1 else 0
+    return part[:fade_in].copy(), part[len(part) - fade_out :].copy() if fade_out else part[:0].copy()
 
 
 def _relay(gen: Iterator[Any], to_progress: Callable[[Any], ConvertProgress]) -> Any:

@@ -66,6 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="interpolate",
         help="pitch fed in unvoiced frames: interpolated (the reference) or none",
     )
+    parser.add_argument(
+        "--f0-file",
+        type=Path,
+        metavar="CURVE.csv",
+        help="use this pitch curve instead of extracting one (one input only): the reference's "
+        ".pit.csv or 'time_s,f0_hz' rows every 10 ms, before the key shift",
+    )
     parser.add_argument("--gate", action="store_true", help="mute non-singing gaps (silero-vad)")
     parser.add_argument(
         "--match-loudness", action="store_true", help="match the output's loudness to the input"
@@ -194,6 +201,13 @@ def run(args: argparse.Namespace) -> int:
         )
         if options.retrieval_ratio > 0:
             converter.retrieval_indexes()  # a missing or mismatched index: one line before any work
+        if args.f0_file is not None:  # a bad curve: one line before any work
+            from models.convert.f0_edit import F0FileError, with_f0_file
+
+            try:
+                converter = with_f0_file(converter, args.f0_file, args.inputs)
+            except F0FileError as exc:
+                return _err(f"--f0-file: {exc}")
     except (LibraryError, ConvertError, AssetError) as exc:
         return _err(str(exc))
     except (KeyError, ValueError) as exc:

@@ -194,7 +194,7 @@ def convert_take(
             device=device,
             library=library,
         )
-    result = yield from converter.convert(wave, rate, options, cancel, name=source.name)
+    result = yield from converter.convert(wave, rate, options, cancel, name=source.name, keep_features=True)
     yield OutputPitchProgress()
     a = converter.config.audio
     at_out = resample(wave, rate, result.sample_rate) if rate != result.sample_rate else wave

@@ -1,0 +1,182 @@
+"""The Convert page's pitch editor: mouse selection and drawing, shift/undo/redo with exact audio,
+octave-jump proposals shown before applying, CSV import (bad files change nothing) and export,
+zoom and scroll, playback from the cursor, the project file written next to an export."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from models.convert import f0_edit
+from tests.desktop.test_convert_page import FakePlayer, page, ready, song  # noqa: F401 (fixtures)
+from voicecraft_desktop.core.live_pitch import hz_to_midi
+
+
+@pytest.fixture
+def edited(page, ready, ctx, qtbot, song):  # noqa: F811
+    ctx.events.voices_changed.emit()
+    page.set_input(song)
+    page.f0_combo.setCurrentText("dio")
+    job = page.convert()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    editor = page.pitch_editor
+    assert editor.edit_toggle.isEnabled() and not editor.select_tool.isVisible()
+    editor.edit_toggle.click()
+    assert editor.select_tool.isVisible() and editor.region.isVisible()
+    page.resize(1300, 900)
+    qtbot.wait(50)
+    return page
+
+
+def _wait(editor, qtbot):
+    qtbot.waitUntil(lambda: not editor.busy(), timeout=60000)
+
+
+def _point(editor, t, midi):
+    plot = editor.plots.pitch_plot
+    scene = plot.getViewBox().mapViewToScene(QPointF(t, midi))
+    return plot.mapFromScene(scene)
+
+
+def _drag(editor, points):
+    view = editor.plots.pitch_plot.viewport()
+    QTest.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[0]))
+    for p in points[1:]:
+        QTest.mouseMove(view, _point(editor, *p))
+    QTest.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[-1]))
+
+
+def test_select_shift_undo_redo_and_hear(edited, qtbot):
+    page, editor = edited, edited.pitch_editor
+    page.player = fake = FakePlayer()
+    curve0, audio0 = editor.curve.copy(), page.take.result.audio.copy()
+    mid = float(np.nanmedian(hz_to_midi(curve0)))
+    _drag(editor, [(0.5, mid), (0.9, mid), (1.2, mid)])
+    lo, hi = editor.selection()
+    assert abs(lo - 50) <= 2 and abs(hi - 120) <= 2
+    page.play_b.click()  # playing B: the edit is swapped in when it is heard
+    editor.octave_up.click()
+    _wait(editor, qtbot)
+    assert np.allclose(editor.curve[lo:hi][curve0[lo:hi] > 0], 2 * curve0[lo:hi][curve0[lo:hi] > 0], rtol=0.01)
+    assert np.array_equal(page.take.result.intended_f0, editor.curve)
+    text = page.status_label.text()
+    assert "edit to hear" in text and "re-synthesised" in text, text
+    assert not np.array_equal(page.take.result.audio, audio0)
+    assert fake.calls[-1][0] == "swap"
+    # undo: the exact curve and audio come back; redo: the edit again
+    editor.undo_button.click()
+    _wait(editor, qtbot)
+    assert np.array_equal(editor.curve, curve0) and np.array_equal(page.take.result.audio, audio0)
+    editor.redo_button.click()
+    _wait(editor, qtbot)
+    assert not np.array_equal(page.take.result.audio, audio0)
+    # the playback cursor: a click places it, "From cursor" plays B from there
+    _drag(editor, [(1.5, mid), (1.5, mid)])
+    assert editor.cursor.value() == pytest.approx(1.5, abs=0.02)
+    fake.calls.clear()
+    editor.play_cursor.click()
+    assert fake.calls and fake.calls[0][0] == "play"
+
+
+def test_draw_with_snap_and_unvoiced(edited, qtbot):
+    editor = edited.pitch_editor
+    editor.draw_tool.click()
+    editor.snap_check.setChecked(True)
+    _drag(editor, [(0.3, 60.2), (0.5, 61.0), (0.7, 62.8)])
+    _wait(editor, qtbot)
+    drawn = hz_to_midi(editor.curve[32:68])
+    # snapped to whole notes, up to the few cents the phase-neutral rule moves an edit
+    assert np.allclose(drawn, np.round(drawn), atol=0.05) and 59.9 <= drawn.min() and drawn.max() <= 63.1
+    editor.select_tool.click()
+    editor.select(1.0, 1.2)
+    editor.unvoiced_button.click()
+    _wait(editor, qtbot)
+    assert np.all(editor.curve[100:120] == 0)
+    editor.voiced_button.click()
+    _wait(editor, qtbot)
+    assert np.all(editor.curve[100:120] > 0)
+    assert editor.undo_stack.count() == 3
+
+
+def test_octave_fixes_are_shown_before_applying(edited, qtbot):
+    editor = edited.pitch_editor
+    curve0 = editor.curve.copy()
+    editor.select(0.8, 1.0)
+    editor.octave_down.click()  # an octave error, as a tracker makes them
+    _wait(editor, qtbot)
+    editor.select(0.0, 0.0)
+    assert not editor.apply_fixes.isVisible()
+    fixes = editor.octave_button.click() or editor.proposals
+    assert fixes and any(f.semitones == 12 for f in fixes)
+    assert editor.apply_fixes.isVisible() and "proposed fix in green" in editor.info.text()
+    assert np.isfinite(editor.proposal_curve.getData()[1]).any()
+    before = editor.curve.copy()
+    assert np.array_equal(before, editor.curve)  # nothing applied yet
+    editor.apply_fixes.click()
+    _wait(editor, qtbot)
+    voiced = curve0 > 0
+    assert np.median(np.abs(hz_to_midi(editor.curve[voiced]) - hz_to_midi(curve0[voiced]))) < 0.1
+    assert not editor.apply_fixes.isVisible()
+
+
+def test_csv_import_export_and_bad_files_change_nothing(edited, qtbot, tmp_path):
+    page, editor = edited, edited.pitch_editor
+    out = editor.export_csv(tmp_path / "take.csv")
+    ref = editor.export_csv(tmp_path / "take.pit.csv")
+    assert ref.read_text().startswith("0m 0s   0,")
+    count = editor.undo_stack.count()
+    curve0 = editor.curve.copy()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time_s,f0_hz\n" + "".join(f"{i * 0.01:.2f},{'nan' if i == 4 else 200}\n" for i in range(len(curve0))))
+    assert not editor.import_csv(bad)
+    assert "bad.csv: row 5 has no pitch" in page.status_label.text()
+    short = tmp_path / "short.csv"
+    f0_edit.write_plain_csv(short, np.full(30, 200.0, np.float32))
+    assert not editor.import_csv(short) and "another song" in page.status_label.text()
+    assert np.array_equal(editor.curve, curve0) and editor.undo_stack.count() == count
+    # a good file: the curve one octave up (the file is before the key shift, as exported)
+    up = f0_edit.read_f0_csv(out, len(curve0)) * 2
+    f0_edit.write_plain_csv(tmp_path / "up.csv", up)
+    assert editor.import_csv(tmp_path / "up.csv")
+    _wait(editor, qtbot)
+    assert np.allclose(editor.curve, 2 * curve0, rtol=1e-6)
+
+
+def test_zoom_scroll_and_project_file_on_export(edited, qtbot, tmp_path):
+    page, editor = edited, edited.pitch_editor
+    vb = editor.plots.pitch_plot.getViewBox()
+    editor.fit()
+    (a0, b0), _ = vb.viewRange()
+    editor.zoom_in.click()
+    (a1, b1), _ = vb.viewRange()
+    assert b1 - a1 < 0.6 * (b0 - a0)
+    editor.scroll.setValue(editor.scroll.maximum())
+    (a2, b2), _ = vb.viewRange()
+    assert a2 > a1 and b2 == pytest.approx(editor.duration_s(), abs=0.05)
+    editor.select(0.5, 1.0)
+    editor.semi_up.click()
+    _wait(editor, qtbot)
+    job = page.export(tmp_path / "out.wav", "wav")
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
+        pass
+    project = tmp_path / "out.voicecraft.json"
+    doc = json.loads(project.read_text())
+    assert doc["voice"] == "Alice" and doc["frames"] == len(editor.curve)
+    from models.convert.resynth import load_project
+
+    assert np.array_equal(load_project(project).f0_hz, editor.curve)
+
+
+def test_screenshot(edited, qtbot, tmp_path):
+    editor = edited.pitch_editor
+    editor.select(0.6, 1.1)
+    editor.propose_octave_fixes()
+    path = os.environ.get("PITCH_EDITOR_PNG") or str(tmp_path / "editor.png")
+    assert edited.grab().save(path)

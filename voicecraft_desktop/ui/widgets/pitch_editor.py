@@ -1,0 +1,658 @@
+"""The Convert page's pitch editor: fix what the tracker got wrong on the pitch plot, hear it at once.
+
+:class:`PitchEditor` is a tool bar over :class:`~voicecraft_desktop.ui.widgets.comparison_plots.
+ComparisonPlots`' pitch plot. With "Edit pitch" on, the orange curve (the pitch the conversion
+sings, after the key shift) is editable:
+
+- Select: drag across the plot to select a region (or drag the region's edges); a click puts
+  the playback cursor there. Shift the selection by semitones or octaves, mark it unvoiced or
+  voiced, smooth it, flatten its vibrato or scale it.
+- Draw: drag to draw a pitch curve (optionally snapped to whole notes).
+- "Fix octave jumps" shows the corrections it proposes (green) before "Apply" or "Discard".
+- Undo/redo (a ``QUndoStack``; Ctrl+Z, Ctrl+Shift+Z), zoom and scroll along time, play from the
+  cursor; import or export the curve as CSV (the reference's ``.pit.csv`` or ``time_s,f0_hz``).
+
+Each edit is made phase-neutral (:func:`models.convert.f0_edit.phase_neutral`) and then only the
+chunks of synthesis that overlap it are re-run in a worker
+(:class:`models.convert.resynth.EditSession`); when the audio arrives the B side of the A/B
+playback changes and ``status`` reports the edit-to-hear time. Edits made while one re-synthesis
+runs are rendered together when it ends (the curve on screen is always the latest).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.convert import f0_edit
+from voicecraft_desktop.core.live_pitch import hz_to_midi
+from voicecraft_desktop.ui.widgets.comparison_plots import envelope
+
+FRAME_S = f0_edit.FRAME_S
+CSV_FILTER = "Pitch CSV, time and Hz (*.csv);;so-vits-svc pitch file (*.pit.csv)"
+PROPOSAL_COLOUR = "#16a34a"
+SELECTION_BRUSH = (37, 99, 235, 40)
+
+
+class EditCommand(QUndoCommand):
+    """One edit of the curve: ``redo`` shows ``after``, ``undo`` shows ``before`` (both exact)."""
+
+    def __init__(self, editor: PitchEditor, before: np.ndarray, after: np.ndarray, text: str) -> None:
+        super().__init__(text)
+        self.editor, self.before, self.after = editor, before.copy(), after.copy()
+
+    def redo(self) -> None:
+        self.editor.show_curve(self.after, self.text())
+
+    def undo(self) -> None:
+        self.editor.show_curve(self.before, f"undo {self.text()}")
+
+
+class PitchEditor(QWidget):
+    """The editing tool bar and the mouse handling on ``plots.pitch_plot``.
+
+    Args:
+        plots: the page's ``ComparisonPlots``.
+        runner: the app's ``JobRunner`` (re-synthesis runs as a GPU job), or ``None`` to render
+            in the GUI thread (tests).
+
+    Signals:
+        status(str): one line for the page's status line (what was re-synthesised, edit-to-hear).
+        audio_changed(): the converted audio changed (swap it into playback).
+        play_requested(float): play the converted audio from this many seconds.
+    """
+
+    status = Signal(str)
+    audio_changed = Signal()
+    play_requested = Signal(float)
+
+    def __init__(self, plots: Any, runner: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pitchEditor")
+        self.plots = plots
+        self.runner = runner
+        self.session: Any = None
+        self.take: Any = None
+        self.curve: np.ndarray | None = None  # what is on screen (the audio follows)
+        self.proposals: list[f0_edit.OctaveFix] = []
+        self.undo_stack = QUndoStack(self)
+        self.job: Any = None
+        self._queued: tuple[np.ndarray, float, str] | None = None
+        self._edit_started = 0.0
+        self._press: tuple[float, float] | None = None
+        self._stroke: list[tuple[float, float]] = []
+        self.last_update: Any = None
+
+        self.edit_toggle = QPushButton("✎ Edit pitch")
+        self.edit_toggle.setObjectName("editPitchButton")
+        self.edit_toggle.setCheckable(True)
+        self.edit_toggle.setToolTip("Correct the pitch the converted voice sings, then hear it")
+        self.select_tool = QToolButton(text="Select")
+        self.draw_tool = QToolButton(text="Draw")
+        for b in (self.select_tool, self.draw_tool):
+            b.setCheckable(True)
+        self.select_tool.setChecked(True)
+        self.tools = QButtonGroup(self)
+        self.tools.addButton(self.select_tool)
+        self.tools.addButton(self.draw_tool)
+        self.snap_check = QCheckBox("Snap to notes")
+        self.octave_down = QPushButton("−12")
+        self.semi_down = QPushButton("−1")
+        self.semi_up = QPushButton("+1")
+        self.octave_up = QPushButton("+12")
+        for b, tip in (
+            (self.octave_down, "Selection an octave down"),
+            (self.semi_down, "Selection a semitone down"),
+            (self.semi_up, "Selection a semitone up"),
+            (self.octave_up, "Selection an octave up"),
+        ):
+            b.setToolTip(tip)
+            b.setFixedWidth(44)
+        self.unvoiced_button = QPushButton("Unvoiced")
+        self.unvoiced_button.setToolTip("No pitch in the selection (breaths, consonants)")
+        self.voiced_button = QPushButton("Voiced")
+        self.voiced_button.setToolTip("Give the selection a pitch (joined from its neighbours)")
+        self.smooth_button = QPushButton("Smooth")
+        self.vibrato_spin = QDoubleSpinBox()
+        self.vibrato_spin.setRange(0.0, 4.0)
+        self.vibrato_spin.setSingleStep(0.25)
+        self.vibrato_spin.setValue(0.0)
+        self.vibrato_spin.setPrefix("vibrato × ")
+        self.vibrato_spin.setToolTip("0 flattens the vibrato, 1 keeps it, 2 doubles it")
+        self.vibrato_button = QPushButton("Set vibrato")
+        # the buttons that act on the selection, in tool-bar order
+        self.selection_buttons = [
+            self.octave_down,
+            self.semi_down,
+            self.semi_up,
+            self.octave_up,
+            self.unvoiced_button,
+            self.voiced_button,
+            self.smooth_button,
+            self.vibrato_spin,
+            self.vibrato_button,
+        ]
+        self.octave_button = QPushButton("Fix octave jumps")
+        self.octave_button.setObjectName("fixOctavesButton")
+        self.apply_fixes = QPushButton("Apply fixes")
+        self.discard_fixes = QPushButton("Discard")
+        self.undo_button = QPushButton("↶ Undo")
+        self.redo_button = QPushButton("↷ Redo")
+        self.zoom_in = QPushButton("Zoom +")
+        self.zoom_out = QPushButton("Zoom −")
+        self.zoom_fit = QPushButton("Whole song")
+        self.play_cursor = QPushButton("▶ From cursor")
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.info = QLabel("")
+        self.info.setObjectName("pitchEditorInfo")
+        self.scroll = QScrollBar(Qt.Orientation.Horizontal)
+        self.scroll.setObjectName("pitchScroll")
+
+        row1 = QHBoxLayout()
+        row1.setContentsMargins(0, 0, 0, 0)
+        row1.addWidget(self.edit_toggle)
+        for w in (self.select_tool, self.draw_tool, self.snap_check):
+            row1.addWidget(w)
+        row1.addSpacing(12)
+        self.selection_label = QLabel("Selection:")
+        for w in (self.selection_label, *self.selection_buttons):
+            row1.addWidget(w)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        row2.setContentsMargins(0, 0, 0, 0)
+        for w in (self.octave_button, self.apply_fixes, self.discard_fixes):
+            row2.addWidget(w)
+        row2.addSpacing(12)
+        for w in (self.undo_button, self.redo_button):
+            row2.addWidget(w)
+        row2.addSpacing(12)
+        for w in (self.zoom_in, self.zoom_out, self.zoom_fit, self.play_cursor):
+            row2.addWidget(w)
+        row2.addSpacing(12)
+        row2.addWidget(QLabel("Pitch file:"))
+        row2.addWidget(self.import_button)
+        row2.addWidget(self.export_button)
+        row2.addWidget(self.info, 1)
+        self.tool_area = QWidget()
+        tool_layout = QVBoxLayout(self.tool_area)
+        tool_layout.setContentsMargins(0, 0, 0, 0)
+        tool_layout.addLayout(row2)
+        tool_layout.addWidget(self.scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row1)
+        layout.addWidget(self.tool_area)
+
+        # plot items: the selection, the cursor, the proposals
+        plot = self.plots.pitch_plot
+        self.region = pg.LinearRegionItem(values=(0, 0), brush=pg.mkBrush(*SELECTION_BRUSH), movable=True)
+        self.region.setZValue(-10)
+        self.cursor = pg.InfiniteLine(0, movable=True, pen=pg.mkPen("#dc2626", width=1, style=Qt.PenStyle.DashLine))
+        self.proposal_curve = plot.plot(
+            [], [], pen=pg.mkPen(PROPOSAL_COLOUR, width=3), connect="finite", name="proposed fix"
+        )
+        for item in (self.region, self.cursor):
+            plot.addItem(item)
+
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.indexChanged.connect(self._update_buttons)
+        self.edit_toggle.toggled.connect(self.set_editing)
+        self.octave_down.clicked.connect(lambda: self.shift_selection(-12))
+        self.semi_down.clicked.connect(lambda: self.shift_selection(-1))
+        self.semi_up.clicked.connect(lambda: self.shift_selection(1))
+        self.octave_up.clicked.connect(lambda: self.shift_selection(12))
+        self.unvoiced_button.clicked.connect(lambda: self.mark_voiced(False))
+        self.voiced_button.clicked.connect(lambda: self.mark_voiced(True))
+        self.smooth_button.clicked.connect(self.smooth_selection)
+        self.vibrato_button.clicked.connect(lambda: self.scale_vibrato(self.vibrato_spin.value()))
+        self.octave_button.clicked.connect(self.propose_octave_fixes)
+        self.apply_fixes.clicked.connect(self.apply_octave_fixes)
+        self.discard_fixes.clicked.connect(self.discard_octave_fixes)
+        self.zoom_in.clicked.connect(lambda: self.zoom(0.5))
+        self.zoom_out.clicked.connect(lambda: self.zoom(2.0))
+        self.zoom_fit.clicked.connect(self.fit)
+        self.play_cursor.clicked.connect(lambda: self.play_requested.emit(float(self.cursor.value())))
+        self.import_button.clicked.connect(self._ask_import)
+        self.export_button.clicked.connect(self._ask_export)
+        self.scroll.valueChanged.connect(self._on_scroll)
+        plot.getViewBox().sigXRangeChanged.connect(self._sync_scroll)
+        plot.viewport().installEventFilter(self)
+        self.set_take(None)
+
+    # ------------------------------------------------------------------ take and mode
+
+    def set_take(self, take: Any) -> None:
+        """A new conversion (``TakeResult``) or ``None``; forgets the undo history."""
+        from models.convert.resynth import EditSession
+
+        self.undo_stack.clear()
+        self.discard_octave_fixes()
+        self._queued = None
+        self.take = take
+        self.session = None
+        self.curve = None
+        if take is not None and getattr(take.result, "features", None) is not None and take.converter is not None:
+            self.session = EditSession(take.converter, take.result)
+            self.curve = take.result.intended_f0.copy()
+            self.region.setRegion((0.0, 0.0))
+            self.cursor.setValue(0.0)
+        self.edit_toggle.setEnabled(self.session is not None)
+        self.edit_toggle.setToolTip(
+            "Correct the pitch the converted voice sings, then hear it"
+            if self.session is not None
+            else "Convert a song first; its pitch can then be edited here"
+        )
+        if self.session is None:
+            self.edit_toggle.setChecked(False)
+        self.set_editing(self.edit_toggle.isChecked())
+
+    def set_editing(self, on: bool) -> None:
+        on = bool(on) and self.session is not None
+        for w in self._edit_widgets():
+            w.setVisible(on)
+        self.tool_area.setVisible(on)
+        self.region.setVisible(on)
+        self.cursor.setVisible(on)
+        self.plots.pitch_plot.setMouseEnabled(x=not on, y=False)
+        if on:
+            self.info.setText("Drag across the pitch plot to select; click to place the cursor.")
+            self._sync_scroll()
+        self._update_buttons()
+
+    def _edit_widgets(self) -> list[QWidget]:
+        return [self.select_tool, self.draw_tool, self.snap_check, self.selection_label, *self.selection_buttons]
+
+    def _update_buttons(self) -> None:
+        has = self.session is not None
+        lo, hi = self.selection()
+        selected = has and hi > lo
+        for b in self.selection_buttons:
+            b.setEnabled(selected)
+        self.undo_button.setEnabled(has and self.undo_stack.canUndo())
+        self.redo_button.setEnabled(has and self.undo_stack.canRedo())
+        self.apply_fixes.setVisible(bool(self.proposals))
+        self.discard_fixes.setVisible(bool(self.proposals))
+        self.octave_button.setEnabled(has)
+
+    # ------------------------------------------------------------------ selection and view
+
+    def selection(self) -> tuple[int, int]:
+        """Selected frames [lo, hi) (empty when nothing is selected)."""
+        if self.curve is None:
+            return 0, 0
+        a, b = self.region.getRegion()
+        lo = max(0, int(round(min(a, b) / FRAME_S)))
+        hi = min(len(self.curve), int(round(max(a, b) / FRAME_S)))
+        return lo, max(lo, hi)
+
+    def select(self, start_s: float, stop_s: float) -> None:
+        self.region.setRegion((min(start_s, stop_s), max(start_s, stop_s)))
+        self._update_buttons()
+
+    def duration_s(self) -> float:
+        return 0.0 if self.curve is None else len(self.curve) * FRAME_S
+
+    def zoom(self, factor: float) -> None:
+        vb = self.plots.pitch_plot.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        centre = float(self.cursor.value()) if x0 <= self.cursor.value() <= x1 else (x0 + x1) / 2
+        half = max(0.25, (x1 - x0) * factor / 2)
+        lo = max(0.0, centre - half)
+        vb.setXRange(lo, min(max(self.duration_s(), 0.5), lo + 2 * half), padding=0)
+
+    def fit(self) -> None:
+        if self.curve is not None:
+            self.plots.pitch_plot.getViewBox().setXRange(0, self.duration_s(), padding=0.01)
+
+    def _sync_scroll(self, *_: Any) -> None:
+        (x0, x1), _ = self.plots.pitch_plot.getViewBox().viewRange()
+        total = max(self.duration_s(), 1e-3)
+        page = int(1000 * min(1.0, (x1 - x0) / total))
+        self.scroll.blockSignals(True)
+        self.scroll.setRange(0, max(0, 1000 - page))
+        self.scroll.setPageStep(max(1, page))
+        self.scroll.setValue(int(1000 * max(0.0, x0) / total))
+        self.scroll.blockSignals(False)
+
+    def _on_scroll(self, value: int) -> None:
+        vb = self.plots.pitch_plot.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        start = value / 1000 * self.duration_s()
+        vb.setXRange(start, start + (x1 - x0), padding=0)
+
+    # ------------------------------------------------------------------ mouse
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if not self.edit_toggle.isChecked() or self.curve is None:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            x, y = self._to_view(event.position())
+            lo, hi = self.region.getRegion()
+            if self.select_tool.isChecked() and hi > lo and self._near_region_edge(x, lo, hi):
+                return False  # let the region item drag its edge
+            self._press = (x, y)
+            self._stroke = [(x, y)]
+            return True
+        if kind == QEvent.Type.MouseMove and self._press is not None:
+            x, y = self._to_view(event.position())
+            self._stroke.append((x, y))
+            if self.select_tool.isChecked():
+                self.select(self._press[0], x)
+            else:
+                self._preview_stroke()
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and self._press is not None:
+            x, y = self._to_view(event.position())
+            self._stroke.append((x, y))
+            press, self._press = self._press, None
+            if self.select_tool.isChecked():
+                if abs(x - press[0]) < 0.02:  # a click: the cursor
+                    self.cursor.setValue(min(max(0.0, x), self.duration_s()))
+                else:
+                    self.select(press[0], x)
+            else:
+                times, midis = zip(*self._stroke)
+                self.draw_stroke(np.array(times), f0_edit.from_midi(np.array(midis)))
+            self._stroke = []
+            return True
+        return False
+
+    def _to_view(self, pos: Any) -> tuple[float, float]:
+        plot = self.plots.pitch_plot
+        p = plot.getViewBox().mapSceneToView(plot.mapToScene(pos.toPoint()))
+        return float(p.x()), float(p.y())
+
+    def _near_region_edge(self, x: float, lo: float, hi: float) -> bool:
+        (x0, x1), _ = self.plots.pitch_plot.getViewBox().viewRange()
+        tol = 0.01 * (x1 - x0)
+        return abs(x - lo) < tol or abs(x - hi) < tol
+
+    def _preview_stroke(self) -> None:
+        if len(self._stroke) > 1:
+            t, m = zip(*sorted(self._stroke))
+            self.proposal_curve.setData(np.array(t), np.round(m) if self.snap_check.isChecked() else np.array(m))
+
+    # ------------------------------------------------------------------ edits
+
+    def push_edit(self, new: np.ndarray, lo: int, hi: int, text: str, neutral: bool = True) -> bool:
+        """Makes ``new`` (an edit of the curve on screen over ``[lo, hi)``) an undoable edit."""
+        if self.curve is None or self.session is None:
+            return False
+        s = self.session.state
+        if neutral:
+            new = f0_edit.phase_neutral(self.curve, new, lo, hi, s.options.unvoiced, s.hop, s.sample_rate)
+        if np.array_equal(new, self.curve):
+            self.status.emit(f"Pitch edit “{text}”: nothing changed.")
+            return False
+        self._edit_started = time.perf_counter()
+        self.undo_stack.push(EditCommand(self, self.curve, new, text))
+        return True
+
+    def _selected_or_say(self) -> tuple[int, int] | None:
+        lo, hi = self.selection()
+        if hi <= lo:
+            self.status.emit("Select a region of the pitch plot first (drag across it).")
+            return None
+        return lo, hi
+
+    def shift_selection(self, semitones: int) -> bool:
+        span = self._selected_or_say()
+        if span is None or self.curve is None:
+            return False
+        new = f0_edit.shift(self.curve, *span, semitones)
+        return self.push_edit(new, *span, f"shift {semitones:+d}")
+
+    def mark_voiced(self, voiced: bool) -> bool:
+        span = self._selected_or_say()
+        if span is None or self.curve is None:
+            return False
+        try:
+            new = f0_edit.set_voiced(self.curve, *span, voiced)
+        except ValueError as exc:
+            self.status.emit(f"Cannot mark voiced: {exc}")
+            return False
+        return self.push_edit(new, *span, "voiced" if voiced else "unvoiced")
+
+    def smooth_selection(self) -> bool:
+        span = self._selected_or_say()
+        if span is None or self.curve is None:
+            return False
+        return self.push_edit(f0_edit.smooth(self.curve, *span), *span, "smooth")
+
+    def scale_vibrato(self, factor: float) -> bool:
+        span = self._selected_or_say()
+        if span is None or self.curve is None:
+            return False
+        new = f0_edit.scale_vibrato(self.curve, *span, factor)
+        return self.push_edit(new, *span, "flatten vibrato" if factor == 0 else f"vibrato × {factor:g}")
+
+    def draw_stroke(self, times_s: np.ndarray, hz: np.ndarray) -> bool:
+        self.proposal_curve.setData([], [])
+        if self.curve is None or len(times_s) < 2:
+            return False
+        try:
+            new, lo, hi = f0_edit.draw(self.curve, times_s, hz, snap=self.snap_check.isChecked())
+        except ValueError as exc:
+            self.status.emit(f"Cannot draw there: {exc}")
+            return False
+        return self.push_edit(new, lo, hi, "draw")
+
+    def propose_octave_fixes(self) -> list[f0_edit.OctaveFix]:
+        """Shows the proposed corrections (green) and waits for Apply or Discard."""
+        if self.curve is None:
+            return []
+        lo, hi = self.selection()
+        fixes = f0_edit.find_octave_jumps(self.curve)
+        if hi > lo:
+            fixes = [f for f in fixes if f.lo < hi and f.hi > lo]
+        self.proposals = fixes
+        if not fixes:
+            self.proposal_curve.setData([], [])
+            self.info.setText("No octave jumps found" + (" in the selection." if hi > lo else "."))
+        else:
+            fixed = f0_edit.apply_octave_fixes(self.curve, fixes)
+            shown = np.full(len(fixed), np.nan)
+            for f in fixes:
+                shown[f.lo : f.hi] = hz_to_midi(fixed[f.lo : f.hi])
+            self.proposal_curve.setData(np.arange(len(fixed)) * FRAME_S, shown)
+            frames = sum(f.hi - f.lo for f in fixes)
+            listed = "; ".join(f.describe() for f in fixes[:4]) + (" …" if len(fixes) > 4 else "")
+            self.info.setText(
+                f"{len(fixes)} octave jump{'s' if len(fixes) != 1 else ''} found "
+                f"({frames * FRAME_S:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard."
+            )
+        self._update_buttons()
+        return fixes
+
+    def apply_octave_fixes(self) -> bool:
+        if not self.proposals or self.curve is None:
+            return False
+        fixes, self.proposals = self.proposals, []
+        self.proposal_curve.setData([], [])
+        new = f0_edit.apply_octave_fixes(self.curve, fixes)
+        lo, hi = min(f.lo for f in fixes), max(f.hi for f in fixes)
+        self.info.setText("")
+        self._update_buttons()
+        return self.push_edit(new, lo, hi, f"fix {len(fixes)} octave jump{'s' if len(fixes) != 1 else ''}")
+
+    def discard_octave_fixes(self) -> None:
+        self.proposals = []
+        self.proposal_curve.setData([], [])
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ F0 files
+
+    def key_factor(self) -> float:
+        return float(2.0 ** (self.take.result.key / 12.0)) if self.take is not None else 1.0
+
+    def import_csv(self, path: str | Path) -> bool:
+        """Replaces the curve with a file's (before the key shift, as the reference writes it);
+        a refused file changes nothing and says why in one line."""
+        from models.convert.f0_edit import F0FileError
+
+        if self.curve is None:
+            return False
+        try:
+            f0 = f0_edit.read_f0_csv(path, len(self.curve))
+        except F0FileError as exc:
+            self.status.emit(f"Pitch file not used: {exc}")
+            self.info.setText(str(exc))
+            return False
+        new = (f0.astype(np.float64) * self.key_factor()).astype(np.float32)
+        return self.push_edit(new, 0, len(new), f"import {Path(path).name}", neutral=False)
+
+    def export_csv(self, path: str | Path) -> Path | None:
+        """Writes the curve before the key shift: the reference's format for ``*.pit.csv``, else
+        ``time_s,f0_hz``."""
+        if self.curve is None:
+            return None
+        f0 = (self.curve.astype(np.float64) / self.key_factor()).astype(np.float32)
+        path = Path(path)
+        write = f0_edit.write_reference_csv if path.name.endswith(".pit.csv") else f0_edit.write_plain_csv
+        out = write(path, f0)
+        self.status.emit(f"Pitch curve exported to {out}")
+        return out
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Pitch curve to use", "", CSV_FILTER)
+        if path:
+            self.import_csv(path)
+
+    def _ask_export(self) -> None:
+        if self.take is None:
+            return
+        default = str(Path(self.take.source).with_suffix(".pit.csv"))
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the pitch curve", default, CSV_FILTER)
+        if path:
+            if "pit.csv" in chosen and not path.endswith(".pit.csv"):
+                path = path.removesuffix(".csv") + ".pit.csv"
+            self.export_csv(path)
+
+    # ------------------------------------------------------------------ rendering
+
+    def show_curve(self, curve: np.ndarray, text: str) -> None:
+        """Draws ``curve`` and starts re-synthesising it (the undo stack calls this)."""
+        self.curve = np.asarray(curve, np.float32).copy()
+        t = np.arange(len(self.curve)) * FRAME_S
+        self.plots.source_pitch.setData(t, hz_to_midi(self.curve))
+        self._render(self.curve, self._edit_started or time.perf_counter(), text)
+        self._edit_started = 0.0
+
+    def _render(self, curve: np.ndarray, started: float, text: str) -> None:
+        if self.session is None:
+            return
+        if self.job is not None:
+            self._queued = (curve, started, text)
+            self.status.emit(f"Pitch edit “{text}”: waiting for the re-synthesis in progress…")
+            return
+        session = self.session
+
+        def task(cancel: Any) -> Any:
+            yield 0
+            return session.render(curve, cancel)
+
+        if self.runner is None:  # tests without a runner: in this thread
+            gen = task(None)
+            next(gen)
+            try:
+                next(gen)
+            except StopIteration as stop:
+                self._on_rendered(stop.value, started, text)
+            return
+        from voicecraft_desktop.ui.worker import JobRefused
+
+        try:
+            self.job = self.runner.start(f"Re-synthesise ({text})", task, gpu=True)
+        except JobRefused as exc:
+            self._queued = (curve, started, text)
+            self.status.emit(f"Pitch edit kept; it will be heard after the job in progress ({exc})")
+            return
+        self.status.emit(f"Pitch edit “{text}”: re-synthesising…")
+        self.job.result.connect(lambda update: self._on_rendered(update, started, text))
+        self.job.failed.connect(lambda message, _tb: self.status.emit(f"Re-synthesis failed: {message}"))
+        self.job.finished.connect(self._on_job_finished)
+
+    def _on_job_finished(self) -> None:
+        self.job = None
+        if self._queued is not None:
+            curve, started, text = self._queued
+            self._queued = None
+            self._render(curve, started, text)
+
+    def _on_rendered(self, update: Any, started: float, text: str) -> None:
+        if self.session is None or update is None:
+            return
+        self.session.apply(update)
+        self.last_update = update
+        take = self.take
+        rate = take.result.sample_rate
+        if update.hi > update.lo:
+            self.plots.result_wave.setData(*envelope(take.result.audio, rate))
+            fa, fb = update.frames
+            take.output_f0[fa:fb] = 0.0  # the converted audio's own pitch there is not re-measured
+            self.plots.result_pitch.setData(
+                np.arange(len(take.output_f0)) * FRAME_S, hz_to_midi(take.output_f0)
+            )
+        heard = time.perf_counter() - started
+        if update.frames is None:
+            self.status.emit(f"Pitch edit “{text}”: the audio was already this.")
+        else:
+            total = len(self.session.converter.chunk_plan(len(update.fed), self.session.state.options))
+            self.status.emit(
+                f"Pitch edit “{text}”: re-synthesised {update.lo / rate:.2f}–{update.hi / rate:.2f} s "
+                f"({update.chunks} of {total} chunks) in {update.seconds:.2f} s; "
+                f"edit to hear {heard:.2f} s. Play B to hear it."
+            )
+        self.audio_changed.emit()
+
+    def busy(self) -> bool:
+        return self.job is not None or self._queued is not None
+
+    # ------------------------------------------------------------------ project
+
+    def save_project(self, output: str | Path) -> Path | None:
+        """Writes the project file next to ``output`` (source, voice, options, edited curve)."""
+        from models.convert.resynth import ConvertProject, project_path, save_project, sha256_of
+
+        if self.session is None or self.take is None or self.curve is None:
+            return None
+        source = Path(self.take.source)
+        project = ConvertProject(
+            source=source,
+            source_sha256=sha256_of(source),
+            voice=str(self.take.voice),
+            options=self.session.state.options,
+            key=float(self.take.result.key),
+            f0_hz=self.curve,
+            output=str(output),
+        )
+        return save_project(project_path(output), project)
