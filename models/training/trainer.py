@@ -258,7 +258,23 @@ def _launch(
         )
     if dev.type not in ("cuda", "cpu"):
         raise TrainingError(f"training on several processes needs CUDA GPUs or the CPU, not {dev.type}")
-    spec = {
+    spec = worker_spec(run_dir, dataset_dir, config, dev, feature_cache, base, max_steps, random_draws)
+    return (yield from launch_and_relay(launch, spec, cancel or threading.Event(), pause or threading.Event()))
+
+
+def worker_spec(
+    run_dir: str | Path,
+    dataset_dir: str | Path,
+    config: VoiceConfig,
+    dev: torch.device,
+    feature_cache: str | Path,
+    base: str | Path | None,
+    max_steps: int | None,
+    random_draws: bool = True,
+) -> dict[str, Any]:
+    """What every distributed worker is told (``models.training.distributed.main`` reads it): the
+    arguments of :func:`train`, and this process's torch thread count and deterministic setting."""
+    return {
         "run_dir": str(Path(run_dir).resolve()),
         "dataset_dir": str(Path(dataset_dir).resolve()),
         "feature_cache": str(Path(feature_cache).resolve()),
@@ -270,7 +286,6 @@ def _launch(
         "deterministic": torch.are_deterministic_algorithms_enabled(),
         "random_draws": random_draws,
     }
-    return (yield from launch_and_relay(launch, spec, cancel or threading.Event(), pause or threading.Event()))
 
 
 def _train(

@@ -79,6 +79,7 @@ def train_in_process(
     max_steps: int | None = None,
     threads: int = 0,
     shutdown_timeout_s: float = SHUTDOWN_TIMEOUT_S,
+    launch: Any = None,
 ) -> Generator[Any, None, Any]:
     """Runs :func:`models.training.train` in a child process; yields its progress, returns its result.
 
@@ -88,6 +89,8 @@ def train_in_process(
         cancel: anything with ``is_set()``; when set, the run stops after its current step.
         pause: anything with ``is_set()``; while set, the run waits between steps.
         threads: torch intra-op threads in the child (0: torch's default).
+        launch: a :class:`models.training.distributed.Launch` to train in several processes (the
+            child starts them with torchrun), or None.
         shutdown_timeout_s: how long closing this generator waits for the final checkpoint.
 
     Raises:
@@ -100,6 +103,8 @@ def train_in_process(
     kwargs = dict(run_dir=str(run_dir), dataset_dir=str(dataset_dir), config=config,
                   feature_cache=str(feature_cache), base=None if base is None else str(base),
                   device=device, max_steps=max_steps)
+    if launch is not None:
+        kwargs["launch"] = launch
     process = ctx.Process(target=_child_main, args=(sender, child_cancel, child_pause, kwargs, threads),
                           name="voicecraft-train", daemon=True)
     process.start()
