@@ -250,7 +250,7 @@ def test_registry_and_asset(tmp_path: Path, checkpoint: Path) -> None:
         create_speaker_encoder("ecapa")
     asset = ASSETS[SPEAKER_ENCODERS["sovits5-lstm"]]
     assert asset.filename == "best_model.pth.tar" and asset.url is None
-    store = AssetStore(tmp_path / "cache")
+    store = AssetStore(tmp_path / "cache", cli=True)  # the command line's wording (the app's: "Locate file…")
     with pytest.raises(AssetMissing) as info:
         store.require(asset.name)
     assert "drive.google.com" in str(info.value) and "--asset sovits5-speaker-encoder=PATH" in str(info.value)

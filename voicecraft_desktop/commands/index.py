@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     try:
         voice = VoiceLibrary().load(args.voice, device)
-        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
+        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset), cli=True)
         converter = converter_for(voice, store, report=False, device=device, fetch=not args.offline)
     except (LibraryError, ConvertError, AssetError) as exc:
         return _err(str(exc))

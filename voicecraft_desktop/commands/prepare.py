@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
-        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset))
+        store = AssetStore(paths.models_cache_dir(), parse_overrides(args.asset), cli=True)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -224,9 +224,10 @@ def prepare_voice_dataset(
     if features:  # fail before slicing anything when a weights file is missing
         if store is None:
             store = AssetStore(paths.models_cache_dir(), asset_overrides or {})
-        weights = {name: store.require(ENCODERS[name].asset) for name in names}
-        speaker_asset = SPEAKER_ENCODERS[speaker]
-        speaker_weights = None if speaker_asset is None else store.require(speaker_asset)
+        speaker_asset = SPEAKER_ENCODERS[speaker]  # every missing file named at once
+        found = store.require_all([ENCODERS[name].asset for name in names] + [a for a in [speaker_asset] if a])
+        weights = {name: found[ENCODERS[name].asset] for name in names}
+        speaker_weights = None if speaker_asset is None else found[speaker_asset]
 
     if not Path(source).is_dir():
         raise NotADirectoryError(f"{source}: not a folder")

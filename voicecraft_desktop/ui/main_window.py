@@ -268,6 +268,14 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._on_first_paint)
             else:
                 QTimer.singleShot(0, self.load_engine)
+            QTimer.singleShot(300, self._offer_setup)  # after the first paint
+
+    def _offer_setup(self) -> None:
+        """First start with model files missing: the model files setup, once (issue 12.1)."""
+        from voicecraft_desktop.ui.pages.setup import offer_first_run_setup
+
+        if not self._closed:
+            self.setup_dialog = offer_first_run_setup(self.ctx, self)
 
     def _on_first_paint(self) -> None:
         if self._painted:

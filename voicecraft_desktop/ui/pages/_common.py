@@ -3,7 +3,10 @@
 - :func:`call_task`: wraps one blocking, Qt-free call as a task factory for ``JobRunner.start``
   (it runs in the worker thread; its return value is the job's result).
 - :func:`show_error`: the error dialog (window-modal, non-blocking, traceback under "Details") and a
-  log line; the dialog is returned so a page can keep it and tests can read it.
+  log line; the dialog is returned so a page can keep it and tests can read it. With ``setup`` it
+  offers "Open setup" (a missing model file: :func:`missing_models_text` says which, all at once).
+- :func:`keeping_error`: a task that hands the exception it raises to the GUI (the job's ``failed``
+  signal carries text only), so a page can read its attributes (``AssetError.missing``).
 - :class:`JobPageMixin`: a page's one job at a time (start, progress bar, status line, cancel,
   error dialog, ``job_done`` signal).
 - :func:`format_duration`, :func:`format_minutes`: labels.
@@ -38,11 +41,45 @@ def call_task(
     return task
 
 
-def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
+def keeping_error(
+    task: Callable[[threading.Event], Generator[Any, None, Any]], keep: Callable[[BaseException], None]
+) -> Callable[[threading.Event], Generator[Any, None, Any]]:
+    """``task`` that gives an exception it raises to ``keep`` (in the worker thread, before the job's
+    ``failed`` is emitted), then raises it on as before."""
+
+    def wrapped(cancel: threading.Event) -> Generator[Any, None, Any]:
+        try:
+            return (yield from task(cancel))
+        except Exception as error:
+            keep(error)
+            raise
+
+    return wrapped
+
+
+def missing_models_text(error: BaseException) -> str:
+    """For an error about missing model files (``AssetError.missing``): one plain paragraph naming
+    every missing file and what to do in the app; ``""`` for any other error."""
+    names = tuple(getattr(error, "missing", ()) or ())
+    if not names:
+        return ""
+    from models.formats.assets import ASSETS
+
+    titles = [f"{ASSETS[n].title} ({n})" if n in ASSETS else n for n in names]
+    which = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    files = "This model file is" if len(titles) == 1 else "These model files are"
+    return (f"{files} missing: {which}.\n\nOpen the setup to download "
+            f"{'it' if len(titles) == 1 else 'them'}, or to locate copies you already have.")
+
+
+def show_error(
+    parent: QWidget, title: str, message: str, details: str = "", setup: Callable[[], Any] | None = None
+) -> QMessageBox:
     """Shows an error dialog without blocking the event loop (``open()``, window-modal) and logs it.
 
     The log keeps the full text; the dialog never shows PyTorch's advice to load a file unsafely
-    (``models.errors.scrub``), whatever path the message came by.
+    (``models.errors.scrub``), whatever path the message came by. ``setup``: an "Open setup" button
+    calls it (then the dialog closes).
     """
     from models.errors import scrub
 
@@ -50,6 +87,11 @@ def show_error(parent: QWidget, title: str, message: str, details: str = "") -> 
     message, details = scrub(message), scrub(details) if details else details
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, parent)
     box.setObjectName("errorDialog")
+    if setup is not None:
+        button = box.addButton("Open setup", QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName("openSetupButton")
+        box.setDefaultButton(button)
+        button.clicked.connect(setup)
     if details:
         box.setDetailedText(details)
     box.open()
@@ -69,10 +111,13 @@ class JobPageMixin:
     CANCELLED_TEXT = "Cancelled."
     job: Any = None
     error_box: QMessageBox | None = None
+    job_error: BaseException | None = None  # what the last job raised (read on ``failed``)
 
     def _start(self, name: str, task: Any, on_result: Callable[[Any], None], gpu: bool = False) -> Any:
         from voicecraft_desktop.ui.worker import JobRefused
 
+        self.job_error = None
+        task = keeping_error(task, lambda error: setattr(self, "job_error", error))
         try:
             job = self.ctx.runner.start(name, task, gpu=gpu)  # type: ignore[attr-defined]
         except JobRefused as exc:
@@ -97,9 +142,21 @@ class JobPageMixin:
             self.cancel_button.setEnabled(False)  # type: ignore[attr-defined]
 
     def _on_failed(self, name: str, message: str, tb: str) -> None:
-        self.status_label.setText(f"{name} failed: {message}")  # type: ignore[attr-defined]
-        self.error_box = show_error(self, f"{name} failed", message, tb)  # type: ignore[arg-type]
+        missing = missing_models_text(self.job_error) if self.job_error is not None else ""
+        if missing:  # the app's words and an "Open setup" button; the full instructions under Details
+            self.status_label.setText(f"{name} failed: {missing.splitlines()[0]}")  # type: ignore[attr-defined]
+            self.error_box = show_error(self, f"{name} failed", missing, message,  # type: ignore[arg-type]
+                                        setup=self.open_setup)
+        else:
+            self.status_label.setText(f"{name} failed: {message}")  # type: ignore[attr-defined]
+            self.error_box = show_error(self, f"{name} failed", message, tb)  # type: ignore[arg-type]
         self.job_done.emit("failed")  # type: ignore[attr-defined]
+
+    def open_setup(self) -> Any:
+        """Opens the model files setup (a dialog) over this page."""
+        from voicecraft_desktop.ui.pages.setup import open_setup
+
+        return open_setup(self.ctx, self)  # type: ignore[attr-defined,arg-type]
 
     def _on_cancelled(self) -> None:
         self.status_label.setText(self.CANCELLED_TEXT)  # type: ignore[attr-defined]
