@@ -77,6 +77,7 @@ def phrase():
     return harmonic_tone(220.0, 1.0, 32000)
 
 
+@pytest.mark.slow
 def test_base_singer_voice_converts_without_training(nt_env, phrase):
     entry = make_base_singer(nt_env.library, nt_env.store, nt_env.singers, 2, config=nt_env.config)
     assert entry.name == "Base singer 02" and entry.source == KIND_BASE_SINGER and entry.untrained
@@ -91,6 +92,7 @@ def test_base_singer_voice_converts_without_training(nt_env, phrase):
     assert not paths.runs_dir().exists() or not any(paths.runs_dir().iterdir())  # no training run
 
 
+@pytest.mark.slow
 def test_mix_at_weights_zero_and_one_is_each_voice(nt_env, phrase):
     lib, store = nt_env.library, nt_env.store
     one = make_base_singer(lib, store, nt_env.singers, 1, config=nt_env.config)
@@ -128,6 +130,7 @@ def test_mixed_voice_reloads_with_its_recipe(nt_env):
                                atol=1e-7)
 
 
+@pytest.mark.slow
 def test_model_merge_at_zero_and_one_is_each_voice(nt_env):
     from models.formats.artifact import VoiceManifest
     from models.nets.synthesizer import SynthesizerInfer
@@ -155,6 +158,7 @@ def test_model_merge_at_zero_and_one_is_each_voice(nt_env):
         make_merge(lib, "Ann", "Bea", 1.5, "Too much")
 
 
+@pytest.mark.slow
 def test_merge_refuses_other_architecture(nt_env):
     from models.config import VoiceConfig
     from models.formats.artifact import VoiceManifest
@@ -168,6 +172,7 @@ def test_merge_refuses_other_architecture(nt_env):
         make_merge(lib, "Tiny64", "Tiny32", 0.5, "Nope")
 
 
+@pytest.mark.slow
 def test_instant_voice_from_a_take(nt_env, tmp_path):
     take = sung_take(tmp_path / "me.wav", seconds=4.0)
     items, entry = drain(make_instant([take], "Me, instantly", nt_env.library, nt_env.store, config=nt_env.config))
@@ -199,6 +204,7 @@ def _bad_takes(tmp_path):
             "clipped": (clipped, r"clipped\.wav is clipped \(.* at full scale\): record again a little quieter")}
 
 
+@pytest.mark.slow
 def test_bad_takes_are_refused_clearly(nt_env, tmp_path):
     for kind, (path, message) in _bad_takes(tmp_path).items():
         with pytest.raises(TakeError, match=message):

@@ -36,7 +36,14 @@ PREVIEW_SECONDS = 6.0
 
 
 class VoiceMakingError(ValueError, UserError):
-    """A voice that cannot be made here (one line: what is missing or wrong, and what to do)."""
+    """A voice that cannot be made here (one line: what is missing or wrong, and what to do).
+
+    ``missing``: the model files (asset names) whose absence is the problem; the app offers its
+    setup for them."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = tuple(missing)
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ def require_pretrain(store: Any) -> Path:
     if path is None:
         raise VoiceMakingError(
             "the so-vits-svc-5.0 pretrain is not downloaded yet: voices without training are made "
-            "on it. Download it first (Settings).")
+            "on it. Download it first (Settings).", missing=(PRETRAIN_ASSET,))
     return Path(path)
 
 
@@ -219,7 +226,7 @@ def speaker_encoder(store: Any, device: Any = "cpu") -> Any:
         raise VoiceMakingError(
             "the so-vits-svc-5.0 speaker encoder (best_model.pth.tar) is not set up: it turns a "
             "recording into the pretrain's voice vector. Download it from the so-vits-svc-5.0 page "
-            "and locate it on the Settings page.")
+            "and locate it on the Settings page.", missing=(SPEAKER_ASSET,))
     return create_speaker_encoder("sovits5-lstm", path, device)
 
 
@@ -313,6 +320,37 @@ def preview_phrase(path: str | os.PathLike[str], seconds: float = PREVIEW_SECOND
 
     wave, rate = load_audio(path)
     return wave[: int(seconds * rate)], rate
+
+
+@dataclass
+class PreviewCache:
+    """The converter of the last preview (the pretrain's generator and the content encoders), reused by
+    the next one: only the speaker vector changes between previews."""
+
+    converter: Any = None
+    key: Any = None
+
+
+def preview(store: Any, vector_of: Any, phrase: str | os.PathLike[str], *, device: Any = "cpu",
+            config: Any | None = None, cache: PreviewCache | None = None,
+            cancel: threading.Event | None = None) -> Generator[Any, None, Any]:
+    """Converts the first seconds of ``phrase`` on the pretrain with the vector ``vector_of(cancel)``
+    gives (nothing is saved). Yields the conversion's progress; returns its ``ConvertResult``.
+
+    Raises:
+        VoiceMakingError: no pretrain. AssetError: a content encoder is missing.
+    """
+    from voicecraft_desktop.core.convert_jobs import converter_for
+
+    key = (str(require_pretrain(store)), str(device), repr(config))
+    vector = vector_of(cancel)
+    converter = cache.converter if cache is not None and cache.key == key else None
+    if converter is None:
+        converter = converter_for(preview_voice(store, vector, config), store, report=False, device=device)
+        if cache is not None:
+            cache.converter, cache.key = converter, key
+    wave, rate = preview_phrase(phrase)
+    return (yield from convert_preview(converter, vector, wave, rate, cancel))
 
 
 def convert_preview(converter: Any, vector: np.ndarray, wave: np.ndarray, rate: int,
