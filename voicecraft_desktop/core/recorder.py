@@ -248,6 +248,25 @@ class RingBuffer:
         self._read = end
         return out
 
+    def free(self) -> int:
+        """Samples the producer may write without overwriting unread ones."""
+        return self.capacity - (self._written - self._read)
+
+    def read_into(self, out: np.ndarray) -> int:
+        """Copies the oldest unread samples (at most ``len(out)``) into ``out``, allocating nothing
+        (an audio output callback is the consumer); returns how many were copied."""
+        start = max(self._read, self._written - self.capacity)
+        n = min(len(out), self._written - start)
+        if n <= 0:
+            return 0
+        a = start % self.capacity
+        first = min(n, self.capacity - a)
+        out[:first] = self._data[a : a + first]
+        if first < n:
+            out[first:n] = self._data[: n - first]
+        self._read = start + n
+        return n
+
     def _copy(self, start: int, end: int) -> np.ndarray:
         n = end - start
         if n <= 0:
