@@ -100,6 +100,11 @@ class CoverResult:
     backing_semitones: float = 0.0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def report(self) -> Any:
+        """The vocal conversion's quality report (``None`` when not requested)."""
+        return self.conversion.report
+
 
 def db_to_gain(db: float) -> float:
     """Linear gain of ``db``; the lowest level (-60 dB) is silence."""
@@ -272,18 +277,6 @@ def write_cover(mix_path: str | os.PathLike[str], result: CoverResult, cover: Co
 # ------------------------------------------------------------------------------------------ batch
 
 
-@dataclass(frozen=True)
-class SongProgress:
-    """Progress of a song batch: the file and its overall fraction (separation, then conversion)."""
-
-    index: int
-    total: int
-    file: str
-    stage: str
-    fraction: float
-    message: str = ""
-
-
 def separated_song(separator: Any, cache: Any, song: Path, cancel: threading.Event | None = None,
                    max_s: float | None = None) -> Iterator[Any]:
     """The cached or new stems of ``song`` (a generator of separation progress; returns CachedStems)."""
@@ -294,11 +287,12 @@ def separated_song(separator: Any, cache: Any, song: Path, cancel: threading.Eve
 
 def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.PathLike[str],
                  options: ConvertOptions | None = None, cover: CoverOptions | None = None,
-                 cancel: threading.Event | None = None) -> Iterator[tuple[str, float, str]]:
+                 cancel: threading.Event | None = None) -> Iterator[ConvertProgress]:
     """One song: separate (cached), convert the vocal, prepare the backing.
 
     Yields:
-        (stage, fraction of this song, message): "separate" then the conversion's stages.
+        :class:`ConvertProgress`: stage "separate" (when not cached), then the conversion's stages,
+        ``fraction`` over the whole song.
 
     Returns:
         (CoverResult, CachedStems) (``StopIteration.value``).
@@ -307,6 +301,7 @@ def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.Path
 
     options = options or ConvertOptions()
     song = Path(song)
+    start = time.monotonic()
     try:
         gen = separated_song(separator, cache, song, cancel, options.max_input_s)
         while True:
@@ -315,7 +310,8 @@ def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.Path
             except StopIteration as stop:
                 stems = stop.value
                 break
-            yield "separate", SEPARATION_SHARE * step.fraction, step.message
+            yield ConvertProgress("separate", step.done, step.total, SEPARATION_SHARE * step.fraction,
+                                  time.monotonic() - start, f"separating the vocal: {step.message}")
     except SeparationCancelled:
         raise ConvertCancelled(f"{song}: cancelled during separation") from None
     share = 0.0 if stems.hit else SEPARATION_SHARE
@@ -327,23 +323,34 @@ def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.Path
             step = next(conv)
         except StopIteration as stop:
             return stop.value, stems
-        yield step.stage, share + (1 - share) * step.fraction, step.message
+        yield ConvertProgress(step.stage, step.done, step.total, share + (1 - share) * step.fraction,
+                              time.monotonic() - start, step.message)
 
 
 def convert_songs(converter: Any, separator: Any, cache: Any, inputs: Sequence[str | os.PathLike[str]],
                   out_dir: str | os.PathLike[str], options: ConvertOptions | None = None,
                   cover: CoverOptions | None = None, fmt: str = "wav", subtype: str = "16",
-                  cancel: threading.Event | None = None, overwrite: bool = False) -> Iterator[SongProgress]:
+                  cancel: threading.Event | None = None, overwrite: bool = False) -> Iterator[Any]:
     """Covers of every song in ``inputs`` (files, and the files of folders) into ``out_dir``.
 
     Each song gives ``<stem> (<voice>).<ext>`` (the mix) and its ``... vocal`` and ``... backing``
     stems. A song that cannot be used (corrupt, silent, too many channels, too low a rate) is an
     error of that item; the batch goes on. A cancel raises :class:`ConvertCancelled`.
 
+    Yields:
+        :class:`models.convert.files.BatchProgress` (its ``step`` a :class:`ConvertProgress`).
+
     Returns:
         list[BatchItem] (``StopIteration.value``); an item's ``result`` is the :class:`CoverResult`.
     """
-    from models.convert.files import BatchItem, check_writable, clean_stale_parts, expand_inputs, plan_outputs
+    from models.convert.files import (
+        BatchItem,
+        BatchProgress,
+        check_writable,
+        clean_stale_parts,
+        expand_inputs,
+        plan_outputs,
+    )
     from models.features.audio import AudioLoadError
     from models.features.separation import SeparationError
 
@@ -369,16 +376,16 @@ def convert_songs(converter: Any, separator: Any, cache: Any, inputs: Sequence[s
         if not overwrite and any(p.exists() for p in targets):
             item.error = f"{next(p for p in targets if p.exists())}: already exists (use overwrite to replace it)"
             continue
-        yield SongProgress(i, len(files), str(src), "separate", i / max(len(files), 1))
+        yield BatchProgress(i, len(files), str(src), None, i / max(len(files), 1))
         try:
             gen = convert_song(converter, separator, cache, src, options, cover, cancel)
             while True:
                 try:
-                    stage, fraction, message = next(gen)
+                    step = next(gen)
                 except StopIteration as stop:
                     result, _stems = stop.value
                     break
-                yield SongProgress(i, len(files), str(src), stage, (i + fraction) / len(files), message)
+                yield BatchProgress(i, len(files), str(src), step, (i + step.fraction) / len(files))
             write_cover(dest, result, cover, fmt, subtype)
         except (AudioLoadError, ConvertError, SeparationError) as exc:
             item.error = str(exc)

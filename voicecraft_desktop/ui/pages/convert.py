@@ -60,6 +60,7 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.widgets.comparison_plots import ComparisonPlots
+from voicecraft_desktop.ui.widgets.cover_panel import CoverPanel
 from voicecraft_desktop.ui.widgets.pitch_editor import PitchEditor
 from voicecraft_desktop.ui.worker import Job
 
@@ -141,6 +142,8 @@ class ConvertPage(JobPageMixin, QWidget):
         self.loudness_check = QCheckBox("Match the input's loudness")
         form = QFormLayout()
         form.addRow("Input:", row)
+        self.cover_panel = CoverPanel(self)  # "Song with backing track": separate, convert, mix back
+        form.addRow("Input kind:", self.cover_panel)
         form.addRow("Voice:", self.voice_combo)
         keys = QHBoxLayout()
         keys.addWidget(self.key_spin)
@@ -410,6 +413,8 @@ class ConvertPage(JobPageMixin, QWidget):
         for b in (self.play_a, self.play_b, self.export_wav, self.export_flac):
             b.setEnabled(has_result)
         self.stop_play.setEnabled(self._playing is not None)
+        if getattr(self, "cover_panel", None) is not None:
+            self.cover_panel.update_buttons()
         state = (self.input_edit.text().strip(), self.voice_combo.currentText())
         if busy:  # the job's messages belong to what it was started with
             self._status_state = state
@@ -436,6 +441,8 @@ class ConvertPage(JobPageMixin, QWidget):
         options = self._checked_options()
         if options is None:
             return None
+        if self.cover_panel.is_song():  # a song with its backing track: separated, converted, mixed back
+            return self.cover_panel.convert(options)
         store, device = self.ctx.asset_store(), self.ctx.device
         converter, key, library = self._converter, self._converter_key, self.library
 
@@ -466,6 +473,8 @@ class ConvertPage(JobPageMixin, QWidget):
         options = self._checked_options()
         if options is None:
             return None
+        if self.cover_panel.is_song():  # songs with their backing tracks: a mix and two stems each
+            return self.cover_panel.convert_batch(folder, out_dir, options, fmt, subtype)
         store, device, library = (
             self.ctx.asset_store(),
             self.ctx.device,
