@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "index": "voicecraft_desktop.commands.index",
     "voices": "voicecraft_desktop.commands.voices",
     "train": "voicecraft_desktop.commands.train",
+    "live": "voicecraft_desktop.commands.live",
 }
 
 
