@@ -120,6 +120,7 @@ def test_cancel_keeps_what_came_and_never_leaves_downloading(view, ctx, qtbot) -
     text = view.status_label.text()
     assert "cancelled" in text and "resumes next time" in text and "Downloading" not in text
     assert view.asset_state("enc") == "missing" and (ctx.assets_cache_dir() / "enc" / "enc.bin.part").exists()
+    assert view.table.item(view.row_of("enc"), 4).text() == "✖ missing (part downloaded: resumes)"
     assert view.download_button.isEnabled() and not view.cancel_button.isEnabled()
 
 

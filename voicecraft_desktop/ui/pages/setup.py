@@ -51,8 +51,8 @@ STATE_TEXT = {
     "missing": "✖ missing",
 }
 OFFLINE_TEXT = (
-    "No internet connection: download the files on another computer (the addresses are in each "
-    "file's details below), then use “Locate file…”."
+    "No internet connection: download the files on another computer (select a file to see its "
+    "address), then use “Locate file…”."
 )
 SETUP_SHOWN_KEY = "setup/first_run_done"  # QSettings flag: the first-start setup was offered once
 
@@ -237,7 +237,10 @@ class SetupView(QWidget):
             tasks = ", ".join(TASKS[t].split(" ")[0].lower() for t in asset.needed_for) or "optional"
             need = QTableWidgetItem(tasks[:1].upper() + tasks[1:])
             size = QTableWidgetItem(format_bytes(_size(asset), about=asset.size is None))
-            status = QTableWidgetItem(STATE_TEXT[state])
+            text = STATE_TEXT[state]
+            if state == "missing" and path is not None and path.with_name(path.name + ".part").is_file():
+                text = "✖ missing (part downloaded: resumes)"
+            status = QTableWidgetItem(text)
             status.setData(Qt.ItemDataRole.UserRole, state)
             status.setToolTip(str(path) if path else "")
             for col, item in enumerate((title, need, size, QTableWidgetItem(asset.licence), status)):
