@@ -171,7 +171,8 @@ def test_missing_encoders_and_bad_input_show_errors(page, ctx, qtbot, song, tmp_
     job = page.convert()
     with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
         pass
-    assert "not available" in page.error_box.text()
+    text = page.error_box.text()  # issue 12.1: every missing file at once, "Open setup", no flag
+    assert "missing: " in text and "Open the setup" in text and "--asset" not in text
     page.error_box.close()
     bad = tmp_path / "bad.wav"
     bad.write_text("no", encoding="utf-8")
