@@ -60,6 +60,7 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.widgets.comparison_plots import ComparisonPlots
+from voicecraft_desktop.ui.widgets.index_slider import IndexSlider
 from voicecraft_desktop.ui.widgets.cover_panel import CoverPanel
 from voicecraft_desktop.ui.widgets.pitch_editor import PitchEditor
 from voicecraft_desktop.ui.worker import Job
@@ -326,6 +327,9 @@ class ConvertPage(JobPageMixin, QWidget):
         self.advanced_form.addRow("Unvoiced frames:", self.unvoiced_combo)
         self.advanced_form.addRow("Noise scale:", self.noise_spin)
         self.advanced_form.addRow("Seed:", self.seed_spin)
+        self.index_slider = IndexSlider()  # feature retrieval (issue 15): 0 % unless the voice has an index
+        self.index_slider.follow(self.voice_combo)
+        self.advanced_form.addRow("Index:", self.index_slider)
         self.advanced_box.setVisible(False)
         self.advanced_button.toggled.connect(self._show_advanced)
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
@@ -362,6 +366,7 @@ class ConvertPage(JobPageMixin, QWidget):
             seed=self.seed_spin.value(),
             silence_gate=self.gate_check.isChecked(),
             match_loudness=self.loudness_check.isChecked(),
+            retrieval_ratio=self.index_slider.ratio(),
         )
 
     def _checked_options(self) -> Any:
