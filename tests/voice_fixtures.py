@@ -12,8 +12,9 @@ import pytest
 import soundfile as sf
 
 
-def sung_take(path: Path, seconds: float = 5.0, f0: float = 220.0, rate: int = 32000, seed: int = 0,
-              gain: float = 1.0) -> Path:
+def sung_take(
+    path: Path, seconds: float = 5.0, f0: float = 220.0, rate: int = 32000, seed: int = 0, gain: float = 1.0
+) -> Path:
     """A singing-like take: vibrato notes of 1.2 s with short pauses, a little noise; peak 0.5 * gain."""
     from voicecraft_desktop.core.demo_data import harmonic_tone
 
@@ -64,5 +65,23 @@ def nt_env(nt_files: types.SimpleNamespace, tmp_home: Path) -> types.SimpleNames
     store = AssetStore(cache, overrides)
     singers = singer_store(cache)
     write_singers(singers, 3)
-    return types.SimpleNamespace(files=nt_files, config=nt_files.config, store=store, singers=singers,
-                                 library=VoiceLibrary(), overrides=overrides, cache=cache)
+    return types.SimpleNamespace(
+        files=nt_files,
+        config=nt_files.config,
+        store=store,
+        singers=singers,
+        library=VoiceLibrary(),
+        overrides=overrides,
+        cache=cache,
+    )
+
+
+@pytest.fixture
+def one_thread():
+    """Torch on one thread for the test (two cores are shared), restored afterwards."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

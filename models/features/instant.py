@@ -84,17 +84,23 @@ def check_take_levels(path: str | os.PathLike[str]) -> float:
         raise TakeError(f"{path.name}: the audio cannot be read ({exc})") from None
     seconds = total / rate if rate else 0.0
     if seconds < MIN_TAKE_S:
-        raise TakeError(f"{path.name} is {seconds:.1f} s long; an instant voice needs at least "
-                        f"{MIN_TAKE_S:.0f} s of singing (10 to 60 s is best)")
+        raise TakeError(
+            f"{path.name} is {seconds:.1f} s long; an instant voice needs at least "
+            f"{MIN_TAKE_S:.0f} s of singing (10 to 60 s is best)"
+        )
     if seconds > MAX_TAKE_S:
-        raise TakeError(f"{path.name} is {seconds / 60:.0f} min long; use up to {MAX_TAKE_S / 60:.0f} min "
-                        f"(for more, make a dataset and train)")
+        raise TakeError(
+            f"{path.name} is {seconds / 60:.0f} min long; use up to {MAX_TAKE_S / 60:.0f} min "
+            f"(for more, make a dataset and train)"
+        )
     if len(levels) == 0 or float(np.max(levels)) < -60.0:
         raise TakeError(f"{path.name} is silent: no voice in it (check the microphone and record again)")
     share = float(np.sum(clipped)) / max(total, 1)
     if share > CLIPPED_LIMIT:
-        raise TakeError(f"{path.name} is clipped ({100 * share:.1f} % of samples at full scale): "
-                        f"record again a little quieter")
+        raise TakeError(
+            f"{path.name} is clipped ({100 * share:.1f} % of samples at full scale): "
+            f"record again a little quieter"
+        )
     del frames
     return seconds
 
@@ -118,7 +124,8 @@ def instant_vector(
 
     Args:
         files: one or more recordings of the same voice.
-        encoder: a speaker encoder (``embed``, ``average``; :func:`models.features.speaker.create_speaker_encoder`).
+        encoder: a speaker encoder (``embed``, ``average``;
+            :func:`models.features.speaker.create_speaker_encoder`).
         pitch: a :class:`models.features.pitch.PitchExtractor`.
         cancel: stops between takes and pieces.
 
@@ -150,13 +157,16 @@ def instant_vector(
             raise InstantCancelled("cancelled")
         wave, rate = load_audio(path)
         wave16 = resample(wave, rate, encoder.sample_rate) if rate != encoder.sample_rate else wave
-        track = pitch.extract(wave16 if encoder.sample_rate == pitch.sample_rate
-                              else resample(wave, rate, pitch.sample_rate))
+        track = pitch.extract(
+            wave16 if encoder.sample_rate == pitch.sample_rate else resample(wave, rate, pitch.sample_rate)
+        )
         voiced = track.f0_hz[track.f0_hz > 0]
         took = len(voiced) * pitch.hop_length / pitch.sample_rate
         if took < MIN_VOICED_S:
-            raise TakeError(f"{path.name}: no singing or speaking voice found in it (only {took:.1f} s of "
-                            f"pitched sound); record yourself singing")
+            raise TakeError(
+                f"{path.name}: no singing or speaking voice found in it (only {took:.1f} s of "
+                f"pitched sound); record yourself singing"
+            )
         voiced_s += took
         f0_all.append(voiced)
         step += 1

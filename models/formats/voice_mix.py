@@ -151,8 +151,11 @@ def pretrain_weights(path: str | Path, config: VoiceConfig) -> tuple[VoiceConfig
     except ImportError_ as exc:
         raise MixError(str(exc)) from None
     generator = imported.generator
-    weights = (generator.inference_state_dict() if isinstance(generator, SynthesizerTrain)
-               else generator.state_dict())
+    weights = (
+        generator.inference_state_dict()
+        if isinstance(generator, SynthesizerTrain)
+        else generator.state_dict()
+    )
     cfg = imported.config.replace(content=config.content, pitch=config.pitch, preset=config.preset)
     return cfg, {k: v.detach().clone() for k, v in weights.items()}
 
@@ -182,11 +185,18 @@ def pretrain_voice(
         raise MixError(f"unknown kind of voice {kind!r}")
     vector = np.asarray(speaker, dtype=np.float32).reshape(-1)
     if vector.shape != (config.model.spk_dim,) or not np.all(np.isfinite(vector)):
-        raise MixError(f"voice {name!r}: the speaker vector must be {config.model.spk_dim} finite numbers, "
-                       f"got {vector.size}")
+        raise MixError(
+            f"voice {name!r}: the speaker vector must be {config.model.spk_dim} finite numbers, "
+            f"got {vector.size}"
+        )
     manifest = VoiceManifest(
-        name=name, config=config, speaker=vector, app_version=app_version, source=kind,
-        content_encoders={"speaker": {"name": PRETRAIN_SPACE}}, f0_stats=f0_stats,
+        name=name,
+        config=config,
+        speaker=vector,
+        app_version=app_version,
+        source=kind,
+        content_encoders={"speaker": {"name": PRETRAIN_SPACE}},
+        f0_stats=f0_stats,
         training={"steps": 0, "dataset_seconds": seconds, "recipe": dict(recipe)},
     )
     return manifest, dict(weights)
@@ -214,12 +224,15 @@ def check_same_architecture(a: Voice, b: Voice) -> None:
     ca, cb = a.config, b.config
     for part in ("audio", "model", "content"):
         if getattr(ca, part) != getattr(cb, part):
-            raise MixError(f"voices {a.manifest.name!r} and {b.manifest.name!r} cannot be merged: their "
-                           f"{'model sizes' if part == 'model' else part + ' settings'} differ")
+            raise MixError(
+                f"voices {a.manifest.name!r} and {b.manifest.name!r} cannot be merged: their "
+                f"{'model sizes' if part == 'model' else part + ' settings'} differ"
+            )
 
 
-def merge_state(state_a: Mapping[str, torch.Tensor], state_b: Mapping[str, torch.Tensor],
-                rate: float) -> dict[str, torch.Tensor]:
+def merge_state(
+    state_a: Mapping[str, torch.Tensor], state_b: Mapping[str, torch.Tensor], rate: float
+) -> dict[str, torch.Tensor]:
     """The reference's ``merge_model``: ``rate * a + (1 - rate) * b`` for every key of ``a``
     (``rate`` 1 gives ``a`` exactly, 0 gives ``b``).
 
@@ -244,8 +257,9 @@ def merge_state(state_a: Mapping[str, torch.Tensor], state_b: Mapping[str, torch
     return out
 
 
-def merge_voices(a: Voice, b: Voice, rate: float, name: str,
-                 app_version: str = "") -> tuple[VoiceManifest, dict[str, torch.Tensor]]:
+def merge_voices(
+    a: Voice, b: Voice, rate: float, name: str, app_version: str = ""
+) -> tuple[VoiceManifest, dict[str, torch.Tensor]]:
     """A new voice from two voices' generators (``rate`` of ``a``, the rest of ``b``) and the same mix of
     their speaker vectors and pitch statistics; the recipe names both voices and the ratio.
 
@@ -254,20 +268,35 @@ def merge_voices(a: Voice, b: Voice, rate: float, name: str,
     """
     check_same_architecture(a, b)
     if speaker_space(a.manifest) != speaker_space(b.manifest):
-        raise MixError(f"voices {a.manifest.name!r} and {b.manifest.name!r} cannot be merged: their speaker "
-                       f"vectors come from different speaker encoders")
+        raise MixError(
+            f"voices {a.manifest.name!r} and {b.manifest.name!r} cannot be merged: their speaker "
+            f"vectors come from different speaker encoders"
+        )
     state = merge_state(a.generator.state_dict(), b.generator.state_dict(), rate)
     weights = [rate, 1.0 - rate]
     speaker = mix_vectors([a.manifest.speaker, b.manifest.speaker], weights)
     manifest = VoiceManifest(
-        name=name, config=a.config, speaker=speaker, app_version=app_version, source=KIND_MERGE,
-        content_encoders={k: dict(v) for k, v in a.manifest.content_encoders.items()
-                          if a.manifest.content_encoders.get(k) == b.manifest.content_encoders.get(k)},
+        name=name,
+        config=a.config,
+        speaker=speaker,
+        app_version=app_version,
+        source=KIND_MERGE,
+        content_encoders={
+            k: dict(v)
+            for k, v in a.manifest.content_encoders.items()
+            if a.manifest.content_encoders.get(k) == b.manifest.content_encoders.get(k)
+        },
         pitch_extractor=a.manifest.pitch_extractor,
         f0_stats=mix_f0_stats([a.manifest.f0_stats, b.manifest.f0_stats], weights),
-        training={"steps": 0, "recipe": {
-            "merge": [{"name": a.manifest.name, "ref": a.manifest.id, "rate": float(rate)},
-                      {"name": b.manifest.name, "ref": b.manifest.id, "rate": float(1.0 - rate)}]}},
+        training={
+            "steps": 0,
+            "recipe": {
+                "merge": [
+                    {"name": a.manifest.name, "ref": a.manifest.id, "rate": float(rate)},
+                    {"name": b.manifest.name, "ref": b.manifest.id, "rate": float(1.0 - rate)},
+                ]
+            },
+        },
     )
     manifest.content_encoders.setdefault("speaker", {"name": speaker_space(a.manifest)})
     return manifest, state

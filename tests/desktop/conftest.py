@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, QThread
 
 from tests.features.conftest import tiny_whisper  # noqa: F401  (a fixture the desktop tests share)
+from tests.voice_fixtures import nt_env, nt_files, one_thread  # noqa: F401  (voices without training)
 from voicecraft_desktop.settings import Settings
 from voicecraft_desktop.ui.context import AppContext
 

@@ -60,7 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mg = sub.add_parser("merge", help="the reference's model merge of two voices with the same model sizes")
     mg.add_argument("voice_a")
     mg.add_argument("voice_b")
-    mg.add_argument("--ratio", type=finite_float(0.0, 1.0), required=True, help="share of the first voice, 0-1")
+    mg.add_argument(
+        "--ratio", type=finite_float(0.0, 1.0), required=True, help="share of the first voice, 0-1"
+    )
     mg.add_argument("--name", required=True, help="display name of the new voice")
     inst = sub.add_parser("instant", help="an instant voice from 10-60 s of your singing (no training)")
     inst.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="recordings of your voice")
@@ -169,7 +171,8 @@ def _untrained(action: str, args: argparse.Namespace, lib) -> int:  # type: igno
     config = vm.pretrain_config()
     if action == "singer":
         entry = vm.make_base_singer(lib, store, singers, args.number, args.name, config=config)
-        print(f"added {entry.name!r} ({entry.id}): base singer {args.number} on the pretrain, ready to convert")
+        print(f"added {entry.name!r} ({entry.id}): base singer {args.number} on the pretrain, "
+              "ready to convert")
         return 0
     if action == "instant":
         missing = [p for p in args.inputs if not p.is_file()]
@@ -191,7 +194,8 @@ def _untrained(action: str, args: argparse.Namespace, lib) -> int:  # type: igno
     for name, w in args.voice_parts:
         parts.append(vm.voice_ingredient(lib, name, _parse(weight, w, "--voice")))
     for path, w in args.recording:
-        parts.append(_drain(vm.recording_ingredient([Path(path)], _parse(weight, w, "--recording"), store, device)))
+        share = _parse(weight, w, "--recording")
+        parts.append(_drain(vm.recording_ingredient([Path(path)], share, store, device)))
     if not parts:
         print("error: give at least one --singer, --voice or --recording", file=sys.stderr)
         return 2

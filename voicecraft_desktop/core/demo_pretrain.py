@@ -50,7 +50,7 @@ def write_speaker_encoder(path: str | os.PathLike[str], seed: int = 0) -> Path:
 
 
 def singer_vectors(count: int = 3, dim: int = 256, seed: int = 0) -> list[np.ndarray]:
-    """``count`` random vectors shaped like the reference's singers (norm below 1, as a mean of unit vectors)."""
+    """``count`` random vectors shaped like the reference's singers (norm below 1: a mean of unit vectors)."""
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(count):

@@ -93,7 +93,9 @@ def singer_vector(store: Any, number: int, spk_dim: int, cancel: threading.Event
 
     name = f"sovits5-singer{number:04d}"
     if name not in SINGER_ASSETS:
-        raise VoiceMakingError(f"there is no base singer {number} (the pretrain has 1 to {len(SINGER_ASSETS)})")
+        raise VoiceMakingError(
+            f"there is no base singer {number} (the pretrain has 1 to {len(SINGER_ASSETS)})"
+        )
     path = store.ensure(name, cancel)
     try:
         return load_speaker_npy(path, spk_dim)
@@ -141,7 +143,9 @@ def require_pretrain(store: Any) -> Path:
     if path is None:
         raise VoiceMakingError(
             "the so-vits-svc-5.0 pretrain is not downloaded yet: voices without training are made "
-            "on it. Download it first (Settings).", missing=(PRETRAIN_ASSET,))
+            "on it. Download it first (Settings).",
+            missing=(PRETRAIN_ASSET,),
+        )
     return Path(path)
 
 
@@ -160,8 +164,15 @@ def _add(library: Any, manifest: Any, weights: Any) -> Any:
     return library.add_voice(manifest, weights)
 
 
-def make_base_singer(library: Any, store: Any, singers: Any, number: int, name: str | None = None,
-                     config: Any | None = None, cancel: threading.Event | None = None) -> Any:
+def make_base_singer(
+    library: Any,
+    store: Any,
+    singers: Any,
+    number: int,
+    name: str | None = None,
+    config: Any | None = None,
+    cancel: threading.Event | None = None,
+) -> Any:
     """Adds base singer ``number`` to the library as a voice (the pretrain's generator + its vector).
 
     Returns:
@@ -173,9 +184,14 @@ def make_base_singer(library: Any, store: Any, singers: Any, number: int, name: 
     cfg, weights, generator = _pretrain(store, config)
     vector = singer_vector(singers, number, cfg.model.spk_dim, cancel)
     manifest, state = pretrain_voice(
-        cfg, weights, vector, name or singer_name(number), KIND_BASE_SINGER,
+        cfg,
+        weights,
+        vector,
+        name or singer_name(number),
+        KIND_BASE_SINGER,
         {"generator": generator, "singer": number, "asset": f"sovits5-singer{number:04d}"},
-        app_version=__version__)
+        app_version=__version__,
+    )
     return _add(library, manifest, state)
 
 
@@ -196,17 +212,21 @@ def voice_ingredient(library: Any, voice: Any, weight: float) -> Any:
         raise VoiceMakingError(
             f"voice {entry.name!r} was made with the {space} speaker encoder, not the pretrain's "
             f"({PRETRAIN_SPACE}); it cannot be mixed. Mix base singers, instant voices, or voices "
-            f"trained from a dataset prepared with the pretrain's encoder")
+            f"trained from a dataset prepared with the pretrain's encoder"
+        )
     return Ingredient("voice", entry.name, manifest.speaker, float(weight), entry.id, manifest.f0_stats)
 
 
-def singer_ingredient(singers: Any, number: int, weight: float, spk_dim: int = 256,
-                      cancel: threading.Event | None = None) -> Any:
+def singer_ingredient(
+    singers: Any, number: int, weight: float, spk_dim: int = 256, cancel: threading.Event | None = None
+) -> Any:
     """An ingredient from base singer ``number``."""
     from models.formats.voice_mix import Ingredient
 
     vector = singer_vector(singers, number, spk_dim, cancel)
-    return Ingredient("base singer", singer_name(number), vector, float(weight), f"sovits5-singer{number:04d}")
+    return Ingredient(
+        "base singer", singer_name(number), vector, float(weight), f"sovits5-singer{number:04d}"
+    )
 
 
 def speaker_encoder(store: Any, device: Any = "cpu") -> Any:
@@ -226,13 +246,19 @@ def speaker_encoder(store: Any, device: Any = "cpu") -> Any:
         raise VoiceMakingError(
             "the so-vits-svc-5.0 speaker encoder (best_model.pth.tar) is not set up: it turns a "
             "recording into the pretrain's voice vector. Download it from the so-vits-svc-5.0 page "
-            "and locate it on the Settings page.", missing=(SPEAKER_ASSET,))
+            "and locate it on the Settings page.",
+            missing=(SPEAKER_ASSET,),
+        )
     return create_speaker_encoder("sovits5-lstm", path, device)
 
 
-def recording_ingredient(files: Sequence[str | os.PathLike[str]], weight: float, store: Any,
-                         device: Any = "cpu", cancel: threading.Event | None = None,
-                         ) -> Generator[Any, None, Any]:
+def recording_ingredient(
+    files: Sequence[str | os.PathLike[str]],
+    weight: float,
+    store: Any,
+    device: Any = "cpu",
+    cancel: threading.Event | None = None,
+) -> Generator[Any, None, Any]:
     """An ingredient from recordings (generator: the takes' progress; returns the ``Ingredient``)."""
     from models.features.instant import instant_vector
     from models.features.pitch import create_pitch_extractor
@@ -240,12 +266,19 @@ def recording_ingredient(files: Sequence[str | os.PathLike[str]], weight: float,
 
     encoder = speaker_encoder(store, device)
     took = yield from instant_vector(files, encoder, create_pitch_extractor("dio"), cancel)
-    return Ingredient("recording", ", ".join(Path(f).name for f in files), took.vector, float(weight),
-                      ";".join(took.files), took.f0_stats)
+    return Ingredient(
+        "recording",
+        ", ".join(Path(f).name for f in files),
+        took.vector,
+        float(weight),
+        ";".join(took.files),
+        took.f0_stats,
+    )
 
 
-def make_mix(library: Any, store: Any, ingredients: Sequence[Any], name: str,
-             config: Any | None = None) -> Any:
+def make_mix(
+    library: Any, store: Any, ingredients: Sequence[Any], name: str, config: Any | None = None
+) -> Any:
     """Adds a timbre mix of ``ingredients`` to the library; its recipe is recorded in the manifest.
 
     Raises:
@@ -257,9 +290,15 @@ def make_mix(library: Any, store: Any, ingredients: Sequence[Any], name: str,
     vector = mix_vectors([i.vector for i in ingredients], [i.weight for i in ingredients])  # checks first
     cfg, weights, generator = _pretrain(store, config)
     manifest, state = pretrain_voice(
-        cfg, weights, vector, name, KIND_MIX, mix_recipe(ingredients, generator),
+        cfg,
+        weights,
+        vector,
+        name,
+        KIND_MIX,
+        mix_recipe(ingredients, generator),
         f0_stats=mix_f0_stats([i.f0_stats for i in ingredients], [i.weight for i in ingredients]),
-        app_version=__version__)
+        app_version=__version__,
+    )
     return _add(library, manifest, state)
 
 
@@ -273,9 +312,17 @@ def make_merge(library: Any, a: Any, b: Any, rate: float, name: str) -> Any:
     return _add(library, manifest, state)
 
 
-def make_instant(files: Sequence[str | os.PathLike[str]], name: str, library: Any, store: Any, *,
-                 device: Any = "cpu", config: Any | None = None, pitch: str = "dio",
-                 cancel: threading.Event | None = None) -> Generator[Any, None, Any]:
+def make_instant(
+    files: Sequence[str | os.PathLike[str]],
+    name: str,
+    library: Any,
+    store: Any,
+    *,
+    device: Any = "cpu",
+    config: Any | None = None,
+    pitch: str = "dio",
+    cancel: threading.Event | None = None,
+) -> Generator[Any, None, Any]:
     """An instant voice from recordings: checked, embedded with the reference encoder, on the pretrain.
 
     Everything that can be missing (the pretrain, the encoder's weights, a free name) is checked
@@ -294,10 +341,21 @@ def make_instant(files: Sequence[str | os.PathLike[str]], name: str, library: An
     took = yield from instant_vector(files, encoder, create_pitch_extractor(pitch, device=device), cancel)
     cfg, weights, generator = _pretrain(store, config)
     manifest, state = pretrain_voice(
-        cfg, weights, took.vector, name, KIND_INSTANT,
-        {"generator": generator, "speaker_encoder": encoder.name, "recordings": took.files,
-         "seconds": round(took.seconds, 2)},
-        f0_stats=took.f0_stats, app_version=__version__, seconds=took.seconds)
+        cfg,
+        weights,
+        took.vector,
+        name,
+        KIND_INSTANT,
+        {
+            "generator": generator,
+            "speaker_encoder": encoder.name,
+            "recordings": took.files,
+            "seconds": round(took.seconds, 2),
+        },
+        f0_stats=took.f0_stats,
+        app_version=__version__,
+        seconds=took.seconds,
+    )
     return _add(library, manifest, state)
 
 
@@ -331,9 +389,16 @@ class PreviewCache:
     key: Any = None
 
 
-def preview(store: Any, vector_of: Any, phrase: str | os.PathLike[str], *, device: Any = "cpu",
-            config: Any | None = None, cache: PreviewCache | None = None,
-            cancel: threading.Event | None = None) -> Generator[Any, None, Any]:
+def preview(
+    store: Any,
+    vector_of: Any,
+    phrase: str | os.PathLike[str],
+    *,
+    device: Any = "cpu",
+    config: Any | None = None,
+    cache: PreviewCache | None = None,
+    cancel: threading.Event | None = None,
+) -> Generator[Any, None, Any]:
     """Converts the first seconds of ``phrase`` on the pretrain with the vector ``vector_of(cancel)``
     gives (nothing is saved). Yields the conversion's progress; returns its ``ConvertResult``.
 
@@ -353,8 +418,9 @@ def preview(store: Any, vector_of: Any, phrase: str | os.PathLike[str], *, devic
     return (yield from convert_preview(converter, vector, wave, rate, cancel))
 
 
-def convert_preview(converter: Any, vector: np.ndarray, wave: np.ndarray, rate: int,
-                    cancel: threading.Event | None = None) -> Generator[Any, None, Any]:
+def convert_preview(
+    converter: Any, vector: np.ndarray, wave: np.ndarray, rate: int, cancel: threading.Event | None = None
+) -> Generator[Any, None, Any]:
     """Converts ``wave`` with ``converter``'s generator and ``vector`` as the speaker (automatic key from
     the vector's voice where known is not used: the phrase keeps its key). Returns the ConvertResult."""
     from models.convert.options import ConvertOptions

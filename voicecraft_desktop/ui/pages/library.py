@@ -1,9 +1,16 @@
-"""The Library page: the voices (and the prepared datasets waiting to be trained), and what to do with them.
+"""The Library page: three lists and what to do with them.
 
-Reads :class:`voicecraft_desktop.core.library.VoiceLibrary` and
-:func:`voicecraft_desktop.core.dataset_jobs.list_datasets`; every slow action (new voice from a
-folder, import, export) runs through ``ctx.runner`` as a job, so the window never freezes.
-Rename and delete are a manifest rewrite and a folder rename: instant, done in the GUI thread.
+- **My voices** (``table``): the voices of :class:`voicecraft_desktop.core.library.VoiceLibrary`: trained,
+  imported, or made without training (instant voices, timbre mixes, merges, base singers added);
+- **Datasets** (``dataset_table``): prepared recordings waiting to be trained
+  (:func:`voicecraft_desktop.core.dataset_jobs.list_datasets`);
+- **Base singers** (``singer_table``): the so-vits-svc-5.0 pretrain's 56 singers, shown once the
+  pretrain is present: previewed on a phrase, added to My voices in a moment, converting at once.
+
+Every slow action (new voice from a folder, instant voice, import, export, a retrieval index, a
+preview, "Improve by training") runs through ``ctx.runner`` as a job, so the window never freezes.
+Rename and delete are a manifest rewrite and a folder rename: instant, done in the GUI thread. The
+timbre mixer and the model merge are a dialog (:mod:`voicecraft_desktop.ui.pages.library_mixer`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
@@ -41,7 +50,8 @@ from voicecraft_desktop.core.dataset_jobs import (
 )
 from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
-from voicecraft_desktop.core.runs import run_dir_for, run_status
+from voicecraft_desktop.core.runs import retire_run, run_dir_for, run_status
+from voicecraft_desktop.core.voice_making import BaseSinger, PreviewCache
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
@@ -53,11 +63,20 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.pages.library_report import PreparationReport
+from voicecraft_desktop.ui.pages.train_runs import ask_delete_dataset
 from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("Name", "Created", "Data", "Steps trained", "Extractors", "Status")
+SINGER_COLUMNS = ("Singer", "Status")
+SPEAKER_CHOICES = {  # what a new dataset's speaker vectors are made for, in plain words
+    "resemblyzer": "Training a new voice (standard)",
+    "sovits5-lstm": "Fine-tuning the so-vits-svc-5.0 pretrain (its own voice vectors)",
+}
+SPEAKER_SETTING = "library/speaker_encoder"
+NO_PRETRAIN_TEXT = ("56 ready-made singers appear here once the so-vits-svc-5.0 pretrain is downloaded: "
+                    "open the setup to get it.")
 PREVIEW_NAME = "preview.wav"
 F0_SETTING = "library/f0_method"
 
@@ -99,8 +118,45 @@ class LibraryPage(JobPageMixin, QWidget):
         self.delete_button = QPushButton("Delete…")
         self.preview_button = QPushButton("Play preview")
         self.preview_button.setCheckable(True)
+        self.instant_button = QPushButton("Instant voice…")
+        self.instant_button.setObjectName("instantVoiceButton")
+        self.instant_button.setToolTip("A voice from 10 to 60 s of your singing, ready at once (no training)")
+        self.mix_button = QPushButton("Mix voices…")
+        self.mix_button.setObjectName("mixVoicesButton")
+        self.mix_button.setToolTip("A new voice blended from base singers, your voices or a recording")
+        self.index_button = QPushButton("Build index…")
+        self.index_button.setObjectName("buildIndexButton")
+        self.index_button.setToolTip("Let conversions lean on recordings of this voice (the Index slider)")
+        self.improve_button = QPushButton("Improve by training")
+        self.improve_button.setObjectName("improveButton")
+        self.improve_button.setToolTip("Prepare this instant voice's recordings and train it from the "
+                                       "pretrain")
+        self.speaker_combo = QComboBox()
+        self.speaker_combo.setObjectName("speakerEncoderCombo")
+        for key, label in SPEAKER_CHOICES.items():
+            self.speaker_combo.addItem(label, key)
+        chosen = self.speaker_combo.findData(ctx.settings.value(SPEAKER_SETTING, "resemblyzer"))
+        self.speaker_combo.setCurrentIndex(max(chosen, 0))
+        self.speaker_combo.setToolTip(
+            "Choose “Fine-tuning the so-vits-svc-5.0 pretrain” to train from the pretrain or to mix the "
+            "voice "
+            "with base singers later; it needs the pretrain's speaker encoder file.")
 
         self.table = read_only_table(COLUMNS, "voiceTable", stretch_column=len(COLUMNS) - 1)
+        self.dataset_table = read_only_table(COLUMNS, "datasetTable", stretch_column=len(COLUMNS) - 1)
+        self.singer_table = read_only_table(SINGER_COLUMNS, "singerTable", stretch_column=1)
+        self.singer_note = QLabel(NO_PRETRAIN_TEXT)
+        self.singer_note.setWordWrap(True)
+        self.singer_preview_button = QPushButton("Preview singer")
+        self.singer_preview_button.setObjectName("singerPreviewButton")
+        self.singer_add_button = QPushButton("Add to my voices")
+        self.singer_add_button.setObjectName("singerAddButton")
+        self.setup_button = QPushButton("Open setup…")
+        self.singers: list[BaseSinger] = []
+        self.pretrain_present = False
+        self.previews = PreviewCache()
+        self.last_preview: Any = None
+        self.mixer: Any = None
         self.empty_label = QLabel(
             "No voices yet. Use “New voice from folder…” to prepare your recordings, or import a voice."
         )
@@ -118,22 +174,45 @@ class LibraryPage(JobPageMixin, QWidget):
         self.report = PreparationReport()
 
         buttons = QHBoxLayout()
-        for w in (
-            self.new_button,
-            self.import_button,
-            self.export_button,
-            self.rename_button,
-            self.delete_button,
-            self.preview_button,
-        ):
+        for w in (self.new_button, self.instant_button, self.mix_button, self.import_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(buttons)
-        top_layout.addWidget(self.table)
-        top_layout.addWidget(self.empty_label)
+        buttons.addWidget(QLabel("New datasets are for:"))
+        buttons.addWidget(self.speaker_combo)
+        actions = QHBoxLayout()
+        for w in (self.export_button, self.rename_button, self.delete_button, self.preview_button,
+                  self.index_button, self.improve_button):
+            actions.addWidget(w)
+        actions.addStretch(1)
+        voices = QWidget()
+        voices_layout = QVBoxLayout(voices)
+        voices_layout.setContentsMargins(0, 0, 0, 0)
+        voices_layout.addLayout(buttons)
+        voices_layout.addWidget(_title("My voices"))
+        voices_layout.addWidget(self.table, 1)
+        voices_layout.addWidget(self.empty_label)
+        voices_layout.addLayout(actions)
+        datasets = QWidget()
+        datasets_layout = QVBoxLayout(datasets)
+        datasets_layout.setContentsMargins(0, 0, 0, 0)
+        datasets_layout.addWidget(_title("Datasets (prepared recordings, not trained yet)"))
+        datasets_layout.addWidget(self.dataset_table, 1)
+        singers = QWidget()
+        singers_layout = QVBoxLayout(singers)
+        singers_layout.setContentsMargins(0, 0, 0, 0)
+        singers_layout.addWidget(_title("Base singers (ready to use, no training)"))
+        singers_layout.addWidget(self.singer_table, 1)
+        note = QHBoxLayout()
+        note.addWidget(self.singer_note, 1)
+        note.addWidget(self.setup_button)
+        singers_layout.addLayout(note)
+        singer_buttons = QHBoxLayout()
+        singer_buttons.addWidget(self.singer_preview_button)
+        singer_buttons.addWidget(self.singer_add_button)
+        singer_buttons.addStretch(1)
+        singers_layout.addLayout(singer_buttons)
+        lists = splitter(Qt.Orientation.Horizontal, [datasets, singers], [3, 2])
+        top = splitter(Qt.Orientation.Vertical, [voices, lists], [3, 2])
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -153,7 +232,17 @@ class LibraryPage(JobPageMixin, QWidget):
         self.delete_button.clicked.connect(self._ask_delete)
         self.preview_button.clicked.connect(self._toggle_preview)
         self.cancel_button.clicked.connect(self.cancel_job)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        for table in self._tables():
+            table.itemSelectionChanged.connect(lambda t=table: self._selection_moved(t))
+        self.instant_button.clicked.connect(self._ask_instant)
+        self.mix_button.clicked.connect(self.open_mixer)
+        self.index_button.clicked.connect(self._ask_index)
+        self.improve_button.clicked.connect(self._ask_improve)
+        self.singer_preview_button.clicked.connect(self._ask_singer_preview)
+        self.singer_add_button.clicked.connect(self._ask_add_singer)
+        self.setup_button.clicked.connect(self.open_setup)
+        self.speaker_combo.currentIndexChanged.connect(
+            lambda: ctx.settings.set_value(SPEAKER_SETTING, self.speaker_combo.currentData()))
         ctx.events.voices_changed.connect(self.refresh)
         self._play_timer = interval_timer(self, 100, self._poll_player)
         self.refresh()
@@ -161,40 +250,84 @@ class LibraryPage(JobPageMixin, QWidget):
     # ------------------------------------------------------------------ listing
 
     def refresh(self) -> None:
-        """Re-reads the library and the datasets; keeps the selection where possible."""
+        """Re-reads the library, the datasets and the base singers; keeps the selection where possible."""
         selected = self.selected()
         key = self._key(selected) if selected else None
-        self.table.setRowCount(0)
-        rows: list[VoiceEntry | DatasetInfo] = [*self.library.entries(), *list_datasets()]
-        for item in rows:
-            r = self.table.rowCount()
-            self.table.insertRow(r)
-            for c, text in enumerate(self._cells(item)):
-                cell = QTableWidgetItem(text)
-                cell.setData(Qt.ItemDataRole.UserRole, item)
-                if isinstance(item, VoiceEntry) and not item.available:
-                    cell.setForeground(Qt.GlobalColor.darkRed)
-                    cell.setToolTip(item.problem or "")
-                self.table.setItem(r, c, cell)
-            if key is not None and self._key(item) == key:
-                self.table.selectRow(r)
-        self.empty_label.setVisible(not rows)
+        voices: list[Any] = list(self.library.entries())
+        datasets: list[Any] = list(list_datasets())
+        self.singers = self._base_singers()
+        lists = ((self.table, voices), (self.dataset_table, datasets), (self.singer_table, self.singers))
+        for table, rows in lists:
+            table.blockSignals(True)
+            table.setRowCount(0)
+            for item in rows:
+                r = table.rowCount()
+                table.insertRow(r)
+                for c, text in enumerate(self._cells(item)):
+                    cell = QTableWidgetItem(text)
+                    cell.setData(Qt.ItemDataRole.UserRole, item)
+                    if isinstance(item, VoiceEntry) and not item.available:
+                        cell.setForeground(Qt.GlobalColor.darkRed)
+                        cell.setToolTip(item.problem or "")
+                    table.setItem(r, c, cell)
+                if key is not None and self._key(item) == key:
+                    table.selectRow(r)
+            table.blockSignals(False)
+        added = {e.recipe.get("singer") for e in voices if e.source == "base singer"}
+        for r, singer in enumerate(self.singers):
+            if singer.number in added:
+                self.singer_table.item(r, 1).setText("in My voices")
+        self.empty_label.setVisible(not voices and not datasets)
+        self.singer_table.setVisible(self.pretrain_present)
+        self.singer_note.setVisible(not self.pretrain_present)
+        self.setup_button.setVisible(not self.pretrain_present)
+        self._update_buttons()
+
+    def _base_singers(self) -> list[BaseSinger]:
+        """The pretrain's singers when the pretrain is there (never downloads; a broken located file
+        only hides them)."""
+        from voicecraft_desktop.core.voice_making import PRETRAIN_ASSET, base_singers, singer_store
+
+        try:
+            self.pretrain_present = self.ctx.asset_store().locate(PRETRAIN_ASSET) is not None
+        except Exception as exc:  # noqa: BLE001 - a bad located file must not break the page
+            log.warning("pretrain not usable: %s", exc)
+            self.pretrain_present = False
+        return base_singers(singer_store(self.ctx.assets_cache_dir())) if self.pretrain_present else []
+
+    def _tables(self) -> tuple[QTableWidget, ...]:
+        return (self.table, self.dataset_table, self.singer_table)
+
+    def _selection_moved(self, table: QTableWidget) -> None:
+        """One selection on the page: selecting in one list clears the others."""
+        if table.selectionModel().hasSelection():
+            for other in self._tables():
+                if other is not table and other.selectionModel().hasSelection():
+                    other.blockSignals(True)
+                    other.clearSelection()
+                    other.blockSignals(False)
         self._update_buttons()
 
     @staticmethod
-    def _key(item: VoiceEntry | DatasetInfo) -> str:
-        return str(item.folder)
+    def _key(item: Any) -> str:
+        return str(item.path if isinstance(item, BaseSinger) else item.folder) + type(item).__name__
 
     @staticmethod
-    def _cells(item: VoiceEntry | DatasetInfo) -> list[str]:
+    def _cells(item: Any) -> list[str]:
+        if isinstance(item, BaseSinger):
+            return [item.name, "ready" if item.path else "ready (a small file is downloaded when first used)"]
         if isinstance(item, VoiceEntry):
             if not item.available:
                 return [item.folder.name, "", "", "", "", f"unavailable: {item.problem}"]
             extractors = " + ".join(v for k in ("pitch", "ppg", "vec") if (v := item.extractors.get(k)))
             status = "imported (so-vits-svc-5.0)" if "import" in item.source else "trained voice"
+            if item.untrained:
+                status = _untrained_status(item)
             steps = "—" if item.steps is None else f"{item.steps:,}"
             if item.steps is not None and (item.trained_steps or 0) > item.steps:  # issue 12.4
                 steps = f"{item.steps:,} (best) of {item.trained_steps:,}"
+            if item.untrained:
+                steps = "none (ready to use)"
             return [
                 item.name,
                 item.created_at[:16].replace("T", " "),
@@ -219,19 +352,21 @@ class LibraryPage(JobPageMixin, QWidget):
             status,
         ]
 
-    def selected(self) -> VoiceEntry | DatasetInfo | None:
-        """The selected voice or dataset."""
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+    def selected(self) -> Any:
+        """The selected voice, dataset or base singer (``VoiceEntry``, ``DatasetInfo``, ``BaseSinger``)."""
+        for table in self._tables():
+            rows = table.selectionModel().selectedRows()
+            if rows:
+                return table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return None
 
     def select_name(self, name: str) -> bool:
-        """Selects the first row with this display name; True when found."""
-        for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).text() == name:
-                self.table.selectRow(r)
-                return True
+        """Selects the first row with this display name (voices, then datasets, then singers)."""
+        for table in self._tables():
+            for r in range(table.rowCount()):
+                if table.item(r, 0).text() == name:
+                    table.selectRow(r)
+                    return True
         return False
 
     def _update_buttons(self) -> None:
@@ -239,7 +374,16 @@ class LibraryPage(JobPageMixin, QWidget):
         voice = isinstance(item, VoiceEntry) and item.available
         self.export_button.setEnabled(voice)
         self.rename_button.setEnabled(voice)
-        self.delete_button.setEnabled(item is not None)
+        self.delete_button.setEnabled(isinstance(item, (VoiceEntry, DatasetInfo)))
+        busy_now = self.job is not None
+        self.index_button.setEnabled(voice and not busy_now)
+        self.improve_button.setEnabled(
+            voice and not busy_now and item.source == "instant" and bool(item.recipe.get("recordings")))  # type: ignore[union-attr]
+        singer = isinstance(item, BaseSinger)
+        self.singer_preview_button.setEnabled(singer and not busy_now)
+        self.singer_add_button.setEnabled(singer and not busy_now)
+        self.instant_button.setEnabled(not busy_now)
+        self.mix_button.setEnabled(not busy_now)
         has_preview = voice and (item.folder / PREVIEW_NAME).is_file()  # type: ignore[union-attr]
         self.preview_button.setEnabled(bool(has_preview) or self.player.playing)
         self.preview_button.setToolTip("" if has_preview else "This voice has no preview clip yet")
@@ -255,6 +399,15 @@ class LibraryPage(JobPageMixin, QWidget):
             self.progress.setValue(int(1000 * p.fraction))
             what = "Slicing recordings" if p.stage == "slicing" else "Extracting features"
             self.status_label.setText(f"{what}: {p.done} of {p.total} — {p.item}")
+        elif hasattr(p, "fraction") and hasattr(p, "item"):  # an instant voice's takes
+            self.progress.setValue(int(1000 * p.fraction))
+            self.status_label.setText(f"Listening to your recording: {p.item}")
+        elif isinstance(p, tuple) and len(p) == 3:  # a retrieval index: (done, total, file)
+            done, total, name = p
+            self.progress.setValue(int(1000 * done / max(total, 1)))
+            self.status_label.setText(f"Building the index: {done} of {total} — {Path(name).name}")
+        elif hasattr(p, "fraction"):  # a preview's conversion
+            self.progress.setValue(int(1000 * float(p.fraction)))
 
     # ------------------------------------------------------------------ new voice from folder
 
@@ -299,6 +452,7 @@ class LibraryPage(JobPageMixin, QWidget):
         ``options`` go to :func:`prepare_voice_dataset` (``f0``, ``content``, ``features``, ``out``).
         """
         options.setdefault("f0", self.ctx.settings.value(F0_SETTING, "auto") or "auto")
+        options.setdefault("speaker", self.speaker_combo.currentData())
         options.setdefault("store", self.ctx.asset_store())
         options.setdefault("device", self.ctx.device)
         self.report.show_pending(f"Preparing {folder} as “{name}”…")
@@ -407,6 +561,10 @@ class LibraryPage(JobPageMixin, QWidget):
             return
         what = "dataset" if isinstance(item, DatasetInfo) else "voice"
         label = item.name or item.folder.name
+        run = run_status(run_dir_for(item.folder)) if isinstance(item, DatasetInfo) else None
+        if run is not None and run.exists:  # issue 12.3: its run is archived or deleted with it, as asked
+            self.run_box = ask_delete_dataset(self, label, run, lambda keep: self.delete(item, keep_run=keep))
+            return
         answer = QMessageBox.question(
             self,
             f"Delete {what}",
@@ -418,11 +576,14 @@ class LibraryPage(JobPageMixin, QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.delete(item)
 
-    def delete(self, item: VoiceEntry | DatasetInfo) -> bool:
-        """Deletes a voice or dataset (after the confirmation); False and an error dialog on failure."""
+    def delete(self, item: VoiceEntry | DatasetInfo, keep_run: bool = True) -> bool:
+        """Deletes a voice or dataset (after the confirmation); False and an error dialog on failure.
+        A dataset's training run is archived (``keep_run``) or deleted first, so that a new dataset of
+        the same name starts a new run."""
         self.player.stop()
         try:
             if isinstance(item, DatasetInfo):
+                retire_run(run_dir_for(item.folder), keep=keep_run)
                 delete_dataset(item.folder)
             else:
                 self.library.delete(item)
@@ -474,3 +635,242 @@ class LibraryPage(JobPageMixin, QWidget):
         """Stops playback (the main window calls it on close, after the jobs have ended)."""
         self.player.stop()
         self._play_timer.stop()
+
+    # ------------------------------------------------------------------ voices without training
+
+    voice_config: Any = None
+    """The architecture the pretrain is read with (None: the published pretrain's; tests set a stand-in's)."""
+
+    def _made(self, what: str) -> Any:
+        """A result handler for a job that added a voice: select it and say it is ready."""
+
+        def done(entry: VoiceEntry) -> None:
+            self.progress.setValue(1000)
+            self.ctx.events.voices_changed.emit()
+            self.select_name(entry.name)
+            self.status_label.setText(f"“{entry.name}” is ready ({what}): choose it on the Convert page.")
+            self.ctx.events.status.emit(f"Added voice “{entry.name}”")
+            self.job_done.emit("result")
+
+        return done
+
+    def latest_take(self) -> Path | None:
+        """The newest recorded take (the Record page saves them), or None."""
+        folder = self.ctx.takes_dir()
+        takes = sorted(folder.glob("*.wav"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+        return takes[-1] if takes else None
+
+    def _ask_instant(self) -> None:
+        start = self.ctx.takes_dir()
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Recordings of your singing (10 to 60 s in all)", str(start) if start.is_dir() else "",
+            "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+        if not files:
+            return
+        name, ok = QInputDialog.getText(self, "Instant voice", "Name of the voice:", text=Path(files[0]).stem)
+        if ok and name.strip():
+            self.make_instant_voice([Path(f) for f in files], name.strip())
+
+    def make_instant_voice(self, files: list[Path], name: str) -> Job | None:
+        """An instant voice from ``files`` (a job): checked, embedded, added to My voices."""
+        from voicecraft_desktop.core.voice_making import make_instant
+
+        store, device = self.ctx.asset_store(), self.ctx.device
+        library, config = self.library, self.voice_config
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            return make_instant(files, name, library, store, device=device, config=config, cancel=cancel)
+
+        self.report.show_pending(f"Making “{name}” from {', '.join(f.name for f in files)}…")
+        return self._start(f"Instant voice “{name}”", task, self._made("an instant voice"))
+
+    def open_mixer(self) -> Any:
+        """Opens the timbre mixer and model merge dialog (non-modal)."""
+        from voicecraft_desktop.ui.pages.library_mixer import MixerDialog
+
+        self.mixer = MixerDialog(self)
+        self.mixer.show()
+        return self.mixer
+
+    # ------------------------------------------------------------------ retrieval index
+
+    def _ask_index(self) -> None:
+        item = self.selected()
+        if not isinstance(item, VoiceEntry):
+            return
+        files, _ = QFileDialog.getOpenFileNames(
+            self, f"Recordings of “{item.name}” singing", "",
+            "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+        if files:
+            self.build_index(item, [Path(f) for f in files])
+
+    def build_index(self, entry: VoiceEntry, files: list[Path]) -> Job | None:
+        """Builds ``entry``'s retrieval index from recordings of it (a job), for the Index slider."""
+        from models.convert.retrieval_audio import index_from_audio
+        from voicecraft_desktop.core.convert_jobs import converter_for
+
+        store, device, library = self.ctx.asset_store(), self.ctx.device, self.library
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            voice = library.load(entry, device)
+            converter = converter_for(voice, store, report=False, device=device)
+            return (yield from index_from_audio(converter, files, cancel))
+
+        def done(_record: Any) -> None:
+            self.progress.setValue(1000)
+            self.status_label.setText(
+                f"Index built for “{entry.name}” from {len(files)} recording(s): the Convert page's Index "
+                "slider can use it now.")
+            self.ctx.events.voices_changed.emit()
+            self.job_done.emit("result")
+
+        return self._start(f"Index for “{entry.name}”", task, done, gpu=device != "cpu")
+
+    # ------------------------------------------------------------------ improve an instant voice
+
+    def _ask_improve(self) -> None:
+        item = self.selected()
+        if isinstance(item, VoiceEntry):
+            self.improve_by_training(item)
+
+    def improve_by_training(self, entry: VoiceEntry) -> Job | None:
+        """Prepares a dataset from an instant voice's recordings (the pretrain's speaker vectors), then
+        opens the Train page on it (its base model is the pretrain)."""
+        import shutil
+
+        from voicecraft_desktop.core.names import slug
+
+        files = [Path(f) for f in entry.recipe.get("recordings", [])]
+        gone = [f for f in files if not f.is_file()]
+        if not files or gone:
+            self.error_box = show_error(
+                self, "Cannot improve the voice",
+                f"The recordings “{entry.name}” was made from are gone ({', '.join(f.name for f in gone)}). "
+                "Use “New voice from folder…” with recordings of the voice instead.")
+            return None
+        folder = paths.data_dir() / "recordings" / slug(entry.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            if not (folder / f.name).exists():
+                shutil.copy2(f, folder / f.name)
+        options = {"f0": self.ctx.settings.value(F0_SETTING, "auto") or "auto",
+                   "store": self.ctx.asset_store(),
+                   "device": self.ctx.device, "speaker": "sovits5-lstm"}
+        self.report.show_pending(f"Preparing the recordings of “{entry.name}” for training…")
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            return prepare_voice_dataset(folder, entry.name, cancel=cancel, **options)
+
+        def done(result: DatasetJobResult) -> None:
+            self._on_prepared(result)
+            if result.features is not None:
+                self.open_train(entry.name)
+
+        return self._start(f"Improve “{entry.name}”", task, done, gpu=options["device"] != "cpu")
+
+    def open_train(self, dataset: str) -> bool:
+        """Shows the Train page with ``dataset`` chosen (its base model defaults to the pretrain)."""
+        window = self.window()
+        if not hasattr(window, "show_page") or not window.show_page("Train"):
+            return False
+        train = window.built_pages().get("Train")
+        if train is not None:
+            train.refresh()
+            train.select_dataset(dataset)
+        self.ctx.events.status.emit(f"“{dataset}” is ready to train from the pretrain")
+        return True
+
+    # ------------------------------------------------------------------ base singers
+
+    def _ask_singer_preview(self) -> None:
+        item = self.selected()
+        if not isinstance(item, BaseSinger):
+            return
+        phrase = self.latest_take()
+        if phrase is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "A phrase to hear the singer on (a few seconds of singing)", "",
+                "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+            if not path:
+                return
+            phrase = Path(path)
+        self.preview_singer(item, phrase)
+
+    def preview_singer(self, singer: BaseSinger, phrase: Path) -> Job | None:
+        """Converts the first seconds of ``phrase`` with ``singer`` (nothing saved) and plays it."""
+        from voicecraft_desktop.core.voice_making import singer_store
+
+        singers = singer_store(self.ctx.assets_cache_dir())
+        return self.preview_vector(lambda cancel: singers_vector(singers, singer.number, cancel),
+                                   phrase, singer.name)
+
+    def preview_vector(self, vector_of: Any, phrase: Path, label: str) -> Job | None:
+        """A preview job: ``phrase`` converted on the pretrain with the vector ``vector_of(cancel)`` gives,
+        then played (:func:`voicecraft_desktop.core.voice_making.preview`; its converter is kept)."""
+        from voicecraft_desktop.core.voice_making import preview
+
+        store, device = self.ctx.asset_store(), self.ctx.device
+        config, cache = self.voice_config, self.previews
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            return preview(store, vector_of, phrase, device=device, config=config, cache=cache, cancel=cancel)
+
+        def done(result: Any) -> None:
+            self.progress.setValue(1000)
+            self.last_preview = result
+            try:
+                self.player.play(result.audio, result.sample_rate)
+            except PlaybackError as exc:
+                self.status_label.setText(f"{label} on “{phrase.name}” is ready, but cannot be played: {exc}")
+            else:
+                self.status_label.setText(f"Playing {label} on the first seconds of “{phrase.name}”.")
+            self.job_done.emit("result")
+
+        return self._start(f"Preview of {label}", task, done, gpu=device != "cpu")
+
+    def _ask_add_singer(self) -> None:
+        item = self.selected()
+        if isinstance(item, BaseSinger):
+            self.add_singer(item)
+
+    def add_singer(self, singer: BaseSinger) -> Job | None:
+        """Adds base singer ``singer`` to My voices (a job: its vector may be downloaded first)."""
+        from voicecraft_desktop.core.voice_making import make_base_singer, singer_store
+
+        store, singers, library, config = (self.ctx.asset_store(), singer_store(self.ctx.assets_cache_dir()),
+                                           self.library, self.voice_config)
+
+        def task(cancel):  # type: ignore[no-untyped-def]
+            if False:  # pragma: no cover - a generator
+                yield None
+            return make_base_singer(library, store, singers, singer.number, config=config, cancel=cancel)
+
+        return self._start(f"Add {singer.name}", task, self._made("a base singer of the pretrain"))
+
+
+def singers_vector(singers: Any, number: int, cancel: Any) -> Any:
+    """Base singer ``number``'s vector (downloaded on first use), for previews."""
+    from voicecraft_desktop.core.voice_making import singer_vector
+
+    return singer_vector(singers, number, 256, cancel)
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: bold")
+    return label
+
+
+def _untrained_status(item: VoiceEntry) -> str:
+    """The Status cell of a voice made without training: what it is, in plain words."""
+    recipe = item.recipe
+    if item.source == "instant":
+        return "instant voice (not trained yet; “Improve by training” makes it closer)"
+    if item.source == "timbre mix":
+        ingredients = recipe.get("ingredients", [])
+        parts = ", ".join(f"{i.get('name')} {float(i.get('share', 0)):.0%}" for i in ingredients)
+        return f"timbre mix: {parts}"
+    if item.source == "model merge":
+        parts = " + ".join(f"{m.get('name')} {float(m.get('rate', 0)):.0%}" for m in recipe.get("merge", []))
+        return f"merged: {parts}"
+    return f"base singer {recipe.get('singer', '')} of the pretrain"
