@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 from voicecraft_desktop.core.logfile import log_file_path
 from voicecraft_desktop.ui.main_window import PAGES, MainWindow
 
-EXPECTED_ORDER = ["Record", "Library", "Train", "Convert", "Settings"]
+EXPECTED_ORDER = ["Record", "Library", "Train", "Convert", "Live", "Settings"]
 
 
 class _Probe(QWidget):

@@ -341,7 +341,8 @@ class LiveSession:
                 if self.out_ring.free() >= len(mixed):
                     self.out_ring.write(mixed.astype(np.float32))
                     self._primed = True
-                self._times.append((time.monotonic(), time.perf_counter() - t0))
+                if wet_out is not None:  # converted blocks only: a passed-through block costs nothing
+                    self._times.append((time.monotonic(), time.perf_counter() - t0))
                 while self._times and time.monotonic() - self._times[0][0] > STATS_WINDOW_S:
                     self._times.popleft()
                 self.blocks += 1

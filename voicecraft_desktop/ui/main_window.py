@@ -58,6 +58,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("Library", "library", "LibraryPage"),
     ("Train", "train", "TrainPage"),
     ("Convert", "convert", "ConvertPage"),
+    ("Live", "live", "LivePage"),
     ("Settings", "settings", "SettingsPage"),
 ]
 

@@ -1,0 +1,153 @@
+"""Live page: pass-through through fake devices (meters and pitch move, Stop releases both
+devices), conversion with a tiny voice (latency shown, measured), a refused device and no devices
+as messages on the page."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
+    tiny_extractors,
+    tiny_hubert_folder,
+    tiny_whisper_path,
+)
+from tests.desktop.fake_audio import FakeInputStream, harmonic_tone
+from voicecraft_desktop.core import live as live_core
+from voicecraft_desktop.core import recorder as rec
+from voicecraft_desktop.ui.pages import live as live_module
+from voicecraft_desktop.ui.pages.live import LivePage
+
+
+class FakeOutputStream:
+    """Pulls ``blocksize`` samples from the callback in real time, keeping what it got."""
+
+    def __init__(self, *, samplerate, callback, blocksize=480, **_):
+        self.samplerate, self.callback, self.blocksize = samplerate, callback, blocksize
+        self.got: list[np.ndarray] = []
+        self._stop = threading.Event()
+        self.closed = False
+        self.active = True
+
+    def start(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        period = self.blocksize / self.samplerate
+        while not self._stop.is_set():
+            out = np.zeros((self.blocksize, 1), np.float32)
+            self.callback(out, self.blocksize, None, None)
+            self.got.append(out[:, 0].copy())
+            time.sleep(period)
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.active = False
+
+    def close(self):
+        self.closed = True
+
+
+class Devices:
+    def __init__(self, fail_output: str | None = None):
+        self.streams: dict[str, object] = {}
+        self.fail_output = fail_output
+
+    def __call__(self, kind, **kw):
+        if kind == "output" and self.fail_output:
+            raise RuntimeError(self.fail_output)
+        rate = int(kw["samplerate"])
+        if kind == "input":
+            f0 = np.full(rate * 2, 220.0)
+            s = FakeInputStream(signal=harmonic_tone(f0, rate, 0.3), **kw)
+        else:
+            s = FakeOutputStream(**kw)
+        self.streams[kind] = s
+        return s
+
+
+@pytest.fixture
+def devices(monkeypatch):
+    ins = [rec.InputDevice(1, "Test microphone", "ALSA", 1, 48000.0, True)]
+    outs = [live_core.OutputDevice(2, "Test headphones", "ALSA", 2, 48000.0, True)]
+    monkeypatch.setattr(live_module, "list_input_devices", lambda: ins)
+    monkeypatch.setattr(live_module, "list_output_devices", lambda: outs)
+    monkeypatch.setattr(live_core, "device_rate", lambda device, kind: 48000)
+
+
+def test_pass_through_meters_move_and_stop_releases_both_devices(ctx, qtbot, open_page, devices):
+    fake = Devices()
+    page = open_page(LivePage, ctx, stream_factory=fake)
+    page.bypass_check.setChecked(True)
+    assert page.start_button.isEnabled()
+    page.start_button.click()
+    assert page.session is not None and not page.error_label.isVisible()
+    qtbot.waitUntil(lambda: page.in_meter.peak_db > -20 and page.out_meter.peak_db > -20, timeout=10000)
+    qtbot.waitUntil(lambda: len(page.in_view.pitch.midi_values()) > 5, timeout=10000)
+    midi = page.in_view.pitch.midi_values()
+    assert np.nanmedian(midi) == pytest.approx(57.0, abs=0.5)  # A3 = 220 Hz
+    assert "dropouts" in page.latency_label.text()
+    page.stop_button.click()
+    assert page.session is None
+    assert fake.streams["input"].closed and fake.streams["output"].closed
+    assert page.start_button.isEnabled()
+
+
+def test_refused_device_is_a_message_on_the_page(ctx, open_page, devices):
+    fake = Devices(fail_output="Invalid sample rate [PaErrorCode -9997]")
+    page = open_page(LivePage, ctx, stream_factory=fake)
+    page.bypass_check.setChecked(True)
+    page.start_button.click()
+    assert page.session is None
+    assert page.error_label.isVisible()
+    assert "cannot run at 48000 Hz" in page.error_label.text()
+    assert fake.streams["input"].closed  # the input that did open is released again
+    assert "--" not in page.error_label.text()  # no command-line flags in the app
+
+
+def test_no_devices_is_said_and_start_is_disabled(ctx, open_page, monkeypatch):
+    monkeypatch.setattr(live_module, "list_input_devices", lambda: [])
+    monkeypatch.setattr(live_module, "list_output_devices", lambda: [])
+    page = open_page(LivePage, ctx)
+    assert page.error_label.isVisible() and "microphone" in page.error_label.text()
+    assert not page.start_button.isEnabled()
+
+
+def test_unplugged_device_stops_with_a_message(ctx, qtbot, open_page, devices):
+    fake = Devices()
+    page = open_page(LivePage, ctx, stream_factory=fake)
+    page.bypass_check.setChecked(True)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.session is not None and page.session.blocks > 0, timeout=10000)
+    fake.streams["output"].active = False
+    qtbot.waitUntil(lambda: page.session is None, timeout=10000)
+    assert "unplugged" in page.error_label.text()
+    assert fake.streams["input"].closed and fake.streams["output"].closed
+
+
+def test_voice_converts_and_latency_is_measured(ctx, qtbot, open_page, devices, tmp_path, tiny_extractors):
+    from models.convert.converter import VoiceConverter
+    from models.formats.artifact import load_voice
+    from tests.convert.conftest import make_voice
+    from voicecraft_desktop.core.library import VoiceLibrary
+
+    make_voice(tmp_path / "made", name="Live Tiny")
+    VoiceLibrary().import_voice(tmp_path / "made")
+    fake = Devices()
+    page = open_page(LivePage, ctx, stream_factory=fake,
+                     converter_factory=lambda entry, device: VoiceConverter(load_voice(entry.folder), tiny_extractors))
+    page.refresh()
+    assert page.voice_combo.currentText() == "Live Tiny"
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.session is not None and page.session.blocks >= 3, timeout=60000)
+    st = page.session.stats()
+    assert st.processing_median_s > 0
+    text = page.latency_label.text()
+    assert f"Latency {st.algorithmic_s * 1000:.0f} ms" in text
+    page.stop_button.click()
+    assert fake.streams["input"].closed and fake.streams["output"].closed
