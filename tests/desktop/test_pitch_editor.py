@@ -172,11 +172,28 @@ def test_zoom_scroll_and_project_file_on_export(edited, qtbot, tmp_path):
     from models.convert.resynth import load_project
 
     assert np.array_equal(load_project(project).f0_hz, editor.curve)
+    # reopened later: converted again with the saved curve, the same audio
+    audio, curve = page.take.result.audio.copy(), editor.curve.copy()
+    job = editor.open_project(project)
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert page.take.result is not None and np.array_equal(editor.curve, curve)
+    assert np.array_equal(page.take.result.audio, audio)
+    assert editor.undo_stack.count() == 0
+    # a project whose source changed is refused in one line
+    sf.write(page.take.source, np.zeros(44100, np.float32), 44100)
+    job = editor.open_project(project)
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
+        pass
+    assert "changed since" in page.status_label.text()
 
 
 def test_screenshot(edited, qtbot, tmp_path):
     editor = edited.pitch_editor
-    editor.select(0.6, 1.1)
-    editor.propose_octave_fixes()
+    editor.select(0.8, 1.0)
+    editor.octave_down.click()  # a tracker's octave error, to be proposed for fixing
+    _wait(editor, qtbot)
+    editor.select(0.6, 1.2)
+    assert editor.propose_octave_fixes()
     path = os.environ.get("PITCH_EDITOR_PNG") or str(tmp_path / "editor.png")
     assert edited.grab().save(path)

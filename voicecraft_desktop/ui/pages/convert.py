@@ -187,7 +187,7 @@ class ConvertPage(JobPageMixin, QWidget):
 
         # --- result views
         self.plots = ComparisonPlots()
-        self.pitch_editor = PitchEditor(self.plots, ctx.runner)  # edits the pitch plot's curve
+        self.pitch_editor = PitchEditor(self.plots, ctx.runner, ctx=ctx)  # edits the pitch plot's curve
         self.report_view = QPlainTextEdit()
         self.report_view.setObjectName("qualityReport")
         self.report_view.setReadOnly(True)
@@ -206,6 +206,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.pitch_editor.status.connect(self.status_label.setText)
         self.pitch_editor.audio_changed.connect(lambda: self._playing == "B" and self.play("B"))
         self.pitch_editor.play_requested.connect(lambda start: self.play("B", start))
+        self.pitch_editor.take_reopened.connect(self._on_converted)
 
         self.open_button.clicked.connect(self._ask_input)
         self.take_button.clicked.connect(lambda: self.latest_take and self.set_input(self.latest_take))

@@ -75,8 +75,12 @@ class PitchEditor(QWidget):
         runner: the app's ``JobRunner`` (re-synthesis runs as a GPU job), or ``None`` to render
             in the GUI thread (tests).
 
+        ctx: the app's context (library voices, assets, device), to reopen a saved project.
+
     Signals:
         status(str): one line for the page's status line (what was re-synthesised, edit-to-hear).
+        take_reopened(object): a saved project was converted again with its edited pitch (a
+            ``TakeResult``, shown like a new conversion).
         audio_changed(): the converted audio changed (swap it into playback).
         play_requested(float): play the converted audio from this many seconds.
     """
@@ -84,9 +88,11 @@ class PitchEditor(QWidget):
     status = Signal(str)
     audio_changed = Signal()
     play_requested = Signal(float)
+    take_reopened = Signal(object)
 
-    def __init__(self, plots: Any, runner: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, plots: Any, runner: Any = None, parent: QWidget | None = None, ctx: Any = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.setObjectName("pitchEditor")
         self.plots = plots
         self.runner = runner
@@ -106,6 +112,10 @@ class PitchEditor(QWidget):
         self.edit_toggle.setObjectName("editPitchButton")
         self.edit_toggle.setCheckable(True)
         self.edit_toggle.setToolTip("Correct the pitch the converted voice sings, then hear it")
+        self.open_project_button = QPushButton("Open edited conversion…")
+        self.open_project_button.setToolTip(
+            "Reopen a conversion exported earlier, with its pitch edits, to keep editing it"
+        )
         self.select_tool = QToolButton(text="Select")
         self.draw_tool = QToolButton(text="Draw")
         for b in (self.select_tool, self.draw_tool):
@@ -178,6 +188,7 @@ class PitchEditor(QWidget):
         for w in (self.selection_label, *self.selection_buttons):
             row1.addWidget(w)
         row1.addStretch(1)
+        row1.addWidget(self.open_project_button)
         row2 = QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
         for w in (self.octave_button, self.apply_fixes, self.discard_fixes):
@@ -241,6 +252,7 @@ class PitchEditor(QWidget):
         self.zoom_fit.clicked.connect(self.fit)
         self.play_cursor.clicked.connect(lambda: self.play_requested.emit(float(self.cursor.value())))
         self.import_button.clicked.connect(self._ask_import)
+        self.open_project_button.clicked.connect(self._ask_open_project)
         self.export_button.clicked.connect(self._ask_export)
         self.scroll.valueChanged.connect(self._on_scroll)
         plot.getViewBox().sigXRangeChanged.connect(self._sync_scroll)
@@ -656,3 +668,58 @@ class PitchEditor(QWidget):
             output=str(output),
         )
         return save_project(project_path(output), project)
+
+    def _ask_open_project(self) -> None:
+        from models.convert.resynth import PROJECT_SUFFIX
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open an edited conversion", "", f"Edited conversion (*{PROJECT_SUFFIX})"
+        )
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str | Path) -> Any:
+        """Converts a saved project's source again (checked against its SHA-256) with its voice
+        and options, applies its pitch curve, and emits ``take_reopened``: the same audio as
+        when it was saved. Problems are one line in ``status``."""
+        from models.convert.resynth import EditSession, ProjectError, load_project, sha256_of
+        from voicecraft_desktop.core.convert_jobs import convert_take
+        from voicecraft_desktop.core.library import VoiceLibrary
+        from voicecraft_desktop.ui.worker import JobRefused
+
+        try:
+            project = load_project(path)
+        except ProjectError as exc:
+            self.status.emit(f"Cannot open: {exc}")
+            return None
+        library = VoiceLibrary()
+        entry = next((e for e in library.entries() if e.available and e.name == project.voice), None)
+        if entry is None:
+            self.status.emit(f"Cannot open {Path(path).name}: the voice “{project.voice}” is not in the library")
+            return None
+        if self.ctx is None or self.runner is None:
+            return None
+        store, device = self.ctx.asset_store(), self.ctx.device
+
+        def task(cancel: Any) -> Any:
+            if not project.source.is_file():
+                raise ProjectError(f"{project.source}: the conversion's source audio is missing")
+            if sha256_of(project.source) != project.source_sha256:
+                raise ProjectError(f"{project.source}: the source audio changed since the conversion was saved")
+            take = yield from convert_take(
+                project.source, entry, project.options, store=store, device=device, cancel=cancel, library=library
+            )
+            if len(take.result.intended_f0) != len(project.f0_hz):
+                raise ProjectError(f"{path}: its pitch curve is not this song's length")
+            EditSession(take.converter, take.result).set_curve(project.f0_hz, cancel)
+            return take
+
+        try:
+            job = self.runner.start(f"Reopen {Path(path).name}", task, gpu=True)
+        except JobRefused as exc:
+            self.status.emit(f"Cannot open it now: {exc}")
+            return None
+        self.status.emit(f"Reopening {Path(path).name}: converting {project.source.name} again…")
+        job.result.connect(self.take_reopened.emit)
+        job.failed.connect(lambda message, _tb: self.status.emit(f"Cannot open {Path(path).name}: {message}"))
+        return job
