@@ -76,7 +76,8 @@ class Asset:
         approx_size: bytes, about, for the setup view and the total progress when ``size`` is not
             published (the server's Content-Length wins during a download).
         expect: for files without a published full sha256: ``(key path, shape)`` pairs a genuine copy
-            holds (the key path walks nested dicts of the ``weights_only`` load).
+            holds (a key path matches the end of a path through the nested dicts of the
+            ``weights_only`` load, ``module.`` prefixes ignored).
     """
 
     name: str
@@ -134,9 +135,10 @@ ASSETS: dict[str, Asset] = {
         sha256="0d54a1f4", size=None, licence="MIT (bshall/hubert)",
         description="HuBERT-soft content encoder (bshall/hubert release v0.1)",
         needed_for=("convert", "train", "finetune"), approx_size=378 * _MB,
-        expect=((("hubert", "module.feature_extractor.conv0.weight"), (512, 1, 10)),
-                (("hubert", "module.masked_spec_embed"), (768,)),
-                (("hubert", "module.proj.weight"), (256, 768)))),
+        expect=((("feature_extractor.conv0.weight",), (512, 1, 10)),  # bshall/hubert hubert/model.py
+                (("masked_spec_embed",), (768,)),
+                (("proj.weight",), (256, 768)),
+                (("label_embedding.weight",), (100, 256)))),
     "sovits5-pretrain": Asset(
         name="sovits5-pretrain", filename="sovits5.0.pretrain.pth",
         url="https://github.com/PlayVoice/so-vits-svc-5.0/releases/download/5.0/sovits5.0.pretrain.pth",
@@ -518,12 +520,11 @@ class AssetStore:
             data = safe_torch_load(path, asset.title)
         except LoadError as exc:
             raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {_reason(exc)}") from None
+        entries = dict(_flatten(data))
         for keys, shape in asset.expect:
-            value: Any = data
-            for key in keys:
-                value = value.get(key) if isinstance(value, Mapping) else None
             where = "/".join(keys)
-            if value is None or not hasattr(value, "shape"):
+            value = next((v for k, v in entries.items() if k[-len(keys):] == keys), None)
+            if value is None:
                 raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: it has no {where}")
             if tuple(value.shape) != shape:
                 raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {where} has shape "
@@ -691,6 +692,17 @@ def _hash_into(hasher: hashlib._Hash, path: Path) -> None:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
             hasher.update(block)
+
+
+def _flatten(data: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """``(key path, tensor)`` of every tensor in nested dicts, each key without a DataParallel
+    ``module.`` prefix: ``Asset.expect`` paths match the end of these (a wrapper such as bshall's
+    ``{"hubert": ...}`` may be there or not)."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _flatten(value, prefix + (str(key).removeprefix("module."),))
+    elif hasattr(data, "shape"):
+        yield prefix, data
 
 
 def _size_text(n: float) -> str:

@@ -413,3 +413,29 @@ def test_download_all_cancel_keeps_the_part(server, tmp_path):
     with pytest.raises(DownloadCancelled):
         _run(gen)
     assert (tmp_path / "a" / "a.bin.part").stat().st_size > 0 and store.locate("a") is None
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_hubert_soft_layout_is_recognised_with_or_without_its_wrapper(tmp_path, wrapped):
+    """bshall's checkpoint: ``{"hubert": {"module." + key: ...}}`` (hubconf) or the bare state dict
+    (hubert/model.py); the shapes of HuBERT-soft pass, a smaller HuBERT's are refused with the reason."""
+    import dataclasses
+
+    import torch
+
+    shapes = {"feature_extractor.conv0.weight": (512, 1, 10), "masked_spec_embed": (768,),
+              "proj.weight": (256, 768), "label_embedding.weight": (100, 256),
+              "encoder.layers.0.self_attn.out_proj.weight": (8, 8)}
+
+    def write(name: str, proj: tuple[int, int]) -> tuple[Path, dict]:
+        state = {f"module.{k}": torch.zeros(proj if k == "proj.weight" else s) for k, s in shapes.items()}
+        path = tmp_path / name
+        path.write_bytes(_torch_bytes({"hubert": state, "step": 0} if wrapped else state))
+        prefix = hashlib.sha256(path.read_bytes()).hexdigest()[:8]  # stands in for 0d54a1f4
+        return path, {"hubert-soft": dataclasses.replace(ASSETS["hubert-soft"], sha256=prefix)}
+
+    good, registry = write("good.pt", (256, 768))
+    assert AssetStore(tmp_path / "a", registry=registry).verify_file("hubert-soft", good)
+    small, registry = write("small.pt", (24, 768))
+    with pytest.raises(AssetInvalid, match=r"proj.weight has shape \(24, 768\), not \(256, 768\)"):
+        AssetStore(tmp_path / "b", registry=registry).verify_file("hubert-soft", small)
