@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from voicecraft_desktop.core.recorder import RingBuffer
+from voicecraft_desktop.core.recorder import InputDevice, RingBuffer
 
 MODEL_RATE = 32000
 FEATURE_RATE = 16000
@@ -42,14 +42,8 @@ class LiveError(RuntimeError):
     """Live conversion cannot start or continue; the message is meant for the user."""
 
 
-@dataclass(frozen=True)
-class OutputDevice:
-    index: int
-    name: str
-    hostapi: str
-    channels: int
-    default_sample_rate: float
-    is_default: bool
+# An output device has the same fields as an input device (``channels``: its output channels).
+OutputDevice = InputDevice
 
 
 def list_output_devices() -> list[OutputDevice]:
