@@ -128,5 +128,10 @@ def measure_speed(
         yield SpeedProgress(i + 1, total)
         if i > 0 and time.perf_counter() - began > budget_s:
             break
+    del engine
+    if dev.type == "cuda":  # the app's process measured: give the memory back before the trainer starts
+        import torch
+
+        torch.cuda.empty_cache()
     per_step = math.fsum(timed) / len(timed)
     return SpeedEstimate(per_step, len(timed), str(dev), config.preset)

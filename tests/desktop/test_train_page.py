@@ -85,7 +85,7 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
     assert set(LOSS_CURVES) <= set(page.curves.series)
     vx, _ = page.curves.val_line.getData()
     assert list(vx) == [10.0]
-    assert "When to stop" in page.hint_label.text() and "keep training" in page.hint_label.text()
+    assert "When to stop: Keep training" in page.hint_label.text()
     assert "Finished at step 10" in page.status_label.text() and page.progress.value() == 1000
     qtbot.waitUntil(lambda: page.audio.audio_list.count() == 2, timeout=20000)
     assert "converted by the model" in page.audio.audio_list.item(0).text()
@@ -230,7 +230,7 @@ def test_exporting_again_after_more_training_updates_the_voice(
 ):
     """Issue 20.4 in the app: the Export dialog proposes the voice of this run, which is updated in
     place (same id and folder); a same-named voice from elsewhere is replaced only when confirmed."""
-    from PySide6.QtWidgets import QInputDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from models.formats.artifact import read_manifest
 
@@ -240,17 +240,14 @@ def test_exporting_again_after_more_training_updates_the_voice(
     qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
     (first,) = VoiceLibrary().entries()
     _train_to_end(page, qtbot, dataset, steps=3)  # the same run, trained further
-    proposed = []
-
-    def answer(parent, title, label, text=""):
-        proposed.append(text)
-        return text, True
-
-    monkeypatch.setattr(QInputDialog, "getText", answer)
+    page._ask_export()
+    dialog = page.export_dialog
+    assert dialog.name_edit.text() == "Test voice"  # proposes the voice of this run
+    assert dialog.choice_buttons and dialog.choice_buttons[0].isChecked()  # the best one first
+    assert "The best so far — step" in dialog.choice_buttons[0].text()
     with qtbot.waitSignal(ctx.events.voices_changed, timeout=60000):
-        page._ask_export()
+        dialog.ok_button.click()
     qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
-    assert proposed == ["Test voice"]
     (after,) = VoiceLibrary().entries()
     assert (after.id, after.folder) == (first.id, first.folder)
     assert "updated_at" in read_manifest(after.folder).training and "updated" in page.messages.toPlainText()

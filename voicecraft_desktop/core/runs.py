@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -44,6 +44,7 @@ class RunStatus:
         has_best: a ``best.ckpt`` exists.
         best_step: the step of ``best.ckpt`` (0 when none or unreadable).
         preset: the model preset the run trains (from its newest checkpoint; "" when none).
+        target: the step the run last set out to reach (its newest checkpoint's ``max_steps``).
         base: the base model the run was started from (``run.json``), None for from scratch.
         started_at: when the run started (``run.json``'s ISO time; "" when unknown).
         exportable: there is a checkpoint to export.
@@ -54,6 +55,7 @@ class RunStatus:
     has_best: bool = False
     best_step: int = 0
     preset: str = ""
+    target: int = 0
     base: str | None = None
     started_at: str = ""
 
@@ -101,8 +103,8 @@ def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
     checkpoints = Checkpoints(run, keep_last=1)  # only read: keep_last matters when saving
     steps = checkpoints.steps()  # oldest first
     has_best = checkpoints.best_path.is_file()
-    best_step, _ = checkpoint_info(checkpoints.best_path) if has_best else (0, "")
-    _, preset = checkpoint_info(steps[-1][1] if steps else checkpoints.best_path)
+    best_step = checkpoint_info(checkpoints.best_path).step if has_best else 0
+    newest = checkpoint_info(steps[-1][1] if steps else checkpoints.best_path)
     try:
         started = json.loads((run / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -114,17 +116,27 @@ def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
         step=steps[-1][0] if steps else 0,
         has_best=has_best,
         best_step=best_step,
-        preset=preset,
+        preset=newest.preset,
+        target=newest.target,
         base=base if isinstance(base, str) else None,
         started_at=str(started.get("created_at") or ""),
     )
 
 
-_INFO_CACHE: dict[tuple[str, int, int], tuple[int, str]] = {}
+class CheckpointInfo(NamedTuple):
+    """What a checkpoint says about its run: its step, the preset, the step the run set out to reach."""
+
+    step: int
+    preset: str
+    target: int
 
 
-def checkpoint_info(path: str | os.PathLike[str]) -> tuple[int, str]:
-    """(step, preset) of a training checkpoint, (0, "") when it is missing or unreadable.
+_NO_INFO = CheckpointInfo(0, "", 0)
+_INFO_CACHE: dict[tuple[str, int, int], CheckpointInfo] = {}
+
+
+def checkpoint_info(path: str | os.PathLike[str]) -> CheckpointInfo:
+    """Step, preset and target of a training checkpoint; zeros when it is missing or unreadable.
 
     The file is memory-mapped (``torch.load(mmap=True, weights_only=True)``): only its small pickle
     is read, not the weights, and the answer is cached by path, size and modification time, so the
@@ -134,18 +146,20 @@ def checkpoint_info(path: str | os.PathLike[str]) -> tuple[int, str]:
     try:
         st = path.stat()
     except OSError:
-        return 0, ""
+        return _NO_INFO
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _INFO_CACHE:
         import torch
 
         try:
             data = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-            step = int(data["step"])
-            preset = str(json.loads(data["config_json"]).get("preset", ""))
+            config = json.loads(data["config_json"])
+            info = CheckpointInfo(
+                int(data["step"]), str(config.get("preset", "")), int(config["train"]["max_steps"])
+            )
         except Exception:  # noqa: BLE001 - any unreadable file is "no information", never a crash
-            return 0, ""
-        _INFO_CACHE[key] = (step, preset)
+            return _NO_INFO
+        _INFO_CACHE[key] = info
     return _INFO_CACHE[key]
 
 
@@ -186,7 +200,7 @@ def retire_run(run_dir: str | os.PathLike[str], *, keep: bool) -> Path | None:
     return None
 
 
-class RunBusyError(RuntimeError):
+class RunBusyError(ValueError):
     """The run is being trained by a live process (the message says which)."""
 
 
@@ -467,8 +481,7 @@ def export_choices(run_dir: str | os.PathLike[str]) -> list[tuple[str, int, Path
     checkpoints = Checkpoints(run_dir, keep_last=1)
     found: list[tuple[str, int, Path]] = []
     if checkpoints.best_path.is_file():
-        step, _ = checkpoint_info(checkpoints.best_path)
-        found.append(("best", step, checkpoints.best_path))
+        found.append(("best", checkpoint_info(checkpoints.best_path).step, checkpoints.best_path))
     steps = checkpoints.steps()
     if steps and not (found and found[0][1] == steps[-1][0]):
         found.append(("latest", steps[-1][0], steps[-1][1]))

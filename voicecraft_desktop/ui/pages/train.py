@@ -7,8 +7,16 @@ forwards progress at about 10 Hz; every progress is also appended to ``self._inb
 :func:`voicecraft_desktop.core.runs.relay`, and the page drains the inbox whenever a progress
 arrives, so no loss point, validation report or checkpoint is lost to the throttling.
 
+- A new run fine-tunes from the so-vits-svc-5.0 pretrain when it is there, and stops by default at
+  :func:`voicecraft_desktop.core.runs.default_steps`; before it starts, the page shows the time it
+  would take here, measured over a few real steps in a worker (:mod:`.train_estimate`), and on a
+  CPU says that the full-size model needs a GPU and offers the small trial preset.
+- Once a run has a checkpoint its preset and base model are fixed (shown, greyed out, with the
+  reason); "Start over…" begins a new run, the old one archived or deleted (:mod:`.train_runs`).
+- Every status line is derived from what is selected now: switching voice replaces the previous
+  voice's progress text with this voice's state (e.g. "Stopped at step 30 … Resume continues it").
 - Stop sets the trainer's own stop event: it finishes the step, writes a checkpoint and returns
-  (the job ends with ``result``). Start on the same voice resumes the run from its checkpoint.
+  (the job ends with ``result``). Resume on the same voice continues the run from its checkpoint.
 - Pause sets the trainer's pause event (it waits between steps; Stop still works).
 - Closing the app cancels the job; ``relay`` then stops the trainer cleanly as well.
 - After each validation the logged clips are read back from the run's TensorBoard events, so the
@@ -23,12 +31,15 @@ from __future__ import annotations
 
 import collections
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -45,7 +56,21 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.dataset_jobs import DatasetInfo, dataset_dir_for, list_datasets
-from voicecraft_desktop.core.runs import AnyEvent, read_history, relay, run_busy, run_dir_for, run_status
+from voicecraft_desktop.core.runs import (
+    FINE_TUNE_STEPS,
+    SCRATCH_STEPS,
+    TRIAL_STEPS,
+    AnyEvent,
+    RunBusyError,
+    RunStatus,
+    default_steps,
+    read_history,
+    relay,
+    retire_run,
+    run_busy,
+    run_dir_for,
+    run_status,
+)
 from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import (
@@ -56,7 +81,9 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.pages.train_audio import ValidationAudioPanel
+from voicecraft_desktop.ui.pages.train_estimate import SpeedEstimator
 from voicecraft_desktop.ui.pages.train_export import RunExportMixin
+from voicecraft_desktop.ui.pages.train_runs import describe_run, run_fate_box
 from voicecraft_desktop.ui.tensorboard import TensorBoardServer
 from voicecraft_desktop.ui.widgets.base_model_combo import BaseModelCombo
 from voicecraft_desktop.ui.widgets.train_plots import TrainingCurves
@@ -64,8 +91,50 @@ from voicecraft_desktop.ui.worker import Job, JobRefused
 
 log = logging.getLogger(__name__)
 
-STEPS_SETTING = "train/max_steps"
 PRESET_SETTING = "train/preset"
+SMALL_PRESET = "tiny"
+
+# What each preset is for, how long it takes and how good it sounds (the Train page shows it).
+PRESET_WORDS = {
+    "sovits5": (
+        "<b>Full size</b> (the so-vits-svc-5.0 model): for a voice to keep — the best quality this app "
+        "makes. Needs an NVIDIA graphics card (GPU): fine-tuning from the pretrain takes hours there, "
+        "training from scratch a day or more; on a processor (CPU) alone, days to weeks."
+    ),
+    "tiny": (
+        "<b>Small trial</b>: a toy-size model that trains in minutes on any computer. For trying the "
+        "whole path (record → train → convert) before a long run; it sounds rough and robotic, not "
+        "a voice to keep."
+    ),
+}
+HINT_BEFORE = "When to stop: validation runs every few hundred steps; the advice appears here."
+CPU_WARNING = (
+    "<b style='color:#b8860b'>This computer has no usable graphics card (GPU).</b> Training a full-size "
+    "voice needs one: on the processor alone it takes days (the estimate below is measured here). "
+    "For a first try, use the small trial preset: minutes, rough sound."
+)
+
+
+def visible_gpus(device: str) -> int:
+    """CUDA devices torch sees when the app computes on a GPU (0 on the CPU, or before torch is loaded)."""
+    torch = sys.modules.get("torch")
+    if torch is None or not device.startswith("cuda") or not torch.cuda.is_available():
+        return 0
+    return int(torch.cuda.device_count())
+
+
+def steps_rule_words(preset: str, fine_tune: bool) -> str:
+    """The default step rule (:func:`default_steps`) in words."""
+    if preset == SMALL_PRESET:
+        (passes, low, high), how = TRIAL_STEPS, "the small trial"
+    elif fine_tune:
+        (passes, low, high), how = FINE_TUNE_STEPS, "fine-tuning"
+    else:
+        (passes, low, high), how = SCRATCH_STEPS, "training from scratch"
+    return (
+        f"Default for {how}: {passes:,} passes over your recordings, at least {low:,} and at most "
+        f"{high:,} steps. You can change it."
+    )
 
 
 class TrainPage(RunExportMixin, QWidget):
@@ -107,21 +176,57 @@ class TrainPage(RunExportMixin, QWidget):
         self.preset_combo = QComboBox()
         from models.config import VoiceConfig
 
-        self.preset_combo.addItems(VoiceConfig.preset_names())
+        for name in VoiceConfig.preset_names():
+            self.preset_combo.addItem(name)
+            words = PRESET_WORDS.get(name, "")
+            self.preset_combo.setItemData(
+                self.preset_combo.count() - 1, words.replace("<b>", "").replace("</b>", ""),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         preset = ctx.settings.value(PRESET_SETTING, "sovits5")
         if preset in VoiceConfig.preset_names():
             self.preset_combo.setCurrentText(preset)
+        self.preset_info = QLabel("")
+        self.preset_info.setObjectName("presetInfo")
+        self.preset_info.setWordWrap(True)
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 10_000_000)
         self.steps_spin.setSingleStep(1000)
-        self.steps_spin.setValue(int(ctx.settings.value(STEPS_SETTING, 20000) or 20000))
+        self.steps_spin.setGroupSeparatorShown(True)
+        self._auto_steps = True  # the step count follows the rule until the user edits it
+        self._setting = False  # the page itself is changing the choices (no "user edited" then)
+        self._new_choice: tuple[str, int] | None = None  # (preset, base index) to restore after a fixed run
+        self.steps_info = QLabel("")
+        self.steps_info.setWordWrap(True)
         self.run_label = QLabel("")
+        self.run_label.setObjectName("runLabel")
         self.run_label.setWordWrap(True)
+        self.cpu_warning = QLabel(CPU_WARNING)
+        self.cpu_warning.setObjectName("cpuWarning")
+        self.cpu_warning.setWordWrap(True)
+        self.small_preset_button = QPushButton("Use the small trial preset")
+        self.small_preset_button.setObjectName("smallPresetButton")
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.cpu_warning, 1)
+        warning_row.addWidget(self.small_preset_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.cpu_warning_box = QWidget()
+        self.cpu_warning_box.setLayout(warning_row)
+        warning_row.setContentsMargins(0, 0, 0, 0)
+        self.estimate = SpeedEstimator(ctx.runner, self)
+        self.estimate_label = QLabel("")
+        self.estimate_label.setObjectName("estimateLabel")
+        self.estimate_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Voice (prepared dataset):", self.voice_combo)
-        form.addRow("Base model:", self.base_combo)
-        form.addRow("Preset:", self.preset_combo)
+        form.addRow("Start from:", self.base_combo)
+        form.addRow("Model size (preset):", self.preset_combo)
+        form.addRow("", self.preset_info)
         form.addRow("Stop after step:", self.steps_spin)
+        form.addRow("", self.steps_info)
+        # Several GPUs (issue 17): one training process per GPU when checked.
+        self.all_gpus_check = QCheckBox("")
+        self.all_gpus_check.setObjectName("allGpusCheck")
+        form.addRow("", self.all_gpus_check)
         form.addRow("", self.run_label)
 
         self.start_button = QPushButton("Start")
@@ -129,21 +234,28 @@ class TrainPage(RunExportMixin, QWidget):
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.stop_button = QPushButton("Stop")
+        self.start_over_button = QPushButton("Start over…")
+        self.start_over_button.setObjectName("startOverButton")
+        self.start_over_button.setToolTip(
+            "Begin a new run of this voice with new settings; the old run is kept in the archive or deleted."
+        )
         self.export_button = QPushButton("Export voice…")
         self.tb_button = QPushButton("Open TensorBoard")
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.pause_button, self.stop_button, self.export_button, self.tb_button):
+        for b in (self.start_button, self.pause_button, self.stop_button, self.start_over_button,
+                  self.export_button, self.tb_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.status_label = QLabel("Choose a prepared voice and press Start.")
-        self.hint_label = QLabel(
-            "When to stop: validation runs every few hundred steps; the advice appears here."
-        )
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setWordWrap(True)
+        self.hint_label = QLabel(HINT_BEFORE)
         self.hint_label.setObjectName("hintLabel")
         self.hint_label.setWordWrap(True)
+        self._ended: tuple[Path, str] | None = None  # (run, how its last job in this window ended)
 
         self.curves = TrainingCurves()
         self.audio = ValidationAudioPanel(ctx.runner)
@@ -159,6 +271,8 @@ class TrainPage(RunExportMixin, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.cpu_warning_box)
+        layout.addWidget(self.estimate_label)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
@@ -168,11 +282,17 @@ class TrainPage(RunExportMixin, QWidget):
         self.start_button.clicked.connect(self.start)
         self.pause_button.toggled.connect(self.set_paused)
         self.stop_button.clicked.connect(self.stop)
+        self.start_over_button.clicked.connect(self.ask_start_over)
         self.export_button.clicked.connect(self._ask_export)
         self.tb_button.clicked.connect(self.open_tensorboard)
-        self.voice_combo.currentIndexChanged.connect(self._voice_changed)
-        self.steps_spin.valueChanged.connect(lambda _v: self.job is None and self._voice_changed())
+        self.small_preset_button.clicked.connect(self.use_small_preset)
+        self.voice_combo.currentIndexChanged.connect(self._dataset_changed)
+        self.base_combo.currentIndexChanged.connect(self._choice_changed)
+        self.preset_combo.currentIndexChanged.connect(self._choice_changed)
+        self.steps_spin.valueChanged.connect(self._steps_edited)
+        self.estimate.changed.connect(lambda: self.estimate_label.setText(self.estimate.text))
         ctx.events.voices_changed.connect(self.refresh)
+        ctx.events.device_changed.connect(lambda _device: self._voice_changed())
         # The worker forwards at most ~10 progress signals a second and holds back the newest one until
         # the next step; a paused run yields nothing more, so the inbox is also read on a GUI timer.
         self._drain_timer = interval_timer(self, 200, self._drain)
@@ -190,6 +310,7 @@ class TrainPage(RunExportMixin, QWidget):
     def refresh(self) -> None:
         """Re-lists the prepared datasets and the base models; keeps the current choice."""
         current = self.dataset()
+        self._setting = True
         self.voice_combo.blockSignals(True)
         self.voice_combo.clear()
         for info in list_datasets():
@@ -200,7 +321,9 @@ class TrainPage(RunExportMixin, QWidget):
             if current is not None and info.folder == current.folder:
                 self.voice_combo.setCurrentIndex(self.voice_combo.count() - 1)
         self.voice_combo.blockSignals(False)
-        self.base_combo.refresh()
+        if self.job is None:
+            self.base_combo.refresh()
+        self._setting = False
         self._voice_changed()
 
     def dataset(self) -> DatasetInfo | None:
@@ -219,46 +342,248 @@ class TrainPage(RunExportMixin, QWidget):
         """The chosen base model's checkpoint, or None to train from scratch."""
         return self.base_combo.base_model()
 
+    def use_small_preset(self) -> None:
+        """The CPU warning's offer: the small trial preset, from scratch (the pretrain is full size)."""
+        self._setting = True
+        self.base_combo.setCurrentIndex(0)
+        self.preset_combo.setCurrentText(SMALL_PRESET)
+        self._setting = False
+        self._auto_steps = True
+        self._voice_changed()
+
+    def _dataset_changed(self) -> None:
+        self._auto_steps = True  # another dataset: the step count follows the rule again
+        self._ended = None
+        self._voice_changed()
+
+    def _choice_changed(self) -> None:
+        if not self._setting:
+            self._voice_changed()
+
+    def _steps_edited(self) -> None:
+        if not self._setting:
+            self._auto_steps = False
+            if self.job is None:
+                self._voice_changed()
+
+    def _run_status(self) -> RunStatus:
+        return run_status(self._run_dir) if self._run_dir is not None else RunStatus(exists=False)
+
     def _voice_changed(self) -> None:
+        """Derives everything on the page from what is selected now and whether a run exists."""
         info = self.dataset()
         running = self.job is not None
-        self.start_button.setEnabled(info is not None and info.has_features and not running)
-        for w in (self.voice_combo, self.base_combo, self.preset_combo, self.steps_spin):
-            w.setEnabled(not running)
         self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
+        self.stop_button.setEnabled(running and not self._stop.is_set())
+        self.voice_combo.setEnabled(not running)
+        gpus = visible_gpus(self.ctx.device)
+        self.all_gpus_check.setText(f"Use all {gpus} GPUs")
+        self.all_gpus_check.setVisible(gpus > 1)
+        self.all_gpus_check.setEnabled(not running)
+        if running:
+            for w in (self.base_combo, self.preset_combo, self.steps_spin, self.start_over_button,
+                      self.small_preset_button):
+                w.setEnabled(False)
+            self.start_button.setEnabled(False)
+            self.estimate.clear()
+            return
         if info is None:
             self._run_dir = None
             self.run_label.setText("No prepared voice yet: use “New voice from folder…” on the Library page.")
-            self.export_button.setEnabled(False)
-            self.tb_button.setEnabled(False)
+            self.status_label.setText("No prepared voice to train.")
+            self.start_button.setEnabled(False)
+            self.start_button.setText("Start")
+            for w in (self.export_button, self.tb_button, self.start_over_button):
+                w.setEnabled(False)
+            self.start_over_button.setVisible(False)
+            self._show_choices(None)
+            self.estimate.clear()
+            self.cpu_warning_box.setVisible(False)
             return
-        if running:
-            return
-        self._run_dir = run_dir_for(info.folder)
-        status = run_status(self._run_dir)
+        if self._run_dir != run_dir_for(info.folder):
+            self._run_dir = run_dir_for(info.folder)
+            self._ended = None
+        status = self._run_status()
+        self._show_choices(status if status.fixed else None)
+        target = self._default_target(info, status)
+        self.start_over_button.setVisible(status.exists)
+        self.start_over_button.setEnabled(status.exists)
+        self.export_button.setEnabled(status.exportable)
+        self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
+        self._describe(info, status, target)
+        self._request_estimate(info, status, target)
+        if self._history_dir != self._run_dir:
+            self._load_history(self._run_dir, status.exists)
+            self.hint_label.setText(HINT_BEFORE)
+            self.progress.setValue(int(1000 * min(1.0, status.step / target)) if status.step else 0)
+
+    def _show_choices(self, status: RunStatus | None) -> None:
+        """Base and preset: the user's choice for a new run, or the run's own (greyed out) when one exists."""
+        self._setting = True
+        try:
+            if status is not None:
+                if self._new_choice is None:
+                    self._new_choice = (self.preset_combo.currentText(), self.base_combo.currentIndex())
+                if status.preset:
+                    self.preset_combo.setCurrentText(status.preset)
+                self.base_combo.show_fixed(status.base)
+                reason = (
+                    "Fixed: this voice's run was started with it, and Resume continues that run. "
+                    "To change it, use “Start over…”."
+                )
+                for w in (self.preset_combo, self.base_combo):
+                    w.setEnabled(False)
+                    w.setToolTip(reason)
+            else:
+                if self._new_choice is not None:
+                    preset, base_index = self._new_choice
+                    self._new_choice = None
+                    self.base_combo.refresh()
+                    self.preset_combo.setCurrentText(preset)
+                    if 0 <= base_index < self.base_combo.count() and self.base_combo.model().item(
+                        base_index
+                    ).isEnabled():
+                        self.base_combo.setCurrentIndex(base_index)
+                self.base_combo.setEnabled(True)
+                self.base_combo.setToolTip(
+                    "Fine-tuning the so-vits-svc-5.0 pretrain learns a voice in far fewer steps than "
+                    "training from scratch."
+                )
+                pretrain = self.base_combo.is_pretrain()
+                if pretrain:  # the pretrain is the full-size model: the preset follows it
+                    self.preset_combo.setCurrentText("sovits5")
+                self.preset_combo.setEnabled(not pretrain)
+                self.preset_combo.setToolTip(
+                    "The so-vits-svc-5.0 pretrain is the full-size model: to train the small trial preset, "
+                    "start from scratch." if pretrain else ""
+                )
+            self.steps_spin.setEnabled(True)
+        finally:
+            self._setting = False
+        self.preset_info.setText(PRESET_WORDS.get(self.preset_combo.currentText(), ""))
+        self.cpu_warning_box.setVisible(
+            self.ctx.device == "cpu" and self.preset_combo.currentText() != SMALL_PRESET
+        )
+        self.small_preset_button.setEnabled(status is None)
+
+    def _default_target(self, info: DatasetInfo, status: RunStatus) -> int:
+        """The step count shown: the user's, else the run's own target, else :func:`default_steps`."""
+        from models.config import VoiceConfig
+
+        if not self._auto_steps:
+            return self.steps_spin.value()
+        if status.fixed and status.target > status.step:
+            target = status.target
+        else:
+            config = VoiceConfig.from_preset(self.preset_combo.currentText())
+            fine_tune = (status.base is not None) if status.fixed else self.base_model() is not None
+            target = default_steps(config, info.clips, fine_tune=fine_tune)
+        self._setting = True
+        self.steps_spin.setValue(target)
+        self._setting = False
+        return target
+
+    def _describe(self, info: DatasetInfo, status: RunStatus, target: int) -> None:
+        """The run line, the Start/Resume button and the status line, for this voice as it is now."""
+        ended = self._ended[1] if self._ended is not None and self._ended[0] == self._run_dir else None
+        if self._auto_steps and not status.fixed:
+            fine_tune = self.base_model() is not None
+            self.steps_info.setText(steps_rule_words(self.preset_combo.currentText(), fine_tune))
+        else:
+            self.steps_info.setText("")
+        self.start_button.setEnabled(info.has_features)
         if not info.has_features:
             self.run_label.setText("This dataset has no features; prepare it again on the Library page.")
-        elif status.step and self.steps_spin.value() <= status.step:
+            self.status_label.setText("This voice cannot be trained until it is prepared again.")
+            self.start_button.setText("Start")
+        elif status.fixed and target <= status.step:
             self.run_label.setText(
-                f"The run of this voice is at step {status.step:,}. Raise “Stop after step” "
-                f"to train it further, or export it."
+                f"The run of this voice ({describe_run(status)}) is at step {status.step:,}. Raise "
+                f"“Stop after step” to train it further, export it, or start over."
             )
             self.start_button.setText("Resume")
             self.start_button.setEnabled(False)
-        elif status.step:
+            self.status_label.setText(
+                ended or f"Trained to step {status.step:,}. Export the voice to use it on the Convert page."
+            )
+        elif status.fixed:
             self.run_label.setText(
-                f"A run of this voice stopped at step {status.step:,}: Resume continues it "
-                f"to step {self.steps_spin.value():,} (its preset and base model are kept)."
+                f"A run of this voice ({describe_run(status)}) stopped at step {status.step:,}: Resume "
+                f"continues it to step {target:,}. Its model size and starting point are fixed; "
+                f"“Start over…” begins a new run."
             )
             self.start_button.setText("Resume")
+            self.status_label.setText(
+                ended or f"Stopped at step {status.step:,} of {target:,}. Press Resume to continue."
+            )
         else:
             self.run_label.setText(f"New run in {self._run_dir}")
             self.start_button.setText("Start")
-        self.export_button.setEnabled(status.exportable)
-        self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
-        if self._history_dir != self._run_dir:
-            self._load_history(self._run_dir, status.exists)
+            self.status_label.setText(ended or f"Ready: press Start to train “{info.name}”.")
+
+    def _request_estimate(self, info: DatasetInfo, status: RunStatus, target: int) -> None:
+        """The time estimate for what Start would run now (measured in a worker once per choice)."""
+        from models.config import VoiceConfig
+        from models.training.speed import measure_speed
+
+        remaining = target - status.step
+        if not info.has_features or remaining <= 0 or not self.isVisible():
+            self.estimate.clear()
+            return
+        preset = self.preset_combo.currentText()
+        base = None if status.fixed else self.base_model()  # a run's own base has its preset's shapes
+        device, threads, cache = self.ctx.device, self.ctx.threads, self.feature_cache
+        key = (str(info.folder), preset, str(base), device, threads, str(cache))
+        config = VoiceConfig.from_preset(preset)
+
+        def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
+            return measure_speed(
+                info.folder, config, feature_cache=cache, base=base, device=device, cancel=cancel
+            )
+
+        self.estimate.request(key, remaining, task)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.job is None:
+            self._voice_changed()  # the estimate is measured only while the page is on screen
+
+    def ask_start_over(self) -> None:
+        """Asks whether to keep (archive) or delete the current run, then takes it out of the way."""
+        info = self.dataset()
+        if info is None or self.job is not None or self._run_dir is None:
+            return
+        status = self._run_status()
+        self.confirm_box = run_fate_box(
+            self,
+            "Start over",
+            f"Start a new run of “{info.name}”? The current run ({describe_run(status)}) will no longer "
+            f"be resumed; you can then choose the model size, the starting point and the steps again.",
+            self.start_over,
+            delete_label="Delete the old run",
+        )
+
+    def start_over(self, keep: bool) -> bool:
+        """Archives (``keep``) or deletes the run of the chosen voice, so Start begins a new run."""
+        if self._run_dir is None or self.job is not None:
+            return False
+        run_dir = self._run_dir
+        try:
+            archived = retire_run(run_dir, keep=keep)
+        except (RunBusyError, OSError) as exc:
+            self.error_box = show_error(self, "Cannot start over", str(exc))
+            return False
+        self._history_dir = None
+        self._auto_steps = True
+        self.curves.clear_points()
+        self.audio.load(run_dir)
+        done = f"the old run was archived in {archived}" if archived else "the old run was deleted"
+        self.messages.appendPlainText(f"— {run_dir.name}: {done}")
+        self._voice_changed()
+        self._ended = (run_dir, f"Starting over: {done}. Choose the settings and press Start.")
+        self._voice_changed()
+        self.ctx.events.voices_changed.emit()  # the Library shows the dataset's run state
+        return True
 
     def _load_history(self, run_dir: Path, exists: bool = True) -> None:
         """Shows the curves of ``run_dir``: cleared now, its logged history read by a job (a long run's
@@ -305,6 +630,12 @@ class TrainPage(RunExportMixin, QWidget):
             return None
         config = VoiceConfig.from_preset(self.preset_combo.currentText())
         base, max_steps, device = self.base_model(), self.steps_spin.value(), self.ctx.device
+        gpus = visible_gpus(device)
+        launch = None
+        if gpus > 1 and self.all_gpus_check.isChecked():
+            from models.training.distributed import Launch
+
+            launch, device = Launch(gpus), "cuda"
         cache, inbox = self.feature_cache, self._inbox
         stop, pause = threading.Event(), threading.Event()
 
@@ -324,6 +655,7 @@ class TrainPage(RunExportMixin, QWidget):
                 device=device,
                 max_steps=max_steps,
                 threads=threads,
+                launch=launch,
             )
             return relay(gen, inbox.append, stop)
 
@@ -332,8 +664,10 @@ class TrainPage(RunExportMixin, QWidget):
         except JobRefused as exc:
             self.error_box = show_error(self, "Cannot start training", str(exc))
             return None
-        self.ctx.settings.set_value(STEPS_SETTING, max_steps)
-        self.ctx.settings.set_value(PRESET_SETTING, self.preset_combo.currentText())
+        self.estimate.clear()  # a measurement still running ends at its next step
+        if self._new_choice is None:  # a new run (a resumed one shows its own preset, not the user's)
+            self.ctx.settings.set_value(PRESET_SETTING, self.preset_combo.currentText())
+        self._ended = None
         self.job, self._stop, self._pause, self._run_dir = job, stop, pause, run_dir
         self.last_progress = self.last_result = None
         self.curves.follow()
@@ -414,14 +748,12 @@ class TrainPage(RunExportMixin, QWidget):
     def show_hint(self, report: Any) -> None:
         """The "when to stop" advice of a validation report."""
         colour = {"plateau": "#b8860b", "overfitting": "#c0392b"}.get(report.signal or "", "#2e7d32")
-        verdict = {"plateau": "You can stop now", "overfitting": "Stop now"}.get(
-            report.signal or "", "Keep training"
-        )
+        if report.verdict == "Keep watching":
+            colour = "#555"
         self.hint_label.setText(
-            f"<b style='color:{colour}'>When to stop: {verdict}.</b> {report.advice} "
-            f"(validation mel L1 {report.mel_l1:.3f}; best {report.best_mel_l1:.3f} "
-            f"at step {report.best_step:,}; "
-            f"export uses the best checkpoint.)"
+            f"<b style='color:{colour}'>When to stop: {report.verdict}.</b> {report.advice}. "
+            f"(Difference from the real voice: now {report.mel_l1:.3f}, best {report.best_mel_l1:.3f} at "
+            f"step {report.best_step:,} — the ★ on the lower plot; Export offers it.)"
         )
 
     def _redraw(self) -> None:
@@ -431,11 +763,13 @@ class TrainPage(RunExportMixin, QWidget):
         self._drain()
         self.last_result = result
         ended = "stopped" if result.cancelled else "done"
-        self.status_label.setText(
-            f"Stopped at step {result.step:,}; checkpoint written. Start resumes the run."
+        self._ended = (
+            result.run_dir,
+            f"Stopped at step {result.step:,}; checkpoint written. Resume continues the run."
             if result.cancelled
-            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page."
+            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page.",
         )
+        self.status_label.setText(self._ended[1])
         self.export_button.setEnabled(
             result.last_checkpoint is not None or result.best_checkpoint is not None
         )
@@ -444,6 +778,8 @@ class TrainPage(RunExportMixin, QWidget):
 
     def _on_failed(self, message: str, tb: str) -> None:
         self._drain()
+        if self._run_dir is not None:
+            self._ended = (self._run_dir, f"Training failed: {message}")
         self.status_label.setText(f"Training failed: {message}")
         # The trainer's own errors (a locked run, a missing device, a bad dataset) are one clear line;
         # only unexpected failures carry their traceback under "Details".
@@ -453,6 +789,8 @@ class TrainPage(RunExportMixin, QWidget):
 
     def _on_cancelled(self) -> None:
         self._drain()
+        if self._run_dir is not None:
+            self._ended = (self._run_dir, "Training cancelled.")
         self.status_label.setText("Training cancelled.")
         self.run_ended.emit("cancelled")
 

@@ -1,20 +1,79 @@
-"""The Train page's export: a run's best (else newest) checkpoint into the library as a voice.
+"""The Train page's export: a run's best or latest checkpoint into the library as a voice.
 
-:class:`RunExportMixin` asks for the name (proposing the voice this run exported before, else the
-dataset's name made unique), asks before replacing a same-named voice from elsewhere (without
-blocking), and runs :func:`voicecraft_desktop.core.runs.export_to_library` as a job.
+:class:`RunExportMixin` opens :class:`ExportDialog` (without blocking): the name (proposing the voice
+this run exported before, else the dataset's name made unique) and which checkpoint — the best one
+(lowest validation error, the ★ on the plot; the default) or the latest, each with its step. It
+asks before replacing a same-named voice from elsewhere (without blocking), and runs
+:func:`voicecraft_desktop.core.runs.export_to_library` as a job.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from voicecraft_desktop.core.library import VoiceLibrary
-from voicecraft_desktop.core.runs import export_target, export_to_library, voice_of_run
+from voicecraft_desktop.core.runs import export_choices, export_target, export_to_library, voice_of_run
 from voicecraft_desktop.ui.pages._common import call_task, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
+
+CHOICE_WORDS = {
+    "best": "The best so far — step {step:,}: the lowest difference from the real voice on held-out "
+    "recordings (the ★ on the plot). Recommended.",
+    "latest": "The latest — step {step:,}: the newest checkpoint, trained longest.",
+}
+
+
+class ExportDialog(QDialog):
+    """The name of the exported voice, and which checkpoint (best or latest, with their steps)."""
+
+    def __init__(
+        self, parent: QWidget, label: str, default: str, choices: list[tuple[str, int, Path]]
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export voice")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(label))
+        self.name_edit = QLineEdit(default)
+        layout.addWidget(self.name_edit)
+        self.choice_buttons: list[QRadioButton] = []
+        self.group = QButtonGroup(self)
+        if choices:
+            layout.addWidget(QLabel("Which version of the voice:"))
+        for i, (kind, step, _path) in enumerate(choices):
+            words = CHOICE_WORDS.get(kind, "{kind} — step {step:,}")
+            button = QRadioButton(words.format(kind=kind, step=step))
+            button.setChecked(i == 0)
+            self.group.addButton(button, i)
+            self.choice_buttons.append(button)
+            layout.addWidget(button)
+        self.choices = choices
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout.addWidget(buttons)
+
+    def checkpoint(self) -> Path | None:
+        """The chosen checkpoint (None: the run's default, best else newest)."""
+        i = self.group.checkedId()
+        return self.choices[i][2] if 0 <= i < len(self.choices) else None
+
 
 
 class RunExportMixin:
@@ -29,6 +88,7 @@ class RunExportMixin:
     export_job: Job | None = None
     confirm_box: QMessageBox | None = None
     error_box: QMessageBox | None = None
+    export_dialog: ExportDialog | None = None
 
     def _ask_export(self) -> None:
         info = self.dataset()  # type: ignore[attr-defined]
@@ -44,12 +104,20 @@ class RunExportMixin:
             default, label, n = info.name, "Name in the library:", 2
             while default.casefold() in names:
                 default, n = f"{info.name} ({n})", n + 1
-        name, ok = QInputDialog.getText(self, "Export voice", label, text=default)  # type: ignore[arg-type]
-        if ok and name.strip():
-            self.export(name.strip())
+        choices = export_choices(run_dir) if run_dir is not None else []
+        dialog = ExportDialog(self, label, default, choices)  # type: ignore[arg-type]
 
-    def export(self, name: str, replace: bool = False) -> Job | None:
-        """Exports the run's best (else newest) checkpoint as a library voice named ``name``.
+        def accepted() -> None:
+            name = dialog.name_edit.text().strip()
+            if name:
+                self.export(name, checkpoint=dialog.checkpoint())
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        self.export_dialog = dialog
+
+    def export(self, name: str, replace: bool = False, checkpoint: Path | None = None) -> Job | None:
+        """Exports the run's ``checkpoint`` (default: best, else newest) as a library voice ``name``.
 
         The voice this run exported before is updated in place (it stays until the new version is
         complete); a voice of that name from elsewhere is replaced only after the user confirms
@@ -60,14 +128,17 @@ class RunExportMixin:
             return None
         action, existing = export_target(run_dir, name)
         if action == "conflict" and not replace and existing is not None:
-            self._confirm_replace(name, existing.name)
+            self._confirm_replace(name, existing.name, checkpoint)
             return None
         from voicecraft_desktop import __version__
 
         try:
             job = self.ctx.runner.start(  # type: ignore[attr-defined]
                 f"Export “{name}”",
-                call_task(export_to_library, run_dir, name, app_version=__version__, replace=replace),
+                call_task(
+                    export_to_library, run_dir, name, app_version=__version__, replace=replace,
+                    checkpoint=checkpoint,
+                ),
             )
         except JobRefused as exc:
             self.error_box = show_error(self, "Cannot export", str(exc))  # type: ignore[arg-type]
@@ -81,7 +152,7 @@ class RunExportMixin:
         job.finished.connect(self._on_export_finished)
         return job
 
-    def _confirm_replace(self, name: str, existing: str) -> None:
+    def _confirm_replace(self, name: str, existing: str, checkpoint: Path | None = None) -> None:
         """Asks (without blocking) whether to replace the same-named voice that is not from this run."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -93,17 +164,21 @@ class RunExportMixin:
         )
         box.setObjectName("replaceVoiceDialog")
         box.button(QMessageBox.StandardButton.Yes).setText("Replace")
-        box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.export(name, replace=True))
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(
+            lambda: self.export(name, replace=True, checkpoint=checkpoint)
+        )
         box.open()
         self.confirm_box = box
 
     def _on_exported(self, outcome: Any) -> None:
         folder = outcome.entry.folder
         messages = self.messages  # type: ignore[attr-defined]
+        steps = outcome.entry.steps
+        which = f" (step {steps:,})" if steps is not None else ""
         if outcome.updated:
-            messages.appendPlainText(f"updated “{outcome.entry.name}” in place ({folder})")
+            messages.appendPlainText(f"updated “{outcome.entry.name}” in place{which} ({folder})")
         else:
-            messages.appendPlainText(f"exported to {folder}")
+            messages.appendPlainText(f"exported “{outcome.entry.name}”{which} to {folder}")
         self.ctx.events.voices_changed.emit()  # type: ignore[attr-defined]
         self.ctx.events.status.emit("Voice exported to the library")  # type: ignore[attr-defined]
         self.exported.emit(str(folder))  # type: ignore[attr-defined]

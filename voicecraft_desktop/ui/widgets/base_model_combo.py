@@ -1,8 +1,10 @@
-"""The Train page's base-model choice: from scratch, the located so-vits-svc-5.0 pretrain, or a file.
+"""The Train page's base-model choice: the located so-vits-svc-5.0 pretrain, from scratch, or a file.
 
 :class:`BaseModelCombo` lists "From scratch", the pretrain (greyed out, with a pointer to
 Settings, while it is not downloaded or not usable), a file chosen before, and "Other file…",
-which asks for a checkpoint. Its data is the base model's path, or None for scratch.
+which asks for a checkpoint. Its data is the base model's path, or None for scratch. The pretrain
+is the default whenever it is there (fine-tuning needs far fewer steps than training from scratch).
+A run that exists shows its own base with :meth:`BaseModelCombo.show_fixed`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
+from voicecraft_desktop.core.runs import PRETRAIN_ASSET
+
 log = logging.getLogger(__name__)
 
 BASE_SCRATCH = "From scratch (no base model)"
 BASE_PRETRAIN = "so-vits-svc-5.0 pretrain"
 BASE_OTHER = "Other file…"
-PRETRAIN_ASSET = "sovits5-pretrain"
 CHECKPOINT_FILTER = "Checkpoints (*.ckpt *.pth *.pt)"
 
 
@@ -35,12 +38,34 @@ class BaseModelCombo(QComboBox):
         super().__init__(parent)
         self._asset_store = asset_store
         self._file: Path | None = None  # the "Other file…" chosen last
+        self._pretrain: Path | None = None
         self.activated.connect(self._activated)
 
     def base_model(self) -> Path | None:
         """The chosen checkpoint, or None to train from scratch."""
         data = self.currentData()
         return data if isinstance(data, Path) else None
+
+    def is_pretrain(self) -> bool:
+        """The so-vits-svc-5.0 pretrain is chosen."""
+        return self._pretrain is not None and self.base_model() == self._pretrain
+
+    def has_pretrain(self) -> bool:
+        """The pretrain was found at the last :meth:`refresh`."""
+        return self._pretrain is not None
+
+    def show_fixed(self, base: str | None) -> None:
+        """Shows the base model of an existing run (None: from scratch), adding its file if it is not
+        listed; the page disables the combo meanwhile."""
+        if base is None:
+            self.setCurrentIndex(0)
+            return
+        path = Path(base)
+        index = self.findData(path)
+        if index < 0:
+            self.insertItem(self.count() - 1, path.name, path)
+            index = self.count() - 2
+        self.setCurrentIndex(index)
 
     def refresh(self) -> None:
         """Re-lists the choices; keeps the current one, else takes the pretrain when it is there."""
@@ -52,8 +77,9 @@ class BaseModelCombo(QComboBox):
         except Exception as exc:  # noqa: BLE001 - a bad located file must not break the page
             log.warning("pretrain not usable: %s", exc)
             pretrain = None
+        self._pretrain = pretrain
         if pretrain is not None:
-            self.addItem(BASE_PRETRAIN, pretrain)
+            self.addItem(f"{BASE_PRETRAIN} (fine-tune: recommended)", pretrain)
         else:
             self.addItem(f"{BASE_PRETRAIN} (not downloaded — see Settings)", None)
             self.model().item(1).setEnabled(False)
