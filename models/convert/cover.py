@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from models.config import Serialisable
+from models.convert.converter import _relay
 from models.convert.options import (
     OUTPUT_SAMPLE_RATE,
     ConvertCancelled,
@@ -69,13 +70,21 @@ class CoverOptions(Serialisable):
             value = getattr(self, option)
             ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
             if not ok or not np.isfinite(value) or not MIN_GAIN_DB <= float(value) <= MAX_GAIN_DB:
-                raise OptionError(option, f"{what} must be a finite number from {MIN_GAIN_DB:g} to "
-                                          f"{MAX_GAIN_DB:g} dB, not {value!r}")
+                raise OptionError(
+                    option,
+                    f"{what} must be a finite number from {MIN_GAIN_DB:g} to "
+                    f"{MAX_GAIN_DB:g} dB, not {value!r}",
+                )
         if not isinstance(self.shift_backing, (bool, np.bool_)):
-            raise OptionError("shift_backing", f"shift_backing must be true or false, not {self.shift_backing!r}")
+            raise OptionError(
+                "shift_backing", f"shift_backing must be true or false, not {self.shift_backing!r}"
+            )
         if self.separation_model not in SEPARATION_MODELS:
-            raise OptionError("separation_model", f"the separation model must be one of "
-                                                  f"{', '.join(SEPARATION_MODELS)}, not {self.separation_model!r}")
+            raise OptionError(
+                "separation_model",
+                f"the separation model must be one of "
+                f"{', '.join(SEPARATION_MODELS)}, not {self.separation_model!r}",
+            )
 
 
 @dataclass
@@ -149,8 +158,13 @@ def pitch_shift(audio: np.ndarray, rate: int, semitones: float) -> tuple[np.ndar
     else:
         import librosa
 
-        out = np.stack([librosa.effects.pitch_shift(np.ascontiguousarray(data[:, c]), sr=rate, n_steps=semitones)
-                        for c in range(data.shape[1])], axis=1)
+        out = np.stack(
+            [
+                librosa.effects.pitch_shift(np.ascontiguousarray(data[:, c]), sr=rate, n_steps=semitones)
+                for c in range(data.shape[1])
+            ],
+            axis=1,
+        )
         used = "librosa"
     out = np.asarray(out, np.float32)[: len(data)]
     if len(out) < len(data):
@@ -158,8 +172,9 @@ def pitch_shift(audio: np.ndarray, rate: int, semitones: float) -> tuple[np.ndar
     return out, used
 
 
-def mix(vocal: np.ndarray, backing: np.ndarray, vocal_gain_db: float = 0.0,
-        backing_gain_db: float = 0.0) -> tuple[np.ndarray, float]:
+def mix(
+    vocal: np.ndarray, backing: np.ndarray, vocal_gain_db: float = 0.0, backing_gain_db: float = 0.0
+) -> tuple[np.ndarray, float]:
     """The mix (T, C): ``vocal`` (T,) on every channel of ``backing`` (T, C), each at its gain.
 
     Returns:
@@ -168,17 +183,26 @@ def mix(vocal: np.ndarray, backing: np.ndarray, vocal_gain_db: float = 0.0,
     vocal = np.asarray(vocal, np.float32)
     backing = np.asarray(backing, np.float32)
     if vocal.shape[0] != backing.shape[0]:
-        raise ConvertError(f"the vocal ({vocal.shape[0]} samples) and the backing ({backing.shape[0]}) differ in length")
+        raise ConvertError(
+            f"the vocal ({vocal.shape[0]} samples) and the backing ({backing.shape[0]}) differ in length"
+        )
     out = db_to_gain(vocal_gain_db) * vocal[:, None] + db_to_gain(backing_gain_db) * backing
     peak = float(np.max(np.abs(out))) if out.size else 0.0
     scale = CLIP_CEILING / peak if peak > CLIP_CEILING else 1.0
     return (out * scale).astype(np.float32), scale
 
 
-def cover_convert(converter: Any, vocal: np.ndarray, backing: np.ndarray, rate: int,
-                  options: ConvertOptions | None = None, cover: CoverOptions | None = None,
-                  cancel: threading.Event | None = None, name: str = "song",
-                  original: np.ndarray | None = None) -> Iterator[ConvertProgress]:
+def cover_convert(
+    converter: Any,
+    vocal: np.ndarray,
+    backing: np.ndarray,
+    rate: int,
+    options: ConvertOptions | None = None,
+    cover: CoverOptions | None = None,
+    cancel: threading.Event | None = None,
+    name: str = "song",
+    original: np.ndarray | None = None,
+) -> Iterator[ConvertProgress]:
     """Converts a separated vocal and prepares the backing.
 
     Args:
@@ -213,12 +237,19 @@ def cover_convert(converter: Any, vocal: np.ndarray, backing: np.ndarray, rate: 
 
 def stem_paths(mix_path: Path) -> dict[str, Path]:
     """Where the mix's stems go: ``<mix stem> vocal.<ext>`` and ``<mix stem> backing.<ext>``."""
-    return {role: mix_path.with_name(f"{mix_path.stem}{suffix}{mix_path.suffix}")
-            for role, suffix in STEM_SUFFIXES.items()}
+    return {
+        role: mix_path.with_name(f"{mix_path.stem}{suffix}{mix_path.suffix}")
+        for role, suffix in STEM_SUFFIXES.items()
+    }
 
 
-def write_cover(mix_path: str | os.PathLike[str], result: CoverResult, cover: CoverOptions | None = None,
-                fmt: str = "wav", subtype: str = "16") -> dict[str, Path]:
+def write_cover(
+    mix_path: str | os.PathLike[str],
+    result: CoverResult,
+    cover: CoverOptions | None = None,
+    fmt: str = "wav",
+    subtype: str = "16",
+) -> dict[str, Path]:
     """Writes the mix and both stems (at the song's rate) together: each to a temporary sibling,
     checked and flushed, then all renamed; any failure removes every temporary and leaves none.
 
@@ -277,17 +308,24 @@ def write_cover(mix_path: str | os.PathLike[str], result: CoverResult, cover: Co
 # ------------------------------------------------------------------------------------------ batch
 
 
-def separated_song(separator: Any, cache: Any, song: Path, cancel: threading.Event | None = None,
-                   max_s: float | None = None) -> Iterator[Any]:
+def separated_song(
+    separator: Any, cache: Any, song: Path, cancel: threading.Event | None = None, max_s: float | None = None
+) -> Iterator[Any]:
     """The cached or new stems of ``song`` (a generator of separation progress; returns CachedStems)."""
     from models.features.separation import MAX_SONG_S
 
     return (yield from cache.separate(separator, song, cancel, max_s=max_s or MAX_SONG_S))
 
 
-def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.PathLike[str],
-                 options: ConvertOptions | None = None, cover: CoverOptions | None = None,
-                 cancel: threading.Event | None = None) -> Iterator[ConvertProgress]:
+def convert_song(
+    converter: Any,
+    separator: Any,
+    cache: Any,
+    song: str | os.PathLike[str],
+    options: ConvertOptions | None = None,
+    cover: CoverOptions | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[ConvertProgress]:
     """One song: separate (cached), convert the vocal, prepare the backing.
 
     Yields:
@@ -303,34 +341,48 @@ def convert_song(converter: Any, separator: Any, cache: Any, song: str | os.Path
     song = Path(song)
     start = time.monotonic()
     try:
-        gen = separated_song(separator, cache, song, cancel, options.max_input_s)
-        while True:
-            try:
-                step = next(gen)
-            except StopIteration as stop:
-                stems = stop.value
-                break
-            yield ConvertProgress("separate", step.done, step.total, SEPARATION_SHARE * step.fraction,
-                                  time.monotonic() - start, f"separating the vocal: {step.message}")
+        stems = yield from _relay(
+            separated_song(separator, cache, song, cancel, options.max_input_s),
+            lambda step: ConvertProgress(
+                "separate",
+                step.done,
+                step.total,
+                SEPARATION_SHARE * step.fraction,
+                time.monotonic() - start,
+                f"separating the vocal: {step.message}",
+            ),
+        )
     except SeparationCancelled:
         raise ConvertCancelled(f"{song}: cancelled during separation") from None
     share = 0.0 if stems.hit else SEPARATION_SHARE
     vocal, backing, rate = load_stems(stems.vocal, stems.backing)
-    original = vocal + backing
-    conv = cover_convert(converter, vocal, backing, rate, options, cover, cancel, str(song), original)
-    while True:
-        try:
-            step = next(conv)
-        except StopIteration as stop:
-            return stop.value, stems
-        yield ConvertProgress(step.stage, step.done, step.total, share + (1 - share) * step.fraction,
-                              time.monotonic() - start, step.message)
+    result = yield from _relay(
+        cover_convert(converter, vocal, backing, rate, options, cover, cancel, str(song), vocal + backing),
+        lambda step: ConvertProgress(
+            step.stage,
+            step.done,
+            step.total,
+            share + (1 - share) * step.fraction,
+            time.monotonic() - start,
+            step.message,
+        ),
+    )
+    return result, stems
 
 
-def convert_songs(converter: Any, separator: Any, cache: Any, inputs: Sequence[str | os.PathLike[str]],
-                  out_dir: str | os.PathLike[str], options: ConvertOptions | None = None,
-                  cover: CoverOptions | None = None, fmt: str = "wav", subtype: str = "16",
-                  cancel: threading.Event | None = None, overwrite: bool = False) -> Iterator[Any]:
+def convert_songs(
+    converter: Any,
+    separator: Any,
+    cache: Any,
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    options: ConvertOptions | None = None,
+    cover: CoverOptions | None = None,
+    fmt: str = "wav",
+    subtype: str = "16",
+    cancel: threading.Event | None = None,
+    overwrite: bool = False,
+) -> Iterator[Any]:
     """Covers of every song in ``inputs`` (files, and the files of folders) into ``out_dir``.
 
     Each song gives ``<stem> (<voice>).<ext>`` (the mix) and its ``... vocal`` and ``... backing``
@@ -374,18 +426,18 @@ def convert_songs(converter: Any, separator: Any, cache: Any, inputs: Sequence[s
         dest = out / name
         targets = [dest, *stem_paths(dest).values()]
         if not overwrite and any(p.exists() for p in targets):
-            item.error = f"{next(p for p in targets if p.exists())}: already exists (use overwrite to replace it)"
+            item.error = (
+                f"{next(p for p in targets if p.exists())}: already exists (use overwrite to replace it)"
+            )
             continue
         yield BatchProgress(i, len(files), str(src), None, i / max(len(files), 1))
         try:
-            gen = convert_song(converter, separator, cache, src, options, cover, cancel)
-            while True:
-                try:
-                    step = next(gen)
-                except StopIteration as stop:
-                    result, _stems = stop.value
-                    break
-                yield BatchProgress(i, len(files), str(src), step, (i + step.fraction) / len(files))
+            result, _stems = yield from _relay(
+                convert_song(converter, separator, cache, src, options, cover, cancel),
+                lambda step, i=i, src=src: BatchProgress(
+                    i, len(files), str(src), step, (i + step.fraction) / len(files)
+                ),
+            )
             write_cover(dest, result, cover, fmt, subtype)
         except (AudioLoadError, ConvertError, SeparationError) as exc:
             item.error = str(exc)

@@ -83,11 +83,17 @@ class SeparationModel:
 
 SEPARATION_MODELS: dict[str, SeparationModel] = {
     "htdemucs": SeparationModel(
-        "htdemucs", "Standard (htdemucs)", "demucs-htdemucs",
-        "Demucs v4 hybrid transformer: the default, good on most songs"),
+        "htdemucs",
+        "Standard (htdemucs)",
+        "demucs-htdemucs",
+        "Demucs v4 hybrid transformer: the default, good on most songs",
+    ),
     "htdemucs_ft": SeparationModel(
-        "htdemucs_ft", "Fine-tuned (htdemucs_ft)", "demucs-htdemucs_ft-vocals",
-        "Demucs v4 fine-tuned vocals specialist: cleaner vocals, a second 84 MB download"),
+        "htdemucs_ft",
+        "Fine-tuned (htdemucs_ft)",
+        "demucs-htdemucs_ft-vocals",
+        "Demucs v4 fine-tuned vocals specialist: cleaner vocals, a second 84 MB download",
+    ),
 }
 DEFAULT_MODEL = "htdemucs"
 
@@ -232,15 +238,23 @@ def load_separation_model(path: str | os.PathLike[str], name: str = "separation 
             state = {key: handle.get_tensor(key) for key in handle.keys()}
         if "klass" not in metadata:
             raise ValueError("no model description in the file")
-        return _build(metadata["klass"], _decode(json.loads(metadata["args"])),
-                      _decode(json.loads(metadata["kwargs"])), state)
+        return _build(
+            metadata["klass"],
+            _decode(json.loads(metadata["args"])),
+            _decode(json.loads(metadata["kwargs"])),
+            state,
+        )
     except Exception as exc:  # noqa: BLE001 - any failure to read the file is one line about the file
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise AssetInvalid(name, f"{path} is not a valid {name} file ({reason})") from None
 
 
-def convert_checkpoint(checkpoint: str | os.PathLike[str], target: str | os.PathLike[str],
-                       name: str = "separation model", source: str = "") -> Path:
+def convert_checkpoint(
+    checkpoint: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    name: str = "separation model",
+    source: str = "",
+) -> Path:
     """Turns an official Demucs ``.th`` checkpoint into the safetensors file the app loads.
 
     The pickle is read with ``torch.load(weights_only=True)`` and only ``HTDemucs`` and
@@ -274,8 +288,9 @@ def _stamp(path: Path) -> str:
     return f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def separation_model_file(store: Any, model_name: str = DEFAULT_MODEL, fetch: bool = True,
-                          cancel: threading.Event | None = None) -> Path:
+def separation_model_file(
+    store: Any, model_name: str = DEFAULT_MODEL, fetch: bool = True, cancel: threading.Event | None = None
+) -> Path:
     """The safetensors file of ``model_name``: the asset located (downloaded when ``fetch``),
     converted once from the official checkpoint, re-converted if that file changed.
 
@@ -306,7 +321,8 @@ def _model(model_name: str) -> SeparationModel:
         return SEPARATION_MODELS[model_name]
     except KeyError:
         raise SeparationError(
-            f"unknown separation model {model_name!r}; choose {', '.join(SEPARATION_MODELS)}") from None
+            f"unknown separation model {model_name!r}; choose {', '.join(SEPARATION_MODELS)}"
+        ) from None
 
 
 # ------------------------------------------------------------------------------------------ input
@@ -321,13 +337,18 @@ def check_song_format(name: str, rate: int, channels: int, frames: int, max_s: f
     """
     if channels > MAX_SONG_CHANNELS:
         raise SeparationError(
-            f"{name}: {channels} channels; a song to separate must be mono or stereo (mix it down to stereo first)")
+            f"{name}: {channels} channels; a song to separate must be mono or stereo "
+            f"(mix it down to stereo first)"
+        )
     if rate < MIN_SONG_RATE:
         raise SeparationError(
             f"{name}: sampled at {rate} Hz, too low to separate a voice from its band "
-            f"(at least {MIN_SONG_RATE} Hz is needed)")
+            f"(at least {MIN_SONG_RATE} Hz is needed)"
+        )
     if frames < MIN_SONG_S * rate:
-        raise SeparationError(f"{name}: {frames / rate:.2f} s long; a song must last at least {MIN_SONG_S:g} s")
+        raise SeparationError(
+            f"{name}: {frames / rate:.2f} s long; a song must last at least {MIN_SONG_S:g} s"
+        )
     if frames > max_s * rate:
         raise SeparationError(f"{name}: {frames / rate:.0f} s long; the limit is {max_s:.0f} s (split it)")
 
@@ -392,7 +413,9 @@ def load_stems(vocal_path: Path, backing_path: Path) -> tuple[np.ndarray, np.nda
     vocal, rate = soundfile.read(os.fspath(vocal_path), dtype="float32", always_2d=True)
     backing, rate_b = soundfile.read(os.fspath(backing_path), dtype="float32", always_2d=True)
     if rate != rate_b or vocal.shape != backing.shape:
-        raise SeparationError(f"{vocal_path.parent}: the separated stems do not match; separate the song again")
+        raise SeparationError(
+            f"{vocal_path.parent}: the separated stems do not match; separate the song again"
+        )
     return vocal, backing, int(rate)
 
 
@@ -438,8 +461,15 @@ class Separator:
         name: the model's name, recorded with the stems.
     """
 
-    def __init__(self, model: Any, device: Any = None, overlap: float = 0.25, window_s: float = WINDOW_S,
-                 fade_s: float = FADE_S, name: str = DEFAULT_MODEL) -> None:
+    def __init__(
+        self,
+        model: Any,
+        device: Any = None,
+        overlap: float = 0.25,
+        window_s: float = WINDOW_S,
+        fade_s: float = FADE_S,
+        name: str = DEFAULT_MODEL,
+    ) -> None:
         from models.devices import resolve_device
 
         self.device = resolve_device(device)
@@ -447,7 +477,9 @@ class Separator:
         self.name = name
         sources = list(getattr(model, "sources", []))
         if VOCAL_SOURCE not in sources:
-            raise SeparationError(f"the separation model has no {VOCAL_SOURCE} source (it has {', '.join(sources)})")
+            raise SeparationError(
+                f"the separation model has no {VOCAL_SOURCE} source (it has {', '.join(sources)})"
+            )
         if int(model.samplerate) != DEMUCS_RATE or int(model.audio_channels) != 2:
             raise SeparationError("the separation model must be a 44.1 kHz stereo Demucs model")
         self.vocal_index = sources.index(VOCAL_SOURCE)
@@ -460,16 +492,24 @@ class Separator:
         self.hop = self.window - 2 * self.margin - self.fade
 
     @classmethod
-    def from_store(cls, store: Any, model_name: str = DEFAULT_MODEL, device: Any = None, fetch: bool = True,
-                   cancel: threading.Event | None = None, **kwargs: Any) -> Separator:
+    def from_store(
+        cls,
+        store: Any,
+        model_name: str = DEFAULT_MODEL,
+        device: Any = None,
+        fetch: bool = True,
+        cancel: threading.Event | None = None,
+        **kwargs: Any,
+    ) -> Separator:
         """The separator for a registry model (located, converted once, loaded from safetensors)."""
         path = separation_model_file(store, model_name, fetch, cancel)
         return cls(load_separation_model(path, _model(model_name).asset), device, name=model_name, **kwargs)
 
     # ---------------------------------------------------------------- public
 
-    def separate(self, song: np.ndarray, rate: int, cancel: threading.Event | None = None,
-                 name: str = "song") -> Iterator[SeparationProgress]:
+    def separate(
+        self, song: np.ndarray, rate: int, cancel: threading.Event | None = None, name: str = "song"
+    ) -> Iterator[SeparationProgress]:
         """Separates a song held in memory.
 
         Args:
@@ -500,10 +540,16 @@ class Separator:
         yield from self._stream(blocks(), int(rate), data.shape[1], data.shape[0], stats, emit, cancel)
         return np.concatenate(vocal_parts), np.concatenate(backing_parts)
 
-    def separate_file(self, song_path: str | os.PathLike[str], vocal_path: str | os.PathLike[str],
-                      backing_path: str | os.PathLike[str], cancel: threading.Event | None = None,
-                      fmt: str = "WAV", subtype: str = STEM_SUBTYPE,
-                      max_s: float = MAX_SONG_S) -> Iterator[SeparationProgress]:
+    def separate_file(
+        self,
+        song_path: str | os.PathLike[str],
+        vocal_path: str | os.PathLike[str],
+        backing_path: str | os.PathLike[str],
+        cancel: threading.Event | None = None,
+        fmt: str = "WAV",
+        subtype: str = STEM_SUBTYPE,
+        max_s: float = MAX_SONG_S,
+    ) -> Iterator[SeparationProgress]:
         """Separates a song file into two files at the song's rate and channels, streaming.
 
         Both outputs appear together at the end (temporary siblings renamed into place); a
@@ -538,7 +584,9 @@ class Separator:
                 handles[0].write(vocal)
                 handles[1].write(backing)
 
-            yield from self._stream(_file_blocks(song_path, name), rate, channels, frames, stats, emit, cancel)
+            yield from self._stream(
+                _file_blocks(song_path, name), rate, channels, frames, stats, emit, cancel
+            )
             for handle in handles:
                 handle.close()
             for tmp in temps:
@@ -567,16 +615,27 @@ class Separator:
         stride = int((1 - self.overlap) * self.segment_len)
         return len(range(0, length, max(stride, 1)))
 
-    def _stream(self, blocks: Iterable[np.ndarray], rate: int, channels: int, frames: int,
-                stats: tuple[float, float], emit: Callable[[np.ndarray, np.ndarray], None],
-                cancel: threading.Event | None) -> Iterator[SeparationProgress]:
+    def _stream(
+        self,
+        blocks: Iterable[np.ndarray],
+        rate: int,
+        channels: int,
+        frames: int,
+        stats: tuple[float, float],
+        emit: Callable[[np.ndarray, np.ndarray], None],
+        cancel: threading.Event | None,
+    ) -> Iterator[SeparationProgress]:
         import soxr
 
         start_time = time.monotonic()
         mean, std = stats
         same_rate = rate == DEMUCS_RATE
-        rs_in = None if same_rate else soxr.ResampleStream(rate, DEMUCS_RATE, 2, dtype="float32", quality="VHQ")
-        rs_out = None if same_rate else soxr.ResampleStream(DEMUCS_RATE, rate, 2, dtype="float32", quality="VHQ")
+        rs_in = (
+            None if same_rate else soxr.ResampleStream(rate, DEMUCS_RATE, 2, dtype="float32", quality="VHQ")
+        )
+        rs_out = (
+            None if same_rate else soxr.ResampleStream(DEMUCS_RATE, rate, 2, dtype="float32", quality="VHQ")
+        )
         n44 = frames if same_rate else int(round(frames * DEMUCS_RATE / rate))
         n_windows = self._windows_for(n44)
         seg_per_window = self._segments_for(min(self.window, n44))
@@ -599,7 +658,9 @@ class Separator:
             nonlocal emitted
             vocal = vocal44 if rs_out is None else rs_out.resample_chunk(vocal44, last=last)
             if last:  # the resampler's length is round(n * ratio): make it exactly the song's
-                vocal = np.concatenate([vocal, np.zeros((max(0, frames - emitted - len(vocal)), 2), np.float32)])
+                vocal = np.concatenate(
+                    [vocal, np.zeros((max(0, frames - emitted - len(vocal)), 2), np.float32)]
+                )
                 vocal = vocal[: frames - emitted]
             vocal = vocal.mean(axis=1, keepdims=True) if channels == 1 else vocal
             song = fifo.pop(len(vocal))
@@ -621,8 +682,13 @@ class Separator:
                     vocal = stop.value
                     break
                 steps += 1
-                yield SeparationProgress(min(steps, total_steps), total_steps, min(steps / total_steps, 0.999),
-                                         time.monotonic() - start_time, f"window {k + 1}/{n_windows}")
+                yield SeparationProgress(
+                    min(steps, total_steps),
+                    total_steps,
+                    min(steps / total_steps, 0.999),
+                    time.monotonic() - start_time,
+                    f"window {k + 1}/{n_windows}",
+                )
             vocal = vocal * std + mean
             weight = np.ones(length, np.float32)
             ramp = (np.arange(self.fade, dtype=np.float32) + 0.5) / self.fade
@@ -686,8 +752,15 @@ class Separator:
 
         def work() -> None:
             try:
-                out = apply_model(self.model, mix, shifts=0, split=True, overlap=self.overlap,
-                                  device=self.device, callback=callback)
+                out = apply_model(
+                    self.model,
+                    mix,
+                    shifts=0,
+                    split=True,
+                    overlap=self.overlap,
+                    device=self.device,
+                    callback=callback,
+                )
                 events.put(("done", out[0, self.vocal_index].T.contiguous().numpy().astype(np.float32)))
             except BaseException as exc:  # noqa: BLE001 - handed to the generator's thread
                 events.put(("error", exc))
@@ -747,7 +820,9 @@ class SeparationCache:
     def entry(self, digest: str, model_name: str) -> Path:
         return self.root / f"{digest}-{model_name}"
 
-    def lookup(self, song: str | os.PathLike[str], model_name: str, digest: str | None = None) -> CachedStems | None:
+    def lookup(
+        self, song: str | os.PathLike[str], model_name: str, digest: str | None = None
+    ) -> CachedStems | None:
         folder = self.entry(digest or file_digest(song), model_name)
         try:
             info = SongInfo(**json.loads((folder / "info.json").read_text(encoding="utf-8")))
@@ -758,8 +833,13 @@ class SeparationCache:
             return None
         return CachedStems(vocal, backing, info, hit=True)
 
-    def separate(self, separator: Separator, song: str | os.PathLike[str], cancel: threading.Event | None = None,
-                 max_s: float = MAX_SONG_S) -> Iterator[SeparationProgress]:
+    def separate(
+        self,
+        separator: Separator,
+        song: str | os.PathLike[str],
+        cancel: threading.Event | None = None,
+        max_s: float = MAX_SONG_S,
+    ) -> Iterator[SeparationProgress]:
         """The cached stems of ``song``, separating it first when they are not there.
 
         Returns:
@@ -778,8 +858,9 @@ class SeparationCache:
         work = self.root / f".{final.name}.{os.getpid()}.{threading.get_ident()}.part"
         shutil.rmtree(work, ignore_errors=True)
         try:
-            info = yield from separator.separate_file(song, work / "vocal.wav", work / "backing.wav", cancel,
-                                                      max_s=max_s)
+            info = yield from separator.separate_file(
+                song, work / "vocal.wav", work / "backing.wav", cancel, max_s=max_s
+            )
             (work / "info.json").write_text(json.dumps(info.__dict__), encoding="utf-8")
             shutil.rmtree(final, ignore_errors=True)
             os.replace(work, final)

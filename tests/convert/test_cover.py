@@ -28,7 +28,14 @@ from models.convert.cover import (
     stem_paths,
     write_cover,
 )
-from models.convert.options import OUTPUT_SAMPLE_RATE, ConvertOptions, ConvertProgress, ConvertResult, OptionError
+from models.convert.options import (
+    OUTPUT_SAMPLE_RATE,
+    ConvertOptions,
+    ConvertProgress,
+    ConvertResult,
+    OptionError,
+    run_to_end,
+)
 from models.features.audio import resample
 from models.features.separation import SeparationCache
 from tests.features.demucs_tiny import tiny_demucs_file, tiny_separator
@@ -37,12 +44,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def drive(gen):
+    """(the generator's value, the progress it yielded)."""
     steps = []
-    while True:
-        try:
-            steps.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, steps
+    return run_to_end(gen, steps.append), steps
 
 
 class EchoConverter:
@@ -73,7 +77,9 @@ def separator(demucs_file: Path):
     return tiny_separator(demucs_file)
 
 
-def click_song(path: Path, rate: int = 48000, seconds: float = 2.0, channels: int = 2) -> tuple[Path, list[int]]:
+def click_song(
+    path: Path, rate: int = 48000, seconds: float = 2.0, channels: int = 2
+) -> tuple[Path, list[int]]:
     rng = np.random.default_rng(0)
     n = int(seconds * rate)
     data = 0.02 * rng.standard_normal((n, channels))
@@ -187,7 +193,11 @@ def test_write_cover_writes_all_three_or_none(tmp_path: Path, monkeypatch) -> No
     assert set(paths) == {"mix", "vocal", "backing"}
     for role, path in paths.items():
         info = soundfile.info(path)
-        assert info.samplerate == 44100 and info.frames == 4410 and info.channels == (1 if role == "vocal" else 2)
+        assert (
+            info.samplerate == 44100
+            and info.frames == 4410
+            and info.channels == (1 if role == "vocal" else 2)
+        )
     out = tmp_path / "fail"
     out.mkdir()
     real = soundfile.write
@@ -207,7 +217,9 @@ def test_write_cover_writes_all_three_or_none(tmp_path: Path, monkeypatch) -> No
     assert len(calls) == 3 and os.listdir(out) == []
 
 
-def test_song_batch_with_the_real_converter(separator, tiny_voice, tiny_extractors, helpers, tmp_path: Path) -> None:
+def test_song_batch_with_the_real_converter(
+    separator, tiny_voice, tiny_extractors, helpers, tmp_path: Path
+) -> None:
     from models.convert.converter import VoiceConverter
 
     songs = tmp_path / "songs"
@@ -231,11 +243,15 @@ def test_song_batch_with_the_real_converter(separator, tiny_voice, tiny_extracto
         assert soundfile.info(item.output).channels == channels
     assert {s.step.stage for s in steps if s.step} >= {"separate", "synthesis"}
     # a second batch of the same songs skips the separation (cached per file hash)
-    again, steps = drive(convert_songs(converter, separator, cache, [songs / "a.wav"], tmp_path / "out2", options))
+    again, steps = drive(
+        convert_songs(converter, separator, cache, [songs / "a.wav"], tmp_path / "out2", options)
+    )
     assert again[0].error is None and "separate" not in {s.step.stage for s in steps if s.step}
 
 
-def test_cli_separate_and_convert_with_backing(demucs_file, library_voice, assets, helpers, tmp_path: Path) -> None:
+def test_cli_separate_and_convert_with_backing(
+    demucs_file, library_voice, assets, helpers, tmp_path: Path
+) -> None:
     song = tmp_path / "my song.wav"
     sung = helpers.sung_phrases(1.2, 44100)
     soundfile.write(song, np.stack([sung, sung], axis=1), 44100)
@@ -243,15 +259,33 @@ def test_cli_separate_and_convert_with_backing(demucs_file, library_voice, asset
     demucs = ["--asset", f"demucs-htdemucs={demucs_file}"]
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "voicecraft_desktop.cli", *args], capture_output=True,
-                              text=True, env=env, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "voicecraft_desktop.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
 
-    done = cli("separate", str(song), "--out", str(tmp_path / "stems"), *demucs, "--offline", "--device", "cpu")
+    done = cli(
+        "separate", str(song), "--out", str(tmp_path / "stems"), *demucs, "--offline", "--device", "cpu"
+    )
     assert done.returncode == 0, done.stderr
     assert soundfile.info(tmp_path / "stems" / "my song vocal.wav").frames == len(sung)
     assert soundfile.info(tmp_path / "stems" / "my song backing.wav").channels == 2
-    done = cli("convert", str(song), "--voice", library_voice, "--backing", "keep", "--out", str(tmp_path / "out"),
-               *assets, *demucs, "--no-report")
+    done = cli(
+        "convert",
+        str(song),
+        "--voice",
+        library_voice,
+        "--backing",
+        "keep",
+        "--out",
+        str(tmp_path / "out"),
+        *assets,
+        *demucs,
+        "--no-report",
+    )
     assert done.returncode == 0, done.stderr
     mixed = tmp_path / "out" / "my song (Tiny Voice).wav"
     assert soundfile.info(mixed).frames == len(sung) and soundfile.info(mixed).samplerate == 44100

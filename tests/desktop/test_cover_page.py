@@ -74,7 +74,10 @@ def test_song_kind_separates_converts_plays_abc_and_exports(page, ready, qtbot, 
     take = panel.take
     assert take is not None and take.stems is separated  # the separation above was used
     assert take.result.vocal.shape == (88200,) and take.result.backing.shape == (88200, 2)
-    assert "Compare A/B/C" in page.status_label.text() and "song with backing track" in page.report_view.toPlainText()
+    assert (
+        "Compare A/B/C" in page.status_label.text()
+        and "song with backing track" in page.report_view.toPlainText()
+    )
     for which in ("A", "B", "C"):
         assert panel.play(which)
     assert [c[0] for c in fake.calls[-3:]] == ["play", "swap", "swap"]
@@ -109,7 +112,10 @@ def test_folder_batch_of_songs_writes_mix_and_stems(page, ready, qtbot, song, tm
     report = page.report_view.toPlainText()
     assert "1 converted, 1 failed" in report and "notes.txt" in report
     assert sorted(os.listdir(tmp_path / "out")) == [
-        "band song (Alice) backing.wav", "band song (Alice) vocal.wav", "band song (Alice).wav"]
+        "band song (Alice) backing.wav",
+        "band song (Alice) vocal.wav",
+        "band song (Alice).wav",
+    ]
 
 
 def test_separation_model_missing_says_what_to_do(page, ctx, qtbot, song, tmp_path, tiny_whisper):

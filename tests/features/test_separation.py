@@ -17,6 +17,7 @@ import pytest
 import soundfile
 import torch
 
+from models.convert.options import run_to_end
 from models.features.separation import (
     DEMUCS_RATE,
     SeparationCache,
@@ -32,12 +33,9 @@ from tests.features.demucs_tiny import tiny_demucs_file, tiny_htdemucs, tiny_sep
 
 
 def drive(gen):
+    """(the generator's value, the progress it yielded)."""
     steps = []
-    while True:
-        try:
-            steps.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, steps
+    return run_to_end(gen, steps.append), steps
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +67,22 @@ def demucs_direct(model, data: np.ndarray, rate: int) -> np.ndarray:
     x = stereo if rate == DEMUCS_RATE else soxr.resample(stereo, rate, DEMUCS_RATE, quality="VHQ")
     ref = stereo.mean(axis=1, dtype=np.float64)
     mean, std = ref.mean(), ref.std()
-    out = apply_model(model, torch.from_numpy(((x - mean) / std).T.astype(np.float32).copy())[None],
-                      shifts=0, split=True, overlap=0.25)[0, 3].T.numpy() * std + mean
-    out = out if rate == DEMUCS_RATE else soxr.resample(out.astype(np.float32), DEMUCS_RATE, rate, quality="VHQ")
+    out = (
+        apply_model(
+            model,
+            torch.from_numpy(((x - mean) / std).T.astype(np.float32).copy())[None],
+            shifts=0,
+            split=True,
+            overlap=0.25,
+        )[0, 3].T.numpy()
+        * std
+        + mean
+    )
+    out = (
+        out
+        if rate == DEMUCS_RATE
+        else soxr.resample(out.astype(np.float32), DEMUCS_RATE, rate, quality="VHQ")
+    )
     out = np.concatenate([out, np.zeros((max(0, len(data) - len(out)), 2), np.float32)])[: len(data)]
     return out.mean(axis=1, keepdims=True) if data.shape[1] == 1 else out
 
@@ -89,8 +100,11 @@ def test_safetensors_round_trip_keeps_class_config_and_weights(tmp_path: Path) -
     # control: a file naming another class is refused, not imported
     from safetensors.torch import save_file
 
-    save_file({"x": torch.zeros(1)}, str(tmp_path / "evil.safetensors"),
-              metadata={"klass": "os.system", "args": "[]", "kwargs": "{}"})
+    save_file(
+        {"x": torch.zeros(1)},
+        str(tmp_path / "evil.safetensors"),
+        metadata={"klass": "os.system", "args": "[]", "kwargs": "{}"},
+    )
     with pytest.raises(AssetInvalid, match="not a Demucs separator"):
         load_separation_model(tmp_path / "evil.safetensors")
 
@@ -99,8 +113,16 @@ def _official_checkpoint(path: Path, model) -> Path:
     """A ``.th`` in the official format (demucs.states.serialize_model: half-precision state)."""
     args, kwargs = model._init_args_kwargs
     state = {k: v.half() for k, v in model.state_dict().items()}
-    torch.save({"klass": type(model), "args": args, "kwargs": kwargs, "state": state,
-                "training_args": {"dset": {"segment": 11}, "seed": 42}}, path)
+    torch.save(
+        {
+            "klass": type(model),
+            "args": args,
+            "kwargs": kwargs,
+            "state": state,
+            "training_args": {"dset": {"segment": 11}, "seed": 42},
+        },
+        path,
+    )
     return path
 
 
@@ -113,7 +135,9 @@ def test_official_checkpoint_is_converted_with_weights_only_and_code_is_refused(
         assert torch.allclose(loaded.state_dict()[key], value.half().float()), key
     # control: a pickle carrying code is refused without running it
     marker = tmp_path / "ran"
-    torch.save({"klass": os.system, "args": (f"touch {marker}",), "kwargs": {}, "state": {}}, tmp_path / "evil.th")
+    torch.save(
+        {"klass": os.system, "args": (f"touch {marker}",), "kwargs": {}, "state": {}}, tmp_path / "evil.th"
+    )
     with pytest.raises(AssetInvalid, match="program code"):
         convert_checkpoint(tmp_path / "evil.th", tmp_path / "evil.safetensors", "demucs-htdemucs")
     assert not marker.exists() and not (tmp_path / "evil.safetensors").exists()
@@ -122,24 +146,30 @@ def test_official_checkpoint_is_converted_with_weights_only_and_code_is_refused(
 def test_asset_is_converted_once_and_again_when_it_changes(tmp_path: Path) -> None:
     model = tiny_htdemucs(seed=5)
     th = _official_checkpoint(tmp_path / "ckpt.th", model)
-    registry = {"demucs-htdemucs": Asset("demucs-htdemucs", "955717e8-8726e21a.th", None, None, None, "MIT", "tiny")}
+    registry = {
+        "demucs-htdemucs": Asset("demucs-htdemucs", "955717e8-8726e21a.th", None, None, None, "MIT", "tiny")
+    }
     store = AssetStore(tmp_path / "cache", {"demucs-htdemucs": th}, registry)
     first = separation_model_file(store, "htdemucs", fetch=False)
     assert first.suffix == ".safetensors" and first.parent == tmp_path / "cache" / "demucs-htdemucs"
     stamp = first.stat().st_mtime_ns
-    assert separation_model_file(store, "htdemucs", fetch=False).stat().st_mtime_ns == stamp  # not converted again
+    assert (
+        separation_model_file(store, "htdemucs", fetch=False).stat().st_mtime_ns == stamp
+    )  # not converted again
     _official_checkpoint(th, tiny_htdemucs(seed=6))
     os.utime(th, ns=(stamp + 10**9, stamp + 10**9))
     again = separation_model_file(store, "htdemucs", fetch=False)
-    assert not torch.equal(load_separation_model(again).state_dict()["freq_emb.embedding.weight"],
-                           model.state_dict()["freq_emb.embedding.weight"])
+    assert not torch.equal(
+        load_separation_model(again).state_dict()["freq_emb.embedding.weight"],
+        model.state_dict()["freq_emb.embedding.weight"],
+    )
     with pytest.raises(SeparationError, match="unknown separation model"):
         separation_model_file(store, "umx", fetch=False)
 
 
 def test_registry_pins_the_official_checkpoints() -> None:
-    from models.formats.assets import ASSETS
     from models.features.separation import SEPARATION_MODELS
+    from models.formats.assets import ASSETS
 
     for model in SEPARATION_MODELS.values():
         asset = ASSETS[model.asset]
@@ -188,8 +218,13 @@ def test_long_song_is_separated_in_windows_joined_by_crossfades(model_file: Path
 
     def window(k: int) -> np.ndarray:
         x = ((data[k * H : k * H + W] - mean) / std).T.astype(np.float32).copy()
-        return apply_model(small.model, torch.from_numpy(x)[None], shifts=0, split=True,
-                           overlap=0.25)[0, 3].T.numpy() * std + mean
+        return (
+            apply_model(small.model, torch.from_numpy(x)[None], shifts=0, split=True, overlap=0.25)[
+                0, 3
+            ].T.numpy()
+            * std
+            + mean
+        )
 
     first, second = window(0), window(1)
     trusted = W - M - F

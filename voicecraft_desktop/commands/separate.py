@@ -33,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``separate``."""
     parser.add_argument("songs", nargs="+", type=Path, metavar="SONG", help="audio files or folders of them")
     parser.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
-    parser.add_argument("--model", choices=MODEL_CHOICES, default=MODEL_CHOICES[0],
-                        help="separation model: htdemucs (default) or htdemucs_ft (cleaner vocals)")
+    parser.add_argument(
+        "--model",
+        choices=MODEL_CHOICES,
+        default=MODEL_CHOICES[0],
+        help="separation model: htdemucs (default) or htdemucs_ft (cleaner vocals)",
+    )
     parser.add_argument("--format", choices=("wav", "flac"), default="wav")
     parser.add_argument("--bits", choices=("16", "24", "float"), default="24", help="sample format")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     args.device = check_device(args.device)
     from models.convert.cover import STEM_SUFFIXES
     from models.convert.files import FLAC_SUBTYPES, SUBTYPES, check_writable, expand_inputs, write_audio
-    from models.convert.options import ConvertError
+    from models.convert.options import ConvertError, run_to_end
     from models.features.audio import AudioLoadError
     from models.features.separation import SeparationCancelled, SeparationError, load_stems
     from models.formats.assets import AssetError
@@ -89,19 +93,15 @@ def run(args: argparse.Namespace) -> int:
         targets = {role: out / f"{song.stem}{suffix}.{args.format}" for role, suffix in STEM_SUFFIXES.items()}
         if not args.overwrite and any(p.exists() for p in targets.values()):
             failed += 1
-            print(f"FAILED {song}: {next(p for p in targets.values() if p.exists())} already exists "
-                  f"(use --overwrite to replace it)")
+            print(
+                f"FAILED {song}: {next(p for p in targets.values() if p.exists())} already exists "
+                f"(use --overwrite to replace it)"
+            )
             continue
         label = f"{i + 1}/{len(files)} {song.name[:30]:<30}"
         gen = cache.separate(separator, song, cancel)
         try:
-            while True:
-                try:
-                    step = next(gen)
-                except StopIteration as stop:
-                    stems = stop.value
-                    break
-                line.show(step.fraction, 1.0, label)
+            stems = run_to_end(gen, lambda step, label=label: line.show(step.fraction, 1.0, label))
             line.close()
             vocal, backing, rate = load_stems(stems.vocal, stems.backing)
             written = []

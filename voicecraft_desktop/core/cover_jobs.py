@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from models.convert.converter import _relay
+
 
 @dataclass
 class SongStems:
@@ -47,7 +49,9 @@ class CoverTake:
     stems: SongStems
     converter: Any
     converter_key: Any
-    vocal_take: Any = None  # convert_jobs.TakeResult of the vocal alone, for the page's waveform and pitch views
+    vocal_take: Any = (
+        None  # convert_jobs.TakeResult of the vocal alone, for the page's waveform and pitch views
+    )
 
 
 def separation_cache(root: str | os.PathLike[str] | None = None) -> Any:
@@ -62,13 +66,27 @@ def _progress(step: Any, share: float = 1.0) -> Any:
     """A separation step as the page's progress: a ``ConvertProgress`` of stage "separate"."""
     from models.convert.options import ConvertProgress
 
-    return ConvertProgress("separate", step.done, step.total, share * step.fraction, step.elapsed_s,
-                           f"separating the vocal ({step.message})")
+    return ConvertProgress(
+        "separate",
+        step.done,
+        step.total,
+        share * step.fraction,
+        step.elapsed_s,
+        f"separating the vocal ({step.message})",
+    )
 
 
-def separate_song(path: str | os.PathLike[str], *, store: Any, model_name: str = "htdemucs", device: Any = None,
-                  cancel: threading.Event | None = None, cache_root: Any = None, separator: Any = None,
-                  share: float = 1.0) -> Generator[Any, None, SongStems]:
+def separate_song(
+    path: str | os.PathLike[str],
+    *,
+    store: Any,
+    model_name: str = "htdemucs",
+    device: Any = None,
+    cancel: threading.Event | None = None,
+    cache_root: Any = None,
+    separator: Any = None,
+    share: float = 1.0,
+) -> Generator[Any, None, SongStems]:
     """Separates ``path`` (or takes its stems from the cache).
 
     Yields:
@@ -80,25 +98,33 @@ def separate_song(path: str | os.PathLike[str], *, store: Any, model_name: str =
     source = Path(path)
     if separator is None:
         separator = Separator.from_store(store, model_name, device=device, fetch=False, cancel=cancel)
-    gen = separation_cache(cache_root).separate(separator, source, cancel)
     try:
-        while True:
-            try:
-                step = next(gen)
-            except StopIteration as stop:
-                stems = stop.value
-                break
-            yield _progress(step, share)
+        stems = yield from _relay(
+            separation_cache(cache_root).separate(separator, source, cancel),
+            lambda step: _progress(step, share),
+        )
     except SeparationCancelled:
         raise ConvertCancelled(f"{source.name}: cancelled during separation") from None
     vocal, backing, rate = load_stems(stems.vocal, stems.backing)
     return SongStems(source, vocal, backing, rate, separator.name, stems.hit)
 
 
-def convert_song_take(path: str | os.PathLike[str], voice_entry: Any, options: Any, cover: Any, *, store: Any,
-                      device: str = "cpu", converter: Any = None, key: Any = None,
-                      cancel: threading.Event | None = None, library: Any = None, cache_root: Any = None,
-                      stems: SongStems | None = None, separator: Any = None) -> Generator[Any, None, CoverTake]:
+def convert_song_take(
+    path: str | os.PathLike[str],
+    voice_entry: Any,
+    options: Any,
+    cover: Any,
+    *,
+    store: Any,
+    device: str = "cpu",
+    converter: Any = None,
+    key: Any = None,
+    cancel: threading.Event | None = None,
+    library: Any = None,
+    cache_root: Any = None,
+    stems: SongStems | None = None,
+    separator: Any = None,
+) -> Generator[Any, None, CoverTake]:
     """Separates ``path`` (unless its ``stems`` are given), converts the vocal into ``voice_entry``.
 
     Yields:
@@ -110,27 +136,59 @@ def convert_song_take(path: str | os.PathLike[str], voice_entry: Any, options: A
 
     source = Path(path)
     if stems is None or stems.source != source or stems.model != cover.separation_model:
-        stems = yield from separate_song(source, store=store, model_name=cover.separation_model, device=device,
-                                         cancel=cancel, cache_root=cache_root, separator=separator,
-                                         share=SEPARATION_SHARE)
+        stems = yield from separate_song(
+            source,
+            store=store,
+            model_name=cover.separation_model,
+            device=device,
+            cancel=cancel,
+            cache_root=cache_root,
+            separator=separator,
+            share=SEPARATION_SHARE,
+        )
     share = 0.0 if stems.cached else SEPARATION_SHARE
     wanted = converter_key(voice_entry, options.f0_method, options.report, device)
     if converter is None or key != wanted:
-        converter = build_converter(voice_entry, store, f0_method=options.f0_method, report=options.report,
-                                    device=device, library=library)
-    gen = cover_convert(converter, stems.vocal, stems.backing, stems.sample_rate, options, cover, cancel,
-                        source.name, original=stems.vocal + stems.backing)
-    while True:
-        try:
-            step = next(gen)
-        except StopIteration as stop:
-            result = stop.value
-            break
-        yield ConvertProgress(step.stage, step.done, step.total, share + (1 - share) * step.fraction,
-                              step.elapsed_s, step.message)
+        converter = build_converter(
+            voice_entry,
+            store,
+            f0_method=options.f0_method,
+            report=options.report,
+            device=device,
+            library=library,
+        )
+    gen = cover_convert(
+        converter,
+        stems.vocal,
+        stems.backing,
+        stems.sample_rate,
+        options,
+        cover,
+        cancel,
+        source.name,
+        original=stems.vocal + stems.backing,
+    )
+    result = yield from _relay(
+        gen,
+        lambda step: ConvertProgress(
+            step.stage,
+            step.done,
+            step.total,
+            share + (1 - share) * step.fraction,
+            step.elapsed_s,
+            step.message,
+        ),
+    )
     yield OutputPitchProgress()
-    return CoverTake(source, converter.name, result, stems, converter, wanted,
-                     _vocal_take(source, converter, result.conversion, stems, wanted))
+    return CoverTake(
+        source,
+        converter.name,
+        result,
+        stems,
+        converter,
+        wanted,
+        _vocal_take(source, converter, result.conversion, stems, wanted),
+    )
 
 
 def _vocal_take(source: Path, converter: Any, conversion: Any, stems: SongStems, key: Any) -> Any:
@@ -143,17 +201,30 @@ def _vocal_take(source: Path, converter: Any, conversion: Any, stems: SongStems,
     vocal = resample(stems.vocal.mean(axis=1), stems.sample_rate, rate)
     vocal = np.pad(vocal, (0, max(0, len(conversion.audio) - len(vocal))))[: len(conversion.audio)]
     track = converter.extractors.pitch.extract(
-        resample(conversion.audio, rate, converter.config.audio.feature_sample_rate))
+        resample(conversion.audio, rate, converter.config.audio.feature_sample_rate)
+    )
     output_f0 = np.zeros(len(conversion.source_f0), np.float32)
     m = min(len(output_f0), len(track.f0_hz))
     output_f0[:m] = track.f0_hz[:m]
     return TakeResult(source, converter.name, conversion, vocal.astype(np.float32), output_f0, converter, key)
 
 
-def convert_song_folder(folder: str | os.PathLike[str], out_dir: str | os.PathLike[str], voice_entry: Any,
-                        options: Any, cover: Any, *, store: Any, fmt: str = "wav", subtype: str = "16",
-                        device: str = "cpu", overwrite: bool = False, cancel: threading.Event | None = None,
-                        library: Any = None, cache_root: Any = None) -> Generator[Any, None, list[Any]]:
+def convert_song_folder(
+    folder: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    voice_entry: Any,
+    options: Any,
+    cover: Any,
+    *,
+    store: Any,
+    fmt: str = "wav",
+    subtype: str = "16",
+    device: str = "cpu",
+    overwrite: bool = False,
+    cancel: threading.Event | None = None,
+    library: Any = None,
+    cache_root: Any = None,
+) -> Generator[Any, None, list[Any]]:
     """Every audio file directly in ``folder`` as a cover: ``<stem> (<voice>).<fmt>`` and its two
     stems in ``out_dir`` at each song's rate (bad songs are listed, the batch goes on).
 
@@ -165,7 +236,21 @@ def convert_song_folder(folder: str | os.PathLike[str], out_dir: str | os.PathLi
     from voicecraft_desktop.core.convert_jobs import build_converter
 
     separator = Separator.from_store(store, cover.separation_model, device=device, fetch=False, cancel=cancel)
-    converter = build_converter(voice_entry, store, f0_method=options.f0_method, report=options.report,
-                                device=device, library=library)
-    return (yield from convert_songs(converter, separator, separation_cache(cache_root), [folder], out_dir, options,
-                                     cover, fmt, subtype, cancel, overwrite))
+    converter = build_converter(
+        voice_entry, store, f0_method=options.f0_method, report=options.report, device=device, library=library
+    )
+    return (
+        yield from convert_songs(
+            converter,
+            separator,
+            separation_cache(cache_root),
+            [folder],
+            out_dir,
+            options,
+            cover,
+            fmt,
+            subtype,
+            cancel,
+            overwrite,
+        )
+    )

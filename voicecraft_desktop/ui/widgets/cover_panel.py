@@ -78,10 +78,14 @@ class CoverPanel(QWidget):
         self.model_combo.setObjectName("separationModelCombo")
         for name, model in SEPARATION_MODELS.items():
             self.model_combo.addItem(model.label, name)
-            self.model_combo.setItemData(self.model_combo.count() - 1, model.description, Qt.ItemDataRole.ToolTipRole)
+            self.model_combo.setItemData(
+                self.model_combo.count() - 1, model.description, Qt.ItemDataRole.ToolTipRole
+            )
         self.separate_button = QPushButton("Separate")
         self.separate_button.setObjectName("separateButton")
-        self.separate_button.setToolTip("Split the song into its vocal and its backing track, to listen before converting.")
+        self.separate_button.setToolTip(
+            "Split the song into its vocal and its backing track, to listen before converting."
+        )
         self.play_vocal = QPushButton("▶ Vocal")
         self.play_backing = QPushButton("▶ Backing")
         self.shift_check = QCheckBox("Shift the backing with the key (whole octaves leave it as it is)")
@@ -177,15 +181,21 @@ class CoverPanel(QWidget):
         """The :class:`models.convert.cover.CoverOptions` the controls describe."""
         from models.convert.cover import CoverOptions
 
-        return CoverOptions(float(self.vocal_slider.value()), float(self.backing_slider.value()),
-                            self.shift_check.isChecked(), self.separation_model())
+        return CoverOptions(
+            float(self.vocal_slider.value()),
+            float(self.backing_slider.value()),
+            self.shift_check.isChecked(),
+            self.separation_model(),
+        )
 
     def _on_kind_changed(self) -> None:
         song = self.is_song()
         self.song_box.setVisible(song)
         self.kind_help.setText(
             "The vocal is separated from the band (Demucs), converted, and mixed back over the backing."
-            if song else "Convert a recording of a voice alone.")
+            if song
+            else "Convert a recording of a voice alone."
+        )
         self.update_buttons()
 
     def _forget(self) -> None:
@@ -206,7 +216,10 @@ class CoverPanel(QWidget):
         self._show_levels()
 
     def _show_levels(self) -> None:
-        for slider, label in ((self.vocal_slider, self.vocal_value), (self.backing_slider, self.backing_value)):
+        for slider, label in (
+            (self.vocal_slider, self.vocal_value),
+            (self.backing_slider, self.backing_value),
+        ):
             value = slider.value()
             label.setText("silent" if value <= MIN_DB else f"{value:+d} dB")
 
@@ -242,7 +255,8 @@ class CoverPanel(QWidget):
         self.page.progress.setValue(1000)
         where = "from the cache" if stems.cached else "done"
         self.page.status_label.setText(
-            f"Separated {stems.source.name} ({where}): listen to the vocal and the backing, then Convert.")
+            f"Separated {stems.source.name} ({where}): listen to the vocal and the backing, then Convert."
+        )
         self.update_buttons()
         self.page.job_done.emit("result")
 
@@ -263,8 +277,19 @@ class CoverPanel(QWidget):
         stems = self.stems
 
         def task(cancel):  # type: ignore[no-untyped-def]
-            return convert_song_take(path, entry, options, cover, store=store, device=device, converter=converter,
-                                     key=key, cancel=cancel, library=library, stems=stems)
+            return convert_song_take(
+                path,
+                entry,
+                options,
+                cover,
+                store=store,
+                device=device,
+                converter=converter,
+                key=key,
+                cancel=cancel,
+                library=library,
+                stems=stems,
+            )
 
         self.stop()
         return self.page._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
@@ -275,13 +300,16 @@ class CoverPanel(QWidget):
         self._mix = None
         r = take.result
         self.page.progress.setValue(1000)
-        shift = (f", backing shifted {r.backing_semitones:+g} semitones" if r.backing_semitones else "")
+        shift = f", backing shifted {r.backing_semitones:+g} semitones" if r.backing_semitones else ""
         self.page.status_label.setText(
             f"Converted {take.source.name} into “{take.voice}” (key {r.conversion.key:+g}{shift}). "
-            f"Compare A/B/C, set the levels, then export the mix and its stems.")
-        lines = [f"{take.source.name} → “{take.voice}” (song with backing track)",
-                 f"key shift: {r.conversion.key:+g} semitones; backing: {r.backing_semitones:+g} semitones",
-                 f"separation: {take.stems.model}{' (cached)' if take.stems.cached else ''}"]
+            f"Compare A/B/C, set the levels, then export the mix and its stems."
+        )
+        lines = [
+            f"{take.source.name} → “{take.voice}” (song with backing track)",
+            f"key shift: {r.conversion.key:+g} semitones; backing: {r.backing_semitones:+g} semitones",
+            f"separation: {take.stems.model}{' (cached)' if take.stems.cached else ''}",
+        ]
         if r.report is not None:
             lines.append(r.report.summary())
         lines += [f"note: {n}" for n in [*r.conversion.notes, *r.notes]]
@@ -303,11 +331,23 @@ class CoverPanel(QWidget):
         library = self.page.library
 
         def task(cancel):  # type: ignore[no-untyped-def]
-            return convert_song_folder(folder, out_dir, entry, options, cover, store=store, fmt=fmt, subtype=subtype,
-                                       device=device, cancel=cancel, library=library)
+            return convert_song_folder(
+                folder,
+                out_dir,
+                entry,
+                options,
+                cover,
+                store=store,
+                fmt=fmt,
+                subtype=subtype,
+                device=device,
+                cancel=cancel,
+                library=library,
+            )
 
-        return self.page._start(f"Convert songs in {folder.name} → {entry.name}", task, self.page._on_batch_done,
-                                gpu=True)
+        return self.page._start(
+            f"Convert songs in {folder.name} → {entry.name}", task, self.page._on_batch_done, gpu=True
+        )
 
     def _ask_export(self) -> None:
         if self.take is None:
@@ -317,7 +357,9 @@ class CoverPanel(QWidget):
         fmt = str(self.page.format_combo.currentData())
         name = output_name(self.take.source, self.take.voice, fmt)
         label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
-        path = file_dialogs.save_file(self.page, self.page.ctx.settings, "Export the mix and its stems", name, label)
+        path = file_dialogs.save_file(
+            self.page, self.page.ctx.settings, "Export the mix and its stems", name, label
+        )
         if path is not None:
             self.export(path, fmt)
 
@@ -337,7 +379,8 @@ class CoverPanel(QWidget):
         self.page.progress.setValue(1000)
         self.page.status_label.setText(
             f"Exported {paths['mix'].name}, with {paths['vocal'].name} and {paths['backing'].name}, "
-            f"to {paths['mix'].parent}.")
+            f"to {paths['mix'].parent}."
+        )
         self.page.job_done.emit("result")
 
     # ------------------------------------------------------------------ playback
@@ -361,8 +404,11 @@ class CoverPanel(QWidget):
         if self.take is None:
             return None
         r = self.take.result
-        data = {"A": lambda: r.original if r.original is not None else r.backing,
-                "B": lambda: r.vocal[:, None], "C": self.mix}[which]()
+        data = {
+            "A": lambda: r.original if r.original is not None else r.backing,
+            "B": lambda: r.vocal[:, None],
+            "C": self.mix,
+        }[which]()
         return np.ascontiguousarray(data.mean(axis=1), np.float32), r.sample_rate
 
     def play(self, which: str, keep_position: bool = False) -> bool:
@@ -396,8 +442,13 @@ class CoverPanel(QWidget):
         self._poll()
 
     def _show_playing(self) -> None:
-        buttons = {"vocal": self.play_vocal, "backing": self.play_backing, "A": self.play_a, "B": self.play_b,
-                   "C": self.play_c}
+        buttons = {
+            "vocal": self.play_vocal,
+            "backing": self.play_backing,
+            "A": self.play_a,
+            "B": self.play_b,
+            "C": self.play_c,
+        }
         for key, button in buttons.items():
             button.setChecked(self._playing == key)
 
