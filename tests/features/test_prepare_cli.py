@@ -88,6 +88,7 @@ def test_missing_weights_fail_early_with_instructions(tmp_path):
     assert "Traceback" not in result.stderr
     assert "https://openaipublic.azureedge.net/main/whisper/models/81f7c96c" in result.stderr
     assert "--asset whisper-large-v2=PATH" in result.stderr
+    assert "2 model files are missing" in result.stderr and "--asset hubert-soft=PATH" in result.stderr  # at once
     assert str(tmp_path / "home" / "cache" / "models" / "whisper-large-v2" / "large-v2.pt") in result.stderr
     assert not (tmp_path / "o").exists()  # failed before any work
 

@@ -121,9 +121,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_features:  # download what is missing now, before any work; offline: fail now
         try:
             assets = [ENCODERS[name].asset for name in content] + [SPEAKER_ENCODERS[args.speaker_encoder]]
-            for asset in filter(None, assets):  # a located-only asset (no URL) is never "downloading"
-                local = args.offline or store.asset(asset).url is None
-                store.require(asset) if local else _fetch(store, asset)
+            # a located-only asset (no URL) is never "downloading"; the missing ones are named at once
+            local = [a for a in filter(None, assets) if args.offline or store.asset(a).url is None]
+            store.require_all(local)
+            for asset in filter(None, assets):
+                if asset not in local:
+                    _fetch(store, asset)
         except AssetError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
