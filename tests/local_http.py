@@ -1,8 +1,9 @@
 """A real HTTP server on 127.0.0.1 for download tests (asset store, setup view, Settings page).
 
 :func:`serving` runs a ``BaseHTTPRequestHandler`` class in a thread and yields the base URL;
-:class:`SlowFileHandler` serves the byte strings of its ``files`` mapping in 64 KiB chunks, with an
-optional pause between chunks (``delay_s``) so a test can cancel midway.
+:class:`SlowFileHandler` serves the byte strings of its ``files`` mapping in 64 KiB chunks (from the
+offset of a ``Range: bytes=N-`` request), with an optional pause between chunks (``delay_s``) so a
+test can cancel midway.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
 def file_server(handler: type[SlowFileHandler]) -> Iterator[str]:
     """Body of a pytest fixture: ``handler`` served at full speed (``delay_s`` reset); yields the URL."""
     handler.delay_s = 0.0
+    handler.ranges = []
     with serving(handler) as url:
         yield url
 
@@ -44,13 +46,22 @@ class SlowFileHandler(http.server.BaseHTTPRequestHandler):
 
     files: dict[str, bytes] = {}
     delay_s = 0.0  # pause between chunks
+    ranges: list[str | None] = []  # the Range header of every GET (None without one)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         body = self.files.get(self.path)
         if body is None:
             self.send_error(404)
             return
-        self.send_response(200)
+        asked = self.headers.get("Range")
+        type(self).ranges.append(asked)
+        start = int(asked.removeprefix("bytes=").split("-")[0]) if asked else 0
+        if start:  # "bytes=N-": the rest, as GitHub's and Azure's servers answer
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+            body = body[start:]
+        else:
+            self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:

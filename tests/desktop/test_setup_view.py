@@ -110,7 +110,7 @@ def test_download_what_is_needed_shows_file_and_total_progress(view, ctx, qtbot)
     assert not view.download_button.isEnabled(), "nothing left to download"
 
 
-def test_cancel_keeps_what_came_and_never_leaves_downloading(view, ctx, qtbot) -> None:
+def test_cancel_keeps_what_came_resumes_and_never_leaves_downloading(view, ctx, qtbot) -> None:
     _Handler.delay_s = 0.05  # ~1.3 MB/s: several seconds for the files
     job = view.download_needed()
     with qtbot.waitSignal(job.progress, timeout=20000):
@@ -122,6 +122,13 @@ def test_cancel_keeps_what_came_and_never_leaves_downloading(view, ctx, qtbot) -
     assert view.asset_state("enc") == "missing" and (ctx.assets_cache_dir() / "enc" / "enc.bin.part").exists()
     assert view.table.item(view.row_of("enc"), 4).text() == "✖ missing (part downloaded: resumes)"
     assert view.download_button.isEnabled() and not view.cancel_button.isEnabled()
+    kept = (ctx.assets_cache_dir() / "enc" / "enc.bin.part").stat().st_size
+    _Handler.delay_s = 0.0
+    view.download_button.click()  # again: the interrupted file resumes where it stopped
+    _wait_done(qtbot, view, view.job)
+    assert _Handler.ranges[-2] == f"bytes={kept}-" and kept > 0
+    assert view.asset_state("enc") == view.asset_state("pre") == "cached"
+    assert (ctx.assets_cache_dir() / "enc" / "enc.bin").read_bytes() == ENC
 
 
 def test_no_network_says_so_plainly(ctx, qtbot) -> None:
