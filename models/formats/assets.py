@@ -259,7 +259,8 @@ class AssetError(RuntimeError, UserError):
 class AssetMissing(AssetError):
     """Not in the cache, not overridden, and not downloaded (offline, refused, or local-only)."""
 
-    def __init__(self, name: str, message: str, missing: tuple[str, ...] | None = None, offline: bool = False) -> None:
+    def __init__(self, name: str, message: str, missing: tuple[str, ...] | None = None,
+                 offline: bool = False) -> None:
         super().__init__(name, message, (name,) if missing is None else missing, offline)
 
 
@@ -495,8 +496,8 @@ class AssetStore:
         digest = digest or _sha256_file(path)
         size = _size_text(path.stat().st_size)
         if asset.full_sha256 and digest != asset.full_sha256:
-            raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 {digest[:16]}… differs "
-                                     f"from the published {asset.full_sha256[:16]}…")
+            raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 {digest[:16]}… "
+                                     f"differs from the published {asset.full_sha256[:16]}…")
         if asset.full_sha256:
             return digest
         if asset.sha256 and not digest.startswith(asset.sha256.lower()):
@@ -504,8 +505,8 @@ class AssetStore:
                                      f"the published file's {asset.sha256.lower()}")
         first = self.first_sha256(name)
         if first and digest != first:
-            raise AssetInvalid(name, f"{path} ({size}) is not the copy of {asset.title} verified before: its sha256 "
-                                     f"{digest[:16]}… differs from the recorded {first[:16]}…")
+            raise AssetInvalid(name, f"{path} ({size}) is not the copy of {asset.title} verified before: "
+                                     f"its sha256 {digest[:16]}… differs from the recorded {first[:16]}…")
         if first is None:
             self._check_shapes(asset, path, size)
             self._record_first(name, digest, record_as or path)

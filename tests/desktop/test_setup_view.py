@@ -39,7 +39,8 @@ def _registry(url: str) -> dict[str, Asset]:
     assets = [
         Asset("enc", "enc.bin", f"{url}/enc.bin", hashlib.sha256(ENC).hexdigest(), None, "MIT (enc authors)",
               "Content encoder (test)", needed_for=("convert", "train", "finetune"), approx_size=len(ENC)),
-        Asset("pre", "pre.bin", f"{url}/pre.bin", hashlib.sha256(PRE).hexdigest(), len(PRE), "MIT (pre authors)",
+        Asset("pre", "pre.bin", f"{url}/pre.bin", hashlib.sha256(PRE).hexdigest(), len(PRE),
+              "MIT (pre authors)",
               "Pretrained base (test)", needed_for=("finetune",)),
         Asset("opt", "opt.bin", f"{url}/opt.bin", None, None, "MIT", "Optional encoder (test)"),
     ]
@@ -72,7 +73,8 @@ def test_lists_what_each_task_needs_with_size_licence_and_state(view) -> None:
                       "finetune": "needs 2 files (about 5.2 MB)"}
     assert _rows(view) == ["enc", "pre"], "optional files are hidden until asked for"
     row = [view.table.item(0, c).text() for c in range(view.table.columnCount())]
-    assert row == ["Content encoder", "Convert, train, fine-tune", "about 3.1 MB", "MIT (enc authors)", "✖ missing"]
+    assert row == ["Content encoder", "Convert, train, fine-tune", "about 3.1 MB", "MIT (enc authors)",
+                   "✖ missing"]
     assert view.table.item(1, 1).text() == "Fine-tune" and view.table.item(1, 2).text() == "2.1 MB"
     assert "2 files to download (about 5.2 MB)" in view.status_label.text()
     assert "sha256" not in view.status_label.text().lower() and "SHA-256: " in view.details.text()
@@ -93,6 +95,8 @@ def test_download_what_is_needed_shows_file_and_total_progress(view, ctx, qtbot)
     job = view.job
     assert job is not None and view.cancel_button.isEnabled() and not view.download_button.isEnabled()
     assert view.status_label.text() == "Downloading…"
+    rows: list[str] = []
+    job.progress.connect(lambda _p: rows.append(view.table.item(0, 4).text()))
     job.progress.connect(lambda _p: (files.append(view.file_progress.value()),
                                      totals.append(view.total_progress.value()),
                                      texts.append(view.status_label.text()),
@@ -105,6 +109,7 @@ def test_download_what_is_needed_shows_file_and_total_progress(view, ctx, qtbot)
     assert (ctx.assets_cache_dir() / "enc" / "enc.bin").read_bytes() == ENC
     assert (ctx.assets_cache_dir() / "pre" / "pre.bin").read_bytes() == PRE
     assert {view.asset_state(n) for n in ("enc", "pre")} == {"cached"}
+    assert rows[0] == "⬇ downloading…" and view.table.item(0, 4).text() == "✔ downloaded"
     assert all(label.text() == "✔ ready" for label in view.task_labels.values())
     assert view.status_label.text().startswith("✔ Downloaded and verified 2 file(s)")
     assert not view.download_button.isEnabled(), "nothing left to download"
@@ -159,8 +164,8 @@ def test_locate_refuses_a_file_that_is_not_the_model(view, ctx, qtbot, tmp_path:
     view.table.selectRow(view.row_of("enc"))
     job = view.locate("enc", bogus)
     _wait_done(qtbot, view, job)
-    assert view.status_label.text().startswith("✖ Refused:") and "is not Content encoder" in view.status_label.text()
-    assert "1.6 MB" in view.status_label.text()
+    refused = view.status_label.text()
+    assert refused.startswith("✖ Refused:") and "is not Content encoder" in refused and "1.6 MB" in refused
     assert view.error_box.windowTitle() == "Not the expected model file"
     view.error_box.close()
     assert ctx.settings.get("assets/overrides") == {} and view.asset_state("enc") == "missing"

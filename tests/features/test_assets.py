@@ -310,7 +310,8 @@ def test_tasks_and_registry_say_what_each_task_needs():
         asset = ASSETS[name]
         assert asset.url and (asset.size or asset.approx_size) and asset.licence
         assert asset.full_sha256 or asset.expect, f"{name}: neither a full sha256 nor a format check"
-    assert store.status("hubert-soft") == ("missing", Path("/nonexistent-cache/hubert-soft/hubert-soft-0d54a1f4.pt"))
+    expected = Path("/nonexistent-cache/hubert-soft/hubert-soft-0d54a1f4.pt")
+    assert store.status("hubert-soft") == ("missing", expected)
 
 
 def test_random_file_is_not_whisper_large_v2(tmp_path):

@@ -270,7 +270,8 @@ class SetupView(QWidget):
         if not missing:
             return "✔ Everything the ticked tasks need is here."
         return (f"{len(missing)} file{'s' if len(missing) > 1 else ''} to download "
-                f"({_total(self.store(), missing)}). Press “Download what is needed”, or locate copies you have.")
+                f"({_total(self.store(), missing)}). Press “Download what is needed”, "
+                "or locate copies you have.")
 
     def _update(self) -> None:
         busy = self.job is not None
@@ -342,6 +343,9 @@ class SetupView(QWidget):
         if p.fraction is not None:  # a size learnt from the server may grow the total: never go back
             self.total_progress.setValue(max(self.total_progress.value(), int(p.fraction * 1000)))
         of = f" of {format_bytes(f.total_bytes)}" if f.total_bytes else ""
+        row = self.row_of(f.name)
+        if row >= 0:
+            self.table.item(row, STATE_COLUMN).setText("⬇ downloading…")  # until refresh() at the end
         self.file_label.setText(f"File {p.index + 1} of {p.count}")
         self.status_label.setText(
             f"Downloading {title}: {format_bytes(f.done_bytes)}{of} — all files: "
@@ -429,7 +433,8 @@ class SetupView(QWidget):
         overrides[name] = str(path)
         self.ctx.settings.set("assets/overrides", overrides)
         title = self.store().asset(name).title
-        self.message = f"✔ {path.name} is {title}" + (f" (sha256 {digest[:16]}…)" if digest else "") + ": it is used now."
+        sha = f" (sha256 {digest[:16]}…)" if digest else ""
+        self.message = f"✔ {path.name} is {title}{sha}: it is used now."
         self.changed.emit()
         self.job_done.emit("result")
 
@@ -484,7 +489,9 @@ def first_run_wanted(ctx: AppContext, registry: Any = None) -> bool:
     return any(store.status(n)[0] == "missing" for n in store.needed())
 
 
-def offer_first_run_setup(ctx: AppContext, parent: QWidget | None = None, registry: Any = None) -> SetupDialog | None:
+def offer_first_run_setup(
+    ctx: AppContext, parent: QWidget | None = None, registry: Any = None
+) -> SetupDialog | None:
     """Opens the setup on the first start when files are missing (and records that it was offered)."""
     if not first_run_wanted(ctx, registry):
         return None
