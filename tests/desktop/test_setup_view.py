@@ -247,3 +247,15 @@ def test_missing_model_error_names_every_file_and_opens_setup(ctx, open_page, qt
     assert dialogs and dialogs[-1].isVisible()
     assert set(dialogs[-1].view.needed_missing()) >= {"whisper-large-v2", "hubert-soft"}
     dialogs[-1].close()
+
+
+def test_only_the_setup_s_files_offer_the_setup() -> None:
+    """A missing file the setup does not list (a base singer's vector) gets the plain error, not a
+    pointless "Open setup"."""
+    from models.formats.assets import AssetMissing
+    from voicecraft_desktop.ui.pages._common import missing_models_text
+
+    assert missing_models_text(AssetMissing("sovits5-singer0007", "offline")) == ""
+    assert missing_models_text(ValueError("x")) == ""
+    text = missing_models_text(AssetMissing("hubert-soft", "gone"))
+    assert text.startswith("This model file is missing: HuBERT-soft content encoder (hubert-soft).")

@@ -60,12 +60,12 @@ def keeping_error(
 def missing_models_text(error: BaseException) -> str:
     """For an error about missing model files (``AssetError.missing``): one plain paragraph naming
     every missing file and what to do in the app; ``""`` for any other error."""
-    names = tuple(getattr(error, "missing", ()) or ())
-    if not names:
-        return ""
     from models.formats.assets import ASSETS
 
-    titles = [f"{ASSETS[n].title} ({n})" if n in ASSETS else n for n in names]
+    names = [n for n in getattr(error, "missing", ()) or () if n in ASSETS]  # what the setup lists
+    if not names:
+        return ""
+    titles = [f"{ASSETS[n].title} ({n})" for n in names]
     which = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
     files = "This model file is" if len(titles) == 1 else "These model files are"
     return (f"{files} missing: {which}.\n\nOpen the setup to download "
