@@ -575,7 +575,14 @@ class PitchEditor(QWidget):
         """Draws ``curve`` and starts re-synthesising it (the undo stack calls this)."""
         self.curve = np.asarray(curve, np.float32).copy()
         t = np.arange(len(self.curve)) * FRAME_S
-        self.plots.source_pitch.setData(t, hz_to_midi(self.curve))
+        midi = hz_to_midi(self.curve)
+        self.plots.source_pitch.setData(t, midi)
+        if np.isfinite(midi).any():  # keep an edit in view (an octave down may leave the range)
+            vb = self.plots.pitch_plot.getViewBox()
+            _, (y0, y1) = vb.viewRange()
+            lo, hi = float(np.nanmin(midi)), float(np.nanmax(midi))
+            if lo < y0 or hi > y1:
+                vb.setYRange(min(y0, np.floor(lo) - 1), max(y1, np.ceil(hi) + 1), padding=0)
         self._render(self.curve, self._edit_started or time.perf_counter(), text)
         self._edit_started = 0.0
 
@@ -623,14 +630,19 @@ class PitchEditor(QWidget):
     def _on_rendered(self, update: Any, started: float, text: str) -> None:
         if self.session is None or update is None:
             return
+        before = self.session.curve.copy()
         self.session.apply(update)
         self.last_update = update
         take = self.take
         rate = take.result.sample_rate
         if update.hi > update.lo:
             self.plots.result_wave.setData(*envelope(take.result.audio, rate))
-            fa, fb = update.frames
-            take.output_f0[fa:fb] = 0.0  # the converted audio's own pitch there is not re-measured
+            # the converted audio's own pitch is not re-measured where the edit moved the pitch
+            # (more than the few cents the phase-neutral rule moves the frames around an edit)
+            with np.errstate(invalid="ignore"):
+                cents = np.abs(hz_to_midi(update.curve) - hz_to_midi(before))
+            moved = ((update.curve > 0) != (before > 0)) | (np.nan_to_num(cents) > 0.1)
+            take.output_f0[: len(moved)][moved[: len(take.output_f0)]] = 0.0
             self.plots.result_pitch.setData(
                 np.arange(len(take.output_f0)) * FRAME_S, hz_to_midi(take.output_f0)
             )

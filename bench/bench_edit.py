@@ -1,0 +1,186 @@
+"""Pitch editor: edit-to-hear time for a 2 s region of a 3-minute song; prints JSON.
+
+Usage (from the repository root; or ``python -m bench.bench_edit``)::
+
+    python bench/bench_edit.py [--presets tiny sovits5] [--device cpu|cuda|both] [--seconds 180]
+                               [--region 2] [--edits 3] [--threads 2] [--chunk 10] [--out FILE]
+
+What is measured: a conversion's kept state (content features at 50 Hz, the fed F0, the raw
+synthesis and each chunk's crossfade samples; random-weight generator at the preset: the
+networks' cost does not depend on the values; random content features of the right widths; a
+sung F0 curve). With ``--state full`` it is made by one real chunked synthesis of the whole song
+(:meth:`models.convert.converter.VoiceConverter.synthesize`); with ``--state partial`` (the
+default: a whole 3-minute song at sovits5 takes many minutes on a CPU) only the chunks around the
+edited regions are synthesised, the rest of the raw audio left silent: the edit itself runs the
+same code on the same sizes either way. Then, for ``--edits`` regions spread over the song, the time from the
+edit to audio ready to play: the region shifted by +2 semitones
+(:func:`models.convert.f0_edit.shift`), made phase-neutral, re-synthesised
+(:meth:`models.convert.resynth.EditSession.render`: only the chunks that overlap it) and applied
+(:meth:`~models.convert.resynth.EditSession.apply`). ``edit_to_hear_s`` is the median; the
+GUI adds only redrawing the waveform envelope (milliseconds). Target: <= 1 s with the tiny preset
+on the CPU. Each preset also checks that the edited audio equals a full synthesis of the edited
+curve (``max_abs_diff_vs_full``; skipped with ``--no-check``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def sung_f0(frames: int, seed: int = 0) -> np.ndarray:
+    """Notes of 0.3-1.2 s between 150 and 400 Hz with vibrato and short unvoiced gaps (Hz per 10 ms)."""
+    rng = np.random.default_rng(seed)
+    f0 = np.zeros(frames, np.float32)
+    i = 0
+    while i < frames:
+        length, gap = int(rng.uniform(30, 120)), int(rng.uniform(5, 30))
+        t = np.arange(min(length, frames - i)) * 0.01
+        f0[i : i + len(t)] = rng.uniform(150, 400) * 2 ** (0.3 / 12 * np.sin(2 * np.pi * 5.5 * t))
+        i += length + gap
+    return f0
+
+
+def build(preset: str, device: str) -> Any:
+    """A converter around a random-weight generator at ``preset`` (no extractors are needed to
+    re-synthesise)."""
+    from models.config import VoiceConfig
+    from models.convert.converter import VoiceConverter
+    from models.formats.artifact import F0Stats, Voice, VoiceManifest
+    from models.nets.synthesizer import SynthesizerInfer
+
+    torch.manual_seed(0)
+    config = VoiceConfig.tiny() if preset == "tiny" else VoiceConfig.sovits5()
+    manifest = VoiceManifest(
+        name="bench",
+        config=config,
+        speaker=np.full(config.model.spk_dim, 1 / np.sqrt(config.model.spk_dim), np.float32),
+        f0_stats=F0Stats.from_f0(np.full(10, 220.0)),
+    )
+    voice = Voice(manifest, None, SynthesizerInfer(config).eval())  # type: ignore[arg-type]
+    converter = VoiceConverter.__new__(VoiceConverter)  # the extractor check needs real extractors
+    converter.voice, converter.extractors, converter.notes, converter._indexes = voice, None, [], None
+    converter.device = torch.device(device)
+    converter.config = config
+    converter.generator = voice.generator.to(converter.device).eval()
+    return converter
+
+
+def run_preset(preset: str, device: str, args: argparse.Namespace) -> dict[str, Any]:
+    from models.convert import f0_edit
+    from models.convert.options import ConvertOptions, run_to_end
+    from models.convert.resynth import EditableResult, EditSession, SynthesisState
+
+    converter = build(preset, device)
+    cfg = converter.config
+    a = cfg.audio
+    frames = int(args.seconds * a.sample_rate / a.hop_length)
+    rows = -(-frames // a.content_repeat)
+    rng = np.random.default_rng(1)
+    ppg = rng.standard_normal((rows, cfg.model.ppg_dim)).astype(np.float32)
+    vec = rng.standard_normal((rows, cfg.model.vec_dim)).astype(np.float32)
+    intended = sung_f0(frames)
+    options = ConvertOptions(chunk_s=args.chunk, report=False)
+    fed = f0_edit.fed_curve(intended, options.unvoiced)
+    region = int(args.region / f0_edit.FRAME_S)
+    starts = (np.linspace(0.1, 0.85, args.edits) * frames).astype(int)
+    edges: dict[int, Any] = {}
+    t0 = time.perf_counter()
+    plan = converter.chunk_plan(frames, options)
+    if args.state == "full":
+        raw = run_to_end(converter.synthesize(ppg, vec, fed, options, repeat=a.content_repeat, edges=edges))
+    else:
+        from models.convert.converter import _edges
+
+        raw = np.zeros(frames * a.hop_length, np.float32)
+        f0_64 = fed.astype(np.float64)
+        needed = set()
+        for start in starts:
+            hit = [i for i, c in enumerate(plan) if c.start < start + region + 30 and c.stop > start - 30]
+            needed.update(range(max(0, hit[0] - 1), min(len(plan), hit[-1] + 2)))
+        for i in sorted(needed):
+            with torch.inference_mode():
+                part = converter._chunk_part(plan, i, ppg, vec, f0_64, options, a.content_repeat)
+            raw[plan[i].keep_start * a.hop_length : plan[i].keep_stop * a.hop_length] += part
+            edges[i] = _edges(plan, i, part, a.hop_length)
+    build_s = time.perf_counter() - t0
+    out_len = frames * a.hop_length
+    state = SynthesisState(ppg, vec, a.content_repeat, options, fed, raw, edges, out_len, None, 1.0,
+                           a.hop_length, a.sample_rate)
+    result = EditableResult(raw[:out_len].copy(), a.sample_rate, intended, fed, intended, 0.0, features=state)
+    session = EditSession(converter, result)
+    times, chunks = [], []
+    for start in starts:
+        t0 = time.perf_counter()
+        new = f0_edit.shift(session.curve, start, start + region, 2.0)
+        new = session.neutral(new, start, start + region)
+        update = session.render(new)
+        session.apply(update)
+        times.append(time.perf_counter() - t0)
+        chunks.append(update.chunks)
+        print(f"{preset}/{device}: edit at {start / 100:.0f} s: {times[-1]:.3f} s, {update.chunks} chunk(s)",
+              file=sys.stderr)
+    out: dict[str, Any] = {
+        "preset": preset,
+        "device": device,
+        "song_s": args.seconds,
+        "region_s": args.region,
+        "chunk_s": args.chunk,
+        "state": args.state,
+        "state_synthesis_s": round(build_s, 3),
+        "edit_to_hear_s": round(statistics.median(times), 3),
+        "edit_to_hear_all_s": [round(t, 3) for t in times],
+        "chunks_rerun": chunks,
+        "total_chunks": len(converter.chunk_plan(frames, options)),
+    }
+    if args.state == "full" and not args.no_check:
+        full = run_to_end(converter.synthesize(ppg, vec, state.fed_f0, options, repeat=a.content_repeat))
+        out["max_abs_diff_vs_full"] = float(np.max(np.abs(full[:out_len] - session.result.audio)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="*", default=["tiny", "sovits5"], choices=["tiny", "sovits5"])
+    parser.add_argument("--device", choices=["cpu", "cuda", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--region", type=float, default=2.0)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--chunk", type=float, default=10.0)
+    parser.add_argument("--state", choices=["full", "partial"], default="partial")
+    parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    devices = ["cpu", "cuda"] if args.device == "both" else [args.device]
+    if "cuda" in devices and not torch.cuda.is_available():
+        devices.remove("cuda")
+    report: dict[str, Any] = {
+        "bench": "edit_to_hear",
+        "machine": platform.processor() or platform.machine(),
+        "threads": args.threads,
+        "load_average_1min": round(__import__("os").getloadavg()[0], 2),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "results": [run_preset(p, d, args) for d in devices for p in args.presets],
+    }
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.out is not None:
+        from models.atomic import atomic_write_text
+
+        atomic_write_text(args.out, text + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    main()
