@@ -290,6 +290,20 @@ def test_cli_separate_and_convert_with_backing(
     mixed = tmp_path / "out" / "my song (Tiny Voice).wav"
     assert soundfile.info(mixed).frames == len(sung) and soundfile.info(mixed).samplerate == 44100
     assert "stems: my song (Tiny Voice) vocal.wav" in done.stdout
+    done = cli(
+        "convert",
+        str(song),
+        "--voice",
+        library_voice,
+        "--backing",
+        "keep",
+        "--sample-rate",
+        "48000",
+        "--out",
+        str(tmp_path / "out2"),
+        *assets,
+    )
+    assert done.returncode == 2 and "a cover is written at its song's rate" in done.stderr
     # a bad song: one line, exit 1, nothing written for it
     bad = tmp_path / "mono8k.wav"
     soundfile.write(bad, sung[:16000], 8000)

@@ -129,3 +129,15 @@ def test_separation_model_missing_says_what_to_do(page, ctx, qtbot, song, tmp_pa
     text = page.status_label.text()
     assert "Separate band song.wav failed" in text and "--" not in text
     page.error_box.close()
+
+
+def test_cancel_separation_writes_nothing(page, ready, qtbot, song):
+    page.cover_panel.set_kind("song")
+    page.set_input(song)
+    job = page.cover_panel.separate()
+    page.cancel_job()
+    with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=120000):
+        pass
+    assert page.status_label.text() == page.CANCELLED_TEXT and page.cover_panel.stems is None
+    cache = paths.cache_dir() / "separation"
+    assert not cache.exists() or list(cache.iterdir()) == []

@@ -168,8 +168,11 @@ def test_asset_is_converted_once_and_again_when_it_changes(tmp_path: Path) -> No
 
 
 def test_registry_pins_the_official_checkpoints() -> None:
-    from models.features.separation import SEPARATION_MODELS
+    from models.features.separation import DEFAULT_MODEL, SEPARATION_MODELS
     from models.formats.assets import ASSETS
+    from voicecraft_desktop.commands.separate import MODEL_CHOICES
+
+    assert MODEL_CHOICES == tuple(SEPARATION_MODELS) and MODEL_CHOICES[0] == DEFAULT_MODEL
 
     for model in SEPARATION_MODELS.values():
         asset = ASSETS[model.asset]

@@ -181,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
         from models.convert.cover import CoverOptions
 
         cover = CoverOptions(args.vocal_gain, args.backing_gain, args.shift_backing, args.separation_model)
+        if args.sample_rate != 32000:
+            return _err("--sample-rate does not apply with --backing keep: a cover is written at its song's rate")
     elif args.shift_backing or args.vocal_gain or args.backing_gain:
         return _err("--shift-backing, --vocal-gain and --backing-gain go with --backing keep")
     missing = [p for p in args.inputs if not p.exists()]
