@@ -336,3 +336,31 @@ def test_bad_songs_give_one_clear_line(separator, tmp_path: Path, make, expected
     message = str(info.value)
     assert expected in message and str(path) in message and "\n" not in message
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+def test_only_demucs_modules_without_torchaudio_are_imported(model_file: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, numpy as np\n"
+        "from tests.features.demucs_tiny import tiny_separator\n"
+        "from models.convert.options import run_to_end\n"
+        f"sep = tiny_separator({str(model_file)!r})\n"
+        "run_to_end(sep.separate(np.full((9000, 2), 0.1, np.float32) * np.sin(np.arange(9000))[:, None], 44100))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('demucs', 'torchaudio'))))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "torchaudio" not in loaded and {"demucs.apply", "demucs.htdemucs"} <= loaded
+    assert not loaded & {"demucs.api", "demucs.audio", "demucs.separate", "demucs.repitch", "demucs.wav"}
