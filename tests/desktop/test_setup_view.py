@@ -125,7 +125,7 @@ def test_cancel_keeps_what_came_resumes_and_never_leaves_downloading(view, ctx, 
     text = view.status_label.text()
     assert "cancelled" in text and "resumes next time" in text and "Downloading" not in text
     assert view.asset_state("enc") == "missing" and (ctx.assets_cache_dir() / "enc" / "enc.bin.part").exists()
-    assert view.table.item(view.row_of("enc"), 4).text() == "✖ missing (part downloaded: resumes)"
+    assert view.table.item(view.row_of("enc"), 4).text() == "✖ partly downloaded"
     assert view.download_button.isEnabled() and not view.cancel_button.isEnabled()
     kept = (ctx.assets_cache_dir() / "enc" / "enc.bin.part").stat().st_size
     _Handler.delay_s = 0.0

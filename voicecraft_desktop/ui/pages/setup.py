@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -50,6 +51,8 @@ STATE_TEXT = {
     "unverified": "downloaded, checked on first use",
     "missing": "✖ missing",
 }
+DOWNLOADING_TEXT = "⬇ downloading…"
+PARTIAL_TEXT = "✖ partly downloaded"  # a .part file: the next download resumes it
 OFFLINE_TEXT = (
     "No internet connection: download the files on another computer (select a file to see its "
     "address), then use “Locate file…”."
@@ -128,6 +131,10 @@ class SetupView(QWidget):
         self.optional_check.setObjectName("showOptional")
         self.optional_check.toggled.connect(lambda _on: self.refresh())
         self.table = read_only_table(COLUMNS, "setupTable", stretch_column=3)
+        widest = max(self.table.fontMetrics().horizontalAdvance(text)
+                     for text in [*STATE_TEXT.values(), DOWNLOADING_TEXT, PARTIAL_TEXT])
+        self.table.horizontalHeader().setSectionResizeMode(STATE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().resizeSection(STATE_COLUMN, widest + 24)  # no jump while downloading
         self.details = QLabel()
         self.details.setObjectName("setupDetails")
         self.details.setWordWrap(True)
@@ -239,7 +246,7 @@ class SetupView(QWidget):
             size = QTableWidgetItem(format_bytes(_size(asset), about=asset.size is None))
             text = STATE_TEXT[state]
             if state == "missing" and path is not None and path.with_name(path.name + ".part").is_file():
-                text = "✖ missing (part downloaded: resumes)"
+                text = PARTIAL_TEXT
             status = QTableWidgetItem(text)
             status.setData(Qt.ItemDataRole.UserRole, state)
             status.setToolTip(str(path) if path else "")
@@ -345,7 +352,7 @@ class SetupView(QWidget):
         of = f" of {format_bytes(f.total_bytes)}" if f.total_bytes else ""
         row = self.row_of(f.name)
         if row >= 0:
-            self.table.item(row, STATE_COLUMN).setText("⬇ downloading…")  # until refresh() at the end
+            self.table.item(row, STATE_COLUMN).setText(DOWNLOADING_TEXT)  # until refresh() at the end
         self.file_label.setText(f"File {p.index + 1} of {p.count}")
         self.status_label.setText(
             f"Downloading {title}: {format_bytes(f.done_bytes)}{of} — all files: "
