@@ -295,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
                 line.close()
                 print(
                     f"validation at step {v.step}: mel L1 {v.mel_l1:.4f} (best {v.best_mel_l1:.4f} at step "
-                    f"{v.best_step}) — {v.advice}",
+                    f"{v.best_step}) — {v.verdict}: {v.advice}",
                     file=sys.stderr,
                     flush=True,
                 )
