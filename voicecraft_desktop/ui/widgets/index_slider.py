@@ -33,12 +33,14 @@ class IndexSlider(QWidget):
         self.slider.setSingleStep(5)
         self.slider.setPageStep(25)
         self.slider.setMinimumWidth(160)
+        self.slider.setMaximumWidth(320)
         self.value_label = QLabel()
         self.value_label.setMinimumWidth(90)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.value_label)
+        layout.addStretch(1)
         self.has_index = False
         self.slider.valueChanged.connect(self._show_value)
         self.set_voice_folder(None)
@@ -75,4 +77,8 @@ class IndexSlider(QWidget):
         self.slider.setValue(int(round(100 * ratio)))
 
     def _show_value(self) -> None:
-        self.value_label.setText(f"{self.slider.value()} %" if self.has_index else "no index")
+        self.value_label.setText(
+            f"{self.slider.value()} %"
+            if self.has_index
+            else "this voice has no index yet (Library: Build index…)"
+        )
