@@ -605,7 +605,7 @@ class PitchEditor(QWidget):
             try:
                 next(gen)
             except StopIteration as stop:
-                self._on_rendered(stop.value, started, text)
+                self._on_rendered(stop.value, started, text, session)
             return
         from voicecraft_desktop.ui.worker import JobRefused
 
@@ -616,7 +616,7 @@ class PitchEditor(QWidget):
             self.status.emit(f"Pitch edit kept; it will be heard after the job in progress ({exc})")
             return
         self.status.emit(f"Pitch edit “{text}”: re-synthesising…")
-        self.job.result.connect(lambda update: self._on_rendered(update, started, text))
+        self.job.result.connect(lambda update: self._on_rendered(update, started, text, session))
         self.job.failed.connect(lambda message, _tb: self.status.emit(f"Re-synthesis failed: {message}"))
         self.job.finished.connect(self._on_job_finished)
 
@@ -627,9 +627,9 @@ class PitchEditor(QWidget):
             self._queued = None
             self._render(curve, started, text)
 
-    def _on_rendered(self, update: Any, started: float, text: str) -> None:
-        if self.session is None or update is None:
-            return
+    def _on_rendered(self, update: Any, started: float, text: str, session: Any) -> None:
+        if session is not self.session or update is None:
+            return  # a new conversion replaced the one this edit was for
         before = self.session.curve.copy()
         self.session.apply(update)
         self.last_update = update
