@@ -8,6 +8,8 @@ touched), through the real pages and jobs: synthetic sung phrases (plus a text f
 take, so the report has rejections) become a voice with "New voice from folder…"; the Train page
 trains it on the tiny preset for ``--steps`` steps (live curves, validation, the when-to-stop hint)
 and exports it; the Convert page converts a take into it (waveforms, both pitch curves, report).
+Then: the Convert page's Advanced section, the About box, and the dialog shown while quitting
+during a training run.
 Content encoders are tiny random-weight models in the real file formats (no download, as in the
 tests), so the audio is not meaningful, but every widget shows what a singer would see.
 """
@@ -201,6 +203,43 @@ def main(argv: list[str] | None = None) -> int:
         if not window.grab().save(str(path)):
             raise SystemExit(f"could not write {path}")
         print(path)
+    n = len(titles)
+
+    def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
+        nonlocal n
+        n += 1
+        path = args.out / f"{n:02d}-{name}.png"
+        if not widget.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path)
+
+    # The Convert page with its Advanced section open and the automatic key by whole octaves.
+    window.show_page("Convert")
+    convert.set_auto_key_mode("octaves")
+    convert.advanced_button.setChecked(True)
+    settle(300)
+    shot(window, "convert-advanced")
+    convert.advanced_button.setChecked(False)
+    about = window.show_about()
+    settle(300)
+    shot(about, "about")
+    about.close()
+    # Quitting during training: the window stays responsive and says what it is stopping.
+    window.show_page("Train")
+    train.steps_spin.setValue(args.steps + 100000)
+    job = train.start()
+    if job is not None:
+        steps: list = []
+        job.progress.connect(steps.append)
+        while len(steps) < 2 and job.is_running():
+            settle(100)
+        window.close()
+        settle(200)
+        if window.quit_dialog is not None and window.quit_dialog.isVisible():
+            shot(window.quit_dialog, "quitting")
+    loop_deadline = time.monotonic() + 120
+    while window.isVisible() and time.monotonic() < loop_deadline:
+        settle(100)
     window.close()
     settle(100)
     return 0

@@ -6,13 +6,14 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication
 
 from voicecraft_desktop import __version__
 from voicecraft_desktop.core.logfile import ensure_log_file
-from voicecraft_desktop.ui.main_window import MainWindow, install_error_dialog
+from voicecraft_desktop.ui.main_window import MainWindow, install_error_dialog, window_icon
 
 ORGANIZATION_NAME = "VoiceCraft"
 APPLICATION_NAME = "VoiceCraft Desktop"
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(window_icon())  # every window and dialog, and the task bar
 
     log_path = ensure_log_file()
     previous_hook = sys.excepthook
@@ -78,8 +80,14 @@ def _self_test(app: QApplication, window: MainWindow) -> int:
     window.ctx.settings.sync()
     if window.ctx.settings.stored_version() != window.ctx.settings.version:
         problems.append("settings were not migrated")
-    window.close()
+    window.close()  # returns at once; the window goes when its jobs (the engine loading) have stopped
+    deadline = time.monotonic() + 60
+    while window.isVisible() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
+    if window.isVisible():
+        problems.append("the window did not close")
     if window.ctx.runner.is_busy():
         problems.append("jobs still running after close")
     # The engine without Qt: every module imports, bundled data files are found (inside the bundle

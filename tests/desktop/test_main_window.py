@@ -127,7 +127,7 @@ def test_close_cancels_and_joins_running_jobs_and_stops_pages(ctx, qtbot) -> Non
                 time.sleep(0.01)
                 yield None
         finally:
-            time.sleep(0.8)  # the step in progress finishes, the checkpoint is written
+            time.sleep(2.0)  # the step in progress finishes, the checkpoint is written
             stopped.set()
 
     job = ctx.runner.start("Endless training", forever, gpu=True)
@@ -143,7 +143,7 @@ def test_close_cancels_and_joins_running_jobs_and_stops_pages(ctx, qtbot) -> Non
     beat.start()
     t0 = time.perf_counter()
     win.close()
-    assert time.perf_counter() - t0 < 0.2  # the old close() waited here for the job
+    assert time.perf_counter() - t0 < 1.0  # the old close() waited here for the job (2 s)
     assert win.isVisible() and win.quit_dialog is not None and win.quit_dialog.isVisible()
     assert "Endless training" in win.quit_dialog.labelText()
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=10000)
@@ -151,8 +151,8 @@ def test_close_cancels_and_joins_running_jobs_and_stops_pages(ctx, qtbot) -> Non
     assert stopped.is_set() and cancelled == [True]
     assert not ctx.runner.is_busy()
     assert getattr(record_page, "was_shut_down", False)
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) >= 5 and max(gaps) < 0.6  # the event loop kept running while the job stopped (0.8 s)
+    during = [t for t in ticks if t > t0]
+    assert len(during) >= 20  # the event loop kept running while the job stopped (none with the old close)
 
 
 def test_quit_now_ends_what_has_not_stopped(ctx, qtbot, monkeypatch) -> None:

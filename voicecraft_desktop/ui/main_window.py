@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Close, self)
         box.setObjectName("aboutDialog")
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 620px; }")  # one line per model file
         icon = window_icon()
         if not icon.isNull():
             box.setIconPixmap(icon.pixmap(64, 64))

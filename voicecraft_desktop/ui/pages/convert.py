@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -60,8 +61,8 @@ from voicecraft_desktop.ui.pages._common import (
     splitter,
 )
 from voicecraft_desktop.ui.widgets.comparison_plots import ComparisonPlots
-from voicecraft_desktop.ui.widgets.index_slider import IndexSlider
 from voicecraft_desktop.ui.widgets.cover_panel import CoverPanel
+from voicecraft_desktop.ui.widgets.index_slider import IndexSlider
 from voicecraft_desktop.ui.widgets.pitch_editor import PitchEditor
 from voicecraft_desktop.ui.worker import Job
 
@@ -134,6 +135,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.key_help = QLabel()
         self.key_help.setObjectName("keyHelp")
         self.key_help.setWordWrap(True)
+        self.key_help.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.key_help.setStyleSheet("color: palette(placeholder-text);")
         self.f0_combo = QComboBox()
         from models.features.pitch import PITCH_EXTRACTORS
@@ -150,8 +152,11 @@ class ConvertPage(JobPageMixin, QWidget):
         keys.addWidget(self.key_spin)
         keys.addWidget(self.auto_key)
         keys.addStretch(1)
-        form.addRow("Key shift:", keys)
-        form.addRow("", self.key_help)
+        key_rows = QVBoxLayout()  # the mode's one-line explanation right under its choice
+        key_rows.setSpacing(2)
+        key_rows.addLayout(keys)
+        key_rows.addWidget(self.key_help)
+        form.addRow("Key shift:", key_rows)
         form.addRow("Pitch method:", self.f0_combo)
         extra = QHBoxLayout()
         extra.addWidget(self.gate_check)
@@ -323,6 +328,11 @@ class ConvertPage(JobPageMixin, QWidget):
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setValue(defaults.seed)
         self.seed_spin.setToolTip("The same seed and settings give the same audio again.")
+        for w in (self.rate_combo, self.format_combo, self.bits_combo, self.unvoiced_combo):
+            w.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # no full-width combos
+        for w in (self.noise_spin, self.seed_spin):
+            w.setMinimumWidth(110)
+            w.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.advanced_form.addRow("Output sample rate:", self.rate_combo)
         self.advanced_form.addRow("Files:", files)
         self.advanced_form.addRow("Unvoiced frames:", self.unvoiced_combo)

@@ -121,6 +121,7 @@ class RecordPage(QWidget):
         self.message_label = QLabel()  # what the last action did, on the page (the status bar flashes)
         self.message_label.setObjectName("recordMessage")
         self.message_label.setWordWrap(True)
+        self.message_label.setVisible(False)  # until there is something to say
 
         # -- live views ----------------------------------------------------------------------
         self.live = LiveInputView(self._selected_rate())
@@ -487,6 +488,7 @@ class RecordPage(QWidget):
     def _say(self, message: str) -> None:
         """Confirms an action on the page, and briefly in the status bar."""
         self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
         self.ctx.events.status.emit(message)
 
     def toggle_playback(self) -> bool:
