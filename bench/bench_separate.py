@@ -79,20 +79,11 @@ def instrumental(seconds: float, rate: int = RATE, seed: int = 0) -> np.ndarray:
 
 
 def synthetic_song(seconds: float, rate: int = RATE, seed: int = 0) -> np.ndarray:
-    """(T, 2): sung phrases (harmonic notes with vibrato) over :func:`instrumental`."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * rate)
-    f0 = np.zeros(n)
-    i = 0
-    while i < n:
-        length, gap = int(rng.uniform(0.3, 1.2) * rate), int(rng.uniform(0.05, 0.3) * rate)
-        f0[i : i + length] = rng.uniform(180, 420)
-        i += length + gap
-    t = np.arange(n) / rate
-    f0 = f0 * (1 + 0.01 * np.sin(2 * np.pi * 5.5 * t))
-    phase = 2 * np.pi * np.cumsum(f0) / rate
-    voice = 0.3 * sum(np.sin(k * phase) / k for k in range(1, 9)) * (f0 > 0)
-    return (instrumental(seconds, rate, seed) + voice[:, None]).astype(np.float32)
+    """(T, 2): bench_convert's sung phrases (harmonic notes) over :func:`instrumental`."""
+    from bench.bench_convert import song
+
+    voice = 0.75 * song(seconds, rate, seed)
+    return (instrumental(seconds, rate, seed)[: len(voice)] + voice[:, None]).astype(np.float32)
 
 
 def random_model(shape: dict[str, Any]) -> Any:
