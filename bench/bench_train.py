@@ -2,7 +2,7 @@
 
 Usage (from the repository root; or ``python -m bench.bench_train``):
     python bench/bench_train.py [--preset sovits5] [--batch 1 4] [--steps 2] [--threads 2]
-                                [--device cpu cuda] [--clip-s 4.0]
+                                [--device cpu cuda] [--clip-s 4.0] [--gpus N]
 
 Each (device, batch) is measured in a fresh subprocess, so peak memory belongs to that
 configuration alone: CPU peak = the process's maximum resident set (ru_maxrss); GPU peak =
@@ -11,12 +11,19 @@ configuration alone: CPU peak = the process's maximum resident set (ru_maxrss); 
 every loss, discriminator step, generator step — on random features of ``clip-s`` seconds per
 item (the reference's 4 s crops) with a 0.25 s decoder segment. Precision is the trainer's
 ``auto`` choice (fp32 on CPU, bf16 or fp16 on CUDA). The first ``--warmup`` steps are not timed.
+
+``--gpus N`` (N > 1) adds the distributed leg for each device: the same step in N processes under
+torchrun (DistributedDataParallel, gloo on the CPU, nccl on CUDA; ``batch`` per process, as the
+trainer does), timed on rank 0. ``scaling_efficiency`` = (N × batch / step time with N processes)
+/ (N × batch / step time of one process) = one process's step time / N processes' step time
+(1.0: perfect). On the CPU the N processes share the machine's cores (``--threads`` each).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -29,7 +36,8 @@ import torch
 
 
 def _one(
-    preset: str, batch: int, steps: int, warmup: int, threads: int, device_name: str, clip_s: float
+    preset: str, batch: int, steps: int, warmup: int, threads: int, device_name: str, clip_s: float,
+    distributed: bool = False,
 ) -> dict:
     from models.config import VoiceConfig
     from models.features.spectral import linear_spectrogram
@@ -38,11 +46,17 @@ def _one(
 
     torch.set_num_threads(threads)
     device = torch.device(device_name)
+    dist = None
+    if distributed:
+        from models.training.distributed import join_group
+
+        dist = join_group(device.type)
+        device = dist.device
     config = VoiceConfig.from_preset(preset)
     config = config.replace(train=config.train.replace(batch_size=batch, accum_steps=1))
     precision, _ = resolve_precision("auto", device)
     torch.manual_seed(0)
-    engine = Engine(config, device, precision)
+    engine = Engine(config, device, precision, dist=dist)
     a, m = config.audio, config.model
     frames = int(clip_s / a.frame_s)
     gen = torch.Generator().manual_seed(0)
@@ -83,6 +97,31 @@ def _one(
         result["peak_gpu_mib"] = round(torch.cuda.max_memory_allocated(device) / 2**20, 1)
         result["gpu"] = torch.cuda.get_device_name(device)
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if dist is not None:
+        result["processes"] = dist.world_size
+        result["items_per_s"] = round(batch * dist.world_size / statistics.median(times), 3)
+        torch.distributed.destroy_process_group()
+    return result
+
+
+def _distributed(cmd: list[str], processes: int, single: dict) -> dict:
+    """The configuration of ``cmd`` in ``processes`` processes under torchrun, with its scaling
+    efficiency against ``single`` (the same configuration in one process)."""
+    from models.training.distributed import worker_env
+
+    device = cmd[cmd.index("--device") + 1]
+    if device.startswith("cuda") and torch.cuda.device_count() < processes:
+        return {"device": device, "processes": processes,
+                "error": f"not measured: {torch.cuda.device_count()} GPU(s) visible"}
+    argv = [cmd[0], "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={processes}",
+            "--max-restarts=0", *cmd[1:], "--ddp"]
+    done = subprocess.run(argv, capture_output=True, text=True, env=worker_env())
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"device": device, "processes": processes, "error": tail[0]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if "s_per_step" in single and result["s_per_step"]:
+        result["scaling_efficiency"] = round(single["s_per_step"] / result["s_per_step"], 3)
     return result
 
 
@@ -95,13 +134,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", nargs="+", default=None, help="default: cpu, plus cuda when available")
     parser.add_argument("--clip-s", type=float, default=4.0)
+    parser.add_argument("--gpus", type=int, default=1,
+                        help="also time the step in N processes (torch.distributed; CPU: N processes)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal: one configuration
+    parser.add_argument("--ddp", action="store_true", help=argparse.SUPPRESS)  # internal: a torchrun worker
     args = parser.parse_args(argv)
     if args.one:
         result = _one(
-            args.preset, args.batch[0], args.steps, args.warmup, args.threads, args.device[0], args.clip_s
+            args.preset, args.batch[0], args.steps, args.warmup, args.threads, args.device[0], args.clip_s,
+            distributed=args.ddp,
         )
-        print(json.dumps(result))
+        if not args.ddp or int(os.environ.get("RANK", "0")) == 0:
+            print(json.dumps(result))
         return result
     devices = args.device or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
     report: dict = {
@@ -142,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict:
                 report["runs"].append({"device": device, "batch": batch, "error": tail[0]})
             else:
                 report["runs"].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            if args.gpus > 1:
+                report["runs"].append(_distributed(cmd, args.gpus, report["runs"][-1]))
     print(json.dumps(report, indent=2))
     return report
 

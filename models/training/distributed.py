@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import faulthandler
 import json
 import os
 import queue
@@ -172,7 +173,12 @@ def join_group(device_type: str) -> DistContext:
     else:
         device = torch.device(device_type)
     if not torch.distributed.is_initialized():
-        torch.distributed.init_process_group(backend_for(device))
+        # torchrun's store outlives a restart: the previous attempt's connection keys would still be
+        # there (the new processes then dial the dead ones' ports), so each attempt gets its own prefix.
+        store, rank, world = next(torch.distributed.rendezvous("env://"))
+        attempt = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+        store = torch.distributed.PrefixStore(f"voicecraft/attempt-{attempt}", store)
+        torch.distributed.init_process_group(backend_for(device), store=store, rank=rank, world_size=world)
     return DistContext(rank, world, local, device)
 
 
@@ -231,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID`: every thread's stack on stderr (a hang)
 
     def say(tag: str, payload: Any) -> None:
         if ctx.is_main:
@@ -353,6 +361,11 @@ def launch_and_relay(
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            for reader in readers:
+                reader.join(5)
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
         if error is not None:
             raise TrainingError(error)
         if result is None and code == 0 and launch.node_rank != 0:  # node 0's rank 0 reports, not this node

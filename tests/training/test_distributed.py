@@ -188,7 +188,10 @@ def _differences(a: Path, b: Path, losses_a: list | None = None, losses_b: list 
         assert len(losses_a) == len(losses_b)
         for pa, pb in zip(losses_a, losses_b, strict=True):
             for key, va in pa.losses.items():
-                if abs(va - pb.losses[key]) > TOL * max(1.0, abs(va)):
+                # the gradient norms are diagnostics, not losses: float32 summation order shows in
+                # them at ~1e-5 relative (they are checked at 1e-4)
+                tol = 10 * TOL if key.startswith("grad_norm") else TOL
+                if abs(va - pb.losses[key]) > tol * max(1.0, abs(va)):
                     found.append(f"step {pa.step} {key}: {va} vs {pb.losses[key]}")
     ca, cb = load_checkpoint(a), load_checkpoint(b)
     for part in ("model_g", "model_d"):
