@@ -220,14 +220,16 @@ class TrainPage(RunExportMixin, QWidget):
         form.addRow("Voice (prepared dataset):", self.voice_combo)
         form.addRow("Start from:", self.base_combo)
         form.addRow("Model size (preset):", self.preset_combo)
-        form.addRow("", self.preset_info)
         form.addRow("Stop after step:", self.steps_spin)
-        form.addRow("", self.steps_info)
         # Several GPUs (issue 17): one training process per GPU when checked.
         self.all_gpus_check = QCheckBox("")
         self.all_gpus_check.setObjectName("allGpusCheck")
         form.addRow("", self.all_gpus_check)
-        form.addRow("", self.run_label)
+        # What the choices mean, under the form (word-wrapped labels inside a form layout take odd heights).
+        about = QVBoxLayout()
+        about.setSpacing(2)
+        for label in (self.preset_info, self.steps_info, self.run_label):
+            about.addWidget(label)
 
         self.start_button = QPushButton("Start")
         self.start_button.setObjectName("startButton")
@@ -271,6 +273,7 @@ class TrainPage(RunExportMixin, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addLayout(about)
         layout.addWidget(self.cpu_warning_box)
         layout.addWidget(self.estimate_label)
         layout.addLayout(buttons)

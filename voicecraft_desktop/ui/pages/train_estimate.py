@@ -9,6 +9,7 @@ scrolling through the voices does not start a measurement per voice) and shows :
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from voicecraft_desktop.ui.pages._common import format_duration
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
 DELAY_MS = 600
+log = logging.getLogger(__name__)
 
 
 class SpeedEstimator(QObject):
@@ -85,10 +87,14 @@ class SpeedEstimator(QObject):
             f"Estimated time on this computer: measuring a few training steps… ({p.done} of {p.total})"
         ))
         job.result.connect(lambda estimate: self._measured(key, estimate))
-        job.failed.connect(lambda message, _tb: self._key == key and self._set(
-            f"No time estimate: {message}"
-        ))
+        job.failed.connect(lambda message, _tb: self._failed(key, message))
         job.finished.connect(self._finished)
+
+    def _failed(self, key: tuple[Any, ...], message: str) -> None:
+        # Training would stop on the same problem and say it in full when Start is pressed.
+        log.warning("no training speed estimate: %s", message)
+        if key == self._key:
+            self._set("No time estimate: a trial step could not run on this dataset (Start says why).")
 
     def _measured(self, key: tuple[Any, ...], estimate: Any) -> None:
         self.estimates[key] = estimate

@@ -73,6 +73,7 @@ class TrainingCurves(QSplitter):
         self.legend_labels: dict[str, QLabel] = {}
         legend = QHBoxLayout()
         legend.setContentsMargins(6, 2, 6, 0)
+        legend.setSpacing(16)
         for key, colour in LOSS_CURVES.items():
             label = QLabel(f"<span style='color:{colour}'>━━</span> {LOSS_NAMES[key][0]}")
             label.setToolTip(LOSS_NAMES[key][1])
