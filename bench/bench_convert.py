@@ -4,6 +4,12 @@ Usage (from the repository root; or ``python -m bench.bench_convert``)::
 
     python bench/bench_convert.py [--lengths 10 30 180] [--rss-lengths 60 600] [--threads 2]
                                   [--device cpu|cuda|both] [--f0 fcpe] [--chunk 15]
+                                  [--speed exact fast] [--report]
+
+``--speed exact fast`` converts every length both ways in turn in one process (interleaved, so a
+changing machine load hits both alike) and reports ``fast_over_exact`` (whole RTF ratio per length);
+``--report`` adds the quality-report stage. On CUDA the fast path is the GPU leg (Whisper fp16 as
+on the exact path, the shortened Whisper window, the folded generator).
 
 What is measured:
 
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -61,13 +68,13 @@ def build(device: str, f0: str) -> Any:
     from transformers import HubertConfig, HubertModel
     from whisper.model import AudioEncoder
 
-    from models.formats.artifact import F0Stats, Voice, VoiceManifest
     from models.config import VoiceConfig
-    from models.features.content.hubert_encoder import HubertUnits
-    from models.features.content.whisper_encoder import DROP_FRACTION, WhisperPPG
     from models.convert.converter import VoiceConverter
     from models.convert.extractors import Extractors
+    from models.features.content.hubert_encoder import HubertUnits
+    from models.features.content.whisper_encoder import DROP_FRACTION, WhisperPPG
     from models.features.pitch import create_pitch_extractor
+    from models.formats.artifact import F0Stats, Voice, VoiceManifest
     from models.nets.synthesizer import SynthesizerInfer
 
     torch.manual_seed(0)
@@ -93,39 +100,67 @@ def build(device: str, f0: str) -> Any:
     return VoiceConverter(voice, extractors, device)
 
 
-def convert_once(converter: Any, seconds: float, chunk: float) -> dict[str, float]:
+STAGES = ("pitch", "content", "synthesis", "post", "report")
+
+
+def convert_once(
+    converter: Any, seconds: float, chunk: float, speed: str = "exact", report: bool = False
+) -> dict[str, Any]:
+    """One conversion; ``rtf`` excludes the quality report (as before issue 18), ``whole_rtf``
+    includes it when ``report``; ``stages_rtf`` splits it per stage."""
     from models.convert.options import ConvertOptions, run_to_end
 
     wave = song(seconds)
     if converter.device.type == "cuda":
         torch.cuda.synchronize()
     t0 = time.perf_counter()
-    result = run_to_end(converter.convert(wave, 44100, ConvertOptions(report=False, chunk_s=chunk)))
+    options = ConvertOptions(report=report, chunk_s=chunk, speed=speed)
+    result = run_to_end(converter.convert(wave, 44100, options))
     if converter.device.type == "cuda":
         torch.cuda.synchronize()
     wall = time.perf_counter() - t0
     assert abs(len(result.audio) - round(seconds * 32000)) <= 320
     t = result.timings
+    report_s = t.get("report", 0.0)
     return {
         "seconds": seconds,
+        "speed": speed,
         "wall_s": round(wall, 2),
-        "rtf": round(wall / seconds, 4),
+        "rtf": round((wall - report_s) / seconds, 4),
+        "whole_rtf": round(wall / seconds, 4),
         "features_rtf": round((t["pitch"] + t["content"]) / seconds, 4),
         "synthesis_rtf": round(t["synthesis"] / seconds, 4),
+        "stages_rtf": {s: round(t[s] / seconds, 4) for s in STAGES if s in t},
+        "notes": [n for n in result.notes if "fast path" in n],
     }
 
 
 def rtf_section(device: str, lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
+    """Each length converted at every ``--speed`` in turn (interleaved: exact, fast, exact, fast...,
+    so a changing machine load hits both alike); ratios fast / exact per length."""
     converter = build(device, args.f0)
-    convert_once(converter, min(lengths), args.chunk)  # warm-up (lazy loads, allocator, kernels)
-    runs = [convert_once(converter, s, args.chunk) for s in lengths]
-    first, last = runs[0], runs[-1]
-    return {
-        "device": device,
-        "runs": runs,
-        "per_second_ratio": round(last["rtf"] / first["rtf"], 3),
-        "synthesis_per_second_ratio": round(last["synthesis_rtf"] / first["synthesis_rtf"], 3),
-    }
+    for speed in args.speed:  # warm-up (lazy loads, allocator, kernels; the fast path's copies)
+        convert_once(converter, min(lengths), args.chunk, speed, args.report)
+    runs = [
+        convert_once(converter, s, args.chunk, speed, args.report) for s in lengths for speed in args.speed
+    ]
+    section: dict[str, Any] = {"device": device, "runs": runs}
+    for speed in args.speed:
+        mine = [r for r in runs if r["speed"] == speed]
+        first, last = mine[0], mine[-1]
+        section[f"per_second_ratio_{speed}"] = round(last["rtf"] / first["rtf"], 3)
+        synthesis_ratio = last["synthesis_rtf"] / first["synthesis_rtf"]
+        section[f"synthesis_per_second_ratio_{speed}"] = round(synthesis_ratio, 3)
+    if {"exact", "fast"} <= set(args.speed):
+        section["fast_over_exact"] = {
+            str(s): round(
+                next(r["whole_rtf"] for r in runs if r["seconds"] == s and r["speed"] == "fast")
+                / next(r["whole_rtf"] for r in runs if r["seconds"] == s and r["speed"] == "exact"),
+                3,
+            )
+            for s in lengths
+        }
+    return section
 
 
 def _maxrss_mb() -> float:
@@ -164,12 +199,13 @@ def rss_child(seconds: float, args: argparse.Namespace) -> None:
     build_peak = _maxrss_mb()
     reset = _reset_peak()
     baseline = _status_mb("VmRSS") if reset else build_peak
-    run = convert_once(converter, seconds, args.chunk)
+    run = convert_once(converter, seconds, args.chunk, args.speed[0], args.report)
     peak = _status_mb("VmHWM") if reset else _maxrss_mb()
     print(
         json.dumps(
             {
                 "seconds": seconds,
+                "speed": args.speed[0],
                 "build_peak_mb": round(build_peak, 1),
                 "baseline_mb": round(baseline or 0.0, 1),
                 "peak_mb": round(peak or 0.0, 1),
@@ -182,7 +218,7 @@ def rss_child(seconds: float, args: argparse.Namespace) -> None:
 
 def rss_section(lengths: list[float], args: argparse.Namespace) -> dict[str, Any]:
     rows = []
-    for seconds in lengths:
+    for seconds, speed in [(s, sp) for s in lengths for sp in args.speed]:
         cmd = [
             sys.executable,
             str(Path(__file__).resolve()),  # this script, however it was started (file or -m)
@@ -194,13 +230,16 @@ def rss_section(lengths: list[float], args: argparse.Namespace) -> dict[str, Any
             args.f0,
             "--chunk",
             str(args.chunk),
+            "--speed",
+            speed,
+            *(["--report"] if args.report else []),
         ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if out.returncode != 0:
-            rows.append({"seconds": seconds, "error": out.stderr.strip().splitlines()[-1:]})
+            rows.append({"seconds": seconds, "speed": speed, "error": out.stderr.strip().splitlines()[-1:]})
             continue
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    ok = [r for r in rows if "peak_mb" in r]
+    ok = [r for r in rows if "peak_mb" in r and r["speed"] == args.speed[0]]
     ratio = round(ok[-1]["peak_mb"] / ok[0]["peak_mb"], 3) if len(ok) >= 2 else None
     return {"peak_rss": rows, "ratio": ratio}
 
@@ -218,6 +257,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     parser.add_argument("--f0", default="fcpe")
     parser.add_argument("--chunk", type=float, default=10.0)
+    parser.add_argument(
+        "--speed", nargs="+", choices=("exact", "fast"), default=["exact"], help="conversion paths to compare"
+    )
+    parser.add_argument("--report", action="store_true", help="include the quality report stage")
     parser.add_argument("--rss-child", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child is not None:
@@ -234,7 +277,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "machine": platform.processor() or platform.machine(),
         "lengths_s": args.lengths,
         "rss_lengths_s": args.rss_lengths,
-        "targets": {"per_second_ratio_max": 1.1, "rss_ratio_max": 1.3},
+        "speeds": args.speed,
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "targets": {
+            "per_second_ratio_max": 1.1,
+            "rss_ratio_max": 1.3,
+            "fast_whole_rtf_max": {"10": 0.8, "30": 0.6},
+        },
     }
     if args.lengths:
         if args.device in ("cpu", "both"):

@@ -198,6 +198,7 @@ class VoiceConverter:
         hop, sr = a.hop_length, a.sample_rate
         c = chunks[i]
         spk = self.voice.speaker_tensor(self.device)
+        generator = self._generator(options)
         # fundamental cycles before the chunk, summed exactly as over the whole song
         start_cycles = float(np.cumsum(f0_64[: c.start] * hop / sr)[-1]) if c.start else 0.0
         idx = np.arange(c.start, c.stop)
@@ -210,12 +211,12 @@ class VoiceConverter:
         scale = 0.0 if options.deterministic else options.noise_scale
         prior_gen = torch.Generator(device=self.device)
         prior_gen.manual_seed((int(options.seed) * 1_000_003 + i) % 2**64)  # any 64-bit seed
-        z = self.generator.latent(ppg_t, vec_t, f0_t, spk, lengths, scale, prior_gen)
+        z = generator.latent(ppg_t, vec_t, f0_t, spk, lengths, scale, prior_gen)
         # Same seed for every chunk: the overtones' random start phases are one draw per song.
         source_gen = torch.Generator(device=self.device)
         source_gen.manual_seed(int(options.seed))
         source = chunk_source(
-            self.generator.dec.m_source,
+            generator.dec.m_source,
             f0_t,
             torch.tensor(start_cycles, dtype=torch.float64),
             hop,
@@ -223,7 +224,7 @@ class VoiceConverter:
             options.deterministic,
             source_gen,
         )
-        audio = self.generator.dec.synthesize(z, spk, source)[0, 0].float().cpu().numpy()
+        audio = generator.dec.synthesize(z, spk, source)[0, 0].float().cpu().numpy()
         piece = audio[(c.keep_start - c.start) * hop : (c.keep_stop - c.start) * hop]
         weight = np.ones(len(piece), dtype=np.float32)
         if i > 0:  # fade in over the overlap with the previous chunk
@@ -384,7 +385,13 @@ class VoiceConverter:
         # 2. content features, window by window
         t0 = time.monotonic()
         feats: dict[str, np.ndarray] = {}
-        encoders = [(r, e) for r, e in (("ppg", self.extractors.ppg), ("vec", self.extractors.vec))]
+        content = self.extractors
+        if options.speed == "fast":
+            from models.convert.fast import fast_parts
+
+            content = fast_parts(self)  # pieces that cannot be built here stay exact, with a note
+            notes.extend(n for n in content.notes if n not in notes)
+        encoders = [(r, e) for r, e in (("ppg", content.ppg), ("vec", content.vec))]
         plans = [(r, e, e.plan(len(wave16))) for r, e in encoders]
         total_windows = sum(len(p) for _, _, p in plans)
         done = 0
@@ -490,6 +497,14 @@ class VoiceConverter:
             )
             timings["report"] = time.monotonic() - t0
         return result
+
+    def _generator(self, options: ConvertOptions) -> Any:
+        """The generator for ``options.speed``: the voice's own, or the fast path's copy."""
+        if options.speed == "fast":
+            from models.convert.fast import fast_parts
+
+            return fast_parts(self).generator
+        return self.generator
 
     def _pitch_extractor(self, options: ConvertOptions) -> PitchExtractor:
         from models.features.pitch import PITCH_EXTRACTORS, create_pitch_extractor
@@ -611,7 +626,10 @@ def _check_wave(wave: np.ndarray, rate: int, options: ConvertOptions, name: str)
         raise ConvertError(f"{name}: contains NaN or infinite samples")
     seconds = len(wave) / rate
     if seconds < MIN_INPUT_S:
-        raise ConvertError(f"{name}: {seconds:.3f} s is too short to convert (at least {MIN_INPUT_S} s)")
+        too_short = ConvertError(f"{name}: {seconds:.3f} s is too short to convert (at least {MIN_INPUT_S} s)")
+        too_short.code = "audio_too_short"  # shown in the user's language by the app
+        too_short.params = {"path": name, "seconds": seconds, "minimum": MIN_INPUT_S}
+        raise too_short
     if seconds > options.max_input_s:
         raise ConvertError(
             f"{name}: {seconds / 60:.1f} minutes is longer than the limit of "

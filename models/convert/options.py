@@ -79,6 +79,8 @@ class ConvertOptions(Serialisable):
         retrieval_ratio: feature retrieval (the reference's ``--retrieval-ratio``): 0 (off) to 1
             (content features replaced by their nearest rows in the voice's index); needs an index.
         retrieval_k: nearest rows per frame (the reference's ``--n-retrieval-vectors``, default 3).
+        speed: "exact" (the reference's arithmetic) or "fast" (cheaper encoders and generator on a
+            CPU, measured close to exact: :mod:`models.convert.fast`, docs/FAST_PATH.md).
     """
 
     key: float = 0.0
@@ -99,6 +101,7 @@ class ConvertOptions(Serialisable):
     max_input_s: float = MAX_INPUT_S
     retrieval_ratio: float = 0.0
     retrieval_k: int = RETRIEVAL_DEFAULT_K
+    speed: str = "exact"
 
     def __post_init__(self) -> None:
         """Refuses every option outside its range, NaN and infinities included (the CLI and the app
@@ -110,6 +113,8 @@ class ConvertOptions(Serialisable):
             raise ValueError(f"unvoiced must be one of {', '.join(UNVOICED_MODES)}, not {self.unvoiced!r}")
         if not isinstance(self.f0_method, str):
             raise ValueError(f"the pitch method must be a name, not {self.f0_method!r}")
+        if self.speed not in ("exact", "fast"):
+            raise ValueError(f"speed must be exact or fast, not {self.speed!r}")
         for name in ("deterministic", "silence_gate", "match_loudness", "report"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")

@@ -1,0 +1,182 @@
+"""The "fast" conversion path (issue 18): the same networks and weights, cheaper to run on a CPU.
+
+``ConvertOptions(speed="exact")`` (the default) is the reference's arithmetic, untouched.
+``speed="fast"`` swaps in three measured changes (docs/FAST_PATH.md has the numbers, and why the
+other candidates were not taken):
+
+- **Whisper, shorter window**: the exact path pads every window to 30 s and encodes all of it.
+  The fast path computes the same log-mel (of the padded 30 s, so the dynamic-range floor is the
+  same) but feeds the encoder only the audio's frames plus :data:`WHISPER_TAIL_FRAMES` of the
+  padding (15 s), with the positional embedding cut to match. A 10 s input encodes 25 s instead
+  of 30 s, a 3 s phrase 18 s; inputs of 15 s and more keep the full window. The features of the
+  audio frames stay within cosine 0.99 of the exact ones (tests/convert/test_fast_path.py, real
+  Whisper base weights): they depend on the padding only through attention to it.
+- **HuBERT, int8 linear layers**: ``torch.ao.quantization.quantize_dynamic`` on a copy of the
+  encoder's linear layers (CPU only). Not used for Whisper: on real Whisper base weights int8 gave a
+  per-frame cosine of only 0.974 against fp32, below the bound.
+- **Generator, weight norm folded**: every weight-normalised convolution computes ``g · v / ‖v‖``
+  on each call; the fast path computes it once (same values).
+
+If a piece cannot be built here (no quantised engine in this torch build, say), that piece runs
+exactly and :attr:`FastParts.notes` says so; the conversion never fails because of the fast path.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from models.features.content.base import ContentEncoder
+
+SPEEDS = ("exact", "fast")
+WHISPER_TAIL_FRAMES = 750  # encoder frames (15 s) of the 30 s padding kept after the audio
+
+
+class TrimmedWhisper(ContentEncoder):
+    """A :class:`models.features.content.whisper_encoder.WhisperPPG` that encodes only the audio and
+    :data:`WHISPER_TAIL_FRAMES` of padding after it instead of a whole padded 30 s window.
+
+    Same name, dimension, windows and weights as the wrapped encoder (the voice's check passes).
+    """
+
+    def __init__(self, exact: Any, tail_frames: int = WHISPER_TAIL_FRAMES) -> None:
+        super().__init__(exact.device)
+        self.exact = exact
+        self.name, self.version, self.dim = exact.name, exact.version, exact.dim
+        self.window_frames, self.context_frames = exact.window_frames, exact.context_frames
+        self.tail_frames = tail_frames
+
+    def encode_window(self, wave: torch.Tensor) -> torch.Tensor:
+        import whisper
+        from torch.nn import functional as F
+
+        exact = self.exact
+        frames = self.frames(wave.shape[-1])
+        audio = whisper.pad_or_trim(wave.float(), self.window_frames * 2 * whisper.audio.HOP_LENGTH)
+        mel = whisper.log_mel_spectrogram(audio, n_mels=exact.n_mels)  # the exact floor (whole window)
+        keep = min(self.window_frames, frames + self.tail_frames)
+        if keep == self.window_frames:  # nothing to save: the exact computation
+            return exact.encode_window(wave)
+        mel = mel[:, : 2 * keep]
+        mel = mel.half() if exact.half else mel
+        enc = exact.encoder
+        x = F.gelu(enc.conv1(mel[None]))
+        x = F.gelu(enc.conv2(x)).permute(0, 2, 1)
+        x = (x + enc.positional_embedding[: x.shape[1]]).to(x.dtype)
+        for block in enc.blocks:
+            x = block(x)
+        return enc.ln_post(x)[0, :frames].float()
+
+
+class QuantizedHubert(ContentEncoder):
+    """A :class:`models.features.content.hubert_encoder.HubertUnits` whose linear layers (and projection)
+    run as dynamic int8 on the CPU; a quantised copy, the exact encoder is not changed."""
+
+    def __init__(self, exact: Any) -> None:
+        super().__init__(exact.device)
+        self.exact = exact
+        self.name, self.version, self.dim = exact.name, exact.version, exact.dim
+        self.window_frames, self.context_frames = exact.window_frames, exact.context_frames
+        self.model = quantize_linear(exact.model)
+        self.projection = quantize_linear(exact.projection) if exact.projection is not None else None
+
+    def encode_window(self, wave: torch.Tensor) -> torch.Tensor:
+        from torch.nn import functional as F
+
+        from models.features.content.hubert_encoder import EDGE_PAD
+
+        frames = self.frames(wave.shape[-1])
+        x = F.pad(wave.float()[None], (EDGE_PAD, EDGE_PAD))
+        layer = self.exact.layer
+        out = self.model(x, output_hidden_states=layer is not None)
+        hidden = out.last_hidden_state if layer is None else out.hidden_states[layer]
+        if self.projection is not None:
+            hidden = self.projection(hidden)
+        return hidden[0, :frames]
+
+
+class FastPathUnavailable(RuntimeError):
+    """A piece of the fast path cannot be built on this machine (the message says why)."""
+
+
+def quantize_linear(module: nn.Module) -> nn.Module:
+    """A copy of ``module`` with every linear layer dynamic int8 (weights int8, activations quantised
+    per batch); subclasses of ``nn.Linear`` are treated as ``nn.Linear``.
+
+    Raises:
+        FastPathUnavailable: this torch build has no quantised CPU engine, or no quantisation module.
+    """
+    try:
+        from torch.ao.quantization import quantize_dynamic
+    except ImportError as exc:
+        raise FastPathUnavailable(f"this PyTorch has no int8 quantisation ({exc})") from None
+    engines = [e for e in torch.backends.quantized.supported_engines if e != "none"]
+    if not engines:
+        raise FastPathUnavailable("this PyTorch build has no int8 engine for this processor")
+    clone = copy.deepcopy(module)
+    for sub in clone.modules():
+        if isinstance(sub, nn.Linear) and type(sub) is not nn.Linear:
+            sub.__class__ = nn.Linear  # e.g. whisper's Linear: same arithmetic in fp32
+    import warnings
+
+    with warnings.catch_warnings():  # the eager API's notice that it moves to torchao
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(clone, {nn.Linear}, dtype=torch.qint8)
+
+
+def fold_weight_norm(generator: nn.Module) -> nn.Module:
+    """A copy of ``generator`` whose weight-normalised layers use their weight computed once."""
+    clone = copy.deepcopy(generator)
+    with torch.no_grad():
+        for sub in clone.modules():
+            if hasattr(sub, "normalized_weight") and hasattr(sub, "weight_v"):
+                weight = sub.normalized_weight().detach().clone()
+                sub.normalized_weight = lambda w=weight: w  # instance attribute shadows the method
+    return clone.eval()
+
+
+@dataclass
+class FastParts:
+    """What a fast conversion runs: encoders and generator, and notes on pieces that stayed exact."""
+
+    ppg: Any
+    vec: Any
+    generator: nn.Module
+    notes: list[str] = field(default_factory=list)
+
+
+_LOCK = threading.Lock()
+
+
+def fast_parts(converter: Any) -> FastParts:
+    """The converter's fast pieces, built once per converter (cached on it) and reused.
+
+    Never raises for a piece that cannot be built: that piece is the exact one and a note says so.
+    """
+    with _LOCK:
+        cached = getattr(converter, "_fast_parts", None)
+        if cached is not None:
+            return cached
+        ext = converter.extractors
+        notes: list[str] = []
+        ppg, vec = ext.ppg, ext.vec
+        if ppg is not None and hasattr(ppg, "n_mels") and hasattr(ppg, "encoder"):
+            ppg = TrimmedWhisper(ppg)
+        if vec is not None and hasattr(vec, "model") and vec.device.type == "cpu":
+            try:
+                vec = QuantizedHubert(vec)
+            except FastPathUnavailable as exc:
+                notes.append(f"fast path: {exc}; the unit encoder ran the exact way")
+        try:
+            generator = fold_weight_norm(converter.generator)
+        except Exception as exc:  # noqa: BLE001 - any failure here must leave the exact generator
+            generator = converter.generator
+            notes.append(f"fast path: the generator could not be prepared ({exc}); it ran the exact way")
+        parts = FastParts(ppg, vec, generator, notes)
+        converter._fast_parts = parts
+        return parts
