@@ -224,6 +224,10 @@ class TrainPage(RunExportMixin, QWidget):
         # Several GPUs (issue 17): one training process per GPU when checked.
         self.all_gpus_check = QCheckBox("")
         self.all_gpus_check.setObjectName("allGpusCheck")
+        self.all_gpus_check.setToolTip(
+            "Train on every graphics card of this computer at once: each card takes a batch of the "
+            "preset's size, so every step learns from more audio. Pause is not available then; Stop "
+            "and Start again continue from the last save.")
         form.addRow("", self.all_gpus_check)
         # What the choices mean, under the form (word-wrapped labels inside a form layout take odd heights).
         about = QVBoxLayout()
