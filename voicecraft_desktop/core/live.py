@@ -75,6 +75,7 @@ class LiveStats:
         late: blocks passed through because the model was behind.
         dropouts: output callbacks that found too little audio (heard as a gap).
         input_overflows: PortAudio input overflows.
+        device_s: the two devices' buffering as PortAudio reports it (input + output).
         running: the session is running.
         error: why it stopped ("" when it did not fail).
     """
@@ -87,6 +88,7 @@ class LiveStats:
     late: int
     dropouts: int
     input_overflows: int
+    device_s: float
     running: bool
     error: str
 
@@ -135,6 +137,9 @@ class LiveSession:
         bypass: pass the input through unconverted (switchable while running).
         wet: monitor mix, 0 (only the dry input) to 1 (only the converted voice).
         stream_factory: builds the streams (tests inject fakes).
+
+    ``device_latency`` ("high" by default, or "low" or seconds) is PortAudio's buffering; the
+    devices' own latency is reported in :attr:`LiveStats.device_s`.
     """
 
     def __init__(
@@ -166,6 +171,9 @@ class LiveSession:
         self._primed = False
         self.blocks = self.late = self.dropouts = self.input_overflows = 0
         self.error = ""
+        # PortAudio's "high" latency: a callback delayed by the model thread (the GIL, a busy CPU) still
+        # finds room in the device buffer; "low" lost most of the sound on a busy 2-core machine.
+        self.device_latency = "high"
 
     # -- the real-time side: copies only ----------------------------------------------------------
 
@@ -175,6 +183,8 @@ class LiveSession:
         self.in_ring.write(indata[:, 0])
 
     def _out_callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        if status and getattr(status, "output_underflow", False) and self._primed:
+            self.dropouts += 1  # the device ran dry before this callback (a gap was heard)
         got = self.out_ring.read_into(outdata[:, 0])
         if got < frames:
             outdata[got:, 0] = 0.0
@@ -210,7 +220,7 @@ class LiveSession:
         where = "input" if kind == "input" else "output"
         try:
             stream = self._factory(kind, device=device, samplerate=rate, channels=1, dtype="float32",
-                                   latency="low", callback=callback)
+                                   latency=self.device_latency, callback=callback)
             stream.start()
         except Exception as error:  # noqa: BLE001 - PortAudioError, ValueError: all user-facing
             name = "the default device" if device is None else f"device {device!r}"
@@ -257,6 +267,7 @@ class LiveSession:
             late=self.late,
             dropouts=self.dropouts,
             input_overflows=self.input_overflows,
+            device_s=sum(float(getattr(s, "latency", 0.0) or 0.0) for s in list(self._streams)),
             running=self.running,
             error=self.error,
         )
@@ -335,6 +346,8 @@ class LiveSession:
                 if self.out_ring.free() >= len(mixed):
                     self.out_ring.write(mixed.astype(np.float32))
                     self._primed = True
+                else:  # the output device is not taking the audio (stalled): this block is lost
+                    self.dropouts += 1
                 if wet_out is not None:  # converted blocks only: a passed-through block costs nothing
                     self._times.append((time.monotonic(), time.perf_counter() - t0))
                 while self._times and time.monotonic() - self._times[0][0] > STATS_WINDOW_S:

@@ -395,7 +395,8 @@ class LivePage(QWidget):
         block = st.block_s * 1000
         self.latency_label.setText(
             f"Latency {st.algorithmic_s * 1000:.0f} ms (block, crossfade and lookahead)"
-            f"  ·  processing {st.processing_median_s * 1000:.0f} ms typical, "
+            + (f" + {st.device_s * 1000:.0f} ms in the devices" if st.device_s else "")
+            + f"  ·  processing {st.processing_median_s * 1000:.0f} ms typical, "
             f"{st.processing_worst_s * 1000:.0f} ms worst (last 10 s) of {block:.0f} ms per block"
             f"  ·  dropouts {st.dropouts}  ·  late blocks {st.late}"
         )
