@@ -50,3 +50,20 @@ def test_a_too_short_take_says_so_on_the_page(ctx, qtbot, monkeypatch) -> None:
     page.start_recording()
     assert page.stop_recording() is None
     assert "too short" in page.message_label.text()
+
+
+def test_the_transport_does_not_move_when_play_becomes_stop(ctx, qtbot, monkeypatch, tmp_path) -> None:
+    import numpy as np
+    import soundfile
+
+    _devices(monkeypatch, [rec.InputDevice(4, "Test microphone", "ALSA", 2, 48000.0, True)])
+    soundfile.write(ctx.takes_dir(ensure=True) / "take 1.wav", np.zeros(48000, np.float32), 48000)
+    page = _page(ctx, qtbot)
+    page.refresh_takes()
+    page.resize(1000, 600)
+    page.show()
+    qtbot.wait(10)
+    before = page.time_label.geometry()
+    page.play_button.setText("■ Stop playing")  # what a click on Play shows while the take plays
+    page.layout().activate()
+    assert page.time_label.geometry() == before

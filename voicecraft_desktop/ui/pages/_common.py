@@ -168,6 +168,17 @@ class JobPageMixin:
         self._update_buttons()  # type: ignore[attr-defined]
 
 
+def fit_texts(button: Any, *texts: str) -> None:
+    """Gives ``button`` the width of the widest of its current text and ``texts`` (what it will say
+    later), so a row of buttons does not move when its text changes ("Play" becoming "Stop")."""
+    current, widths = button.text(), []
+    for text in (current, *texts):
+        button.setText(text)
+        widths.append(button.sizeHint().width())
+    button.setText(current)
+    button.setMinimumWidth(max(widths))
+
+
 def format_duration(seconds: float | None) -> str:
     """``"1 h 02 min"``, ``"3 min 05 s"``, ``"12 s"``; ``"—"`` when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:

@@ -47,7 +47,7 @@ from voicecraft_desktop.core.recorder import (
     save_take,
 )
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import interval_timer, show_error, splitter
+from voicecraft_desktop.ui.pages._common import fit_texts, interval_timer, show_error, splitter
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
 from voicecraft_desktop.ui.widgets.live_input import LiveInputView
 
@@ -112,6 +112,7 @@ class RecordPage(QWidget):
         self.stop_button.setObjectName("stopButton")
         self.play_button = QPushButton("▶ Play take")
         self.play_button.setObjectName("playButton")
+        fit_texts(self.play_button, self.tr("■ Stop playing"))  # the transport stays put while it plays
         self.time_label = QLabel("0:00.0")
         self.time_label.setObjectName("timeLabel")
         self.time_label.setStyleSheet("font: bold 18px monospace;")
