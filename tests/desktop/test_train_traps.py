@@ -214,7 +214,7 @@ def test_hint_wording_matches_its_rule_and_the_star_is_the_lowest_point(page):
     page._redraw()
     xs, ys = page.curves.best_marker.getData()
     assert (list(xs), list(ys)) == ([30.0], [0.9985])
-    assert "best 0.998 at step 30" in text
+    assert "at step 30 — the ★" in text
 
 
 def test_one_loss_spike_does_not_flatten_the_loss_plot(qtbot):
