@@ -54,6 +54,7 @@ TASKS: dict[str, str] = {
     "convert": "Convert songs with a voice",
     "train": "Train a new voice",
     "finetune": "Fine-tune from the pretrained base",
+    "covers": "Convert songs with a backing track",
 }
 """What a user does, by key (``Asset.needed_for`` names these), with its label for the setup view."""
 
@@ -173,7 +174,7 @@ ASSETS: dict[str, Asset] = {
         name="demucs-htdemucs", filename="955717e8-8726e21a.th",
         url="https://dl.fbaipublicfiles.com/demucs/hybrid_transformer/955717e8-8726e21a.th",
         sha256="8726e21a993978c7ba086d3872e7608d7d5bfca646ca4aca459ffda844faa8b4", size=84141911,
-        licence="MIT (facebookresearch/demucs)",
+        licence="MIT (facebookresearch/demucs)", needed_for=("covers",),
         description="Demucs v4 htdemucs separation model (vocals from a song)"),
     "demucs-htdemucs_ft-vocals": Asset(
         name="demucs-htdemucs_ft-vocals", filename="04573f0d-f3cf25b2.th",

@@ -70,7 +70,7 @@ def _wait_done(qtbot, view: SetupView, job) -> None:
 def test_lists_what_each_task_needs_with_size_licence_and_state(view) -> None:
     labels = {k: v.text() for k, v in view.task_labels.items()}
     assert labels == {"convert": "needs 1 file (about 3.1 MB)", "train": "needs 1 file (about 3.1 MB)",
-                      "finetune": "needs 2 files (about 5.2 MB)"}
+                      "finetune": "needs 2 files (about 5.2 MB)", "covers": "✔ ready"}
     assert _rows(view) == ["enc", "pre"], "optional files are hidden until asked for"
     row = [view.table.item(0, c).text() for c in range(view.table.columnCount())]
     assert row == ["Content encoder", "Convert, train, fine-tune", "about 3.1 MB", "MIT (enc authors)",

@@ -302,10 +302,11 @@ def test_require_all_names_every_missing_file_at_once(tmp_path):
 
 def test_tasks_and_registry_say_what_each_task_needs():
     store = AssetStore(Path("/nonexistent-cache"))
-    assert set(TASKS) == {"convert", "train", "finetune"}
+    assert set(TASKS) == {"convert", "train", "finetune", "covers"}
     assert store.needed(["convert"]) == ["whisper-large-v2", "hubert-soft"]
     assert store.needed(["train"]) == ["whisper-large-v2", "hubert-soft"]
     assert store.needed(["finetune"]) == ["whisper-large-v2", "hubert-soft", "sovits5-pretrain"]
+    assert store.needed(["covers"]) == ["demucs-htdemucs"]
     for name in store.needed():
         asset = ASSETS[name]
         assert asset.url and (asset.size or asset.approx_size) and asset.licence
