@@ -28,6 +28,7 @@ VERSION_KEY = "meta/version"
 DEFAULTS: dict[str, Any] = {
     "compute/device": "cpu",  # "cpu" or "cuda:N"
     "compute/threads": 0,  # torch intra-op threads; 0 = torch's own choice
+    "compute/speed": "exact",  # conversion path: "exact" or "fast" (models.convert.fast)
     "assets/cache_dir": "",  # "" = paths.models_cache_dir(), shared with the CLI
     "assets/overrides": {},  # asset name -> local file ("Locate file...")
     "record/input_device": "",  # device name as sounddevice reports it; "" = system default

@@ -119,6 +119,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     cover.add_argument("--vocal-gain", type=finite_float(-60.0, 12.0), default=0.0, help="mix level, dB")
     cover.add_argument("--backing-gain", type=finite_float(-60.0, 12.0), default=0.0, help="mix level, dB")
+    parser.add_argument(
+        "--speed",
+        choices=("exact", "fast"),
+        default="exact",
+        help="exact: the reference's arithmetic; fast: quicker on a CPU, measured close to exact "
+        "(docs/FAST_PATH.md)",
+    )
     parser.add_argument("--no-report", action="store_true", help="skip the quality report")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     add_model_file_options(parser)
@@ -166,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
             report=not args.no_report,
             retrieval_ratio=args.retrieval_ratio,
             retrieval_k=args.retrieval_k,
+            speed=args.speed,
         )
     except OptionError as exc:
         flag = OPTION_FLAGS.get(exc.option)

@@ -378,6 +378,7 @@ class ConvertPage(JobPageMixin, QWidget):
             silence_gate=self.gate_check.isChecked(),
             match_loudness=self.loudness_check.isChecked(),
             retrieval_ratio=self.index_slider.ratio(),
+            speed=self.ctx.settings.get("compute/speed"),
         )
 
     def _checked_options(self) -> Any:

@@ -91,6 +91,14 @@ class SettingsPage(QWidget):
         self.threads_spin.setObjectName("threadsSpin")
         self.threads_spin.setRange(0, max(1, os.cpu_count() or 1) * 2)
         self.threads_spin.setSpecialValueText("automatic")
+        self.speed_combo = QComboBox()
+        self.speed_combo.setObjectName("speedCombo")
+        self.speed_combo.addItem(self.tr("Exact (as the original model)"), "exact")
+        self.speed_combo.addItem(self.tr("Fast (quicker without a GPU, nearly the same sound)"), "fast")
+        self.speed_combo.setCurrentIndex(max(0, self.speed_combo.findData(self.ctx.settings.get("compute/speed"))))
+        self.speed_combo.setToolTip(self.tr(
+            "Fast runs the same voice with lighter arithmetic; the result sounds the same to the ear "
+            "but is not identical sample for sample. Choose Exact to match results made before."))
 
         self._build_layout()
 
@@ -99,6 +107,8 @@ class SettingsPage(QWidget):
         self.cache_open_button.clicked.connect(self.open_cache_folder)
         self.device_combo.currentIndexChanged.connect(self._on_device_chosen)
         self.threads_spin.valueChanged.connect(self._on_threads_changed)
+        self.speed_combo.currentIndexChanged.connect(
+            lambda i: self.ctx.settings.set("compute/speed", str(self.speed_combo.itemData(i))))
 
         self.threads_spin.setValue(self.ctx.settings.get("compute/threads"))
         current = self.ctx.chosen_device
@@ -123,6 +133,7 @@ class SettingsPage(QWidget):
         device_row.addWidget(self.device_label)
         form.addRow("Compute device", device_row)
         form.addRow("CPU threads", self.threads_spin)
+        form.addRow(self.tr("Conversion speed"), self.speed_combo)
 
         layout = QVBoxLayout(self)
         layout.addWidget(models, 1)
