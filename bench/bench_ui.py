@@ -1,6 +1,7 @@
-"""GUI responsiveness: the largest gap of a 10 ms GUI-thread heartbeat while the Train page trains
-and the Convert page converts (target <= 50 ms), and launch-to-window-shown time (target <= 2 s).
-Prints JSON.
+"""GUI responsiveness: the largest gap of a 10 ms GUI-thread heartbeat while the Train page trains,
+while the Convert page converts (target <= 50 ms) and while the app quits during a training step
+(target <= 100 ms); launch-to-window-shown time (target <= 2 s) and launch-to-first-painted-frame
+(target: within 1 s of the window showing). Prints JSON.
 
 Usage (from the repository root; or ``python -m bench.bench_ui``):
     python bench/bench_ui.py [--steps 12] [--take-s 8] [--launches 3] [--threads 1]
@@ -8,12 +9,16 @@ Usage (from the repository root; or ``python -m bench.bench_ui``):
 - **launch**: ``python bench/bench_ui.py --child-launch`` in a fresh process, timed from just before
   the parent starts it to the child's first processed event after ``MainWindow.show()`` (the
   window as ``app.main`` builds it: QApplication, migrated QSettings, every import of the first
-  page). Median and worst of ``--launches`` runs, offscreen unless ``DISPLAY`` is set.
+  page), and to the end of the first paint event of a widget of the window (the first frame).
+  Median and worst of ``--launches`` runs, offscreen unless ``DISPLAY`` is set.
 - **heartbeat**: a ``QTimer`` firing every 10 ms in the GUI thread of a shown ``MainWindow``;
   a gap is the time between two consecutive ticks. Measured in two phases, because the runner
   allows one compute job at a time: the Train page training the ``tiny`` preset on a prepared
   dataset (loss curves and progress drawn live), then the Convert page converting a take of
-  ``--take-s`` seconds into a voice. Reported per phase: max, p99, p50 gap and the tick count.
+  ``--take-s`` seconds into a voice. Then **quit**: training is started again (``--quit-preset``)
+  and, once its first step is reported, the window is closed; the heartbeat runs until the window
+  has gone (the child asked to stop, the job ended, the pages shut down). Reported per phase: max,
+  p99, p50 gap and the tick count (quit: also the seconds until the window closed).
   The tiny random-weight content encoders of :mod:`models.formats.tiny_assets` and
   :mod:`voicecraft_desktop.core.demo_data` stand in for Whisper and
   HuBERT (nothing is downloaded); data lives in a temporary ``VOICECRAFT_HOME``.
@@ -47,8 +52,8 @@ ALL_PAGES = [("Record", "record", "RecordPage"), ("Library", "library", "Library
 
 def _child_launch() -> None:
     t_parent = float(os.environ["VOICECRAFT_BENCH_T0"])
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from voicecraft_desktop.app import APPLICATION_NAME, ORGANIZATION_NAME
     from voicecraft_desktop.ui.main_window import MainWindow
@@ -57,20 +62,35 @@ def _child_launch() -> None:
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
     window = MainWindow()
-    window.show()
+    times: dict = {}
 
-    def shown() -> None:
-        print(json.dumps({"shown_s": time.time() - t_parent, "visible": window.isVisible()}), flush=True)
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is window:
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, painted)  # after this paint event (and its siblings) are done
+            return False
+
+    def painted() -> None:
+        times["painted_s"] = time.time() - t_parent
+        print(json.dumps({**times, "visible": window.isVisible()}), flush=True)
         window.confirm_close = False
         window.close()
         app.quit()
 
+    def shown() -> None:
+        times["shown_s"] = time.time() - t_parent
+
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    window.show()
     QTimer.singleShot(0, shown)
+    QTimer.singleShot(20000, app.quit)  # no paint at all: the parent reports the failure
     app.exec()
 
 
 def measure_launch(runs: int, home: Path) -> dict:
-    times = []
+    times, painted = [], []
     # The child imports this checkout's packages, whatever its working folder (the temporary home).
     pythonpath = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "VOICECRAFT_HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
@@ -84,10 +104,15 @@ def measure_launch(runs: int, home: Path) -> dict:
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if out.returncode != 0 or not lines:
             raise RuntimeError(f"launch failed: {out.stderr[-2000:]}")
-        times.append(json.loads(lines[-1])["shown_s"])
+        row = json.loads(lines[-1])
+        times.append(row["shown_s"])
+        painted.append(row["painted_s"])
     return {"launch_to_shown_s_median": round(statistics.median(times), 3),
             "launch_to_shown_s_max": round(max(times), 3), "runs": runs, "target_s": 2.0,
-            "platform": env.get("QT_QPA_PLATFORM", "xcb")}
+            "launch_to_first_paint_s_median": round(statistics.median(painted), 3),
+            "launch_to_first_paint_s_max": round(max(painted), 3),
+            "shown_to_first_paint_s_max": round(max(p - t for p, t in zip(painted, times)), 3),
+            "first_paint_target_s": 1.0, "platform": env.get("QT_QPA_PLATFORM", "xcb")}
 
 
 # -- heartbeat -----------------------------------------------------------------------------------------
@@ -109,10 +134,12 @@ class Heartbeat:
         now = time.perf_counter()
         if self._last is not None:
             self.gaps.append(now - self._last)
+            if now - self._last > self.worst[0]:
+                self.worst = (now - self._last, now)
         self._last = now
 
     def start(self) -> None:
-        self.gaps, self._last = [], None
+        self.gaps, self._last, self.worst = [], None, (0.0, 0.0)  # worst: (gap, perf_counter at its end)
         self.timer.start()
 
     def stop(self) -> dict:
@@ -176,7 +203,7 @@ def _prepare(home: Path, app, ctx) -> None:
             break
 
 
-def measure_heartbeat(home: Path, steps: int, take_s: float) -> dict:
+def measure_heartbeat(home: Path, steps: int, take_s: float, quit_preset: str = "tiny") -> dict:
     import numpy as np
     import soundfile as sf
     from PySide6.QtCore import QSettings
@@ -248,7 +275,31 @@ def measure_heartbeat(home: Path, steps: int, take_s: float) -> dict:
     app.processEvents()
     result["convert"] = {**beat.stop(), "take_s": take_s, "job_s": round(time.perf_counter() - t0, 2)}
 
+    # Phase 3: quitting during a training step (the old close() waited for the run in the GUI thread).
+    window.show_page("Train")
+    train.refresh()
+    train.select_dataset("Bench")
+    train.preset_combo.setCurrentText(quit_preset)
+    train.steps_spin.setValue(steps + 100000)
+    job = train.start()
+    if job is None:
+        raise RuntimeError("the Train page refused to start the run to quit")
+    step_seen: list = []  # training steps reported (not the start-up phases before the first one)
+    job.progress.connect(lambda p: getattr(p, "phase", "") == "train" and step_seen.append(p.step))
+    _wait(app, lambda: bool(step_seen) or not job.is_running(), 600)
+    marks: dict = {}
+    job.finished.connect(lambda: marks.setdefault("job_finished_s", time.perf_counter() - t0))
+    beat.start()
+    t0 = time.perf_counter()
     window.close()
+    marks["close_returned_s"] = time.perf_counter() - t0
+    _wait(app, lambda: not window.isVisible(), 300)
+    gap, at = beat.worst
+    result["quit"] = {**beat.stop(), "preset": quit_preset, "quit_s": round(time.perf_counter() - t0, 2),
+                      "after_step": step_seen[-1] if step_seen else None, "target_ms": 100,
+                      "worst_gap_ended_at_s": round(at - t0, 3),
+                      **{k: round(v, 3) for k, v in marks.items()},
+                      "page_shutdown_s": {k: round(v, 3) for k, v in window.shutdown_times.items()}}
     worst = max(result[p]["max_gap_ms"] for p in ("train", "convert"))
     result["max_gap_ms"] = worst
     result["target_ms"] = 50
@@ -261,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--take-s", type=float, default=8.0, help="length of the converted take")
     parser.add_argument("--launches", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--quit-preset", default="tiny", help="preset of the run the app quits during")
     parser.add_argument("--child-launch", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_launch:
@@ -283,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                         "load_avg_1min": round(os.getloadavg()[0], 2),
                         "qt_platform": os.environ.get("QT_QPA_PLATFORM", "xcb")},
             "launch": measure_launch(args.launches, home),
-            "heartbeat": measure_heartbeat(home, args.steps, args.take_s),
+            "heartbeat": measure_heartbeat(home, args.steps, args.take_s, args.quit_preset),
         }
     print(json.dumps(report, indent=2))
     return 0

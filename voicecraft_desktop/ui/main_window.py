@@ -501,13 +501,16 @@ class MainWindow(QMainWindow):
         if self.quit_dialog is not None:
             self.quit_dialog.canceled.disconnect(self._force_quit)
             self.quit_dialog.close()
-        for page in self._built.values():
+        self.shutdown_times: dict[str, float] = {}  # seconds per page shutdown (bench_ui reports them)
+        for title, page in self._built.items():
             stop = getattr(page, "shutdown", None)
             if callable(stop):
+                t0 = time.perf_counter()
                 try:
                     stop()
                 except Exception:  # noqa: BLE001 - one page failing to stop must not keep the app open
                     log.exception("page %s failed to shut down", type(page).__name__)
+                self.shutdown_times[title] = time.perf_counter() - t0
         self._closed = True
 
 
