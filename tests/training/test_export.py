@@ -124,7 +124,7 @@ def test_export_offers_best_and_latest_and_records_both_steps(short_run, tmp_pat
     choices = export_choices(run)
     assert [(kind, step) for kind, step, _ in choices] == [("best", 10), ("latest", 60)]
     status = run_status(run)
-    assert (status.step, status.best_step, status.preset) == (60, 10, "tiny")
+    assert (status.step, status.best_step, status.preset, status.target) == (60, 10, "tiny", 10)
     best = load_voice(export_voice(run, tmp_path / "best", "B")).manifest.training
     assert (best["steps"], best["trained_steps"], best["checkpoint_kind"]) == (10, 60, "best")
     latest_dir = export_voice(run, tmp_path / "latest", "L", checkpoint=choices[1][2])
