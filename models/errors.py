@@ -23,7 +23,24 @@ _GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
 
 
 class UserError(Exception):
-    """An expected error the user can fix; ``str(error)`` is one clear line for them."""
+    """An expected error the user can fix; ``str(error)`` is one clear line for them.
+
+    ``code`` and ``params`` (optional, keyword-only, or set as attributes by a subclass that also
+    derives from a built-in error and so takes no keywords) say the same thing in a structured form, so the
+    app can show it in the user's language (``ui/pages/_common.error_text``); the English message
+    stays the fallback and what the command line prints. Codes in use: ``name_taken`` (``name``),
+    ``audio_unreadable`` / ``audio_empty`` / ``audio_too_long`` (``path``; ``seconds``, ``limit``)
+    and ``audio_too_short`` (``path``, ``seconds``, ``minimum``).
+    """
+
+    code: str | None = None
+    params: dict = {}  # noqa: RUF012 - read only; set per error as an instance attribute
+
+    def __init__(self, *args: object, code: str | None = None, params: dict | None = None) -> None:
+        super().__init__(*args)
+        if code is not None:
+            self.code = code
+            self.params = dict(params or {})
 
 
 def torch_load_problem(exc: BaseException) -> str:

@@ -23,11 +23,12 @@ usage() {
 
 # --- system packages (Linux) -----------------------------------------------------------------------
 
-have_probe() {  # probe like lib:libEGL.so.1 or cmd:Xvfb
+have_probe() {  # probe like lib:libEGL.so.1, cmd:Xvfb or font:Noto Sans CJK SC
     local kind="${1%%:*}" name="${1#*:}"
     case "$kind" in
         lib) grep -qF "$name " <<<"$LDCONFIG_CACHE" ;;
         cmd) command -v "$name" >/dev/null 2>&1 ;;
+        font) fc-list 2>/dev/null | grep -qF "${name//_/ }" ;;
         *) die "bad probe '$1' in $SYSTEM_PACKAGES" ;;
     esac
 }
@@ -136,6 +137,10 @@ install_runtime() {
     echo "$want" >"$stamp"
 }
 
+compile_translations() {  # resources/i18n/*.ts -> .qm (pyside6-lrelease; quick, and idempotent)
+    "$(venv_python)" "$ROOT/scripts/i18n.py" release >/dev/null || die "could not compile the translations"
+}
+
 install_dev() {
     local stamp="$VENV/.voicecraft-dev.sha256" want
     want="$(files_hash requirements.txt requirements-dev.txt)"
@@ -154,6 +159,7 @@ case "$mode" in
         check_system_packages "core gui" ""
         ensure_venv
         install_runtime
+        compile_translations
         exec "$(venv_python)" "$ROOT/main.py" "$@"
         ;;
     test)
@@ -161,6 +167,7 @@ case "$mode" in
         ensure_venv
         install_runtime
         install_dev
+        compile_translations
         cd "$ROOT"
         QT_QPA_PLATFORM=offscreen exec "$(venv_python)" -m pytest -q "$@"
         ;;

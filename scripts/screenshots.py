@@ -1,6 +1,7 @@
 """Screenshots of every page of VoiceCraft Desktop with realistic content, as PNG files.
 
     python scripts/screenshots.py --out shots/            # offscreen (no display needed)
+    python scripts/screenshots.py --out shots-zh/ --lang zh_CN   # the app in Simplified Chinese
     xvfb-run -s "-screen 0 1280x800x24" python scripts/screenshots.py --out shots/ --platform xcb
 
 Everything happens in a fresh temporary VOICECRAFT_HOME and settings file (the user's data is never
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         help="Qt platform: offscreen (default) or xcb (under Xvfb)",
     )
+    parser.add_argument("--lang", default="en", help="language of the app: en (default) or zh_CN")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     work = Path(tempfile.mkdtemp(prefix="voicecraft-shots-"))
@@ -113,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName("VoiceCraft")
     app.setApplicationName("VoiceCraft Desktop (screenshots)")
+    from voicecraft_desktop.i18n import LANGUAGES, install_translators
+
+    if args.lang not in LANGUAGES:
+        raise SystemExit(f"--lang: one of {', '.join(LANGUAGES)}")
+    install_translators(app, args.lang)  # as app.main does, before any widget exists
 
     from voicecraft_desktop.settings import Settings
     from voicecraft_desktop.ui.context import AppContext

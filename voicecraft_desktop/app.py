@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from voicecraft_desktop import __version__
 from voicecraft_desktop.core.logfile import ensure_log_file
+from voicecraft_desktop.i18n import install_translators, resolve_language
+from voicecraft_desktop.settings import Settings
 from voicecraft_desktop.ui.main_window import MainWindow, install_error_dialog, window_icon
 
 ORGANIZATION_NAME = "VoiceCraft"
@@ -51,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(window_icon())  # every window and dialog, and the task bar
+    # Before any widget exists: the chosen language (Settings), else the system's.
+    install_translators(app, resolve_language(Settings().get("ui/language")))
 
     log_path = ensure_log_file()
     previous_hook = sys.excepthook

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "window/geometry": b"",
     "window/state": b"",
     "window/page": 0,
+    "ui/language": "",  # "" = the system's; "en" or "zh_CN" (voicecraft_desktop.i18n.LANGUAGES)
 }
 
 

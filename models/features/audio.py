@@ -33,10 +33,14 @@ MAX_INPUT_SAMPLES = 2**31 - 1  # soundfile frame counts beyond this are corrupt 
 class AudioLoadError(ValueError):
     """A file that cannot be used as audio; ``str(error)`` names the file and the reason."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], reason: str, code: str = "audio_unreadable",
+                 **params: object) -> None:
         super().__init__(f"{os.fspath(path)}: {reason}")
         self.path = os.fspath(path)
         self.reason = reason
+        # The app shows these in the user's language (models.errors.UserError's code/params).
+        self.code = code
+        self.params = {"path": self.path, **params}
 
 
 def audio_info(path: str | os.PathLike[str]) -> tuple[int, int, int]:
@@ -84,17 +88,18 @@ def load_audio(path: str | os.PathLike[str], sample_rate: int | None = None,
     if rate <= 0 or channels <= 0:
         raise AudioLoadError(path, "the header has no sample rate or no channels")
     if frames <= 0:
-        raise AudioLoadError(path, "contains no audio (0 samples)")
+        raise AudioLoadError(path, "contains no audio (0 samples)", "audio_empty")
     if frames > MAX_INPUT_SAMPLES:
         raise AudioLoadError(path, f"the header claims {frames} samples (corrupt?)")
     if max_seconds is not None and frames / rate > max_seconds:
-        raise AudioLoadError(path, f"{frames / rate:.0f} s long; the limit is {max_seconds:.0f} s")
+        raise AudioLoadError(path, f"{frames / rate:.0f} s long; the limit is {max_seconds:.0f} s",
+                             "audio_too_long", seconds=frames / rate, limit=max_seconds)
     try:
         data, rate = soundfile.read(os.fspath(path), dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError, ValueError, MemoryError) as exc:
         raise AudioLoadError(path, f"the audio data cannot be decoded ({_short(exc)})") from None
     if data.shape[0] == 0:
-        raise AudioLoadError(path, "contains no audio (0 samples)")
+        raise AudioLoadError(path, "contains no audio (0 samples)", "audio_empty")
     wave = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
     if not np.all(np.isfinite(wave)):
         raise AudioLoadError(path, "contains NaN or infinite samples (corrupt float data)")

@@ -239,7 +239,9 @@ class VoiceLibrary:
             raise LibraryError(f"voice name {name!r} contains control characters")
         for e in self.entries():
             if e.available and e.name.casefold() == name.casefold() and e.folder != exclude:
-                raise LibraryError(f"a voice named {e.name!r} already exists; choose another name")
+                taken = LibraryError(f"a voice named {e.name!r} already exists; choose another name")
+                taken.code, taken.params = "name_taken", {"name": e.name}  # the app's words for it
+                raise taken
         return name
 
     # ------------------------------------------------------------------ writing

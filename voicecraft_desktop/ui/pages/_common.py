@@ -148,8 +148,13 @@ class JobPageMixin:
             self.error_box = show_error(self, f"{name} failed", missing, message,  # type: ignore[arg-type]
                                         setup=self.open_setup)
         else:
-            self.status_label.setText(f"{name} failed: {message}")  # type: ignore[attr-defined]
-            self.error_box = show_error(self, f"{name} failed", message, tb)  # type: ignore[arg-type]
+            # a known error code in the user's language; the English message goes under Details
+            from voicecraft_desktop.ui.error_text import error_text
+
+            shown = error_text(self.job_error, message)
+            details = tb if shown == message else f"{message}\n\n{tb}"
+            self.status_label.setText(f"{name} failed: {shown}")  # type: ignore[attr-defined]
+            self.error_box = show_error(self, f"{name} failed", shown, details)  # type: ignore[arg-type]
         self.job_done.emit("failed")  # type: ignore[attr-defined]
 
     def open_setup(self) -> Any:

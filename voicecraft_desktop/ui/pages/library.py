@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -53,6 +53,7 @@ from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import retire_run, run_dir_for, run_status
 from voicecraft_desktop.core.voice_making import BaseSinger, PreviewCache
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
@@ -68,15 +69,27 @@ from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Name", "Created", "Data", "Steps trained", "Extractors", "Status")
-SINGER_COLUMNS = ("Singer", "Status")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("LibraryPage", "Name"),
+    QT_TRANSLATE_NOOP("LibraryPage", "Created"),
+    QT_TRANSLATE_NOOP("LibraryPage", "Data"),
+    QT_TRANSLATE_NOOP("LibraryPage", "Steps trained"),
+    QT_TRANSLATE_NOOP("LibraryPage", "Extractors"),
+    QT_TRANSLATE_NOOP("LibraryPage", "Status"),
+)
+SINGER_COLUMNS = (QT_TRANSLATE_NOOP("LibraryPage", "Singer"), QT_TRANSLATE_NOOP("LibraryPage", "Status"))
 SPEAKER_CHOICES = {  # what a new dataset's speaker vectors are made for, in plain words
-    "resemblyzer": "Training a new voice (standard)",
-    "sovits5-lstm": "Fine-tuning the so-vits-svc-5.0 pretrain (its own voice vectors)",
+    "resemblyzer": QT_TRANSLATE_NOOP("LibraryPage", "Training a new voice (standard)"),
+    "sovits5-lstm": QT_TRANSLATE_NOOP(
+        "LibraryPage", "Fine-tuning the so-vits-svc-5.0 pretrain (its own voice vectors)"
+    ),
 }
 SPEAKER_SETTING = "library/speaker_encoder"
-NO_PRETRAIN_TEXT = ("56 ready-made singers appear here once the so-vits-svc-5.0 pretrain is downloaded: "
-                    "open the setup to get it.")
+NO_PRETRAIN_TEXT = QT_TRANSLATE_NOOP(
+    "LibraryPage",
+    "56 ready-made singers appear here once the so-vits-svc-5.0 "
+    "pretrain is downloaded: open the setup to get it.",
+)
 PREVIEW_NAME = "preview.wav"
 F0_SETTING = "library/f0_method"
 
@@ -89,7 +102,7 @@ class LibraryPage(JobPageMixin, QWidget):
     """
 
     job_done = Signal(str)
-    CANCELLED_TEXT = "Cancelled; nothing was added."
+    CANCELLED_TEXT = QT_TRANSLATE_NOOP("LibraryPage", "Cancelled; nothing was added.")
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, library: VoiceLibrary | None = None
@@ -102,74 +115,88 @@ class LibraryPage(JobPageMixin, QWidget):
         self.job: Job | None = None
         self.error_box: QMessageBox | None = None
 
-        self.new_button = QPushButton("New voice from folder…")
+        self.new_button = QPushButton(self.tr("New voice from folder…"))
         self.new_button.setObjectName("newVoiceButton")
-        self.new_button.setToolTip("Prepare a folder of recordings as a training dataset")
+        self.new_button.setToolTip(self.tr("Prepare a folder of recordings as a training dataset"))
         self.import_button = QToolButton()
-        self.import_button.setText("Import")
+        self.import_button.setText(self.tr("Import"))
         self.import_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.import_button)
-        menu.addAction("VoiceCraft voice folder…", self._ask_import_folder)
-        menu.addAction("VoiceCraft voice zip…", self._ask_import_zip)
-        menu.addAction("so-vits-svc-5.0 model (.pth + singer .npy)…", self._ask_import_reference)
+        menu.addAction(self.tr("VoiceCraft voice folder…"), self._ask_import_folder)
+        menu.addAction(self.tr("VoiceCraft voice zip…"), self._ask_import_zip)
+        menu.addAction(self.tr("so-vits-svc-5.0 model (.pth + singer .npy)…"), self._ask_import_reference)
         self.import_button.setMenu(menu)
-        self.export_button = QPushButton("Export zip…")
-        self.rename_button = QPushButton("Rename…")
-        self.delete_button = QPushButton("Delete…")
-        self.preview_button = QPushButton("Play preview")
+        self.export_button = QPushButton(self.tr("Export zip…"))
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.preview_button = QPushButton(self.tr("Play preview"))
         self.preview_button.setCheckable(True)
-        self.instant_button = QPushButton("Instant voice…")
+        self.instant_button = QPushButton(self.tr("Instant voice…"))
         self.instant_button.setObjectName("instantVoiceButton")
-        self.instant_button.setToolTip("A voice from 10 to 60 s of your singing, ready at once (no training)")
-        self.mix_button = QPushButton("Mix voices…")
+        self.instant_button.setToolTip(
+            self.tr("A voice from 10 to 60 s of your singing, ready at once (no training)")
+        )
+        self.mix_button = QPushButton(self.tr("Mix voices…"))
         self.mix_button.setObjectName("mixVoicesButton")
-        self.mix_button.setToolTip("A new voice blended from base singers, your voices or a recording")
-        self.index_button = QPushButton("Build index…")
+        self.mix_button.setToolTip(
+            self.tr("A new voice blended from base singers, your voices or a recording")
+        )
+        self.index_button = QPushButton(self.tr("Build index…"))
         self.index_button.setObjectName("buildIndexButton")
-        self.index_button.setToolTip("Let conversions lean on recordings of this voice (the Index slider)")
-        self.improve_button = QPushButton("Improve by training")
+        self.index_button.setToolTip(
+            self.tr("Let conversions lean on recordings of this voice (the Index slider)")
+        )
+        self.improve_button = QPushButton(self.tr("Improve by training"))
         self.improve_button.setObjectName("improveButton")
-        self.improve_button.setToolTip("Prepare this instant voice's recordings and train it from the "
-                                       "pretrain")
+        self.improve_button.setToolTip(
+            self.tr("Prepare this instant voice's recordings and train it from the pretrain")
+        )
         self.speaker_combo = QComboBox()
         self.speaker_combo.setObjectName("speakerEncoderCombo")
         for key, label in SPEAKER_CHOICES.items():
-            self.speaker_combo.addItem(label, key)
+            self.speaker_combo.addItem(self.tr(label), key)
         chosen = self.speaker_combo.findData(ctx.settings.value(SPEAKER_SETTING, "resemblyzer"))
         self.speaker_combo.setCurrentIndex(max(chosen, 0))
         self.speaker_combo.setToolTip(
-            "Choose “Fine-tuning the so-vits-svc-5.0 pretrain” to train from the pretrain or to mix the "
-            "voice "
-            "with base singers later; it needs the pretrain's speaker encoder file.")
+            self.tr(
+                "Choose “Fine-tuning the so-vits-svc-5.0 pretrain” to train from the pretrain or to mix the "
+                "voice with base singers later; it needs the pretrain's speaker encoder file."
+            )
+        )
 
-        self.table = read_only_table(COLUMNS, "voiceTable", stretch_column=len(COLUMNS) - 1)
-        self.dataset_table = read_only_table(COLUMNS, "datasetTable", stretch_column=len(COLUMNS) - 1)
-        self.singer_table = read_only_table(SINGER_COLUMNS, "singerTable", stretch_column=1)
-        self.singer_note = QLabel(NO_PRETRAIN_TEXT)
+        columns = [self.tr(c) for c in COLUMNS]
+        self.table = read_only_table(columns, "voiceTable", stretch_column=len(COLUMNS) - 1)
+        self.dataset_table = read_only_table(columns, "datasetTable", stretch_column=len(COLUMNS) - 1)
+        self.singer_table = read_only_table(
+            [self.tr(c) for c in SINGER_COLUMNS], "singerTable", stretch_column=1
+        )
+        self.singer_note = QLabel(self.tr(NO_PRETRAIN_TEXT))
         self.singer_note.setWordWrap(True)
-        self.singer_preview_button = QPushButton("Preview singer")
+        self.singer_preview_button = QPushButton(self.tr("Preview singer"))
         self.singer_preview_button.setObjectName("singerPreviewButton")
-        self.singer_add_button = QPushButton("Add to my voices")
+        self.singer_add_button = QPushButton(self.tr("Add to my voices"))
         self.singer_add_button.setObjectName("singerAddButton")
-        self.setup_button = QPushButton("Open setup…")
+        self.setup_button = QPushButton(self.tr("Open setup…"))
         self.singers: list[BaseSinger] = []
         self.pretrain_present = False
         self.previews = PreviewCache()
         self.last_preview: Any = None
         self.mixer: Any = None
         self.empty_label = QLabel(
-            "No voices yet. Use “New voice from folder…” to prepare your recordings, or import a voice."
+            self.tr(
+                "No voices yet. Use “New voice from folder…” to prepare your recordings, or import a voice."
+            )
         )
         self.empty_label.setWordWrap(True)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status_label = QLabel("")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setEnabled(False)
 
-        self.report_title = QLabel("Preparation report")
+        self.report_title = QLabel(self.tr("Preparation report"))
         self.report_title.setStyleSheet("font-weight: bold")
         self.report = PreparationReport()
 
@@ -177,30 +204,36 @@ class LibraryPage(JobPageMixin, QWidget):
         for w in (self.new_button, self.instant_button, self.mix_button, self.import_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        buttons.addWidget(QLabel("New datasets are for:"))
+        buttons.addWidget(QLabel(self.tr("New datasets are for:")))
         buttons.addWidget(self.speaker_combo)
         actions = QHBoxLayout()
-        for w in (self.export_button, self.rename_button, self.delete_button, self.preview_button,
-                  self.index_button, self.improve_button):
+        for w in (
+            self.export_button,
+            self.rename_button,
+            self.delete_button,
+            self.preview_button,
+            self.index_button,
+            self.improve_button,
+        ):
             actions.addWidget(w)
         actions.addStretch(1)
         voices = QWidget()
         voices_layout = QVBoxLayout(voices)
         voices_layout.setContentsMargins(0, 0, 0, 0)
         voices_layout.addLayout(buttons)
-        voices_layout.addWidget(_title("My voices"))
+        voices_layout.addWidget(_title(self.tr("My voices")))
         voices_layout.addWidget(self.table, 1)
         voices_layout.addWidget(self.empty_label)
         voices_layout.addLayout(actions)
         datasets = QWidget()
         datasets_layout = QVBoxLayout(datasets)
         datasets_layout.setContentsMargins(0, 0, 0, 0)
-        datasets_layout.addWidget(_title("Datasets (prepared recordings, not trained yet)"))
+        datasets_layout.addWidget(_title(self.tr("Datasets (prepared recordings, not trained yet)")))
         datasets_layout.addWidget(self.dataset_table, 1)
         singers = QWidget()
         singers_layout = QVBoxLayout(singers)
         singers_layout.setContentsMargins(0, 0, 0, 0)
-        singers_layout.addWidget(_title("Base singers (ready to use, no training)"))
+        singers_layout.addWidget(_title(self.tr("Base singers (ready to use, no training)")))
         singers_layout.addWidget(self.singer_table, 1)
         note = QHBoxLayout()
         note.addWidget(self.singer_note, 1)
@@ -242,7 +275,8 @@ class LibraryPage(JobPageMixin, QWidget):
         self.singer_add_button.clicked.connect(self._ask_add_singer)
         self.setup_button.clicked.connect(self.open_setup)
         self.speaker_combo.currentIndexChanged.connect(
-            lambda: ctx.settings.set_value(SPEAKER_SETTING, self.speaker_combo.currentData()))
+            lambda: ctx.settings.set_value(SPEAKER_SETTING, self.speaker_combo.currentData())
+        )
         ctx.events.voices_changed.connect(self.refresh)
         self._play_timer = interval_timer(self, 100, self._poll_player)
         self.refresh()
@@ -276,7 +310,7 @@ class LibraryPage(JobPageMixin, QWidget):
         added = {e.recipe.get("singer") for e in voices if e.source == "base singer"}
         for r, singer in enumerate(self.singers):
             if singer.number in added:
-                self.singer_table.item(r, 1).setText("in My voices")
+                self.singer_table.item(r, 1).setText(self.tr("in My voices"))
         self.empty_label.setVisible(not voices and not datasets)
         self.singer_table.setVisible(self.pretrain_present)
         self.singer_note.setVisible(not self.pretrain_present)
@@ -315,19 +349,41 @@ class LibraryPage(JobPageMixin, QWidget):
     @staticmethod
     def _cells(item: Any) -> list[str]:
         if isinstance(item, BaseSinger):
-            return [item.name, "ready" if item.path else "ready (a small file is downloaded when first used)"]
+            return [
+                item.name,
+                QCoreApplication.translate("LibraryPage", "ready")
+                if item.path
+                else QCoreApplication.translate(
+                    "LibraryPage", "ready (a small file is downloaded when first used)"
+                ),
+            ]
         if isinstance(item, VoiceEntry):
             if not item.available:
-                return [item.folder.name, "", "", "", "", f"unavailable: {item.problem}"]
+                return [
+                    item.folder.name,
+                    "",
+                    "",
+                    "",
+                    "",
+                    QCoreApplication.translate("LibraryPage", "unavailable: {problem}").format(
+                        problem=item.problem
+                    ),
+                ]
             extractors = " + ".join(v for k in ("pitch", "ppg", "vec") if (v := item.extractors.get(k)))
-            status = "imported (so-vits-svc-5.0)" if "import" in item.source else "trained voice"
+            status = (
+                QCoreApplication.translate("LibraryPage", "imported (so-vits-svc-5.0)")
+                if "import" in item.source
+                else QCoreApplication.translate("LibraryPage", "trained voice")
+            )
             if item.untrained:
                 status = _untrained_status(item)
             steps = "—" if item.steps is None else f"{item.steps:,}"
             if item.steps is not None and (item.trained_steps or 0) > item.steps:  # issue 12.4
-                steps = f"{item.steps:,} (best) of {item.trained_steps:,}"
+                steps = QCoreApplication.translate("LibraryPage", "{steps} (best) of {trained}").format(
+                    steps=f"{item.steps:,}", trained=f"{item.trained_steps:,}"
+                )
             if item.untrained:
-                steps = "none (ready to use)"
+                steps = QCoreApplication.translate("LibraryPage", "none (ready to use)")
             return [
                 item.name,
                 item.created_at[:16].replace("T", " "),
@@ -338,11 +394,17 @@ class LibraryPage(JobPageMixin, QWidget):
             ]
         run = run_status(run_dir_for(item.folder))
         if not item.has_features:
-            status = f"dataset: {item.clips} clips, features missing (prepare it again)"
+            status = QCoreApplication.translate(
+                "LibraryPage", "dataset: %n clips, features missing (prepare it again)", "", item.clips
+            )
         elif run.step:
-            status = f"dataset: {item.clips} clips, training run at step {run.step:,} (Train page)"
+            status = QCoreApplication.translate(
+                "LibraryPage", "dataset: %n clips, training run at step {step} (Train page)", "", item.clips
+            ).format(step=f"{run.step:,}")
         else:
-            status = f"dataset: {item.clips} clips, ready to train"
+            status = QCoreApplication.translate(
+                "LibraryPage", "dataset: %n clips, ready to train", "", item.clips
+            )
         return [
             item.name,
             item.created_at[:16].replace("T", " "),
@@ -378,7 +440,8 @@ class LibraryPage(JobPageMixin, QWidget):
         busy_now = self.job is not None
         self.index_button.setEnabled(voice and not busy_now)
         self.improve_button.setEnabled(
-            voice and not busy_now and item.source == "instant" and bool(item.recipe.get("recordings")))  # type: ignore[union-attr]
+            voice and not busy_now and item.source == "instant" and bool(item.recipe.get("recordings"))
+        )  # type: ignore[union-attr]
         singer = isinstance(item, BaseSinger)
         self.singer_preview_button.setEnabled(singer and not busy_now)
         self.singer_add_button.setEnabled(singer and not busy_now)
@@ -386,7 +449,7 @@ class LibraryPage(JobPageMixin, QWidget):
         self.mix_button.setEnabled(not busy_now)
         has_preview = voice and (item.folder / PREVIEW_NAME).is_file()  # type: ignore[union-attr]
         self.preview_button.setEnabled(bool(has_preview) or self.player.playing)
-        self.preview_button.setToolTip("" if has_preview else "This voice has no preview clip yet")
+        self.preview_button.setToolTip("" if has_preview else self.tr("This voice has no preview clip yet"))
         busy = self.job is not None
         self.new_button.setEnabled(not busy)
         self.import_button.setEnabled(not busy)
@@ -397,15 +460,23 @@ class LibraryPage(JobPageMixin, QWidget):
     def _on_progress(self, p: Any) -> None:
         if isinstance(p, DatasetJobProgress):
             self.progress.setValue(int(1000 * p.fraction))
-            what = "Slicing recordings" if p.stage == "slicing" else "Extracting features"
-            self.status_label.setText(f"{what}: {p.done} of {p.total} — {p.item}")
+            what = self.tr("Slicing recordings") if p.stage == "slicing" else self.tr("Extracting features")
+            self.status_label.setText(
+                self.tr("{what}: {done} of {total} — {item}").format(
+                    what=what, done=p.done, total=p.total, item=p.item
+                )
+            )
         elif hasattr(p, "fraction") and hasattr(p, "item"):  # an instant voice's takes
             self.progress.setValue(int(1000 * p.fraction))
-            self.status_label.setText(f"Listening to your recording: {p.item}")
+            self.status_label.setText(self.tr("Listening to your recording: {item}").format(item=p.item))
         elif isinstance(p, tuple) and len(p) == 3:  # a retrieval index: (done, total, file)
             done, total, name = p
             self.progress.setValue(int(1000 * done / max(total, 1)))
-            self.status_label.setText(f"Building the index: {done} of {total} — {Path(name).name}")
+            self.status_label.setText(
+                self.tr("Building the index: {done} of {total} — {name}").format(
+                    done=done, total=total, name=Path(name).name
+                )
+            )
         elif hasattr(p, "fraction"):  # a preview's conversion
             self.progress.setValue(int(1000 * float(p.fraction)))
 
@@ -415,10 +486,12 @@ class LibraryPage(JobPageMixin, QWidget):
         # Takes added on the Record page are collected in data_dir()/recordings/<voice>: start there.
         recordings = paths.data_dir() / "recordings"
         start = str(recordings) if recordings.is_dir() else ""
-        folder = QFileDialog.getExistingDirectory(self, "Folder of recordings", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of recordings"), start)
         if not folder:
             return
-        name, ok = QInputDialog.getText(self, "New voice", "Name of the voice:", text=Path(folder).name)
+        name, ok = QInputDialog.getText(
+            self, self.tr("New voice"), self.tr("Name of the voice:"), text=Path(folder).name
+        )
         name = name.strip()
         if not ok or not name:
             return
@@ -427,18 +500,21 @@ class LibraryPage(JobPageMixin, QWidget):
         if same and same[0].name.casefold() != name.casefold():
             QMessageBox.warning(
                 self,
-                "Name taken",
-                f"The dataset of “{same[0].name}” is stored under the same folder name as “{name}”.\n\n"
-                "Choose another name, or delete that dataset first.",
+                self.tr("Name taken"),
+                self.tr(
+                    "The dataset of “{name}” is stored under the same folder name as “{name1}”.\n\nChoose "
+                    "another name, or delete that dataset first."
+                ).format(name=same[0].name, name1=name),
             )
             return
         if same:
             answer = QMessageBox.question(
                 self,
-                "Dataset exists",
-                f"A dataset for “{same[0].name}” exists ({same[0].clips} clips).\n\n"
-                "Replace it with this folder's recordings? It is kept as it is until the new one is "
-                "complete, and if preparing fails.",
+                self.tr("Dataset exists"),
+                self.tr(
+                    "A dataset for “{name}” exists ({clips} clips).\n\nReplace it with this folder's "
+                    "recordings? It is kept as it is until the new one is complete, and if preparing fails."
+                ).format(name=same[0].name, clips=same[0].clips),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -455,46 +531,66 @@ class LibraryPage(JobPageMixin, QWidget):
         options.setdefault("speaker", self.speaker_combo.currentData())
         options.setdefault("store", self.ctx.asset_store())
         options.setdefault("device", self.ctx.device)
-        self.report.show_pending(f"Preparing {folder} as “{name}”…")
+        self.report.show_pending(self.tr("Preparing {folder} as “{name}”…").format(folder=folder, name=name))
 
         def task(cancel):  # type: ignore[no-untyped-def]
             return prepare_voice_dataset(folder, name, cancel=cancel, **options)
 
-        return self._start(f"New voice “{name}”", task, self._on_prepared, gpu=options["device"] != "cpu")
+        return self._start(
+            self.tr("New voice “{name}”").format(name=name),
+            task,
+            self._on_prepared,
+            gpu=options["device"] != "cpu",
+        )
 
     def _on_prepared(self, result: DatasetJobResult) -> None:
         self.report.show_report(result.report)
         self.progress.setValue(1000)
         ready = result.features is not None
         self.status_label.setText(
-            f"Dataset ready in {result.dataset_dir}. Train it on the Train page."
+            self.tr("Dataset ready in {dataset_dir}. Train it on the Train page.").format(
+                dataset_dir=result.dataset_dir
+            )
             if ready
-            else "No usable clips: nothing was written (the reasons are in the report)."
+            else self.tr("No usable clips: nothing was written (the reasons are in the report).")
             if not result.report.usable
-            else f"Clips prepared in {result.dataset_dir} (no features)."
+            else self.tr("Clips prepared in {dataset_dir} (no features).").format(
+                dataset_dir=result.dataset_dir
+            )
         )
         self.ctx.events.voices_changed.emit()
-        self.ctx.events.status.emit(f"Prepared {len(result.report.clips)} clips for “{result.report.voice}”")
+        self.ctx.events.status.emit(
+            self.tr("Prepared %n clips for “{name}”", "", len(result.report.clips)).format(
+                name=result.report.voice
+            )
+        )
         self.job_done.emit("result")
 
     # ------------------------------------------------------------------ import / export
 
     def _ask_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "VoiceCraft voice folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("VoiceCraft voice folder"))
         if folder:
             self.import_voice(Path(folder))
 
     def _ask_import_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "VoiceCraft voice zip", "", "Voice zip (*.zip)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("VoiceCraft voice zip"), "", self.tr("Voice zip (*.zip)")
+        )
         if path:
             self.import_voice(Path(path))
 
     def _ask_import_reference(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "so-vits-svc-5.0 model", "", "PyTorch model (*.pth *.pt)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("so-vits-svc-5.0 model"), "", self.tr("PyTorch model (*.pth *.pt)")
+        )
         if not path:
             return
         npy, _ = QFileDialog.getOpenFileName(
-            self, "Singer vector (.npy) for this model", str(Path(path).parent), "Singer vector (*.npy)"
+            self,
+            self.tr("Singer vector (.npy) for this model"),
+            str(Path(path).parent),
+            self.tr("Singer vector (*.npy)"),
         )
         if npy:
             self.import_voice(Path(path), speaker_npy=Path(npy))
@@ -504,34 +600,38 @@ class LibraryPage(JobPageMixin, QWidget):
     ) -> Job | None:
         """Imports a voice folder, zip, or so-vits-svc-5.0 ``.pth`` (+ ``speaker_npy``) in a job."""
         task = call_task(self.library.import_voice, path, name=name, speaker_npy=speaker_npy)
-        return self._start(f"Import {path.name}", task, self._on_imported)
+        return self._start(self.tr("Import {file}").format(file=path.name), task, self._on_imported)
 
     def _on_imported(self, entry: VoiceEntry) -> None:
         self.progress.setValue(1000)
-        self.status_label.setText(f"Imported “{entry.name}”.")
+        self.status_label.setText(self.tr("Imported “{name}”.").format(name=entry.name))
         self.ctx.events.voices_changed.emit()
         self.select_name(entry.name)
-        self.ctx.events.status.emit(f"Imported voice “{entry.name}”")
+        self.ctx.events.status.emit(self.tr("Imported voice “{name}”").format(name=entry.name))
         self.job_done.emit("result")
 
     def _ask_export(self) -> None:
         item = self.selected()
         if not isinstance(item, VoiceEntry):
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export voice", f"{item.name}.zip", "Voice zip (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export voice"), f"{item.name}.zip", self.tr("Voice zip (*.zip)")
+        )
         if path:
             self.export_voice(item, Path(path))
 
     def export_voice(self, entry: VoiceEntry, dest: Path) -> Job | None:
         """Writes ``entry`` as a zip at ``dest`` in a job."""
         return self._start(
-            f"Export “{entry.name}”", call_task(self.library.export_zip, entry, dest), self._on_exported
+            self.tr("Export “{name}”").format(name=entry.name),
+            call_task(self.library.export_zip, entry, dest),
+            self._on_exported,
         )
 
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)
-        self.status_label.setText(f"Exported to {path}")
-        self.ctx.events.status.emit(f"Exported {path.name}")
+        self.status_label.setText(self.tr("Exported to {path}").format(path=path))
+        self.ctx.events.status.emit(self.tr("Exported {file}").format(file=path.name))
         self.job_done.emit("result")
 
     # ------------------------------------------------------------------ rename / delete
@@ -540,7 +640,7 @@ class LibraryPage(JobPageMixin, QWidget):
         item = self.selected()
         if not isinstance(item, VoiceEntry):
             return
-        name, ok = QInputDialog.getText(self, "Rename voice", "New name:", text=item.name)
+        name, ok = QInputDialog.getText(self, self.tr("Rename voice"), self.tr("New name:"), text=item.name)
         if ok:
             self.rename(item, name)
 
@@ -549,7 +649,7 @@ class LibraryPage(JobPageMixin, QWidget):
         try:
             renamed = self.library.rename(entry, new_name)
         except LibraryError as exc:
-            self.error_box = show_error(self, "Cannot rename the voice", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot rename the voice"), error_text(exc))
             return False
         self.ctx.events.voices_changed.emit()
         self.select_name(renamed.name)
@@ -567,9 +667,10 @@ class LibraryPage(JobPageMixin, QWidget):
             return
         answer = QMessageBox.question(
             self,
-            f"Delete {what}",
-            f"Delete the {what} “{label}”?\n\nIts folder {item.folder} will be erased. "
-            "This cannot be undone.",
+            self.tr("Delete {what}").format(what=what),
+            self.tr(
+                "Delete the {what} “{label}”?\n\nIts folder {folder} will be erased. This cannot be undone."
+            ).format(what=what, label=label, folder=item.folder),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -588,7 +689,7 @@ class LibraryPage(JobPageMixin, QWidget):
             else:
                 self.library.delete(item)
         except (LibraryError, ValueError, OSError) as exc:
-            self.error_box = show_error(self, "Cannot delete", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot delete"), str(exc))
             return False
         self.ctx.events.voices_changed.emit()
         return True
@@ -613,10 +714,10 @@ class LibraryPage(JobPageMixin, QWidget):
             self.player.play(wave, rate)
         except (AudioLoadError, PlaybackError) as exc:
             self.preview_button.setChecked(False)
-            self.error_box = show_error(self, "Cannot play the preview", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play the preview"), str(exc))
             return False
         self.preview_button.setChecked(True)
-        self.preview_button.setText("Stop preview")
+        self.preview_button.setText(self.tr("Stop preview"))
         self._play_timer.start()
         return True
 
@@ -624,7 +725,7 @@ class LibraryPage(JobPageMixin, QWidget):
         if not self.player.playing:
             self._play_timer.stop()
             self.preview_button.setChecked(False)
-            self.preview_button.setText("Play preview")
+            self.preview_button.setText(self.tr("Play preview"))
             self._update_buttons()
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
@@ -648,8 +749,12 @@ class LibraryPage(JobPageMixin, QWidget):
             self.progress.setValue(1000)
             self.ctx.events.voices_changed.emit()
             self.select_name(entry.name)
-            self.status_label.setText(f"“{entry.name}” is ready ({what}): choose it on the Convert page.")
-            self.ctx.events.status.emit(f"Added voice “{entry.name}”")
+            self.status_label.setText(
+                self.tr("“{name}” is ready ({what}): choose it on the Convert page.").format(
+                    name=entry.name, what=what
+                )
+            )
+            self.ctx.events.status.emit(self.tr("Added voice “{name}”").format(name=entry.name))
             self.job_done.emit("result")
 
         return done
@@ -663,11 +768,16 @@ class LibraryPage(JobPageMixin, QWidget):
     def _ask_instant(self) -> None:
         start = self.ctx.takes_dir()
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Recordings of your singing (10 to 60 s in all)", str(start) if start.is_dir() else "",
-            "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+            self,
+            self.tr("Recordings of your singing (10 to 60 s in all)"),
+            str(start) if start.is_dir() else "",
+            self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
+        )
         if not files:
             return
-        name, ok = QInputDialog.getText(self, "Instant voice", "Name of the voice:", text=Path(files[0]).stem)
+        name, ok = QInputDialog.getText(
+            self, self.tr("Instant voice"), self.tr("Name of the voice:"), text=Path(files[0]).stem
+        )
         if ok and name.strip():
             self.make_instant_voice([Path(f) for f in files], name.strip())
 
@@ -681,8 +791,12 @@ class LibraryPage(JobPageMixin, QWidget):
         def task(cancel):  # type: ignore[no-untyped-def]
             return make_instant(files, name, library, store, device=device, config=config, cancel=cancel)
 
-        self.report.show_pending(f"Making “{name}” from {', '.join(f.name for f in files)}…")
-        return self._start(f"Instant voice “{name}”", task, self._made("an instant voice"))
+        self.report.show_pending(
+            self.tr("Making “{name}” from {files}…").format(name=name, files=", ".join(f.name for f in files))
+        )
+        return self._start(
+            self.tr("Instant voice “{name}”").format(name=name), task, self._made(self.tr("an instant voice"))
+        )
 
     def open_mixer(self) -> Any:
         """Opens the timbre mixer and model merge dialog (non-modal)."""
@@ -699,8 +813,11 @@ class LibraryPage(JobPageMixin, QWidget):
         if not isinstance(item, VoiceEntry):
             return
         files, _ = QFileDialog.getOpenFileNames(
-            self, f"Recordings of “{item.name}” singing", "",
-            "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+            self,
+            self.tr("Recordings of “{name}” singing").format(name=item.name),
+            "",
+            self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
+        )
         if files:
             self.build_index(item, [Path(f) for f in files])
 
@@ -719,12 +836,19 @@ class LibraryPage(JobPageMixin, QWidget):
         def done(_record: Any) -> None:
             self.progress.setValue(1000)
             self.status_label.setText(
-                f"Index built for “{entry.name}” from {len(files)} recording(s): the Convert page's Index "
-                "slider can use it now.")
+                self.tr(
+                    "Index built for “{name}” from %n recording(s): the Convert page's Index slider can use "
+                    "it now.",
+                    "",
+                    len(files),
+                ).format(name=entry.name)
+            )
             self.ctx.events.voices_changed.emit()
             self.job_done.emit("result")
 
-        return self._start(f"Index for “{entry.name}”", task, done, gpu=device != "cpu")
+        return self._start(
+            self.tr("Index for “{name}”").format(name=entry.name), task, done, gpu=device != "cpu"
+        )
 
     # ------------------------------------------------------------------ improve an instant voice
 
@@ -744,19 +868,28 @@ class LibraryPage(JobPageMixin, QWidget):
         gone = [f for f in files if not f.is_file()]
         if not files or gone:
             self.error_box = show_error(
-                self, "Cannot improve the voice",
-                f"The recordings “{entry.name}” was made from are gone ({', '.join(f.name for f in gone)}). "
-                "Use “New voice from folder…” with recordings of the voice instead.")
+                self,
+                self.tr("Cannot improve the voice"),
+                self.tr(
+                    "The recordings “{name}” was made from are gone ({files}). Use “New voice from folder…” "
+                    "with recordings of the voice instead."
+                ).format(name=entry.name, files=", ".join(f.name for f in gone)),
+            )
             return None
         folder = paths.data_dir() / "recordings" / slug(entry.name)
         folder.mkdir(parents=True, exist_ok=True)
         for f in files:
             if not (folder / f.name).exists():
                 shutil.copy2(f, folder / f.name)
-        options = {"f0": self.ctx.settings.value(F0_SETTING, "auto") or "auto",
-                   "store": self.ctx.asset_store(),
-                   "device": self.ctx.device, "speaker": "sovits5-lstm"}
-        self.report.show_pending(f"Preparing the recordings of “{entry.name}” for training…")
+        options = {
+            "f0": self.ctx.settings.value(F0_SETTING, "auto") or "auto",
+            "store": self.ctx.asset_store(),
+            "device": self.ctx.device,
+            "speaker": "sovits5-lstm",
+        }
+        self.report.show_pending(
+            self.tr("Preparing the recordings of “{name}” for training…").format(name=entry.name)
+        )
 
         def task(cancel):  # type: ignore[no-untyped-def]
             return prepare_voice_dataset(folder, entry.name, cancel=cancel, **options)
@@ -766,7 +899,9 @@ class LibraryPage(JobPageMixin, QWidget):
             if result.features is not None:
                 self.open_train(entry.name)
 
-        return self._start(f"Improve “{entry.name}”", task, done, gpu=options["device"] != "cpu")
+        return self._start(
+            self.tr("Improve “{name}”").format(name=entry.name), task, done, gpu=options["device"] != "cpu"
+        )
 
     def open_train(self, dataset: str) -> bool:
         """Shows the Train page with ``dataset`` chosen (its base model defaults to the pretrain)."""
@@ -777,7 +912,9 @@ class LibraryPage(JobPageMixin, QWidget):
         if train is not None:
             train.refresh()
             train.select_dataset(dataset)
-        self.ctx.events.status.emit(f"“{dataset}” is ready to train from the pretrain")
+        self.ctx.events.status.emit(
+            self.tr("“{name}” is ready to train from the pretrain").format(name=dataset)
+        )
         return True
 
     # ------------------------------------------------------------------ base singers
@@ -789,8 +926,11 @@ class LibraryPage(JobPageMixin, QWidget):
         phrase = self.latest_take()
         if phrase is None:
             path, _ = QFileDialog.getOpenFileName(
-                self, "A phrase to hear the singer on (a few seconds of singing)", "",
-                "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
+                self,
+                self.tr("A phrase to hear the singer on (a few seconds of singing)"),
+                "",
+                self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
+            )
             if not path:
                 return
             phrase = Path(path)
@@ -801,8 +941,9 @@ class LibraryPage(JobPageMixin, QWidget):
         from voicecraft_desktop.core.voice_making import singer_store
 
         singers = singer_store(self.ctx.assets_cache_dir())
-        return self.preview_vector(lambda cancel: singers_vector(singers, singer.number, cancel),
-                                   phrase, singer.name)
+        return self.preview_vector(
+            lambda cancel: singers_vector(singers, singer.number, cancel), phrase, singer.name
+        )
 
     def preview_vector(self, vector_of: Any, phrase: Path, label: str) -> Job | None:
         """A preview job: ``phrase`` converted on the pretrain with the vector ``vector_of(cancel)`` gives,
@@ -821,12 +962,22 @@ class LibraryPage(JobPageMixin, QWidget):
             try:
                 self.player.play(result.audio, result.sample_rate)
             except PlaybackError as exc:
-                self.status_label.setText(f"{label} on “{phrase.name}” is ready, but cannot be played: {exc}")
+                self.status_label.setText(
+                    self.tr("{label} on “{name}” is ready, but cannot be played: {exc}").format(
+                        label=label, name=phrase.name, exc=exc
+                    )
+                )
             else:
-                self.status_label.setText(f"Playing {label} on the first seconds of “{phrase.name}”.")
+                self.status_label.setText(
+                    self.tr("Playing {label} on the first seconds of “{name}”.").format(
+                        label=label, name=phrase.name
+                    )
+                )
             self.job_done.emit("result")
 
-        return self._start(f"Preview of {label}", task, done, gpu=device != "cpu")
+        return self._start(
+            self.tr("Preview of {singer}").format(singer=label), task, done, gpu=device != "cpu"
+        )
 
     def _ask_add_singer(self) -> None:
         item = self.selected()
@@ -837,15 +988,23 @@ class LibraryPage(JobPageMixin, QWidget):
         """Adds base singer ``singer`` to My voices (a job: its vector may be downloaded first)."""
         from voicecraft_desktop.core.voice_making import make_base_singer, singer_store
 
-        store, singers, library, config = (self.ctx.asset_store(), singer_store(self.ctx.assets_cache_dir()),
-                                           self.library, self.voice_config)
+        store, singers, library, config = (
+            self.ctx.asset_store(),
+            singer_store(self.ctx.assets_cache_dir()),
+            self.library,
+            self.voice_config,
+        )
 
         def task(cancel):  # type: ignore[no-untyped-def]
             if False:  # pragma: no cover - a generator
                 yield None
             return make_base_singer(library, store, singers, singer.number, config=config, cancel=cancel)
 
-        return self._start(f"Add {singer.name}", task, self._made("a base singer of the pretrain"))
+        return self._start(
+            self.tr("Add {singer}").format(singer=singer.name),
+            task,
+            self._made(self.tr("a base singer of the pretrain")),
+        )
 
 
 def singers_vector(singers: Any, number: int, cancel: Any) -> Any:
@@ -865,12 +1024,16 @@ def _untrained_status(item: VoiceEntry) -> str:
     """The Status cell of a voice made without training: what it is, in plain words."""
     recipe = item.recipe
     if item.source == "instant":
-        return "instant voice (not trained yet; “Improve by training” makes it closer)"
+        return QCoreApplication.translate(
+            "LibraryPage", "instant voice (not trained yet; “Improve by training” makes it closer)"
+        )
     if item.source == "timbre mix":
         ingredients = recipe.get("ingredients", [])
         parts = ", ".join(f"{i.get('name')} {float(i.get('share', 0)):.0%}" for i in ingredients)
-        return f"timbre mix: {parts}"
+        return QCoreApplication.translate("LibraryPage", "timbre mix: {parts}").format(parts=parts)
     if item.source == "model merge":
         parts = " + ".join(f"{m.get('name')} {float(m.get('rate', 0)):.0%}" for m in recipe.get("merge", []))
-        return f"merged: {parts}"
-    return f"base singer {recipe.get('singer', '')} of the pretrain"
+        return QCoreApplication.translate("LibraryPage", "merged: {parts}").format(parts=parts)
+    return QCoreApplication.translate("LibraryPage", "base singer {number} of the pretrain").format(
+        number=recipe.get("singer", "")
+    )

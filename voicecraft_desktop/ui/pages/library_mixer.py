@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +42,7 @@ from voicecraft_desktop.ui.worker import Job
 
 log = logging.getLogger(__name__)
 
-AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"
+AUDIO_FILTER = QT_TRANSLATE_NOOP("MixerDialog", "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)")
 LIVE_DELAY_MS = 600
 RECORDING = "recording"
 
@@ -65,12 +65,12 @@ class MixerDialog(JobPageMixin, QDialog):
     """
 
     job_done = Signal(str)
-    CANCELLED_TEXT = "Cancelled."
+    CANCELLED_TEXT = QT_TRANSLATE_NOOP("MixerDialog", "Cancelled.")
 
     def __init__(self, page: Any) -> None:
         super().__init__(page)
         self.setObjectName("mixerDialog")
-        self.setWindowTitle("Mix voices")
+        self.setWindowTitle(self.tr("Mix voices"))
         self.page = page
         self.ctx = page.ctx
         self.job: Job | None = None
@@ -83,36 +83,36 @@ class MixerDialog(JobPageMixin, QDialog):
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("mixSourceCombo")
         self.source_combo.setMinimumContentsLength(24)
-        self.add_button = QPushButton("Add")
+        self.add_button = QPushButton(self.tr("Add"))
         self.add_button.setObjectName("mixAddButton")
         self.rows_box = QWidget()
         self.rows_grid = QGridLayout(self.rows_box)
         self.rows_grid.setContentsMargins(0, 0, 0, 0)
         self.rows_grid.setColumnStretch(1, 1)
-        self.empty_label = QLabel("Add two or more voices, then set how much of each you want.")
+        self.empty_label = QLabel(self.tr("Add two or more voices, then set how much of each you want."))
         self.empty_label.setWordWrap(True)
         self.phrase_label = QLabel()
-        self.phrase_button = QPushButton("Choose…")
-        self.listen_button = QPushButton("Listen")
+        self.phrase_button = QPushButton(self.tr("Choose…"))
+        self.listen_button = QPushButton(self.tr("Listen"))
         self.listen_button.setObjectName("mixListenButton")
-        self.live_check = QCheckBox("Listen while I move the sliders")
+        self.live_check = QCheckBox(self.tr("Listen while I move the sliders"))
         self.live_check.setChecked(True)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("mixNameEdit")
-        self.name_edit.setPlaceholderText("Name of the new voice")
-        self.save_button = QPushButton("Save voice")
+        self.name_edit.setPlaceholderText(self.tr("Name of the new voice"))
+        self.save_button = QPushButton(self.tr("Save voice"))
         self.save_button.setObjectName("mixSaveButton")
         mix = QWidget()
         mix_layout = QVBoxLayout(mix)
         add_row = QHBoxLayout()
-        add_row.addWidget(QLabel("Add to the mix:"))
+        add_row.addWidget(QLabel(self.tr("Add to the mix:")))
         add_row.addWidget(self.source_combo, 1)
         add_row.addWidget(self.add_button)
         mix_layout.addLayout(add_row)
         mix_layout.addWidget(self.rows_box)
         mix_layout.addWidget(self.empty_label)
         phrase_row = QHBoxLayout()
-        phrase_row.addWidget(QLabel("Phrase to listen on:"))
+        phrase_row.addWidget(QLabel(self.tr("Phrase to listen on:")))
         phrase_row.addWidget(self.phrase_label, 1)
         phrase_row.addWidget(self.phrase_button)
         mix_layout.addLayout(phrase_row)
@@ -139,36 +139,38 @@ class MixerDialog(JobPageMixin, QDialog):
         self.merge_value = QLabel()
         self.merge_name = QLineEdit()
         self.merge_name.setObjectName("mergeNameEdit")
-        self.merge_name.setPlaceholderText("Name of the merged voice")
-        self.merge_button = QPushButton("Save merged voice")
+        self.merge_name.setPlaceholderText(self.tr("Name of the merged voice"))
+        self.merge_button = QPushButton(self.tr("Save merged voice"))
         self.merge_button.setObjectName("mergeSaveButton")
         merge = QWidget()
         form = QFormLayout(merge)
         help_label = QLabel(
-            "Averages the two voices' models (as so-vits-svc-5.0's merge does). Both must have the same "
-            "model sizes, e.g. two voices trained from the same base."
+            self.tr(
+                "Averages the two voices' models (as so-vits-svc-5.0's merge does). Both must have the same "
+                "model sizes, e.g. two voices trained from the same base."
+            )
         )
         help_label.setWordWrap(True)
         form.addRow(help_label)
-        form.addRow("First voice:", self.merge_a)
-        form.addRow("Second voice:", self.merge_b)
+        form.addRow(self.tr("First voice:"), self.merge_a)
+        form.addRow(self.tr("Second voice:"), self.merge_b)
         ratio_row = QHBoxLayout()
         ratio_row.addWidget(self.merge_slider, 1)
         ratio_row.addWidget(self.merge_value)
-        form.addRow("Share of the first:", ratio_row)
+        form.addRow(self.tr("Share of the first:"), ratio_row)
         merge_save = QHBoxLayout()
         merge_save.addWidget(self.merge_name, 1)
         merge_save.addWidget(self.merge_button)
         form.addRow(merge_save)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(mix, "Mix")
-        self.tabs.addTab(merge, "Merge")
+        self.tabs.addTab(mix, self.tr("Mix"))
+        self.tabs.addTab(merge, self.tr("Merge"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.progress, 1)
@@ -208,7 +210,7 @@ class MixerDialog(JobPageMixin, QDialog):
 
         self.source_combo.clear()
         for singer in self.page.singers:
-            self.source_combo.addItem(singer.name, ("singer", singer.number))
+            self.source_combo.addItem(singer.name, (self.tr("singer"), singer.number))
         voices = [e for e in self.page.library.entries() if e.available]
         for entry in voices:
             try:
@@ -216,8 +218,8 @@ class MixerDialog(JobPageMixin, QDialog):
             except ArtifactError:
                 continue
             if space == PRETRAIN_SPACE:
-                self.source_combo.addItem(entry.name, ("voice", entry.name))
-        self.source_combo.addItem("A recording…", (RECORDING, None))
+                self.source_combo.addItem(entry.name, (self.tr("voice"), entry.name))
+        self.source_combo.addItem(self.tr("A recording…"), (RECORDING, None))
         for combo, default in ((self.merge_a, 0), (self.merge_b, 1)):
             current = combo.currentText()
             combo.clear()
@@ -231,7 +233,7 @@ class MixerDialog(JobPageMixin, QDialog):
         kind, ref = self.source_combo.currentData()
         if kind == RECORDING:
             files, _ = QFileDialog.getOpenFileNames(
-                self, "Recordings of a voice (10 to 60 s)", "", AUDIO_FILTER
+                self, self.tr("Recordings of a voice (10 to 60 s)"), "", self.tr(AUDIO_FILTER)
             )
             if files:
                 self.add_recording([Path(f) for f in files])
@@ -264,7 +266,7 @@ class MixerDialog(JobPageMixin, QDialog):
                 yield None
             return singer_ingredient(singers, number, weight, cancel=cancel)
 
-        return self._start("Fetching the singer", task, self._on_ingredient)
+        return self._start(self.tr("Fetching the singer"), task, self._on_ingredient)
 
     def add_recording(self, files: list[Path], weight: float = 0.5) -> Job | None:
         """Adds a recording's voice (a job: checked and embedded with the pretrain's speaker encoder)."""
@@ -275,11 +277,11 @@ class MixerDialog(JobPageMixin, QDialog):
         def task(cancel):  # type: ignore[no-untyped-def]
             return recording_ingredient(files, weight, store, device, cancel)
 
-        return self._start("Listening to the recording", task, self._on_ingredient)
+        return self._start(self.tr("Listening to the recording"), task, self._on_ingredient)
 
     def _on_ingredient(self, ingredient: Any) -> None:
         self.progress.setValue(1000)
-        self.status_label.setText(f"Added {ingredient.name}.")
+        self.status_label.setText(self.tr("Added {name}.").format(name=ingredient.name))
         self._add_row(ingredient)
         self.job_done.emit("result")
 
@@ -288,7 +290,7 @@ class MixerDialog(JobPageMixin, QDialog):
         slider.setRange(0, 100)
         slider.setValue(int(round(100 * ingredient.weight)))
         value = QLabel()
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         row = MixRow(ingredient, slider, value, remove)
         self.rows.append(row)
         slider.valueChanged.connect(self._weights_changed)
@@ -315,7 +317,15 @@ class MixerDialog(JobPageMixin, QDialog):
             ):
                 item.widget().deleteLater()
         for i, row in enumerate(self.rows):
-            self.rows_grid.addWidget(QLabel(f"{row.ingredient.name} ({_kind(row.ingredient.kind)})"), i, 0)
+            self.rows_grid.addWidget(
+                QLabel(
+                    self.tr("{name} ({kind})").format(
+                        name=row.ingredient.name, kind=_kind(row.ingredient.kind)
+                    )
+                ),
+                i,
+                0,
+            )
             self.rows_grid.addWidget(row.slider, i, 1)
             self.rows_grid.addWidget(row.value, i, 2)
             self.rows_grid.addWidget(row.remove, i, 3)
@@ -341,12 +351,12 @@ class MixerDialog(JobPageMixin, QDialog):
 
     def _show_phrase(self) -> None:
         self.phrase_label.setText(
-            self.phrase.name if self.phrase else "none yet: record a take, or choose a file"
+            self.phrase.name if self.phrase else self.tr("none yet: record a take, or choose a file")
         )
 
     def _ask_phrase(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "A phrase to listen on (a few seconds of singing)", "", AUDIO_FILTER
+            self, self.tr("A phrase to listen on (a few seconds of singing)"), "", self.tr(AUDIO_FILTER)
         )
         if path:
             self.phrase = Path(path)
@@ -369,13 +379,13 @@ class MixerDialog(JobPageMixin, QDialog):
         from voicecraft_desktop.core.voice_making import preview
 
         if self.phrase is None:
-            self.status_label.setText("Choose a phrase to listen on first (or record a take).")
+            self.status_label.setText(self.tr("Choose a phrase to listen on first (or record a take)."))
             return None
         parts = self.ingredients()
         try:
             vector = mix_vectors([i.vector for i in parts], [i.weight for i in parts])
         except MixError as exc:
-            self.status_label.setText(f"Cannot listen: {exc}")
+            self.status_label.setText(self.tr("Cannot listen: {exc}").format(exc=exc))
             return None
         store, device, config, cache, phrase = (
             self.ctx.asset_store(),
@@ -391,7 +401,7 @@ class MixerDialog(JobPageMixin, QDialog):
                 store, lambda _c: vector, phrase, device=device, config=config, cache=cache, cancel=cancel
             )
 
-        return self._start("Listening to the mix", task, self._on_preview, gpu=device != "cpu")
+        return self._start(self.tr("Listening to the mix"), task, self._on_preview, gpu=device != "cpu")
 
     def _on_preview(self, result: Any) -> None:
         from voicecraft_desktop.core.playback import PlaybackError
@@ -400,9 +410,11 @@ class MixerDialog(JobPageMixin, QDialog):
         self.progress.setValue(1000)
         try:
             self.page.player.play(result.audio, result.sample_rate)
-            self.status_label.setText("Playing the mix on the first seconds of the phrase.")
+            self.status_label.setText(self.tr("Playing the mix on the first seconds of the phrase."))
         except PlaybackError as exc:
-            self.status_label.setText(f"The preview is ready but cannot be played: {exc}")
+            self.status_label.setText(
+                self.tr("The preview is ready but cannot be played: {exc}").format(exc=exc)
+            )
         self.job_done.emit("result")
 
     # ------------------------------------------------------------------ save
@@ -416,7 +428,7 @@ class MixerDialog(JobPageMixin, QDialog):
         try:
             normalised_weights(self.weights())
         except MixError as exc:
-            self.status_label.setText(f"Cannot save: {exc}")
+            self.status_label.setText(self.tr("Cannot save: {exc}").format(exc=exc))
             return None
         library, store, config, parts = (
             self.page.library,
@@ -425,7 +437,7 @@ class MixerDialog(JobPageMixin, QDialog):
             self.ingredients(),
         )
         return self._start(
-            f"Saving “{name}”",
+            self.tr("Saving “{name}”").format(name=name),
             call_task(make_mix, library, store, parts, name, config=config),
             self._on_saved,
         )
@@ -436,18 +448,20 @@ class MixerDialog(JobPageMixin, QDialog):
 
         a, b, name = self.merge_a.currentData(), self.merge_b.currentData(), self.merge_name.text().strip()
         if a == b:
-            self.status_label.setText("Choose two different voices to merge.")
+            self.status_label.setText(self.tr("Choose two different voices to merge."))
             return None
         rate = self.merge_slider.value() / 100.0
         return self._start(
-            f"Merging into “{name}”",
+            self.tr("Merging into “{name}”").format(name=name),
             call_task(make_merge, self.page.library, a, b, rate, name),
             self._on_saved,
         )
 
     def _on_saved(self, entry: Any) -> None:
         self.progress.setValue(1000)
-        self.status_label.setText(f"“{entry.name}” is in My voices: choose it on the Convert page.")
+        self.status_label.setText(
+            self.tr("“{name}” is in My voices: choose it on the Convert page.").format(name=entry.name)
+        )
         self.ctx.events.voices_changed.emit()
         self.page.select_name(entry.name)
         self.job_done.emit("result")
@@ -490,4 +504,9 @@ class MixerDialog(JobPageMixin, QDialog):
 
 
 def _kind(kind: str) -> str:
-    return {"base singer": "base singer", "voice": "your voice", "recording": "recording"}.get(kind, kind)
+    words = {
+        "base singer": QCoreApplication.translate("MixerDialog", "base singer"),
+        "voice": QCoreApplication.translate("MixerDialog", "your voice"),
+        "recording": QCoreApplication.translate("MixerDialog", "recording"),
+    }
+    return words.get(kind, kind)

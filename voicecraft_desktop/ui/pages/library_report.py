@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from voicecraft_desktop.ui.pages._common import format_duration
 
-PLACEHOLDER = "Run “New voice from folder…” to see which clips are kept and which are not."
+PLACEHOLDER = QT_TRANSLATE_NOOP(
+    "PreparationReport", "Run “New voice from folder…” to see which clips are kept and which are not."
+)
 EXPAND_KEPT_UP_TO = 30  # a longer list of kept clips starts folded
 
 
@@ -26,9 +29,9 @@ class PreparationReport(QWidget):
         self.last: Any = None
         self.tree = QTreeWidget()
         self.tree.setObjectName("reportTree")
-        self.tree.setHeaderLabels(["Clip / file", "Length", "Reason / source"])
+        self.tree.setHeaderLabels([self.tr("Clip / file"), self.tr("Length"), self.tr("Reason / source")])
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.summary = QLabel(PLACEHOLDER)
+        self.summary = QLabel(self.tr(PLACEHOLDER))
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,21 +47,31 @@ class PreparationReport(QWidget):
         """Fills the view: kept clips, what was not used and why, warnings and notes."""
         self.last = report
         self.tree.clear()
-        kept = QTreeWidgetItem([f"Kept: {len(report.clips)} clips", format_duration(report.total_s), ""])
+        kept = QTreeWidgetItem(
+            [self.tr("Kept: %n clips", "", len(report.clips)), format_duration(report.total_s), ""]
+        )
         for clip in report.clips:
             kept.addChild(
                 QTreeWidgetItem(
                     [
                         Path(clip.file).name,
-                        f"{clip.duration_s:.1f} s",
-                        f"{clip.source} at {clip.offset_s:.1f} s",
+                        self.tr("{seconds:.1f} s").format(seconds=clip.duration_s),
+                        self.tr("{source} at {seconds:.1f} s").format(
+                            source=clip.source, seconds=clip.offset_s
+                        ),
                     ]
                 )
             )
-        rejected = QTreeWidgetItem([f"Not used: {len(report.rejected)}", "", ""])
+        rejected = QTreeWidgetItem([self.tr("Not used: {count}").format(count=len(report.rejected)), "", ""])
         for r in report.rejected:
-            length = f"{r.duration_s:.1f} s" if r.duration_s is not None else ""
-            where = f"{r.source} at {r.offset_s:.1f} s" if r.offset_s is not None else r.source
+            length = (
+                self.tr("{seconds:.1f} s").format(seconds=r.duration_s) if r.duration_s is not None else ""
+            )
+            where = (
+                self.tr("{source} at {seconds:.1f} s").format(source=r.source, seconds=r.offset_s)
+                if r.offset_s is not None
+                else r.source
+            )
             child = QTreeWidgetItem([where, length, r.reason])
             child.setToolTip(2, r.reason)
             rejected.addChild(child)
@@ -67,8 +80,9 @@ class PreparationReport(QWidget):
         rejected.setExpanded(True)
         kept.setExpanded(len(report.clips) <= EXPAND_KEPT_UP_TO)
         lines = [
-            f"{len(report.clips)} clips, {report.total_s / 60:.1f} min of audio from {report.files_used} of "
-            f"{report.files_seen} files."
+            self.tr(
+                "%n clips, {minutes:.1f} min of audio from {used} of {seen} files.", "", len(report.clips)
+            ).format(minutes=report.total_s / 60, used=report.files_used, seen=report.files_seen)
         ]
         lines += [f"⚠ {w}" for w in report.warnings]
         lines += [f"• {n}" for n in report.notes]

@@ -85,14 +85,16 @@ class RecordPage(QWidget):
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("deviceCombo")
         self.device_combo.setMinimumWidth(200)
-        self.rescan_button = QPushButton("Rescan")
-        self.rescan_button.setToolTip("Look for audio devices again (after plugging in a microphone)")
+        self.rescan_button = QPushButton(self.tr("Rescan"))
+        self.rescan_button.setToolTip(
+            self.tr("Look for audio devices again (after plugging in a microphone)")
+        )
         self.rate_combo = QComboBox()
         self.rate_combo.setObjectName("rateCombo")
         for rate in SAMPLE_RATES:
-            self.rate_combo.addItem(f"{rate} Hz", rate)
-        self.monitor_check = QCheckBox("Monitor input")
-        self.monitor_check.setToolTip("Show the level, waveform and pitch without recording")
+            self.rate_combo.addItem(self.tr("{rate} Hz").format(rate=rate), rate)
+        self.monitor_check = QCheckBox(self.tr("Monitor input"))
+        self.monitor_check.setToolTip(self.tr("Show the level, waveform and pitch without recording"))
         self.no_device_label = QLabel()
         self.no_device_label.setObjectName("noDeviceLabel")
         self.no_device_label.setWordWrap(True)
@@ -102,15 +104,15 @@ class RecordPage(QWidget):
         )
 
         # -- transport -----------------------------------------------------------------------
-        self.record_button = QPushButton("● Record")
+        self.record_button = QPushButton(self.tr("● Record"))
         self.record_button.setObjectName("recordButton")
         self.record_button.setStyleSheet(
             "QPushButton { color: #b91c1c; font-weight: bold; padding: 6px 14px; }"
             " QPushButton:disabled { color: #9ca3af; }"
         )
-        self.stop_button = QPushButton("■ Stop")
+        self.stop_button = QPushButton(self.tr("■ Stop"))
         self.stop_button.setObjectName("stopButton")
-        self.play_button = QPushButton("▶ Play take")
+        self.play_button = QPushButton(self.tr("▶ Play take"))
         self.play_button.setObjectName("playButton")
         fit_texts(self.play_button, self.tr("■ Stop playing"))  # the transport stays put while it plays
         self.time_label = QLabel("0:00.0")
@@ -130,11 +132,11 @@ class RecordPage(QWidget):
         # -- takes ---------------------------------------------------------------------------
         self.takes = QListWidget()
         self.takes.setObjectName("takeList")
-        self.add_button = QPushButton("Add to voice dataset…")
+        self.add_button = QPushButton(self.tr("Add to voice dataset…"))
         self.add_button.setObjectName("addToDatasetButton")
-        self.convert_button = QPushButton("Send to Convert")
+        self.convert_button = QPushButton(self.tr("Send to Convert"))
         self.convert_button.setObjectName("sendToConvertButton")
-        self.delete_button = QPushButton("Delete…")
+        self.delete_button = QPushButton(self.tr("Delete…"))
 
         self._build_layout()
 
@@ -160,9 +162,9 @@ class RecordPage(QWidget):
         self.refresh_takes()
 
     def _build_layout(self) -> None:
-        inputs = QGroupBox("Input")
+        inputs = QGroupBox(self.tr("Input"))
         grid = QGridLayout(inputs)
-        grid.addWidget(QLabel("Device"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Device")), 0, 0)
         grid.addWidget(self.device_combo, 0, 1)
         grid.addWidget(self.rescan_button, 0, 2)
         rate_row = QHBoxLayout()
@@ -170,7 +172,7 @@ class RecordPage(QWidget):
         rate_row.addSpacing(16)
         rate_row.addWidget(self.monitor_check)
         rate_row.addStretch(1)
-        grid.addWidget(QLabel("Sample rate"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Sample rate")), 1, 0)
         grid.addLayout(rate_row, 1, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.addWidget(self.no_device_label, 2, 0, 1, 3)
@@ -184,7 +186,7 @@ class RecordPage(QWidget):
         transport.addWidget(self.meter, 1)
         transport.addWidget(self.level_label)
 
-        takes_box = QGroupBox("Takes")
+        takes_box = QGroupBox(self.tr("Takes"))
         takes_layout = QVBoxLayout(takes_box)
         takes_layout.addWidget(self.takes)
         for w in (self.add_button, self.convert_button, self.delete_button):
@@ -211,7 +213,7 @@ class RecordPage(QWidget):
             # the readable label; the host API only where one device shows under several (Windows)
             label = (dev.label or dev.name) + ("" if dev.hostapi == "ALSA" else f" ({dev.hostapi})")
             if dev.is_default and not label.startswith("System default"):
-                label += "  — default"
+                label += self.tr("  — default")
             self.device_combo.addItem(label, dev.index)
             if dev.name == wanted or (not wanted and dev.is_default):
                 chosen = i
@@ -221,11 +223,11 @@ class RecordPage(QWidget):
         has = bool(self._devices)
         self.no_device_label.setVisible(not has)
         self.no_device_label.setText(
-            "Recording is unavailable: "
-            + (audio_unavailable_reason() or "no audio input device was found")
-            + ".\n"
-            "Connect a microphone (or start your sound server) and press Rescan. Takes already "
-            "recorded can still be played, added to a voice and converted."
+            self.tr(
+                "Recording is unavailable: {reason}.\n"
+                "Connect a microphone (or start your sound server) and press Rescan. Takes already "
+                "recorded can still be played, added to a voice and converted."
+            ).format(reason=audio_unavailable_reason() or self.tr("no audio input device was found"))
         )
         self.device_combo.setEnabled(has)
         self.monitor_check.setEnabled(has)
@@ -276,7 +278,7 @@ class RecordPage(QWidget):
         try:
             recorder.start()
         except RecorderError as error:
-            self._show_error("Cannot record", str(error))
+            self._show_error(self.tr("Cannot record"), str(error))
             return False
         self.recorder = recorder
         self.live.restart(rate)
@@ -291,7 +293,7 @@ class RecordPage(QWidget):
             return LivePitchTracker(rate, self.ctx.settings.get("record/pitch_method"))
         except Exception as error:  # noqa: BLE001 - pitch is a display aid; recording goes on without it
             log.warning("live pitch unavailable: %s", error)
-            self.live.note_label.setText("pitch unavailable")
+            self.live.note_label.setText(self.tr("pitch unavailable"))
             return None
 
     def _close_stream(self) -> None:
@@ -324,7 +326,7 @@ class RecordPage(QWidget):
         assert self.recorder is not None
         self.recorder.start_take()
         self.time_label.setText("0:00.0")
-        self._say("Recording… press Stop (or Space) to end the take.")
+        self._say(self.tr("Recording… press Stop (or Space) to end the take."))
         self._update_buttons()
         return True
 
@@ -341,13 +343,17 @@ class RecordPage(QWidget):
             self._close_stream()
         self._update_buttons()
         if len(samples) < MIN_TAKE_S * rate:
-            self._say(f"Take too short (under {MIN_TAKE_S:g} s): not saved.")
+            self._say(self.tr("Take too short (under {seconds:g} s): not saved.").format(seconds=MIN_TAKE_S))
             return None
         path = save_take(samples, rate, self.ctx.takes_dir(ensure=True))
         if lost:
             log.warning("take %s: %d samples lost to ring-buffer overflow", path.name, lost)
         self.refresh_takes(select=path)
-        self._say(f"Saved {path.name} ({len(samples) / rate:.1f} s) in {path.parent}.")
+        self._say(
+            self.tr("Saved {file} ({seconds:.1f} s) in {folder}.").format(
+                file=path.name, seconds=len(samples) / rate, folder=path.parent
+            )
+        )
         self.take_saved.emit(str(path))
         self.ctx.events.take_recorded.emit(str(path))
         return path
@@ -360,7 +366,10 @@ class RecordPage(QWidget):
         if len(block):
             self.meter.set_level(*level_dbfs(block))
             peak = self.meter.peak_db
-            self.level_label.setText(f"peak {peak:5.1f} dBFS" + ("  CLIP!" if self.meter.clipping else ""))
+            self.level_label.setText(
+                self.tr("peak {peak:5.1f} dBFS").format(peak=peak)
+                + (self.tr("  CLIP!") if self.meter.clipping else "")
+            )
             self.live.append(block, self.pitch_tracker)
         if self.is_recording:
             assert self.recorder is not None
@@ -398,7 +407,7 @@ class RecordPage(QWidget):
             return
         if self.player.playing:
             self.player.stop()
-            self.play_button.setText("▶ Play take")
+            self.play_button.setText(self.tr("▶ Play take"))
             return
         try:
             import soundfile
@@ -406,19 +415,19 @@ class RecordPage(QWidget):
             audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
             self.player.play(audio.mean(axis=1), rate)
         except PlaybackError as error:
-            self._show_error("Cannot play", str(error))
+            self._show_error(self.tr("Cannot play"), str(error))
             return
         except Exception as error:  # noqa: BLE001 - unreadable file
-            self._show_error("Cannot play", f"{path.name}: {error}")
+            self._show_error(self.tr("Cannot play"), f"{path.name}: {error}")
             return
-        self.play_button.setText("■ Stop playing")
+        self.play_button.setText(self.tr("■ Stop playing"))
         QTimer.singleShot(100, self._poll_player)
 
     def _poll_player(self) -> None:
         if self.player.playing:
             QTimer.singleShot(100, self._poll_player)
         else:
-            self.play_button.setText("▶ Play take")
+            self.play_button.setText(self.tr("▶ Play take"))
 
     def send_selected_to_convert(self) -> None:
         path = self.selected_take()
@@ -434,8 +443,12 @@ class RecordPage(QWidget):
         count = len(list(dest.parent.glob("*.wav")))
         self.ctx.events.add_to_dataset.emit(str(dest))
         self._say(
-            f"Added {path.name} to the recordings of “{voice}” ({count} takes in {dest.parent}). "
-            "Prepare them with Library → New voice from folder."
+            self.tr(
+                "Added {file} to the recordings of “{voice}” (%n takes in {folder}). "
+                "Prepare them with Library → New voice from folder.",
+                "",
+                count,
+            ).format(file=path.name, voice=voice, folder=dest.parent)
         )
         return dest
 
@@ -448,7 +461,12 @@ class RecordPage(QWidget):
         except Exception:  # noqa: BLE001 - the dataset list is a convenience for the choice only
             pass
         voice, ok = QInputDialog.getItem(
-            self, "Add take to a voice", "Voice (pick one or type a new name):", names, 0, True
+            self,
+            self.tr("Add take to a voice"),
+            self.tr("Voice (pick one or type a new name):"),
+            names,
+            0,
+            True,
         )
         if ok and voice.strip():
             self.add_selected_to_voice(voice)
@@ -465,8 +483,8 @@ class RecordPage(QWidget):
             return
         answer = QMessageBox.question(
             self,
-            "Delete take",
-            f"Delete {path.name}? This cannot be undone.",
+            self.tr("Delete take"),
+            self.tr("Delete {name}? This cannot be undone.").format(name=path.name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -21,7 +21,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -43,20 +43,45 @@ from voicecraft_desktop.ui.worker import Job, JobRefused
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["Model file", "Needed for", "Size", "Licence", "State"]
+COLUMNS = [
+    QT_TRANSLATE_NOOP("SetupView", "Model file"),
+    QT_TRANSLATE_NOOP("SetupView", "Needed for"),
+    QT_TRANSLATE_NOOP("SetupView", "Size"),
+    QT_TRANSLATE_NOOP("SetupView", "Licence"),
+    QT_TRANSLATE_NOOP("SetupView", "State"),
+]
 STATE_COLUMN = 4
 STATE_TEXT = {
-    "located": "✔ your copy (verified)",
-    "cached": "✔ downloaded",
-    "unverified": "downloaded, checked on first use",
-    "missing": "✖ missing",
+    "located": QT_TRANSLATE_NOOP("SetupView", "✔ your copy (verified)"),
+    "cached": QT_TRANSLATE_NOOP("SetupView", "✔ downloaded"),
+    "unverified": QT_TRANSLATE_NOOP("SetupView", "downloaded, checked on first use"),
+    "missing": QT_TRANSLATE_NOOP("SetupView", "✖ missing"),
 }
-DOWNLOADING_TEXT = "⬇ downloading…"
-PARTIAL_TEXT = "✖ partly downloaded"  # a .part file: the next download resumes it
-OFFLINE_TEXT = (
+DOWNLOADING_TEXT = QT_TRANSLATE_NOOP("SetupView", "⬇ downloading…")
+PARTIAL_TEXT = QT_TRANSLATE_NOOP(
+    "SetupView", "✖ partly downloaded"
+)  # a .part file: the next download resumes it
+OFFLINE_TEXT = QT_TRANSLATE_NOOP(
+    "SetupView",
     "No internet connection: download the files on another computer (select a file to see its "
-    "address), then use “Locate file…”."
+    "address), then use “Locate file…”.",
 )
+# models.formats.assets.TASKS in the user's language: the task's label, and its word in "Needed for".
+TASK_TEXT = {
+    "convert": (
+        QT_TRANSLATE_NOOP("SetupView", "Convert songs with a voice"),
+        QT_TRANSLATE_NOOP("SetupView", "convert"),
+    ),
+    "train": (QT_TRANSLATE_NOOP("SetupView", "Train a new voice"), QT_TRANSLATE_NOOP("SetupView", "train")),
+    "finetune": (
+        QT_TRANSLATE_NOOP("SetupView", "Fine-tune from the pretrained base"),
+        QT_TRANSLATE_NOOP("SetupView", "fine-tune"),
+    ),
+    "covers": (
+        QT_TRANSLATE_NOOP("SetupView", "Convert songs with a backing track"),
+        QT_TRANSLATE_NOOP("SetupView", "covers"),
+    ),
+}
 SETUP_SHOWN_KEY = "setup/first_run_done"  # QSettings flag: the first-start setup was offered once
 
 
@@ -66,8 +91,12 @@ def format_bytes(n: float | None, about: bool = False) -> str:
         return "—"
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1000 or unit == "GB":
+            if unit == "bytes":
+                unit = QCoreApplication.translate("SetupView", "bytes")
             text = f"{n:.0f} {unit}" if unit == "bytes" or n >= 100 else f"{n:.1f} {unit}"
-            return f"about {text}" if about else text
+            return (
+                QCoreApplication.translate("SetupView", "about {size}").format(size=text) if about else text
+            )
         n /= 1000
     return f"{n:.1f} GB"
 
@@ -112,14 +141,16 @@ class SetupView(QWidget):
         from models.formats.assets import TASKS
 
         self.intro = QLabel(
-            "VoiceCraft uses a few pretrained model files. They are downloaded once into the download "
-            "folder and checked before use. Tick what you want to do:"
+            self.tr(
+                "VoiceCraft uses a few pretrained model files. They are downloaded once into the download "
+                "folder and checked before use. Tick what you want to do:"
+            )
         )
         self.intro.setWordWrap(True)
         self.task_checks: dict[str, QCheckBox] = {}
         self.task_labels: dict[str, QLabel] = {}
         for key, label in TASKS.items():
-            check = QCheckBox(label)
+            check = QCheckBox(self.tr(TASK_TEXT[key][0]) if key in TASK_TEXT else label)
             check.setObjectName(f"task_{key}")
             check.setChecked(True)
             check.toggled.connect(lambda _on: self.refresh())
@@ -127,28 +158,32 @@ class SetupView(QWidget):
             state = QLabel()
             state.setObjectName(f"taskState_{key}")
             self.task_labels[key] = state
-        self.optional_check = QCheckBox("Show optional files (other content encoders)")
+        self.optional_check = QCheckBox(self.tr("Show optional files (other content encoders)"))
         self.optional_check.setObjectName("showOptional")
         self.optional_check.toggled.connect(lambda _on: self.refresh())
-        self.table = read_only_table(COLUMNS, "setupTable", stretch_column=3)
-        widest = max(self.table.fontMetrics().horizontalAdvance(text)
-                     for text in [*STATE_TEXT.values(), DOWNLOADING_TEXT, PARTIAL_TEXT])
+        self.table = read_only_table([self.tr(c) for c in COLUMNS], "setupTable", stretch_column=3)
+        widest = max(
+            self.table.fontMetrics().horizontalAdvance(text)
+            for text in map(self.tr, [*STATE_TEXT.values(), DOWNLOADING_TEXT, PARTIAL_TEXT])
+        )
         self.table.horizontalHeader().setSectionResizeMode(STATE_COLUMN, QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().resizeSection(STATE_COLUMN, widest + 24)  # no jump while downloading
         self.details = QLabel()
         self.details.setObjectName("setupDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.download_button = QPushButton("Download what is needed")
+        self.download_button = QPushButton(self.tr("Download what is needed"))
         self.download_button.setObjectName("downloadNeededButton")
         self.download_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelDownloadButton")
-        self.locate_button = QPushButton("Locate file…")
+        self.locate_button = QPushButton(self.tr("Locate file…"))
         self.locate_button.setObjectName("locateButton")
-        self.forget_button = QPushButton("Use the downloaded copy")
+        self.forget_button = QPushButton(self.tr("Use the downloaded copy"))
         self.forget_button.setObjectName("forgetButton")
-        self.forget_button.setToolTip("Forget the file you located; use the one in the download folder")
+        self.forget_button.setToolTip(
+            self.tr("Forget the file you located; use the one in the download folder")
+        )
         self.file_progress = QProgressBar()
         self.file_progress.setObjectName("fileProgress")
         self.total_progress = QProgressBar()
@@ -156,8 +191,8 @@ class SetupView(QWidget):
         for bar in (self.file_progress, self.total_progress):
             bar.setRange(0, 1000)
             bar.setValue(0)
-        self.file_label = QLabel("This file")
-        self.total_label = QLabel("All files")
+        self.file_label = QLabel(self.tr("This file"))
+        self.total_label = QLabel(self.tr("All files"))
         self.status_label = QLabel()
         self.status_label.setObjectName("setupStatus")
         self.status_label.setWordWrap(True)
@@ -231,8 +266,11 @@ class SetupView(QWidget):
         store = self.store()
         selected = self.selected_asset()
         needed = [n for n in store.registry if store.asset(n).needed_for]
-        names = needed + ([n for n in store.registry if n not in needed]  # needed first, optional after
-                          if self.optional_check.isChecked() else [])
+        names = needed + (
+            [n for n in store.registry if n not in needed]  # needed first, optional after
+            if self.optional_check.isChecked()
+            else []
+        )
         self.table.setRowCount(0)
         for row, name in enumerate(names):
             asset = store.asset(name)
@@ -240,13 +278,18 @@ class SetupView(QWidget):
             self.table.insertRow(row)
             title = QTableWidgetItem(asset.title)
             title.setData(Qt.ItemDataRole.UserRole, name)
-            title.setToolTip(f"{asset.description}\n({name})")
-            tasks = ", ".join(TASKS[t].split(" ")[0].lower() for t in asset.needed_for) or "optional"
+            title.setToolTip(
+                self.tr("{description}\n({name})").format(description=asset.description, name=name)
+            )
+            tasks = self.tr(", ").join(
+                self.tr(TASK_TEXT[t][1]) if t in TASK_TEXT else TASKS[t].split(" ")[0].lower()
+                for t in asset.needed_for
+            ) or self.tr("optional")
             need = QTableWidgetItem(tasks[:1].upper() + tasks[1:])
             size = QTableWidgetItem(format_bytes(_size(asset), about=asset.size is None))
-            text = STATE_TEXT[state]
+            text = self.tr(STATE_TEXT[state])
             if state == "missing" and path is not None and path.with_name(path.name + ".part").is_file():
-                text = PARTIAL_TEXT
+                text = self.tr(PARTIAL_TEXT)
             status = QTableWidgetItem(text)
             status.setData(Qt.ItemDataRole.UserRole, state)
             status.setToolTip(str(path) if path else "")
@@ -259,10 +302,15 @@ class SetupView(QWidget):
         for key, label in self.task_labels.items():
             missing = [n for n in store.needed([key]) if store.status(n)[0] == "missing"]
             if not missing:
-                label.setText("✔ ready")
+                label.setText(self.tr("✔ ready"))
             else:
-                label.setText(f"needs {len(missing)} file{'s' if len(missing) > 1 else ''} "
-                              f"({_total(store, missing)})")
+                # English needs its singular without an English .qm; other languages use %n's forms.
+                text = (
+                    self.tr("needs 1 file ({size})")
+                    if len(missing) == 1
+                    else self.tr("needs %n files ({size})", "", len(missing))
+                )
+                label.setText(text.format(size=_total(store, missing)))
         self._update()
 
     def status_text(self) -> str:
@@ -273,12 +321,21 @@ class SetupView(QWidget):
             return self.message
         missing = self.needed_missing()
         if not self.chosen_tasks():
-            return "Tick a task to see the files it needs."
+            return self.tr("Tick a task to see the files it needs.")
         if not missing:
-            return "✔ Everything the ticked tasks need is here."
-        return (f"{len(missing)} file{'s' if len(missing) > 1 else ''} to download "
-                f"({_total(self.store(), missing)}). Press “Download what is needed”, "
-                "or locate copies you have.")
+            return self.tr("✔ Everything the ticked tasks need is here.")
+        text = (
+            self.tr(
+                "1 file to download ({size}). Press “Download what is needed”, or locate copies you have."
+            )
+            if len(missing) == 1
+            else self.tr(
+                "%n files to download ({size}). Press “Download what is needed”, or locate copies you have.",
+                "",
+                len(missing),
+            )
+        )
+        return text.format(size=_total(self.store(), missing))
 
     def _update(self) -> None:
         busy = self.job is not None
@@ -299,12 +356,14 @@ class SetupView(QWidget):
         digest, source = store.trusted_sha256(name)
         lines = [f"<b>{asset.title}</b> ({name}): {asset.description}."]
         if asset.url:
-            lines.append(f"Address: {asset.url}")
+            lines.append(self.tr("Address: {url}").format(url=asset.url))
         else:
-            lines.append("It cannot be downloaded automatically: get it as described, then “Locate file…”.")
+            lines.append(
+                self.tr("It cannot be downloaded automatically: get it as described, then “Locate file…”.")
+            )
         lines.append(f"SHA-256: {digest} ({source})" if digest else f"SHA-256: {source}.")
         if path is not None and state != "missing":
-            lines.append(f"Location: {path}")
+            lines.append(self.tr("Location: {path}").format(path=path))
         self.details.setText("<br>".join(lines))
 
     # -- download ------------------------------------------------------------------------------------
@@ -315,9 +374,12 @@ class SetupView(QWidget):
         names = [n for n in self.needed_missing() if store.asset(n).url]
         if not names or self.job is not None:
             return None
-        return self._start("download", f"Download {len(names)} model file(s)",
-                           keeping_error(lambda cancel: store.download_all(names, cancel), self._keep_error),
-                           self._on_downloaded)
+        return self._start(
+            "download",
+            self.tr("Download %n model file(s)", "", len(names)),
+            keeping_error(lambda cancel: store.download_all(names, cancel), self._keep_error),
+            self._on_downloaded,
+        )
 
     def _start(self, kind: str, title: str, task: Any, on_result: Any) -> Job | None:
         try:
@@ -329,7 +391,9 @@ class SetupView(QWidget):
         for bar in (self.file_progress, self.total_progress):
             bar.setRange(0, 1000)
             bar.setValue(0)
-        self.status_label.setText("Downloading…" if kind == "download" else "Checking the file…")
+        self.status_label.setText(
+            self.tr("Downloading…") if kind == "download" else self.tr("Checking the file…")
+        )
         job.progress.connect(self._on_progress)
         job.result.connect(on_result)
         job.failed.connect(self._on_failed)
@@ -349,21 +413,28 @@ class SetupView(QWidget):
             self.file_progress.setValue(int(f.fraction * 1000))
         if p.fraction is not None:  # a size learnt from the server may grow the total: never go back
             self.total_progress.setValue(max(self.total_progress.value(), int(p.fraction * 1000)))
-        of = f" of {format_bytes(f.total_bytes)}" if f.total_bytes else ""
+        of = self.tr(" of {size}").format(size=format_bytes(f.total_bytes)) if f.total_bytes else ""
         row = self.row_of(f.name)
         if row >= 0:
-            self.table.item(row, STATE_COLUMN).setText(DOWNLOADING_TEXT)  # until refresh() at the end
-        self.file_label.setText(f"File {p.index + 1} of {p.count}")
+            self.table.item(row, STATE_COLUMN).setText(
+                self.tr(DOWNLOADING_TEXT)
+            )  # until refresh() at the end
+        self.file_label.setText(self.tr("File {number} of {count}").format(number=p.index + 1, count=p.count))
         self.status_label.setText(
-            f"Downloading {title}: {format_bytes(f.done_bytes)}{of} — all files: "
-            f"{format_bytes(p.done_bytes)} of {format_bytes(p.total_bytes, about=True)}"
+            self.tr("Downloading {title}: {done}{of} — all files: {all_done} of {all_total}").format(
+                title=title,
+                done=format_bytes(f.done_bytes),
+                of=of,
+                all_done=format_bytes(p.done_bytes),
+                all_total=format_bytes(p.total_bytes, about=True),
+            )
         )
 
     def _on_downloaded(self, paths: dict[str, Path]) -> None:
         self.file_progress.setRange(0, 1000)
         self.file_progress.setValue(1000)
         self.total_progress.setValue(1000)
-        self.message = f"✔ Downloaded and verified {len(paths)} file(s)."
+        self.message = self.tr("✔ Downloaded and verified %n file(s).", "", len(paths))
         self.ctx.events.status.emit(self.message)
         self.changed.emit()
         self.job_done.emit("result")
@@ -374,27 +445,33 @@ class SetupView(QWidget):
     def _on_failed(self, message: str, details: str) -> None:
         error, self._error = self._error, None
         self.offline = bool(getattr(error, "offline", False))
-        first = message.splitlines()[0] if message else "failed"
+        first = message.splitlines()[0] if message else self.tr("failed")
         if self.job_kind == "verify":
-            self.message = f"✖ Refused: {first}"
-            self.error_box = show_error(self, "Not the expected model file", first, message)
+            self.message = self.tr("✖ Refused: {reason}").format(reason=first)
+            self.error_box = show_error(self, self.tr("Not the expected model file"), first, message)
         elif self.offline:
-            self.message = OFFLINE_TEXT
-            self.error_box = show_error(self, "No internet connection", OFFLINE_TEXT, message)
+            self.message = self.tr(OFFLINE_TEXT)
+            self.error_box = show_error(self, self.tr("No internet connection"), self.message, message)
         else:
-            self.message = f"✖ Download failed: {first}" + (
-                " Press “Download what is needed” to resume." if "resume" in message else "")
-            self.error_box = show_error(self, "Download failed", self.message, message + "\n\n" + details)
+            self.message = self.tr("✖ Download failed: {reason}").format(reason=first) + (
+                self.tr(" Press “Download what is needed” to resume.") if "resume" in message else ""
+            )
+            self.error_box = show_error(
+                self, self.tr("Download failed"), self.message, message + "\n\n" + details
+            )
         self.job_done.emit("failed")
 
     def _on_cancelled(self) -> None:
-        self.message = ("Download cancelled. What was downloaded is kept: it resumes next time."
-                        if self.job_kind == "download" else "Check cancelled.")
+        self.message = (
+            self.tr("Download cancelled. What was downloaded is kept: it resumes next time.")
+            if self.job_kind == "download"
+            else self.tr("Check cancelled.")
+        )
         self.job_done.emit("cancelled")
 
     def _on_finished(self) -> None:
         self.job, self.job_kind = None, ""
-        self.file_label.setText("This file")
+        self.file_label.setText(self.tr("This file"))
         if self.file_progress.maximum() == 0:
             self.file_progress.setRange(0, 1000)
         self.refresh()
@@ -402,7 +479,7 @@ class SetupView(QWidget):
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self.status_label.setText("Cancelling…")
+            self.status_label.setText(self.tr("Cancelling…"))
             self.cancel_button.setEnabled(False)
 
     # -- locate / forget ------------------------------------------------------------------------------
@@ -413,11 +490,16 @@ class SetupView(QWidget):
             return
         asset = self.store().asset(name)
         if asset.folder:
-            path = QFileDialog.getExistingDirectory(self, f"Folder of {asset.title} (with config.json)",
-                                                    str(Path.home()))
+            path = QFileDialog.getExistingDirectory(
+                self,
+                self.tr("Folder of {title} (with config.json)").format(title=asset.title),
+                str(Path.home()),
+            )
         else:
-            pattern = f"{asset.filename} (*{Path(asset.filename).suffix});;All files (*)"
-            path, _ = QFileDialog.getOpenFileName(self, f"Locate {asset.filename}", str(Path.home()), pattern)
+            pattern = f"{asset.filename} (*{Path(asset.filename).suffix});;" + self.tr("All files (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Locate {filename}").format(filename=asset.filename), str(Path.home()), pattern
+            )
         if path:
             self.locate(name, Path(path))
 
@@ -432,8 +514,12 @@ class SetupView(QWidget):
                 yield None
             return store.verify_file(name, path)
 
-        return self._start("verify", f"Check {path.name}", keeping_error(task, self._keep_error),
-                           lambda digest: self._on_verified(name, path, digest))
+        return self._start(
+            "verify",
+            self.tr("Check {file}").format(file=path.name),
+            keeping_error(task, self._keep_error),
+            lambda digest: self._on_verified(name, path, digest),
+        )
 
     def _on_verified(self, name: str, path: Path, digest: str) -> None:
         overrides = self.ctx.asset_overrides()
@@ -441,7 +527,9 @@ class SetupView(QWidget):
         self.ctx.settings.set("assets/overrides", overrides)
         title = self.store().asset(name).title
         sha = f" (sha256 {digest[:16]}…)" if digest else ""
-        self.message = f"✔ {path.name} is {title}{sha}: it is used now."
+        self.message = self.tr("✔ {file} is {title}{sha}: it is used now.").format(
+            file=path.name, title=title, sha=sha
+        )
         self.changed.emit()
         self.job_done.emit("result")
 
@@ -464,7 +552,7 @@ class SetupDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, registry: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupDialog")
-        self.setWindowTitle("Model files setup")
+        self.setWindowTitle(self.tr("Model files setup"))
         self.view = SetupView(ctx, self, registry)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -14,16 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from voicecraft_desktop.core.runs import PRETRAIN_ASSET
 
 log = logging.getLogger(__name__)
 
-BASE_SCRATCH = "From scratch (no base model)"
+BASE_SCRATCH = QT_TRANSLATE_NOOP("BaseModelCombo", "From scratch (no base model)")
 BASE_PRETRAIN = "so-vits-svc-5.0 pretrain"
-BASE_OTHER = "Other file…"
-CHECKPOINT_FILTER = "Checkpoints (*.ckpt *.pth *.pt)"
+BASE_OTHER = QT_TRANSLATE_NOOP("BaseModelCombo", "Other file…")
+CHECKPOINT_FILTER = QT_TRANSLATE_NOOP("BaseModelCombo", "Checkpoints (*.ckpt *.pth *.pt)")
 
 
 class BaseModelCombo(QComboBox):
@@ -71,7 +72,7 @@ class BaseModelCombo(QComboBox):
         """Re-lists the choices; keeps the current one, else takes the pretrain when it is there."""
         previous = self.currentData()
         self.clear()
-        self.addItem(BASE_SCRATCH, None)
+        self.addItem(self.tr(BASE_SCRATCH), None)
         try:
             pretrain = self._asset_store().locate(PRETRAIN_ASSET)
         except Exception as exc:  # noqa: BLE001 - a bad located file must not break the page
@@ -79,20 +80,24 @@ class BaseModelCombo(QComboBox):
             pretrain = None
         self._pretrain = pretrain
         if pretrain is not None:
-            self.addItem(f"{BASE_PRETRAIN} (fine-tune: recommended)", pretrain)
+            self.addItem(
+                self.tr("{pretrain} (fine-tune: recommended)").format(pretrain=BASE_PRETRAIN), pretrain
+            )
         else:
-            self.addItem(f"{BASE_PRETRAIN} (not downloaded — see Settings)", None)
+            self.addItem(
+                self.tr("{pretrain} (not downloaded — see Settings)").format(pretrain=BASE_PRETRAIN), None
+            )
             self.model().item(1).setEnabled(False)
         if self._file is not None:
             self.addItem(self._file.name, self._file)
-        self.addItem(BASE_OTHER, "other")
+        self.addItem(self.tr(BASE_OTHER), "other")
         index = self.findData(previous) if previous is not None else -1
         self.setCurrentIndex(index if index >= 0 else (1 if pretrain is not None else 0))
 
     def _activated(self, index: int) -> None:
         if self.itemData(index) != "other":
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Base model", "", CHECKPOINT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Base model"), "", self.tr(CHECKPOINT_FILTER))
         if path:
             self._file = Path(path)
             self.refresh()

@@ -11,14 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QWidget
 
-HELP = (
+HELP = QT_TRANSLATE_NOOP(
+    "IndexSlider",
     "Pulls the sound of the words toward the voice's own recordings: more of the voice's accent "
-    "and timbre, a little less clarity. 0 % leaves the conversion as it is."
+    "and timbre, a little less clarity. 0 % leaves the conversion as it is.",
 )
-NO_INDEX = "This voice has no index yet: build one on the Library page (Build index…)."
+NO_INDEX = QT_TRANSLATE_NOOP(
+    "IndexSlider", "This voice has no index yet: build one on the Library page (Build index…)."
+)
 
 
 class IndexSlider(QWidget):
@@ -64,7 +67,7 @@ class IndexSlider(QWidget):
 
         self.has_index = bool(folder is not None and has_indexes(Path(folder)))
         self.slider.setEnabled(self.has_index)
-        tip = HELP if self.has_index else NO_INDEX
+        tip = self.tr(HELP if self.has_index else NO_INDEX)
         self.slider.setToolTip(tip)
         self.value_label.setToolTip(tip)
         self._show_value()
@@ -80,5 +83,5 @@ class IndexSlider(QWidget):
         self.value_label.setText(
             f"{self.slider.value()} %"
             if self.has_index
-            else "this voice has no index yet (Library: Build index…)"
+            else self.tr("this voice has no index yet (Library: Build index…)")
         )
