@@ -42,7 +42,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 TARGET, SOURCE = "s2_en_f2", "s5_it_m7"
 TRAIN_PHRASES, CONVERT_PHRASES = 8, 3
-RESERVE_S = 120.0  # conversion and scoring after training
+RESERVE_S = {"cpu": 120.0, "cuda": 45.0}  # conversion and scoring after training
 
 
 def _shared(path: str | None) -> Path:
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         step, losses = progress.step, dict(progress.losses) or losses
         if first_mel is None and "mel" in progress.losses:
             first_mel = progress.losses["mel"]
-        if time.monotonic() > deadline - RESERVE_S:
+        if time.monotonic() > deadline - RESERVE_S.get(torch.device(args.device).type, 120.0):
             cancel.set()
     train_s = time.monotonic() - started - prepared_s
 
