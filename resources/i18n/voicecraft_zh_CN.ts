@@ -29,6 +29,53 @@
     </message>
 </context>
 <context>
+    <name>Common</name>
+    <message>
+        <source>This model file is missing: {which}.
+
+Open the setup to download it, or to locate copies you already have.</source>
+        <translation>缺少这个模型文件：{which}。
+
+请打开模型设置下载它，或指定你已有的副本。</translation>
+    </message>
+    <message>
+        <source>{first} and {last}</source>
+        <translation>{first}和{last}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>These model files are missing: {which}.
+
+Open the setup to download them, or to locate copies you already have.</source>
+        <translation>缺少这些模型文件：{which}。
+
+请打开模型设置下载它们，或指定你已有的副本。</translation>
+    </message>
+    <message>
+        <source>Open setup</source>
+        <translation>打开模型设置</translation>
+    </message>
+    <message>
+        <source>{h} h {min:02d} min</source>
+        <translation>{h} 小时 {min:02d} 分</translation>
+    </message>
+    <message>
+        <source>{min} min {s:02d} s</source>
+        <translation>{min} 分 {s:02d} 秒</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <source>{min:.1f} min</source>
+        <translation>{min:.1f} 分钟</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>A voice named “{name}” already exists: choose another name.</source>
@@ -64,6 +111,29 @@
     <message>
         <source>this voice has no index yet (Library: Build index…)</source>
         <translation>这个音色还没有索引（音色库：创建索引…）</translation>
+    </message>
+</context>
+<context>
+    <name>JobPageMixin</name>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{name}…</source>
+        <translation>{name}…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>{name} failed: {reason}</source>
+        <translation>{name}失败：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} failed</source>
+        <translation>{name}失败</translation>
     </message>
 </context>
 <context>
@@ -543,6 +613,175 @@ Its folder {folder} will be erased. This cannot be undone.</source>
     <message>
         <source>base singer {number} of the pretrain</source>
         <translation>底模内置歌手 {number}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Record</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>音色库</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Convert</source>
+        <translation>转换</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>VoiceCraft Desktop</source>
+        <translation>VoiceCraft Desktop</translation>
+    </message>
+    <message>
+        <source>Loading the engine</source>
+        <translation>正在加载引擎</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Play / stop</source>
+        <translation>播放 / 停止</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>VoiceCraft &amp;help</source>
+        <translation>VoiceCraft 帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About VoiceCraft</source>
+        <translation>关于 VoiceCraft(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About VoiceCraft Desktop</source>
+        <translation>关于 VoiceCraft Desktop</translation>
+    </message>
+    <message>
+        <source>Device: {device}</source>
+        <translation>设备：{device}</translation>
+    </message>
+    <message>
+        <source> ({device} not available)</source>
+        <translation>（{device} 不可用）</translation>
+    </message>
+    <message>
+        <source>Started: {name}</source>
+        <translation>已开始：{name}</translation>
+    </message>
+    <message>
+        <source>Running: {jobs}</source>
+        <translation>运行中：{jobs}</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>{error}
+
+The details are in the log file:
+{path}</source>
+        <translation>{error}
+
+详细信息在日志文件中：
+{path}</translation>
+    </message>
+    <message>
+        <source>Quit VoiceCraft?</source>
+        <translation>退出 VoiceCraft？</translation>
+    </message>
+    <message>
+        <source>These jobs are still running:
+{names}
+
+Stop them and quit? Training keeps its last checkpoint and can be resumed.</source>
+        <translation>这些任务还在运行：
+{names}
+
+停止它们并退出吗？训练会保留最近的检查点，之后可以继续。</translation>
+    </message>
+    <message>
+        <source>Quitting VoiceCraft</source>
+        <translation>正在退出 VoiceCraft</translation>
+    </message>
+    <message>
+        <source>Quit now</source>
+        <translation>立即退出</translation>
+    </message>
+    <message>
+        <source>Stopping running jobs…</source>
+        <translation>正在停止运行中的任务…</translation>
+    </message>
+    <message>
+        <source>running jobs</source>
+        <translation>运行中的任务</translation>
+    </message>
+    <message>
+        <source>Stopping {jobs}… ({seconds:.0f} s)</source>
+        <translation>正在停止 {jobs}…（{seconds:.0f} 秒）</translation>
+    </message>
+    <message>
+        <source>Training finishes its step and keeps its last checkpoint: it can be resumed.</source>
+        <translation>训练会完成当前这一步并保留最近的检查点，之后可以继续。</translation>
+    </message>
+    <message>
+        <source>Ending what has not stopped…</source>
+        <translation>正在结束尚未停止的任务…</translation>
+    </message>
+    <message>
+        <source>Loading {title}…
+The engine is starting; this takes a few seconds the first time.</source>
+        <translation>正在加载“{title}”…
+引擎正在启动，第一次需要几秒钟。</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>Singing voice conversion (whisper-vits-svc / so-vits-svc-5.0 model family).</source>
+        <translation>歌声转换（whisper-vits-svc / so-vits-svc-5.0 模型系列）。</translation>
+    </message>
+    <message>
+        <source>Model files (downloaded on first use):</source>
+        <translation>模型文件（首次使用时下载）：</translation>
     </message>
 </context>
 <context>
@@ -1297,6 +1536,13 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>✔ {file} is {title}{sha}: it is used now.</source>
         <translation>✔ {file} 就是 {title}{sha}：现在开始使用它。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainPage</name>
+    <message>
+        <source>Training “{name}”</source>
+        <translation>训练“{name}”</translation>
     </message>
 </context>
 </TS>

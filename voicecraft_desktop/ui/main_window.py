@@ -29,7 +29,17 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,12 +64,12 @@ log = logging.getLogger(__name__)
 
 # (sidebar title, module in voicecraft_desktop.ui.pages, class name), in sidebar order.
 PAGES: list[tuple[str, str, str]] = [
-    ("Record", "record", "RecordPage"),
-    ("Library", "library", "LibraryPage"),
-    ("Train", "train", "TrainPage"),
-    ("Convert", "convert", "ConvertPage"),
-    ("Live", "live", "LivePage"),
-    ("Settings", "settings", "SettingsPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Record"), "record", "RecordPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Library"), "library", "LibraryPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Train"), "train", "TrainPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Convert"), "convert", "ConvertPage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Live"), "live", "LivePage"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settings", "SettingsPage"),
 ]
 
 # Heavy Qt-free modules the pages use, imported by a background job right after the window shows.
@@ -105,7 +115,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx if ctx is not None else AppContext()
-        self.setWindowTitle("VoiceCraft Desktop")
+        self.setWindowTitle(self.tr("VoiceCraft Desktop"))
         self.confirm_close = True  # ask before cancelling running jobs (tests switch it off)
         self._closed = False
 
@@ -119,7 +129,7 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         for title, _module, _cls in self._specs:
             self.stack.addWidget(_placeholder(title))
-            QListWidgetItem(title, self.sidebar)
+            QListWidgetItem(self.tr(title), self.sidebar)  # the title stays the page's key
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
         self._engine_job = None
         self._painted = self._watching_paint = False
@@ -227,7 +237,7 @@ class MainWindow(QMainWindow):
                 yield name
 
         try:
-            self._engine_job = self.ctx.runner.start("Loading the engine", task)
+            self._engine_job = self.ctx.runner.start(self.tr("Loading the engine"), task)
         except JobRefused:  # the runner is shutting down: build the pages here instead
             QTimer.singleShot(0, self._build_remaining)
             return None
@@ -299,20 +309,30 @@ class MainWindow(QMainWindow):
             return act
 
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.open_action = action(file_menu, "&Open…", lambda: self._page_call("shortcut_open"),
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.open_action = action(file_menu, self.tr("&Open…"), lambda: self._page_call("shortcut_open"),
                                   QKeySequence.StandardKey.Open, "openAction")
-        self.export_action = action(file_menu, "&Export…", lambda: self._page_call("shortcut_export"),
-                                    "Ctrl+E", "exportAction")
+        self.export_action = action(
+            file_menu,
+            self.tr("&Export…"),
+            lambda: self._page_call("shortcut_export"),
+            "Ctrl+E",
+            "exportAction",
+        )
         file_menu.addSeparator()
-        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
-        play_menu = bar.addMenu("&Play")
-        self.play_action = action(play_menu, "Play / stop", lambda: self._page_call("toggle_playback"),
-                                  Qt.Key.Key_Space, "playAction")
-        help_menu = bar.addMenu("&Help")
+        action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, "quitAction")
+        play_menu = bar.addMenu(self.tr("&Play"))
+        self.play_action = action(
+            play_menu,
+            self.tr("Play / stop"),
+            lambda: self._page_call("toggle_playback"),
+            Qt.Key.Key_Space,
+            "playAction",
+        )
+        help_menu = bar.addMenu(self.tr("&Help"))
         help_key = QKeySequence.StandardKey.HelpContents
-        action(help_menu, "VoiceCraft &help", self.open_help, help_key, "helpAction")
-        action(help_menu, "&About VoiceCraft", self.show_about, None, "aboutAction")
+        action(help_menu, self.tr("VoiceCraft &help"), self.open_help, help_key, "helpAction")
+        action(help_menu, self.tr("&About VoiceCraft"), self.show_about, None, "aboutAction")
         self._update_actions()
 
     def current_page(self) -> QWidget | None:
@@ -326,8 +346,11 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "play_action"):
             return
         page = self.current_page()
-        for act, name in ((self.open_action, "shortcut_open"), (self.export_action, "shortcut_export"),
-                          (self.play_action, "toggle_playback")):
+        for act, name in (
+            (self.open_action, "shortcut_open"),
+            (self.export_action, "shortcut_export"),
+            (self.play_action, "toggle_playback"),
+        ):
             act.setEnabled(callable(getattr(page, name, None)))
 
     def open_help(self) -> bool:
@@ -336,8 +359,13 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> QMessageBox:
         """The About box: versions of the app and its libraries, licences of the model files."""
-        box = QMessageBox(QMessageBox.Icon.Information, "About VoiceCraft Desktop", about_text(),
-                          QMessageBox.StandardButton.Close, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("About VoiceCraft Desktop"),
+            about_text(),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
         box.setObjectName("aboutDialog")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 620px; }")  # one line per model file
@@ -352,18 +380,18 @@ class MainWindow(QMainWindow):
 
     def _show_device(self, _chosen: str = "") -> None:
         device, chosen = self.ctx.device, self.ctx.chosen_device
-        text = f"Device: {'CPU' if device == 'cpu' else device.upper()}"
+        text = self.tr("Device: {device}").format(device="CPU" if device == "cpu" else device.upper())
         if chosen != device:
-            text += f" ({chosen.upper()} not available)"
+            text += self.tr(" ({device} not available)").format(device=chosen.upper())
         self.device_label.setText(text)
 
     def _on_job_started(self, name: str) -> None:
         self._show_jobs()
-        self.statusBar().showMessage(f"Started: {name}", 4000)
+        self.statusBar().showMessage(self.tr("Started: {name}").format(name=name), 4000)
 
     def _show_jobs(self) -> None:
         names = [job.name for job in self.ctx.runner.jobs()]
-        text = "Running: " + ", ".join(names) if names else "Idle"
+        text = self.tr("Running: {jobs}").format(jobs=", ".join(names)) if names else self.tr("Idle")
         metrics = self.jobs_label.fontMetrics()
         self.jobs_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, JOBS_LABEL_MAX_PX))
         self.jobs_label.setToolTip(text)
@@ -377,8 +405,10 @@ class MainWindow(QMainWindow):
         log.critical("Uncaught exception\n%s", details)
         box = QMessageBox(
             QMessageBox.Icon.Critical,
-            "Unexpected error",
-            f"{exc_type.__name__}: {exc_value}\n\nThe details are in the log file:\n{log_file_path()}",
+            self.tr("Unexpected error"),
+            self.tr("{error}\n\nThe details are in the log file:\n{path}").format(
+                error=f"{exc_type.__name__}: {exc_value}", path=log_file_path()
+            ),
             QMessageBox.StandardButton.Close,
             self,
         )
@@ -415,9 +445,11 @@ class MainWindow(QMainWindow):
             names = "\n".join(f"  • {job.name}" for job in running)
             answer = QMessageBox.question(
                 self,
-                "Quit VoiceCraft?",
-                f"These jobs are still running:\n{names}\n\nStop them and quit? Training keeps its last "
-                "checkpoint and can be resumed.",
+                self.tr("Quit VoiceCraft?"),
+                self.tr(
+                    "These jobs are still running:\n{names}\n\nStop them and quit? Training keeps its last "
+                    "checkpoint and can be resumed."
+                ).format(names=names),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -438,9 +470,9 @@ class MainWindow(QMainWindow):
         self._quitting = {"t0": time.monotonic(), "forced": None, "names": names}
         dialog = QProgressDialog(self)
         dialog.setObjectName("quitDialog")
-        dialog.setWindowTitle("Quitting VoiceCraft")
+        dialog.setWindowTitle(self.tr("Quitting VoiceCraft"))
         dialog.setLabelText(self._quit_text())
-        dialog.setCancelButtonText("Quit now")
+        dialog.setCancelButtonText(self.tr("Quit now"))
         dialog.setRange(0, 0)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
@@ -449,7 +481,7 @@ class MainWindow(QMainWindow):
         dialog.canceled.connect(self._force_quit)
         dialog.show()
         self.quit_dialog = dialog
-        self.statusBar().showMessage("Stopping running jobs…")
+        self.statusBar().showMessage(self.tr("Stopping running jobs…"))
         self._quit_timer = QTimer(self)
         self._quit_timer.setInterval(50)
         self._quit_timer.timeout.connect(self._check_quit)
@@ -457,13 +489,16 @@ class MainWindow(QMainWindow):
 
     def _quit_text(self) -> str:
         q = self._quitting or {}
-        names = ", ".join(q.get("names", [])) or "running jobs"
+        names = ", ".join(q.get("names", [])) or self.tr("running jobs")
         waited = time.monotonic() - q.get("t0", time.monotonic())
-        text = f"Stopping {names}… ({waited:.0f} s)"
-        if any("Train" in n for n in q.get("names", [])):
-            text += "\nTraining finishes its step and keeps its last checkpoint: it can be resumed."
+        text = self.tr("Stopping {jobs}… ({seconds:.0f} s)").format(jobs=names, seconds=waited)
+        training = QCoreApplication.translate("TrainPage", "Training “{name}”").split("{name}")[0]  # its job's name
+        if any("Train" in n or n.startswith(training) for n in q.get("names", [])):
+            text += "\n" + self.tr(
+                "Training finishes its step and keeps its last checkpoint: it can be resumed."
+            )
         if q.get("forced") is not None:
-            text += "\nEnding what has not stopped…"
+            text += "\n" + self.tr("Ending what has not stopped…")
         return text
 
     def _force_quit(self) -> None:
@@ -520,7 +555,11 @@ def _placeholder(title: str) -> QWidget:
     box.setObjectName("pagePlaceholder")
     layout = QVBoxLayout(box)
     layout.addStretch(1)
-    label = QLabel(f"Loading {title}…\nThe engine is starting; this takes a few seconds the first time.")
+    label = QLabel(
+        QCoreApplication.translate(
+            "MainWindow", "Loading {title}…\nThe engine is starting; this takes a few seconds the first time."
+        ).format(title=title)
+    )
     label.setObjectName("placeholderLabel")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     bar = QProgressBar()
@@ -582,16 +621,18 @@ def about_text() -> str:
         try:
             return version(name)
         except PackageNotFoundError:
-            return "not installed"
+            return QCoreApplication.translate("MainWindow", "not installed")
 
     lines = [
         f"VoiceCraft Desktop {__version__}",
-        "Singing voice conversion (whisper-vits-svc / so-vits-svc-5.0 model family).",
+        QCoreApplication.translate(
+            "MainWindow", "Singing voice conversion (whisper-vits-svc / so-vits-svc-5.0 model family)."
+        ),
         "",
         f"Python {sys.version.split()[0]} · Qt {qVersion()} · PySide6 {PySide6.__version__}",
         " · ".join(f"{n} {ver(n)}" for n in ("torch", "numpy", "soundfile", "soxr", "sounddevice")),
         "",
-        "Model files (downloaded on first use):",
+        QCoreApplication.translate("MainWindow", "Model files (downloaded on first use):"),
     ]
     from models.formats.assets import ASSETS
 

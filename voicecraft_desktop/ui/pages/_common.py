@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QSplitter, QTableWidget, QWidget
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,15 @@ def missing_models_text(error: BaseException) -> str:
     if not names:
         return ""
     titles = [f"{ASSETS[n].title} ({n})" for n in names]
-    which = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
-    files = "This model file is" if len(titles) == 1 else "These model files are"
-    return (f"{files} missing: {which}.\n\nOpen the setup to download "
-            f"{'it' if len(titles) == 1 else 'them'}, or to locate copies you already have.")
+    if len(titles) == 1:
+        return QCoreApplication.translate(
+            "Common", "This model file is missing: {which}.\n\n"
+            "Open the setup to download it, or to locate copies you already have.").format(which=titles[0])
+    which = QCoreApplication.translate("Common", "{first} and {last}").format(
+        first=QCoreApplication.translate("Common", ", ").join(titles[:-1]), last=titles[-1])
+    return QCoreApplication.translate(
+        "Common", "These model files are missing: {which}.\n\n"
+        "Open the setup to download them, or to locate copies you already have.").format(which=which)
 
 
 def show_error(
@@ -88,7 +93,9 @@ def show_error(
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close, parent)
     box.setObjectName("errorDialog")
     if setup is not None:
-        button = box.addButton("Open setup", QMessageBox.ButtonRole.AcceptRole)
+        button = box.addButton(
+            QCoreApplication.translate("Common", "Open setup"), QMessageBox.ButtonRole.AcceptRole
+        )
         button.setObjectName("openSetupButton")
         box.setDefaultButton(button)
         button.clicked.connect(setup)
@@ -108,7 +115,7 @@ class JobPageMixin:
     ``_update_buttons()``; the mixin keeps ``job`` and ``error_box``.
     """
 
-    CANCELLED_TEXT = "Cancelled."
+    CANCELLED_TEXT = QT_TRANSLATE_NOOP("JobPageMixin", "Cancelled.")  # a page may say more (its own context)
     job: Any = None
     error_box: QMessageBox | None = None
     job_error: BaseException | None = None  # what the last job raised (read on ``failed``)
@@ -125,7 +132,7 @@ class JobPageMixin:
             return None
         self.job = job
         self.progress.setValue(0)  # type: ignore[attr-defined]
-        self.status_label.setText(f"{name}…")  # type: ignore[attr-defined]
+        self.status_label.setText(QCoreApplication.translate("JobPageMixin", "{name}…").format(name=name))  # type: ignore[attr-defined]
         job.progress.connect(self._on_progress)  # type: ignore[attr-defined]
         job.result.connect(on_result)
         job.failed.connect(lambda message, tb, n=name: self._on_failed(n, message, tb))
@@ -138,23 +145,41 @@ class JobPageMixin:
         """Asks the running job to stop (``cancelled`` and ``finished`` follow)."""
         if self.job is not None:
             self.job.cancel()
-            self.status_label.setText("Cancelling…")  # type: ignore[attr-defined]
+            self.status_label.setText(QCoreApplication.translate("JobPageMixin", "Cancelling…"))  # type: ignore[attr-defined]
             self.cancel_button.setEnabled(False)  # type: ignore[attr-defined]
 
     def _on_failed(self, name: str, message: str, tb: str) -> None:
         missing = missing_models_text(self.job_error) if self.job_error is not None else ""
         if missing:  # the app's words and an "Open setup" button; the full instructions under Details
-            self.status_label.setText(f"{name} failed: {missing.splitlines()[0]}")  # type: ignore[attr-defined]
-            self.error_box = show_error(self, f"{name} failed", missing, message,  # type: ignore[arg-type]
-                                        setup=self.open_setup)
+            self.status_label.setText(
+                QCoreApplication.translate("JobPageMixin", "{name} failed: {reason}").format(
+                    name=name, reason=missing.splitlines()[0]
+                )
+            )  # type: ignore[attr-defined]
+            self.error_box = show_error(
+                self,
+                QCoreApplication.translate("JobPageMixin", "{name} failed").format(name=name),
+                missing,
+                message,  # type: ignore[arg-type]
+                setup=self.open_setup,
+            )
         else:
             # a known error code in the user's language; the English message goes under Details
             from voicecraft_desktop.ui.error_text import error_text
 
             shown = error_text(self.job_error, message)
             details = tb if shown == message else f"{message}\n\n{tb}"
-            self.status_label.setText(f"{name} failed: {shown}")  # type: ignore[attr-defined]
-            self.error_box = show_error(self, f"{name} failed", shown, details)  # type: ignore[arg-type]
+            self.status_label.setText(
+                QCoreApplication.translate("JobPageMixin", "{name} failed: {reason}").format(
+                    name=name, reason=shown
+                )
+            )  # type: ignore[attr-defined]
+            self.error_box = show_error(
+                self,
+                QCoreApplication.translate("JobPageMixin", "{name} failed").format(name=name),
+                shown,
+                details,
+            )  # type: ignore[arg-type]
         self.job_done.emit("failed")  # type: ignore[attr-defined]
 
     def open_setup(self) -> Any:
@@ -164,7 +189,10 @@ class JobPageMixin:
         return open_setup(self.ctx, self)  # type: ignore[attr-defined,arg-type]
 
     def _on_cancelled(self) -> None:
-        self.status_label.setText(self.CANCELLED_TEXT)  # type: ignore[attr-defined]
+        text = self.tr(self.CANCELLED_TEXT)  # type: ignore[attr-defined]
+        if text == self.CANCELLED_TEXT:
+            text = QCoreApplication.translate("JobPageMixin", text)
+        self.status_label.setText(text)  # type: ignore[attr-defined]
         self.job_done.emit("cancelled")  # type: ignore[attr-defined]
 
     def _on_finished(self) -> None:
@@ -190,15 +218,19 @@ def format_duration(seconds: float | None) -> str:
         return "—"
     s = int(round(seconds))
     if s >= 3600:
-        return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+        return QCoreApplication.translate("Common", "{h} h {min:02d} min").format(
+            h=s // 3600, min=(s % 3600) // 60
+        )
     if s >= 60:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s} s"
+        return QCoreApplication.translate("Common", "{min} min {s:02d} s").format(min=s // 60, s=s % 60)
+    return QCoreApplication.translate("Common", "{s} s").format(s=s)
 
 
 def format_minutes(minutes: float | None) -> str:
     """``"12.5 min"`` or ``"—"``."""
-    return "—" if minutes is None else f"{minutes:.1f} min"
+    return (
+        "—" if minutes is None else QCoreApplication.translate("Common", "{min:.1f} min").format(min=minutes)
+    )
 
 
 def read_only_table(columns: list[str], object_name: str, stretch_column: int) -> QTableWidget:
