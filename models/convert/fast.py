@@ -73,31 +73,19 @@ class TrimmedWhisper(ContentEncoder):
         return enc.ln_post(x)[0, :frames].float()
 
 
-class QuantizedHubert(ContentEncoder):
-    """A :class:`models.features.content.hubert_encoder.HubertUnits` whose linear layers (and projection)
-    run as dynamic int8 on the CPU; a quantised copy, the exact encoder is not changed."""
+def quantized_hubert(exact: Any) -> Any:
+    """A :class:`models.features.content.hubert_encoder.HubertUnits` like ``exact`` whose linear layers
+    (and projection) run as dynamic int8 on the CPU: a quantised copy, ``exact`` is not changed.
 
-    def __init__(self, exact: Any) -> None:
-        super().__init__(exact.device)
-        self.exact = exact
-        self.name, self.version, self.dim = exact.name, exact.version, exact.dim
-        self.window_frames, self.context_frames = exact.window_frames, exact.context_frames
-        self.model = quantize_linear(exact.model)
-        self.projection = quantize_linear(exact.projection) if exact.projection is not None else None
+    Raises:
+        FastPathUnavailable: see :func:`quantize_linear`.
+    """
+    from models.features.content.hubert_encoder import HubertUnits
 
-    def encode_window(self, wave: torch.Tensor) -> torch.Tensor:
-        from torch.nn import functional as F
-
-        from models.features.content.hubert_encoder import EDGE_PAD
-
-        frames = self.frames(wave.shape[-1])
-        x = F.pad(wave.float()[None], (EDGE_PAD, EDGE_PAD))
-        layer = self.exact.layer
-        out = self.model(x, output_hidden_states=layer is not None)
-        hidden = out.last_hidden_state if layer is None else out.hidden_states[layer]
-        if self.projection is not None:
-            hidden = self.projection(hidden)
-        return hidden[0, :frames]
+    projection = quantize_linear(exact.projection) if exact.projection is not None else None
+    units = HubertUnits(quantize_linear(exact.model), exact.name, projection, exact.layer, exact.device)
+    units.dim = exact.dim
+    return units
 
 
 class FastPathUnavailable(RuntimeError):
@@ -169,7 +157,7 @@ def fast_parts(converter: Any) -> FastParts:
             ppg = TrimmedWhisper(ppg)
         if vec is not None and hasattr(vec, "model") and vec.device.type == "cpu":
             try:
-                vec = QuantizedHubert(vec)
+                vec = quantized_hubert(vec)
             except FastPathUnavailable as exc:
                 notes.append(f"fast path: {exc}; the unit encoder ran the exact way")
         try:
