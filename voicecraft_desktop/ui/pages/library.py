@@ -22,7 +22,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -52,6 +51,7 @@ from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibra
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import retire_run, run_dir_for, run_status
 from voicecraft_desktop.core.voice_making import BaseSinger, PreviewCache
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.pages._common import (
@@ -485,8 +485,9 @@ class LibraryPage(JobPageMixin, QWidget):
     def _ask_new_voice(self) -> None:
         # Takes added on the Record page are collected in data_dir()/recordings/<voice>: start there.
         recordings = paths.data_dir() / "recordings"
-        start = str(recordings) if recordings.is_dir() else ""
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of recordings"), start)
+        folder = file_dialogs.existing_dir(
+            self, self.ctx.settings, self.tr("Folder of recordings"), recordings
+        )
         if not folder:
             return
         name, ok = QInputDialog.getText(
@@ -569,28 +570,29 @@ class LibraryPage(JobPageMixin, QWidget):
     # ------------------------------------------------------------------ import / export
 
     def _ask_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("VoiceCraft voice folder"))
+        folder = file_dialogs.existing_dir(self, self.ctx.settings, self.tr("VoiceCraft voice folder"))
         if folder:
             self.import_voice(Path(folder))
 
     def _ask_import_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("VoiceCraft voice zip"), "", self.tr("Voice zip (*.zip)")
+        path = file_dialogs.open_file(
+            self, self.ctx.settings, self.tr("VoiceCraft voice zip"), self.tr("Voice zip (*.zip)")
         )
         if path:
             self.import_voice(Path(path))
 
     def _ask_import_reference(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("so-vits-svc-5.0 model"), "", self.tr("PyTorch model (*.pth *.pt)")
+        path = file_dialogs.open_file(
+            self, self.ctx.settings, self.tr("so-vits-svc-5.0 model"), self.tr("PyTorch model (*.pth *.pt)")
         )
         if not path:
             return
-        npy, _ = QFileDialog.getOpenFileName(
+        npy = file_dialogs.open_file(
             self,
+            self.ctx.settings,
             self.tr("Singer vector (.npy) for this model"),
-            str(Path(path).parent),
             self.tr("Singer vector (*.npy)"),
+            start=path.parent,
         )
         if npy:
             self.import_voice(Path(path), speaker_npy=Path(npy))
@@ -614,8 +616,8 @@ class LibraryPage(JobPageMixin, QWidget):
         item = self.selected()
         if not isinstance(item, VoiceEntry):
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export voice"), f"{item.name}.zip", self.tr("Voice zip (*.zip)")
+        path = file_dialogs.save_file(
+            self, self.ctx.settings, self.tr("Export voice"), f"{item.name}.zip", self.tr("Voice zip (*.zip)")
         )
         if path:
             self.export_voice(item, Path(path))
@@ -767,11 +769,12 @@ class LibraryPage(JobPageMixin, QWidget):
 
     def _ask_instant(self) -> None:
         start = self.ctx.takes_dir()
-        files, _ = QFileDialog.getOpenFileNames(
+        files = file_dialogs.open_files(
             self,
+            self.ctx.settings,
             self.tr("Recordings of your singing (10 to 60 s in all)"),
-            str(start) if start.is_dir() else "",
             self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
+            start=start,
         )
         if not files:
             return
@@ -812,10 +815,10 @@ class LibraryPage(JobPageMixin, QWidget):
         item = self.selected()
         if not isinstance(item, VoiceEntry):
             return
-        files, _ = QFileDialog.getOpenFileNames(
+        files = file_dialogs.open_files(
             self,
+            self.ctx.settings,
             self.tr("Recordings of “{name}” singing").format(name=item.name),
-            "",
             self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
         )
         if files:
@@ -925,10 +928,10 @@ class LibraryPage(JobPageMixin, QWidget):
             return
         phrase = self.latest_take()
         if phrase is None:
-            path, _ = QFileDialog.getOpenFileName(
+            path = file_dialogs.open_file(
                 self,
+                self.ctx.settings,
                 self.tr("A phrase to hear the singer on (a few seconds of singing)"),
-                "",
                 self.tr("Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus)"),
             )
             if not path:

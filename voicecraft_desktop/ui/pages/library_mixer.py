@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.pages._common import JobPageMixin, call_task
 from voicecraft_desktop.ui.worker import Job
 
@@ -232,8 +232,8 @@ class MixerDialog(JobPageMixin, QDialog):
     def _add_chosen(self) -> None:
         kind, ref = self.source_combo.currentData()
         if kind == RECORDING:
-            files, _ = QFileDialog.getOpenFileNames(
-                self, self.tr("Recordings of a voice (10 to 60 s)"), "", self.tr(AUDIO_FILTER)
+            files = file_dialogs.open_files(
+                self, self.ctx.settings, self.tr("Recordings of a voice (10 to 60 s)"), self.tr(AUDIO_FILTER)
             )
             if files:
                 self.add_recording([Path(f) for f in files])
@@ -355,8 +355,11 @@ class MixerDialog(JobPageMixin, QDialog):
         )
 
     def _ask_phrase(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("A phrase to listen on (a few seconds of singing)"), "", self.tr(AUDIO_FILTER)
+        path = file_dialogs.open_file(
+            self,
+            self.ctx.settings,
+            self.tr("A phrase to listen on (a few seconds of singing)"),
+            self.tr(AUDIO_FILTER),
         )
         if path:
             self.phrase = Path(path)

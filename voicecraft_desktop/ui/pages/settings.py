@@ -18,7 +18,6 @@ from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecraft_desktop.i18n import LANGUAGES, current_language, resolve_language
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages.setup import SetupView
 from voicecraft_desktop.ui.worker import Job, JobRefused
@@ -194,8 +194,8 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def _ask_cache_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Download folder for model files"), str(self.ctx.assets_cache_dir())
+        folder = file_dialogs.existing_dir(
+            self, self.ctx.settings, self.tr("Download folder for model files"), self.ctx.assets_cache_dir()
         )
         if folder:
             self.set_cache_folder(Path(folder))

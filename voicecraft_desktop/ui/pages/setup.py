@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import keeping_error, read_only_table, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
@@ -490,15 +490,15 @@ class SetupView(QWidget):
             return
         asset = self.store().asset(name)
         if asset.folder:
-            path = QFileDialog.getExistingDirectory(
+            path = file_dialogs.existing_dir(
                 self,
+                self.ctx.settings,
                 self.tr("Folder of {title} (with config.json)").format(title=asset.title),
-                str(Path.home()),
             )
         else:
             pattern = f"{asset.filename} (*{Path(asset.filename).suffix});;" + self.tr("All files (*)")
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Locate {filename}").format(filename=asset.filename), str(Path.home()), pattern
+            path = file_dialogs.open_file(
+                self, self.ctx.settings, self.tr("Locate {filename}").format(filename=asset.filename), pattern
             )
         if path:
             self.locate(name, Path(path))

@@ -172,7 +172,7 @@ class TrainPage(RunExportMixin, QWidget):
         self.voice_combo = QComboBox()
         self.voice_combo.setObjectName("voiceCombo")
         self.voice_combo.setMinimumContentsLength(24)
-        self.base_combo = BaseModelCombo(ctx.asset_store)
+        self.base_combo = BaseModelCombo(ctx.asset_store, settings=ctx.settings)
         self.preset_combo = QComboBox()
         from models.config import VoiceConfig
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from voicecraft_desktop.core.runs import PRETRAIN_ASSET
+from voicecraft_desktop.ui import file_dialogs
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,15 @@ class BaseModelCombo(QComboBox):
     Args:
         asset_store: returns the app's ``AssetStore`` (asked anew on each :meth:`refresh`, so a
             pretrain downloaded or located since is offered).
+        settings: the app's settings, for the folder "Other file…" starts in.
     """
 
-    def __init__(self, asset_store: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, asset_store: Callable[[], Any], parent: QWidget | None = None, settings: Any = None
+    ) -> None:
         super().__init__(parent)
         self._asset_store = asset_store
+        self._settings = settings  # where "Other file…" starts (ui/file_dialogs)
         self._file: Path | None = None  # the "Other file…" chosen last
         self._pretrain: Path | None = None
         self.activated.connect(self._activated)
@@ -97,7 +102,7 @@ class BaseModelCombo(QComboBox):
     def _activated(self, index: int) -> None:
         if self.itemData(index) != "other":
             return
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Base model"), "", self.tr(CHECKPOINT_FILTER))
+        path = file_dialogs.open_file(self, self._settings, self.tr("Base model"), self.tr(CHECKPOINT_FILTER))
         if path:
             self._file = Path(path)
             self.refresh()

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from models.convert import f0_edit
 from voicecraft_desktop.core.live_pitch import hz_to_midi
+from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
 
 FRAME_S = f0_edit.FRAME_S
@@ -554,17 +554,25 @@ class PitchEditor(QWidget):
         self.status.emit(f"Pitch curve exported to {out}")
         return out
 
+    def _settings(self) -> Any:
+        """The app's settings (for the folder file dialogs start in), when the editor has a context."""
+        return self.ctx.settings if self.ctx is not None else None
+
     def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Pitch curve to use", "", CSV_FILTER)
+        path = file_dialogs.open_file(self, self._settings(), "Pitch curve to use", CSV_FILTER)
         if path:
             self.import_csv(path)
 
     def _ask_export(self) -> None:
         if self.take is None:
             return
-        default = str(Path(self.take.source).with_suffix(".pit.csv"))
-        path, chosen = QFileDialog.getSaveFileName(self, "Export the pitch curve", default, CSV_FILTER)
-        if path:
+        source = Path(self.take.source)
+        out, chosen = file_dialogs.save_file_as(
+            self, self._settings(), "Export the pitch curve", source.with_suffix(".pit.csv").name, CSV_FILTER,
+            start=source.parent,
+        )
+        if out is not None:
+            path = str(out)
             if "pit.csv" in chosen and not path.endswith(".pit.csv"):
                 path = path.removesuffix(".csv") + ".pit.csv"
             self.export_csv(path)
@@ -684,8 +692,8 @@ class PitchEditor(QWidget):
     def _ask_open_project(self) -> None:
         from models.convert.resynth import PROJECT_SUFFIX
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open an edited conversion", "", f"Edited conversion (*{PROJECT_SUFFIX})"
+        path = file_dialogs.open_file(
+            self, self._settings(), "Open an edited conversion", f"Edited conversion (*{PROJECT_SUFFIX})"
         )
         if path:
             self.open_project(path)
