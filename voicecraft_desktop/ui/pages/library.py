@@ -480,6 +480,10 @@ class LibraryPage(JobPageMixin, QWidget):
         elif hasattr(p, "fraction"):  # a preview's conversion
             self.progress.setValue(int(1000 * float(p.fraction)))
 
+    def _on_finished(self) -> None:
+        super()._on_finished()
+        self.report.end_pending()  # a failed or cancelled job leaves no "Preparing …" behind
+
     # ------------------------------------------------------------------ new voice from folder
 
     def _ask_new_voice(self) -> None:

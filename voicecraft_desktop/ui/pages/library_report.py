@@ -27,6 +27,7 @@ class PreparationReport(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.last: Any = None
+        self.pending = False  # "Preparing …" is shown (see show_pending)
         self.tree = QTreeWidget()
         self.tree.setObjectName("reportTree")
         self.tree.setHeaderLabels([self.tr("Clip / file"), self.tr("Length"), self.tr("Reason / source")])
@@ -39,13 +40,28 @@ class PreparationReport(QWidget):
         layout.addWidget(self.tree, 1)
 
     def show_pending(self, text: str) -> None:
-        """Empties the tree and says ``text`` (what is being prepared)."""
+        """Empties the tree and says ``text`` (what is being prepared) until :meth:`show_report` or
+        :meth:`end_pending`."""
+        self.pending = True
         self.tree.clear()
         self.summary.setText(text)
+
+    def end_pending(self) -> None:
+        """The job that :meth:`show_pending` announced ended without a report (failed, cancelled): shows
+        the report from before it again, or the empty view's words."""
+        if not self.pending:
+            return
+        self.pending = False
+        if self.last is not None:
+            self.show_report(self.last)
+        else:
+            self.tree.clear()
+            self.summary.setText(self.tr(PLACEHOLDER))
 
     def show_report(self, report: Any) -> None:
         """Fills the view: kept clips, what was not used and why, warnings and notes."""
         self.last = report
+        self.pending = False
         self.tree.clear()
         kept = QTreeWidgetItem(
             [self.tr("Kept: %n clips", "", len(report.clips)), format_duration(report.total_s), ""]
