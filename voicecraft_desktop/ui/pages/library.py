@@ -700,6 +700,22 @@ class LibraryPage(JobPageMixin, QWidget):
         self.ctx.events.voices_changed.emit()
         return True
 
+    # ------------------------------------------------------------------ shortcuts
+
+    def shortcut_open(self) -> bool:
+        """Ctrl+O: a new voice from a folder of recordings (as its button), unless a job runs."""
+        if not self.new_button.isEnabled():
+            return False
+        self._ask_new_voice()
+        return True
+
+    def toggle_playback(self) -> bool:
+        """Space: plays or stops the selected voice's preview (False when there is none)."""
+        if not self.preview_button.isEnabled():
+            return False
+        self._toggle_preview()
+        return True
+
     # ------------------------------------------------------------------ preview
 
     def _toggle_preview(self) -> None:

@@ -343,6 +343,16 @@ class LivePage(QWidget):
         self.timer.start()
         self._update_buttons()
 
+    def toggle_playback(self) -> bool:
+        """Space: stops the running session, else starts one (False when Start is not available)."""
+        if self.session is not None:
+            self.stop()
+            return True
+        if not self.start_button.isEnabled():
+            return False
+        self.start()
+        return True
+
     def stop(self) -> None:
         """Stops the session; both devices are released."""
         self.timer.stop()

@@ -333,6 +333,13 @@ class TrainPage(RunExportMixin, QWidget):
         self._setting = False
         self._voice_changed()
 
+    def shortcut_export(self) -> bool:
+        """Ctrl+E: exports the voice (as Export voice…), when the run can be exported."""
+        if not self.export_button.isEnabled():
+            return False
+        self._ask_export()
+        return True
+
     def dataset(self) -> DatasetInfo | None:
         """The chosen prepared dataset."""
         return self.voice_combo.currentData()
