@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     settings.migrate()
+    # The first-start setup dialog would open over the window: it gets a screenshot of its own below.
+    from voicecraft_desktop.ui.pages.setup import SETUP_SHOWN_KEY, open_setup
+
+    settings.set_value(SETUP_SHOWN_KEY, True)
     ctx = AppContext(settings=settings)
     from models.config import VoiceConfig
 
@@ -231,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     settle(300)
     shot(about, "about")
     about.close()
+    # The model files setup (Settings' "Model files…", and the first start when files are missing).
+    setup = open_setup(ctx, window)
+    settle(500)
+    shot(setup, "setup")
+    setup.close()
     # Quitting during training: the window stays responsive and says what it is stopping.
     window.show_page("Train")
     train.steps_spin.setValue(args.steps + 100000)
