@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AudioViews</name>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+</context>
+<context>
     <name>BaseModelCombo</name>
     <message>
         <source>From scratch (no base model)</source>
@@ -76,6 +83,172 @@ Open the setup to download them, or to locate copies you already have.</source>
     </message>
 </context>
 <context>
+    <name>ComparisonPlots</name>
+    <message>
+        <source>Waveform: source (grey) and converted (blue)</source>
+        <translation>波形：原声（灰色）与转换后（蓝色）</translation>
+    </message>
+    <message>
+        <source>A: source</source>
+        <translation>A：原声</translation>
+    </message>
+    <message>
+        <source>B: converted</source>
+        <translation>B：转换后</translation>
+    </message>
+    <message>
+        <source>Pitch: source after the key shift (orange) and converted (blue)</source>
+        <translation>音高：变调后的原声（橙色）与转换后（蓝色）</translation>
+    </message>
+    <message>
+        <source>source (shifted)</source>
+        <translation>原声（已变调）</translation>
+    </message>
+    <message>
+        <source>converted</source>
+        <translation>转换后</translation>
+    </message>
+</context>
+<context>
+    <name>CoverPanel</name>
+    <message>
+        <source>Vocal only (a take or an a cappella)</source>
+        <translation>只有人声（录音或清唱）</translation>
+    </message>
+    <message>
+        <source>Song with backing track</source>
+        <translation>带伴奏的歌曲</translation>
+    </message>
+    <message>
+        <source>Separate</source>
+        <translation>分离</translation>
+    </message>
+    <message>
+        <source>Split the song into its vocal and its backing track, to listen before converting.</source>
+        <translation>把歌曲分离成人声和伴奏，转换前可以先听一听。</translation>
+    </message>
+    <message>
+        <source>▶ Vocal</source>
+        <translation>▶ 人声</translation>
+    </message>
+    <message>
+        <source>▶ Backing</source>
+        <translation>▶ 伴奏</translation>
+    </message>
+    <message>
+        <source>Shift the backing with the key (whole octaves leave it as it is)</source>
+        <translation>伴奏也跟着变调（整八度的变调不影响伴奏）</translation>
+    </message>
+    <message>
+        <source>▶ A: original song</source>
+        <translation>▶ A：原曲</translation>
+    </message>
+    <message>
+        <source>▶ B: converted vocal</source>
+        <translation>▶ B：转换后的人声</translation>
+    </message>
+    <message>
+        <source>▶ C: converted mix</source>
+        <translation>▶ C：转换后的混音</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>Export mix and stems…</source>
+        <translation>导出混音和分轨…</translation>
+    </message>
+    <message>
+        <source>Vocal</source>
+        <translation>人声</translation>
+    </message>
+    <message>
+        <source>Backing</source>
+        <translation>伴奏</translation>
+    </message>
+    <message>
+        <source>Separation:</source>
+        <translation>分离：</translation>
+    </message>
+    <message>
+        <source>Listen:</source>
+        <translation>试听：</translation>
+    </message>
+    <message>
+        <source>Mix levels:</source>
+        <translation>混音音量：</translation>
+    </message>
+    <message>
+        <source>Level in the mix, in dB (all the way left: silent)</source>
+        <translation>在混音中的音量，单位 dB（拉到最左：静音）</translation>
+    </message>
+    <message>
+        <source>The vocal is separated from the band (Demucs), converted, and mixed back over the backing.</source>
+        <translation>先把人声从伴奏中分离出来（Demucs），转换后再混回伴奏上。</translation>
+    </message>
+    <message>
+        <source>Convert a recording of a voice alone.</source>
+        <translation>转换一段只有人声的录音。</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <source>{value:+d} dB</source>
+        <translation>{value:+d} dB</translation>
+    </message>
+    <message>
+        <source>from the cache</source>
+        <translation>来自缓存</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Separated {name} ({where}): listen to the vocal and the backing, then Convert.</source>
+        <translation>已分离 {name}（{where}）：听一听人声和伴奏，然后点“转换”。</translation>
+    </message>
+    <message>
+        <source>Invalid mix settings</source>
+        <translation>混音设置无效</translation>
+    </message>
+    <message>
+        <source>, backing shifted {semitones:+g} semitones</source>
+        <translation>，伴奏变调 {semitones:+g} 个半音</translation>
+    </message>
+    <message>
+        <source>Converted {name} into “{voice}” (key {key:+g}{shift}). Compare A/B/C, set the levels, then export the mix and its stems.</source>
+        <translation>已把 {name} 转换为“{voice}”（变调 {key:+g}{shift}）。对比 A/B/C，调好音量，再导出混音和分轨。</translation>
+    </message>
+    <message>
+        <source>{file} → “{voice}” (song with backing track)</source>
+        <translation>{file} → “{voice}”（带伴奏的歌曲）</translation>
+    </message>
+    <message>
+        <source>key shift: {key:+g} semitones; backing: {backing:+g} semitones</source>
+        <translation>升降调：{key:+g} 个半音；伴奏：{backing:+g} 个半音</translation>
+    </message>
+    <message>
+        <source>Convert songs in {folder} → {voice}</source>
+        <translation>转换 {folder} 中的歌曲 → {voice}</translation>
+    </message>
+    <message>
+        <source>Export the mix and its stems</source>
+        <translation>导出混音及其分轨</translation>
+    </message>
+    <message>
+        <source>Exported {name}, with {name1} and {name2}, to {parent}.</source>
+        <translation>已把 {name} 以及 {name1} 和 {name2} 导出到 {parent}。</translation>
+    </message>
+    <message>
+        <source>Cannot play</source>
+        <translation>无法播放</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>A voice named “{name}” already exists: choose another name.</source>
@@ -96,6 +269,33 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio.</source>
         <translation>“{file}”只有 {seconds:.2f} 秒：至少需要 {minimum:g} 秒的音频。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>The best so far — step {step:,}: the lowest difference from the real voice on held-out recordings (the ★ on the plot). Recommended.</source>
+        <translation>目前最好的——第 {step:,} 步：在留出的录音上与真实声音差距最小（图上的 ★）。推荐。</translation>
+    </message>
+    <message>
+        <source>The latest — step {step:,}: the newest checkpoint, trained longest.</source>
+        <translation>最新的——第 {step:,} 步：最新的检查点，训练时间最长。</translation>
+    </message>
+    <message>
+        <source>Export voice</source>
+        <translation>导出音色</translation>
+    </message>
+    <message>
+        <source>Which version of the voice:</source>
+        <translation>导出音色的哪个版本：</translation>
+    </message>
+    <message>
+        <source>{kind} — step {step:,}</source>
+        <translation>{kind}——第 {step:,} 步</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
 </context>
 <context>
@@ -613,6 +813,13 @@ Its folder {folder} will be erased. This cannot be undone.</source>
     <message>
         <source>base singer {number} of the pretrain</source>
         <translation>底模内置歌手 {number}</translation>
+    </message>
+</context>
+<context>
+    <name>LiveInputView</name>
+    <message>
+        <source>Pitch</source>
+        <translation>音高</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1353,57 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     </message>
 </context>
 <context>
+    <name>RunExportMixin</name>
+    <message>
+        <source>Name in the library (keep “{name}” to update it, or type a new name):</source>
+        <translation>在音色库中的名称（保留“{name}”则更新它，或输入新名称）：</translation>
+    </message>
+    <message>
+        <source>Name in the library:</source>
+        <translation>在音色库中的名称：</translation>
+    </message>
+    <message>
+        <source>Export “{name}”</source>
+        <translation>导出“{name}”</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Replace voice?</source>
+        <translation>替换音色？</translation>
+    </message>
+    <message>
+        <source>A voice named “{name}” is already in the library and was not trained in this run. Replace it with this run&apos;s voice? It is kept until the new one is complete.</source>
+        <translation>音色库里已有一个名为“{name}”的音色，它不是这次训练出来的。要用这次训练的音色替换它吗？新音色完成之前，旧的会一直保留。</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source> (step {step:,})</source>
+        <translation>（第 {step:,} 步）</translation>
+    </message>
+    <message>
+        <source>updated “{name}” in place{which} ({folder})</source>
+        <translation>已原地更新“{name}”{which}（{folder}）</translation>
+    </message>
+    <message>
+        <source>exported “{name}”{which} to {folder}</source>
+        <translation>已把“{name}”{which}导出到 {folder}</translation>
+    </message>
+    <message>
+        <source>Voice exported to the library</source>
+        <translation>音色已导出到音色库</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>CPU ({cores} cores)</source>
@@ -1543,6 +1801,88 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Training “{name}”</source>
         <translation>训练“{name}”</translation>
+    </message>
+</context>
+<context>
+    <name>TrainRuns</name>
+    <message>
+        <source>full-size model</source>
+        <translation>完整大小模型</translation>
+    </message>
+    <message>
+        <source>small trial model</source>
+        <translation>小型试用模型</translation>
+    </message>
+    <message>
+        <source>step {step:,}</source>
+        <translation>第 {step:,} 步</translation>
+    </message>
+    <message>
+        <source>{preset} model</source>
+        <translation>{preset} 模型</translation>
+    </message>
+    <message>
+        <source>fine-tuned from {file}</source>
+        <translation>从 {file} 微调</translation>
+    </message>
+    <message>
+        <source>trained from scratch</source>
+        <translation>从零开始训练</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Archived runs are moved out of the way (to the “.archive” folder next to the runs) and can be restored by hand; deleted runs are gone.</source>
+        <translation>归档的训练记录会被移到一旁（训练记录旁边的“.archive”文件夹），需要时可以手动恢复；删除的训练记录就彻底没有了。</translation>
+    </message>
+    <message>
+        <source>Keep the old run (archive)</source>
+        <translation>保留旧的训练记录（归档）</translation>
+    </message>
+    <message>
+        <source>Delete dataset</source>
+        <translation>删除数据集</translation>
+    </message>
+    <message>
+        <source>Delete the dataset “{name}”? Its recordings and features will be erased. It also has a training run ({run}), which a new dataset of the same name must not continue: keep that run in the archive, or delete it too?</source>
+        <translation>删除数据集“{name}”？它的录音和特征将被清除。它还有一次训练（{run}），同名的新数据集不能接着它训练：要把这次训练归档保留，还是一起删除？</translation>
+    </message>
+    <message>
+        <source>Delete the run too</source>
+        <translation>一起删除训练记录</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationAudioPanel</name>
+    <message>
+        <source>Validation audio</source>
+        <translation>验证音频</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Read validation audio</source>
+        <translation>读取验证音频</translation>
+    </message>
+    <message>
+        <source>converted by the model</source>
+        <translation>模型转换的</translation>
+    </message>
+    <message>
+        <source>real recording</source>
+        <translation>真实录音</translation>
+    </message>
+    <message>
+        <source>{clip} — {label} (step {step:,}, {seconds:.1f} s)</source>
+        <translation>{clip} — {label}（第 {step:,} 步，{seconds:.1f} 秒）</translation>
+    </message>
+    <message>
+        <source>Cannot play</source>
+        <translation>无法播放</translation>
     </message>
 </context>
 </TS>

@@ -492,7 +492,8 @@ class MainWindow(QMainWindow):
         names = ", ".join(q.get("names", [])) or self.tr("running jobs")
         waited = time.monotonic() - q.get("t0", time.monotonic())
         text = self.tr("Stopping {jobs}… ({seconds:.0f} s)").format(jobs=names, seconds=waited)
-        training = QCoreApplication.translate("TrainPage", "Training “{name}”").split("{name}")[0]  # its job's name
+        # the Train page's job name, in the language shown
+        training = QCoreApplication.translate("TrainPage", "Training “{name}”").split("{name}")[0]
         if any("Train" in n or n.startswith(training) for n in q.get("names", [])):
             text += "\n" + self.tr(
                 "Training finishes its step and keeps its last checkpoint: it can be resumed."

@@ -41,7 +41,8 @@ class ValidationAudioPanel(QGroupBox):
     """
 
     def __init__(self, runner: Any, parent: QWidget | None = None) -> None:
-        super().__init__("Validation audio", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Validation audio"))
         self.runner = runner
         self.player = Player()
         self.clips: list[ValidationAudio] = []
@@ -49,7 +50,7 @@ class ValidationAudioPanel(QGroupBox):
         self.error_box: QMessageBox | None = None
         self.audio_list = QListWidget()
         self.audio_list.setObjectName("validationAudio")
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(self.tr("Play"))
         self.play_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.audio_list)
@@ -65,7 +66,9 @@ class ValidationAudioPanel(QGroupBox):
         if run_dir is None or self.job is not None:
             return
         try:
-            job = self.runner.start("Read validation audio", call_task(read_validation_audio, run_dir))
+            job = self.runner.start(
+                self.tr("Read validation audio"), call_task(read_validation_audio, run_dir)
+            )
         except JobRefused:
             return
         self.job = job
@@ -78,9 +81,11 @@ class ValidationAudioPanel(QGroupBox):
         self.clips = sorted(clips, key=lambda a: (a.kind != "generated", a.clip))
         self.audio_list.clear()
         for a in self.clips:
-            label = "converted by the model" if a.kind == "generated" else "real recording"
+            label = self.tr("converted by the model") if a.kind == "generated" else self.tr("real recording")
             item = QListWidgetItem(
-                f"{a.clip} — {label} (step {a.step:,}, {len(a.wave) / a.sample_rate:.1f} s)"
+                self.tr("{clip} — {label} (step {step:,}, {seconds:.1f} s)").format(
+                    clip=a.clip, label=label, step=a.step, seconds=len(a.wave) / a.sample_rate
+                )
             )
             self.audio_list.addItem(item)
         if self.clips:
@@ -95,6 +100,6 @@ class ValidationAudioPanel(QGroupBox):
         try:
             self.player.play(clip.wave, clip.sample_rate)
         except PlaybackError as exc:
-            self.error_box = show_error(self, "Cannot play", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play"), str(exc))
             return False
         return True

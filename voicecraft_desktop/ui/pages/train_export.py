@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -30,9 +31,14 @@ from voicecraft_desktop.ui.pages._common import call_task, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
 CHOICE_WORDS = {
-    "best": "The best so far — step {step:,}: the lowest difference from the real voice on held-out "
-    "recordings (the ★ on the plot). Recommended.",
-    "latest": "The latest — step {step:,}: the newest checkpoint, trained longest.",
+    "best": QT_TRANSLATE_NOOP(
+        "ExportDialog",
+        "The best so far — step {step:,}: the lowest difference from the real voice on held-out "
+        "recordings (the ★ on the plot). Recommended.",
+    ),
+    "latest": QT_TRANSLATE_NOOP(
+        "ExportDialog", "The latest — step {step:,}: the newest checkpoint, trained longest."
+    ),
 }
 
 
@@ -44,7 +50,7 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export voice")
+        self.setWindowTitle(self.tr("Export voice"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(label))
         self.name_edit = QLineEdit(default)
@@ -52,9 +58,9 @@ class ExportDialog(QDialog):
         self.choice_buttons: list[QRadioButton] = []
         self.group = QButtonGroup(self)
         if choices:
-            layout.addWidget(QLabel("Which version of the voice:"))
+            layout.addWidget(QLabel(self.tr("Which version of the voice:")))
         for i, (kind, step, _path) in enumerate(choices):
-            words = CHOICE_WORDS.get(kind, "{kind} — step {step:,}")
+            words = self.tr(CHOICE_WORDS[kind]) if kind in CHOICE_WORDS else self.tr("{kind} — step {step:,}")
             button = QRadioButton(words.format(kind=kind, step=step))
             button.setChecked(i == 0)
             self.group.addButton(button, i)
@@ -63,7 +69,7 @@ class ExportDialog(QDialog):
         self.choices = choices
         ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok | cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Export"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -73,7 +79,6 @@ class ExportDialog(QDialog):
         """The chosen checkpoint (None: the run's default, best else newest)."""
         i = self.group.checkedId()
         return self.choices[i][2] if 0 <= i < len(self.choices) else None
-
 
 
 class RunExportMixin:
@@ -98,10 +103,16 @@ class RunExportMixin:
         ours = voice_of_run(run_dir) if run_dir is not None else None
         if ours is not None:  # trained further: keeping the name updates that voice
             default = ours.name
-            label = f"Name in the library (keep “{ours.name}” to update it, or type a new name):"
+            label = QCoreApplication.translate(
+                "RunExportMixin", "Name in the library (keep “{name}” to update it, or type a new name):"
+            ).format(name=ours.name)
         else:
             names = {e.name.casefold() for e in VoiceLibrary().entries()}
-            default, label, n = info.name, "Name in the library:", 2
+            default, label, n = (
+                info.name,
+                QCoreApplication.translate("RunExportMixin", "Name in the library:"),
+                2,
+            )
             while default.casefold() in names:
                 default, n = f"{info.name} ({n})", n + 1
         choices = export_choices(run_dir) if run_dir is not None else []
@@ -134,20 +145,30 @@ class RunExportMixin:
 
         try:
             job = self.ctx.runner.start(  # type: ignore[attr-defined]
-                f"Export “{name}”",
+                QCoreApplication.translate("RunExportMixin", "Export “{name}”").format(name=name),
                 call_task(
-                    export_to_library, run_dir, name, app_version=__version__, replace=replace,
+                    export_to_library,
+                    run_dir,
+                    name,
+                    app_version=__version__,
+                    replace=replace,
                     checkpoint=checkpoint,
                 ),
             )
         except JobRefused as exc:
-            self.error_box = show_error(self, "Cannot export", str(exc))  # type: ignore[arg-type]
+            self.error_box = show_error(
+                self, QCoreApplication.translate("RunExportMixin", "Cannot export"), str(exc)
+            )  # type: ignore[arg-type]
             return None
         self.export_job = job
         self.export_button.setEnabled(False)  # type: ignore[attr-defined]
         job.result.connect(self._on_exported)
         job.failed.connect(
-            lambda message, tb: setattr(self, "error_box", show_error(self, "Export failed", message, tb))
+            lambda message, tb: setattr(
+                self,
+                "error_box",
+                show_error(self, QCoreApplication.translate("RunExportMixin", "Export failed"), message, tb),
+            )
         )
         job.finished.connect(self._on_export_finished)
         return job
@@ -156,14 +177,19 @@ class RunExportMixin:
         """Asks (without blocking) whether to replace the same-named voice that is not from this run."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Replace voice?",
-            f"A voice named “{existing}” is already in the library and was not trained in this run. "
-            f"Replace it with this run's voice? It is kept until the new one is complete.",
+            QCoreApplication.translate("RunExportMixin", "Replace voice?"),
+            QCoreApplication.translate(
+                "RunExportMixin",
+                "A voice named “{name}” is already in the library and was not trained in this run. "
+                "Replace it with this run's voice? It is kept until the new one is complete.",
+            ).format(name=existing),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,  # type: ignore[arg-type]
         )
         box.setObjectName("replaceVoiceDialog")
-        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.button(QMessageBox.StandardButton.Yes).setText(
+            QCoreApplication.translate("RunExportMixin", "Replace")
+        )
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(
             lambda: self.export(name, replace=True, checkpoint=checkpoint)
         )
@@ -174,13 +200,27 @@ class RunExportMixin:
         folder = outcome.entry.folder
         messages = self.messages  # type: ignore[attr-defined]
         steps = outcome.entry.steps
-        which = f" (step {steps:,})" if steps is not None else ""
+        which = (
+            QCoreApplication.translate("RunExportMixin", " (step {step:,})").format(step=steps)
+            if steps is not None
+            else ""
+        )
         if outcome.updated:
-            messages.appendPlainText(f"updated “{outcome.entry.name}” in place{which} ({folder})")
+            messages.appendPlainText(
+                QCoreApplication.translate(
+                    "RunExportMixin", "updated “{name}” in place{which} ({folder})"
+                ).format(name=outcome.entry.name, which=which, folder=folder)
+            )
         else:
-            messages.appendPlainText(f"exported “{outcome.entry.name}”{which} to {folder}")
+            messages.appendPlainText(
+                QCoreApplication.translate("RunExportMixin", "exported “{name}”{which} to {folder}").format(
+                    name=outcome.entry.name, which=which, folder=folder
+                )
+            )
         self.ctx.events.voices_changed.emit()  # type: ignore[attr-defined]
-        self.ctx.events.status.emit("Voice exported to the library")  # type: ignore[attr-defined]
+        self.ctx.events.status.emit(
+            QCoreApplication.translate("RunExportMixin", "Voice exported to the library")
+        )  # type: ignore[attr-defined]
         self.exported.emit(str(folder))  # type: ignore[attr-defined]
 
     def _on_export_finished(self) -> None:

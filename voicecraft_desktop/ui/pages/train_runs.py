@@ -11,20 +11,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from voicecraft_desktop.core.runs import RunStatus
 
-PRESET_WORDS = {"sovits5": "full-size model", "tiny": "small trial model"}
+PRESET_WORDS = {
+    "sovits5": QT_TRANSLATE_NOOP("TrainRuns", "full-size model"),
+    "tiny": QT_TRANSLATE_NOOP("TrainRuns", "small trial model"),
+}
 
 
 def describe_run(status: RunStatus) -> str:
     """"step 1,200, full-size model, fine-tuned from sovits5.0.pretrain.pth" (what fixes the run)."""
-    parts = [f"step {status.step:,}"]
+    parts = [QCoreApplication.translate("TrainRuns", "step {step:,}").format(step=status.step)]
     if status.preset:
-        parts.append(PRESET_WORDS.get(status.preset, f"{status.preset} model"))
-    parts.append(f"fine-tuned from {Path(status.base).name}" if status.base else "trained from scratch")
-    return ", ".join(parts)
+        parts.append(
+            QCoreApplication.translate("TrainRuns", PRESET_WORDS[status.preset])
+            if status.preset in PRESET_WORDS
+            else QCoreApplication.translate("TrainRuns", "{preset} model").format(preset=status.preset)
+        )
+    parts.append(
+        QCoreApplication.translate("TrainRuns", "fine-tuned from {file}").format(file=Path(status.base).name)
+        if status.base
+        else QCoreApplication.translate("TrainRuns", "trained from scratch")
+    )
+    return QCoreApplication.translate("TrainRuns", ", ").join(parts)
 
 
 def run_fate_box(
@@ -35,10 +47,16 @@ def run_fate_box(
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
     box.setObjectName("runFateDialog")
     box.setInformativeText(
-        "Archived runs are moved out of the way (to the “.archive” folder next to the runs) and can be "
-        "restored by hand; deleted runs are gone."
+        QCoreApplication.translate(
+            "TrainRuns",
+            "Archived runs are moved out of the way (to the “.archive” folder next to the runs) and can be "
+            "restored by hand; deleted runs are gone.",
+        )
     )
-    archive = box.addButton("Keep the old run (archive)", QMessageBox.ButtonRole.AcceptRole)
+    archive = box.addButton(
+        QCoreApplication.translate("TrainRuns", "Keep the old run (archive)"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
     delete = box.addButton(delete_label, QMessageBox.ButtonRole.DestructiveRole)
     archive.clicked.connect(lambda: on_choice(True))
     delete.clicked.connect(lambda: on_choice(False))
@@ -55,10 +73,13 @@ def ask_delete_dataset(
     run archived or delete it too (a new dataset of the same name must not resume the old run)."""
     return run_fate_box(
         parent,
-        "Delete dataset",
-        f"Delete the dataset “{name}”? Its recordings and features will be erased. It also has a "
-        f"training run ({describe_run(status)}), which a new dataset of the same name must not continue: "
-        f"keep that run in the archive, or delete it too?",
+        QCoreApplication.translate("TrainRuns", "Delete dataset"),
+        QCoreApplication.translate(
+            "TrainRuns",
+            "Delete the dataset “{name}”? Its recordings and features will be erased. It also has a "
+            "training run ({run}), which a new dataset of the same name must not continue: "
+            "keep that run in the archive, or delete it too?",
+        ).format(name=name, run=describe_run(status)),
         on_choice,
-        delete_label="Delete the run too",
+        delete_label=QCoreApplication.translate("TrainRuns", "Delete the run too"),
     )

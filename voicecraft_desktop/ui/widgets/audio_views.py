@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
@@ -116,7 +116,7 @@ def make_pitch_plot(parent: QWidget | None = None) -> pg.PlotWidget:
     plot = pg.PlotWidget(parent, axisItems={"left": NoteAxis(orientation="left")})
     plot.setBackground("w")
     plot.showGrid(x=True, y=True, alpha=0.25)
-    plot.setLabel("bottom", "time", units="s")
+    plot.setLabel("bottom", QCoreApplication.translate("AudioViews", "time"), units="s")
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.setYRange(48, 72)  # C3..C5 until there is a voice to follow
@@ -133,7 +133,7 @@ class ScrollingWaveform(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.setYRange(-1.0, 1.0)
-        self.setLabel("bottom", "time", units="s")
+        self.setLabel("bottom", QCoreApplication.translate("AudioViews", "time"), units="s")
         self.getPlotItem().getAxis("left").setWidth(44)
         self.seconds, self.columns = seconds, columns
         self._curve_hi = self.plot(pen=pg.mkPen(WAVE_COLOUR, width=1))

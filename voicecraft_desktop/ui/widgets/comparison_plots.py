@@ -55,31 +55,36 @@ class ComparisonPlots(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.wave_plot = pg.PlotWidget(background="w")
         self.wave_plot.setObjectName("wavePlot")
-        self.wave_plot.setTitle("Waveform: source (grey) and converted (blue)", color="#333")
+        self.wave_plot.setTitle(self.tr("Waveform: source (grey) and converted (blue)"), color="#333")
         self.wave_plot.setMouseEnabled(y=False)
         self.wave_plot.setYRange(-1, 1)
         self.wave_plot.hideAxis("left")
         _legend(self.wave_plot)
-        self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name="A: source")
+        self.source_wave = self.wave_plot.plot(
+            [], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name=self.tr("A: source")
+        )
         self.result_wave = self.wave_plot.plot(
-            [], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1), name="B: converted"
+            [],
+            [],
+            pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1),
+            name=self.tr("B: converted"),
         )
         self.result_wave.setOpacity(0.75)
         self.pitch_plot = make_pitch_plot()
         self.pitch_plot.setObjectName("pitchPlot")
         self.pitch_plot.setTitle(
-            "Pitch: source after the key shift (orange) and converted (blue)", color="#333"
+            self.tr("Pitch: source after the key shift (orange) and converted (blue)"), color="#333"
         )
         self.pitch_plot.setMouseEnabled(x=True, y=False)
         self.pitch_plot.setXLink(self.wave_plot)
         _legend(self.pitch_plot)
         # drawn wide and under the converted curve: where the two agree, both stay visible
         self.source_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name="source (shifted)"
+            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name=self.tr("source (shifted)")
         )
         self.source_pitch.setOpacity(0.6)
         self.result_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name="converted"
+            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name=self.tr("converted")
         )
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
         self.wave_plot.addItem(self.playheads[0])

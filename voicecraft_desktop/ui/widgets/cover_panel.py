@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,8 +41,8 @@ from voicecraft_desktop.ui.pages._common import call_task, interval_timer, show_
 log = logging.getLogger(__name__)
 
 KINDS = {
-    "vocal": "Vocal only (a take or an a cappella)",
-    "song": "Song with backing track",
+    "vocal": QT_TRANSLATE_NOOP("CoverPanel", "Vocal only (a take or an a cappella)"),
+    "song": QT_TRANSLATE_NOOP("CoverPanel", "Song with backing track"),
 }
 MIN_DB, MAX_DB = -60, 12  # models.convert.cover.MIN_GAIN_DB / MAX_GAIN_DB
 
@@ -69,7 +69,7 @@ class CoverPanel(QWidget):
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("inputKindCombo")
         for kind, label in KINDS.items():
-            self.kind_combo.addItem(label, kind)
+            self.kind_combo.addItem(self.tr(label), kind)
         self.kind_help = QLabel()
         self.kind_help.setWordWrap(True)
         self.kind_help.setStyleSheet("color: palette(placeholder-text);")
@@ -81,22 +81,24 @@ class CoverPanel(QWidget):
             self.model_combo.setItemData(
                 self.model_combo.count() - 1, model.description, Qt.ItemDataRole.ToolTipRole
             )
-        self.separate_button = QPushButton("Separate")
+        self.separate_button = QPushButton(self.tr("Separate"))
         self.separate_button.setObjectName("separateButton")
         self.separate_button.setToolTip(
-            "Split the song into its vocal and its backing track, to listen before converting."
+            self.tr("Split the song into its vocal and its backing track, to listen before converting.")
         )
-        self.play_vocal = QPushButton("▶ Vocal")
-        self.play_backing = QPushButton("▶ Backing")
-        self.shift_check = QCheckBox("Shift the backing with the key (whole octaves leave it as it is)")
+        self.play_vocal = QPushButton(self.tr("▶ Vocal"))
+        self.play_backing = QPushButton(self.tr("▶ Backing"))
+        self.shift_check = QCheckBox(
+            self.tr("Shift the backing with the key (whole octaves leave it as it is)")
+        )
         self.shift_check.setObjectName("shiftBackingCheck")
-        self.play_a = QPushButton("▶ A: original song")
-        self.play_b = QPushButton("▶ B: converted vocal")
-        self.play_c = QPushButton("▶ C: converted mix")
-        self.stop_button = QPushButton("■ Stop")
+        self.play_a = QPushButton(self.tr("▶ A: original song"))
+        self.play_b = QPushButton(self.tr("▶ B: converted vocal"))
+        self.play_c = QPushButton(self.tr("▶ C: converted mix"))
+        self.stop_button = QPushButton(self.tr("■ Stop"))
         self.vocal_slider, self.vocal_value = self._level_slider("vocalLevelSlider")
         self.backing_slider, self.backing_value = self._level_slider("backingLevelSlider")
-        self.export_button = QPushButton("Export mix and stems…")
+        self.export_button = QPushButton(self.tr("Export mix and stems…"))
         self.export_button.setObjectName("exportCoverButton")
         for b in (self.play_vocal, self.play_backing, self.play_a, self.play_b, self.play_c):
             b.setCheckable(True)
@@ -112,11 +114,11 @@ class CoverPanel(QWidget):
             listen.addWidget(b)
         listen.addStretch(1)
         levels = QHBoxLayout()
-        levels.addWidget(QLabel("Vocal"))
+        levels.addWidget(QLabel(self.tr("Vocal")))
         levels.addWidget(self.vocal_slider, 1)
         levels.addWidget(self.vocal_value)
         levels.addSpacing(16)
-        levels.addWidget(QLabel("Backing"))
+        levels.addWidget(QLabel(self.tr("Backing")))
         levels.addWidget(self.backing_slider, 1)
         levels.addWidget(self.backing_value)
         levels.addSpacing(16)
@@ -126,10 +128,10 @@ class CoverPanel(QWidget):
         self.song_box.setObjectName("songBox")
         song_form = QFormLayout(self.song_box)
         song_form.setContentsMargins(0, 0, 0, 0)
-        song_form.addRow("Separation:", sep_row)
+        song_form.addRow(self.tr("Separation:"), sep_row)
         song_form.addRow("", self.shift_check)
-        song_form.addRow("Listen:", listen)
-        song_form.addRow("Mix levels:", levels)
+        song_form.addRow(self.tr("Listen:"), listen)
+        song_form.addRow(self.tr("Mix levels:"), levels)
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.kind_combo)
         kind_row.addWidget(self.kind_help, 1)
@@ -160,7 +162,7 @@ class CoverPanel(QWidget):
         slider.setRange(MIN_DB, MAX_DB)
         slider.setValue(0)
         slider.setMinimumWidth(120)
-        slider.setToolTip("Level in the mix, in dB (all the way left: silent)")
+        slider.setToolTip(self.tr("Level in the mix, in dB (all the way left: silent)"))
         value = QLabel()
         value.setMinimumWidth(58)
         return slider, value
@@ -192,9 +194,11 @@ class CoverPanel(QWidget):
         song = self.is_song()
         self.song_box.setVisible(song)
         self.kind_help.setText(
-            "The vocal is separated from the band (Demucs), converted, and mixed back over the backing."
+            self.tr(
+                "The vocal is separated from the band (Demucs), converted, and mixed back over the backing."
+            )
             if song
-            else "Convert a recording of a voice alone."
+            else self.tr("Convert a recording of a voice alone.")
         )
         self.update_buttons()
 
@@ -221,7 +225,9 @@ class CoverPanel(QWidget):
             (self.backing_slider, self.backing_value),
         ):
             value = slider.value()
-            label.setText("silent" if value <= MIN_DB else f"{value:+d} dB")
+            label.setText(
+                self.tr("silent") if value <= MIN_DB else self.tr("{value:+d} dB").format(value=value)
+            )
 
     def _on_levels(self) -> None:
         self._show_levels()
@@ -253,9 +259,11 @@ class CoverPanel(QWidget):
     def _on_separated(self, stems: Any) -> None:
         self.stems = stems
         self.page.progress.setValue(1000)
-        where = "from the cache" if stems.cached else "done"
+        where = self.tr("from the cache") if stems.cached else self.tr("done")
         self.page.status_label.setText(
-            f"Separated {stems.source.name} ({where}): listen to the vocal and the backing, then Convert."
+            self.tr("Separated {name} ({where}): listen to the vocal and the backing, then Convert.").format(
+                name=stems.source.name, where=where
+            )
         )
         self.update_buttons()
         self.page.job_done.emit("result")
@@ -270,7 +278,7 @@ class CoverPanel(QWidget):
         try:
             cover = self.cover_options()
         except ValueError as exc:
-            self.page.error_box = show_error(self.page, "Invalid mix settings", str(exc))
+            self.page.error_box = show_error(self.page, self.tr("Invalid mix settings"), str(exc))
             return None
         store, device = self._store_device()
         converter, key, library = self.page._converter, self.page._converter_key, self.page.library
@@ -300,14 +308,24 @@ class CoverPanel(QWidget):
         self._mix = None
         r = take.result
         self.page.progress.setValue(1000)
-        shift = f", backing shifted {r.backing_semitones:+g} semitones" if r.backing_semitones else ""
+        shift = (
+            self.tr(", backing shifted {semitones:+g} semitones").format(semitones=r.backing_semitones)
+            if r.backing_semitones
+            else ""
+        )
         self.page.status_label.setText(
-            f"Converted {take.source.name} into “{take.voice}” (key {r.conversion.key:+g}{shift}). "
-            f"Compare A/B/C, set the levels, then export the mix and its stems."
+            self.tr(
+                "Converted {name} into “{voice}” (key {key:+g}{shift}). Compare A/B/C, set the levels, then "
+                "export the mix and its stems."
+            ).format(name=take.source.name, voice=take.voice, key=r.conversion.key, shift=shift)
         )
         lines = [
-            f"{take.source.name} → “{take.voice}” (song with backing track)",
-            f"key shift: {r.conversion.key:+g} semitones; backing: {r.backing_semitones:+g} semitones",
+            self.tr("{file} → “{voice}” (song with backing track)").format(
+                file=take.source.name, voice=take.voice
+            ),
+            self.tr("key shift: {key:+g} semitones; backing: {backing:+g} semitones").format(
+                key=r.conversion.key, backing=r.backing_semitones
+            ),
             f"separation: {take.stems.model}{' (cached)' if take.stems.cached else ''}",
         ]
         if r.report is not None:
@@ -346,7 +364,10 @@ class CoverPanel(QWidget):
             )
 
         return self.page._start(
-            f"Convert songs in {folder.name} → {entry.name}", task, self.page._on_batch_done, gpu=True
+            self.tr("Convert songs in {folder} → {voice}").format(folder=folder.name, voice=entry.name),
+            task,
+            self.page._on_batch_done,
+            gpu=True,
         )
 
     def _ask_export(self) -> None:
@@ -358,7 +379,7 @@ class CoverPanel(QWidget):
         name = output_name(self.take.source, self.take.voice, fmt)
         label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
         path = file_dialogs.save_file(
-            self.page, self.page.ctx.settings, "Export the mix and its stems", name, label
+            self.page, self.page.ctx.settings, self.tr("Export the mix and its stems"), name, label
         )
         if path is not None:
             self.export(path, fmt)
@@ -378,8 +399,12 @@ class CoverPanel(QWidget):
     def _on_exported(self, paths: dict[str, Path]) -> None:
         self.page.progress.setValue(1000)
         self.page.status_label.setText(
-            f"Exported {paths['mix'].name}, with {paths['vocal'].name} and {paths['backing'].name}, "
-            f"to {paths['mix'].parent}."
+            self.tr("Exported {name}, with {name1} and {name2}, to {parent}.").format(
+                name=paths["mix"].name,
+                name1=paths["vocal"].name,
+                name2=paths["backing"].name,
+                parent=paths["mix"].parent,
+            )
         )
         self.page.job_done.emit("result")
 
@@ -428,7 +453,7 @@ class CoverPanel(QWidget):
                 player.play(*sound)
         except PlaybackError as exc:
             self._playing = None
-            self.page.error_box = show_error(self.page, "Cannot play", str(exc))
+            self.page.error_box = show_error(self.page, self.tr("Cannot play"), str(exc))
             return False
         self._playing = which
         self._show_playing()

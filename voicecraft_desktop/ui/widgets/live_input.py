@@ -39,7 +39,7 @@ class LiveInputView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.waveform, 2)
         pitch_header = QHBoxLayout()
-        pitch_header.addWidget(QLabel("Pitch"))
+        pitch_header.addWidget(QLabel(self.tr("Pitch")))
         pitch_header.addStretch(1)
         pitch_header.addWidget(self.note_label)
         layout.addLayout(pitch_header)
