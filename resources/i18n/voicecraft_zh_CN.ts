@@ -685,6 +685,14 @@ Replace it with this folder&apos;s recordings? It is kept as it is until the new
         <translation>无法重命名音色</translation>
     </message>
     <message>
+        <source>dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>voice</source>
+        <translation>音色</translation>
+    </message>
+    <message>
         <source>Delete {what}</source>
         <translation>删除{what}</translation>
     </message>

@@ -133,6 +133,11 @@ TEXT_METHODS = {
     "setHorizontalHeaderLabels",
     "setHeaderLabels",
     "addMenu",
+    "open_file",  # ui/file_dialogs: a dialog's title and file types
+    "open_files",
+    "save_file",
+    "save_file_as",
+    "existing_dir",
     "setCancelButtonText",
     "setInformativeText",
     "setLabelText",

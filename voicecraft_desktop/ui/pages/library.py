@@ -665,7 +665,7 @@ class LibraryPage(JobPageMixin, QWidget):
         item = self.selected()
         if item is None:
             return
-        what = "dataset" if isinstance(item, DatasetInfo) else "voice"
+        what = self.tr("dataset") if isinstance(item, DatasetInfo) else self.tr("voice")
         label = item.name or item.folder.name
         run = run_status(run_dir_for(item.folder)) if isinstance(item, DatasetInfo) else None
         if run is not None and run.exists:  # issue 12.3: its run is archived or deleted with it, as asked
