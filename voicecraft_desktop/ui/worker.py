@@ -267,6 +267,11 @@ class JobRunner(QObject):
         self._closing = True
         self.cancel_all()
 
+    @property
+    def closing(self) -> bool:
+        """True once :meth:`begin_shutdown` or :meth:`shutdown` was called: the app is quitting."""
+        return self._closing
+
     def has_threads(self) -> bool:
         """True while some job's thread has not ended yet."""
         return bool(self._threads)

@@ -814,6 +814,10 @@ class TrainPage(RunExportMixin, QWidget):
         self.job = None
         self.pause_button.setChecked(False)
         self.pause_button.setText("Pause")
+        if self.ctx.runner.closing:
+            # The app is quitting: the page goes away, and re-deriving it would load the checkpoint
+            # just written on the GUI thread (over a second for a full-size run; bench_ui's quit leg).
+            return
         self._voice_changed()
 
     # ------------------------------------------------------------------ validation audio, TensorBoard
