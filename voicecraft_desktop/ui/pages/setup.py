@@ -559,7 +559,7 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
-        self.resize(900, 600)
+        self.resize(1120, 620)  # every column (the licence too) at full width in a 1280-wide screen
 
     def reject(self) -> None:
         """Closing the window cancels a running download (what came is kept for a resume)."""
