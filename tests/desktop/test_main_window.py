@@ -167,11 +167,16 @@ def test_quit_now_ends_what_has_not_stopped(ctx, qtbot, monkeypatch) -> None:
     release = threading.Event()
     monkeypatch.setattr(train_process, "end_training_processes", lambda: release.set() or 1)
 
+    blocking = threading.Event()
+
     def stubborn(cancel):
         yield None
+        blocking.set()
         release.wait(30)  # ignores its cancel event until the child is ended
 
     ctx.runner.start("Training “Ana”", stubborn, gpu=True)
+    # Close only once the job is inside its stubborn step: a cancel seen between steps ends it at once.
+    assert blocking.wait(10)
     win.close()
     assert "checkpoint" in win.quit_dialog.labelText()
     qtbot.wait(200)
