@@ -110,6 +110,289 @@ Open the setup to download them, or to locate copies you already have.</source>
     </message>
 </context>
 <context>
+    <name>ConvertPage</name>
+    <message>
+        <source>Off (use the key shift)</source>
+        <translation>关闭（使用升降调设置）</translation>
+    </message>
+    <message>
+        <source>Automatic, whole octaves</source>
+        <translation>自动，按整八度</translation>
+    </message>
+    <message>
+        <source>Automatic, nearest semitone</source>
+        <translation>自动，取最近的半音</translation>
+    </message>
+    <message>
+        <source>32 kHz (the model&apos;s own)</source>
+        <translation>32 kHz（模型原生）</translation>
+    </message>
+    <message>
+        <source>44.1 kHz (resampled)</source>
+        <translation>44.1 kHz（重采样）</translation>
+    </message>
+    <message>
+        <source>48 kHz (resampled)</source>
+        <translation>48 kHz（重采样）</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16 位</translation>
+    </message>
+    <message>
+        <source>24-bit</source>
+        <translation>24 位</translation>
+    </message>
+    <message>
+        <source>32-bit float</source>
+        <translation>32 位浮点</translation>
+    </message>
+    <message>
+        <source>Carried through (smooth; the reference)</source>
+        <translation>延续前后音高（平滑；标准做法）</translation>
+    </message>
+    <message>
+        <source>None (breaths and consonants unpitched)</source>
+        <translation>无（换气和辅音不带音高）</translation>
+    </message>
+    <message>
+        <source>Shifts by the semitones set here (12 = one octave up, -12 one down).</source>
+        <translation>按这里设定的半音数变调（12 = 升一个八度，-12 = 降一个八度）。</translation>
+    </message>
+    <message>
+        <source>Moves the song by whole octaves into the voice&apos;s range: it stays in its key, so a backing track still fits.</source>
+        <translation>按整八度把歌曲移到这个音色的音域里：调性不变，伴奏仍然对得上。</translation>
+    </message>
+    <message>
+        <source>Moves the song to the nearest semitone of the voice&apos;s range: the closest fit for a voice alone, but usually out of key with a backing track.</source>
+        <translation>把歌曲移到最接近这个音色音域的半音上：对清唱最贴合，但通常会和伴奏不在一个调上。</translation>
+    </message>
+    <message>
+        <source>Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)</source>
+        <translation>音频 (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was written.</source>
+        <translation>已取消，没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Drop an audio file here, open one, or use the latest take</source>
+        <translation>把音频文件拖到这里，或打开一个文件，或使用最新的录音</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Latest take</source>
+        <translation>最新录音</translation>
+    </message>
+    <message>
+        <source> semitones</source>
+        <translation> 个半音</translation>
+    </message>
+    <message>
+        <source>Mute non-singing gaps</source>
+        <translation>静音没有歌声的空隙</translation>
+    </message>
+    <message>
+        <source>Match the input&apos;s loudness</source>
+        <translation>与输入的响度一致</translation>
+    </message>
+    <message>
+        <source>Input:</source>
+        <translation>输入：</translation>
+    </message>
+    <message>
+        <source>Input kind:</source>
+        <translation>输入类型：</translation>
+    </message>
+    <message>
+        <source>Voice:</source>
+        <translation>音色：</translation>
+    </message>
+    <message>
+        <source>Key shift:</source>
+        <translation>升降调：</translation>
+    </message>
+    <message>
+        <source>Pitch method:</source>
+        <translation>音高提取方法：</translation>
+    </message>
+    <message>
+        <source>Convert</source>
+        <translation>转换</translation>
+    </message>
+    <message>
+        <source>Convert a folder…</source>
+        <translation>转换整个文件夹…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>▶ A: source</source>
+        <translation>▶ A：原声</translation>
+    </message>
+    <message>
+        <source>▶ B: converted</source>
+        <translation>▶ B：转换后</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>Export WAV…</source>
+        <translation>导出 WAV…</translation>
+    </message>
+    <message>
+        <source>Export FLAC…</source>
+        <translation>导出 FLAC…</translation>
+    </message>
+    <message>
+        <source>Choose an input and a voice, then Convert.</source>
+        <translation>选择输入和音色，然后点“转换”。</translation>
+    </message>
+    <message>
+        <source>The quality report of a conversion appears here.</source>
+        <translation>转换的质量报告会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Quality report</source>
+        <translation>质量报告</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>44.1 or 48 kHz to match a DAW session; the model itself sings at 32 kHz.</source>
+        <translation>选 44.1 或 48 kHz 以配合宿主软件（DAW）的工程；模型本身以 32 kHz 演唱。</translation>
+    </message>
+    <message>
+        <source>The format of the files a folder conversion writes.</source>
+        <translation>转换整个文件夹时写出的文件格式。</translation>
+    </message>
+    <message>
+        <source>Samples of exported and folder-converted files (FLAC: 16 or 24-bit).</source>
+        <translation>导出文件和文件夹转换结果的采样格式（FLAC：16 或 24 位）。</translation>
+    </message>
+    <message>
+        <source>The pitch given where the song has none (breaths, consonants).</source>
+        <translation>歌曲中没有音高的地方（换气、辅音）所用的音高。</translation>
+    </message>
+    <message>
+        <source>Randomness of the voice&apos;s sound: 1 is the reference, 0 the steadiest.</source>
+        <translation>声音的随机程度：1 为标准，0 最稳定。</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same audio again.</source>
+        <translation>相同的种子和设置会得到完全相同的音频。</translation>
+    </message>
+    <message>
+        <source>Output sample rate:</source>
+        <translation>输出采样率：</translation>
+    </message>
+    <message>
+        <source>Files:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Unvoiced frames:</source>
+        <translation>无声帧：</translation>
+    </message>
+    <message>
+        <source>Noise scale:</source>
+        <translation>噪声强度：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Index:</source>
+        <translation>索引：</translation>
+    </message>
+    <message>
+        <source>Cannot convert: {message}</source>
+        <translation>无法转换：{message}</translation>
+    </message>
+    <message>
+        <source>Invalid conversion settings</source>
+        <translation>转换设置无效</translation>
+    </message>
+    <message>
+        <source>Audio to convert</source>
+        <translation>要转换的音频</translation>
+    </message>
+    <message>
+        <source>Where to put the converted files</source>
+        <translation>转换结果存放到哪里</translation>
+    </message>
+    <message>
+        <source>No voice in the library yet: train one, or import one on the Library page.</source>
+        <translation>音色库里还没有音色：请训练一个，或在“音色库”页面导入一个。</translation>
+    </message>
+    <message>
+        <source>Choose a song or a take: Open file…, drop one on this page, or Latest take.</source>
+        <translation>选择一首歌或一段录音：点“打开文件…”、把文件拖到本页，或点“最新录音”。</translation>
+    </message>
+    <message>
+        <source>Ready to convert {file} into “{voice}”: press Convert.</source>
+        <translation>准备把 {file} 转换为“{voice}”：点“转换”。</translation>
+    </message>
+    <message>
+        <source>Convert folder {folder} → {voice}</source>
+        <translation>转换文件夹 {folder} → {voice}</translation>
+    </message>
+    <message>
+        <source>Folder of songs to convert</source>
+        <translation>要转换的歌曲所在文件夹</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在开始</translation>
+    </message>
+    <message>
+        <source>File {number} of {total}: {name} — {what}</source>
+        <translation>第 {number} 个文件，共 {total} 个：{name} — {what}</translation>
+    </message>
+    <message>
+        <source>Converting: {stage} — {message}</source>
+        <translation>正在转换：{stage} — {message}</translation>
+    </message>
+    <message>
+        <source>Converted {name} into “{voice}”: {length}, key {key:+g}, {total:.1f} s to convert. Compare A/B, then export.</source>
+        <translation>已把 {name} 转换为“{voice}”：时长 {length}，变调 {key:+g}，转换用时 {total:.1f} 秒。对比 A/B 后再导出。</translation>
+    </message>
+    <message>
+        <source>Folder batch: {ok} converted, {failed} failed.</source>
+        <translation>文件夹批量转换：成功 {ok} 个，失败 {failed} 个。</translation>
+    </message>
+    <message>
+        <source>key shift: {key:+g} semitones</source>
+        <translation>升降调：{key:+g} 个半音</translation>
+    </message>
+    <message>
+        <source>Cannot play</source>
+        <translation>无法播放</translation>
+    </message>
+    <message>
+        <source>Export {format}</source>
+        <translation>导出 {format}</translation>
+    </message>
+    <message>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
+    </message>
+    <message>
+        <source>Exported {path}; its pitch edits could not be saved ({exc})</source>
+        <translation>已导出 {path}；但它的音高修改没能保存（{exc}）</translation>
+    </message>
+</context>
+<context>
     <name>CoverPanel</name>
     <message>
         <source>Vocal only (a take or an a cappella)</source>
@@ -831,6 +1114,193 @@ Its folder {folder} will be erased. This cannot be undone.</source>
     </message>
 </context>
 <context>
+    <name>LivePage</name>
+    <message>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>Look for audio devices again (after plugging in headphones or a microphone)</source>
+        <translation>重新查找音频设备（插上耳机或麦克风之后）</translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>Shorter blocks: less delay, more work per second</source>
+        <translation>块越短，延迟越小，但每秒的计算量越大</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How much of what you just sang the voice hears with each block</source>
+        <translation>每一块转换时，音色能“听到”你刚才唱的多长一段</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>Blend between blocks: longer is smoother, and adds delay</source>
+        <translation>块与块之间的交叉淡化：越长越平滑，但延迟也越大</translation>
+    </message>
+    <message>
+        <source> semitones</source>
+        <translation> 个半音</translation>
+    </message>
+    <message>
+        <source>Pass-through (hear yourself, unconverted)</source>
+        <translation>直通（听自己的原声，不转换）</translation>
+    </message>
+    <message>
+        <source>▶ Start</source>
+        <translation>▶ 开始</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ 停止</translation>
+    </message>
+    <message>
+        <source>Voice and devices</source>
+        <translation>音色与设备</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>音色</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <source>Headphones</source>
+        <translation>耳机</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>调</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>块长</translation>
+    </message>
+    <message>
+        <source>Extra context</source>
+        <translation>额外上下文</translation>
+    </message>
+    <message>
+        <source>Crossfade</source>
+        <translation>交叉淡化</translation>
+    </message>
+    <message>
+        <source>Your voice</source>
+        <translation>你的声音</translation>
+    </message>
+    <message>
+        <source>Converted</source>
+        <translation>转换后</translation>
+    </message>
+    <message>
+        <source>Monitor mix</source>
+        <translation>监听混合</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>What you sing</source>
+        <translation>你唱的</translation>
+    </message>
+    <message>
+        <source>What you hear</source>
+        <translation>你听到的</translation>
+    </message>
+    <message>
+        <source>  — default</source>
+        <translation>  — 默认</translation>
+    </message>
+    <message>
+        <source>no microphone was found</source>
+        <translation>没有找到麦克风</translation>
+    </message>
+    <message>
+        <source>no headphones or speakers were found</source>
+        <translation>没有找到耳机或音箱</translation>
+    </message>
+    <message>
+        <source>Live conversion needs a microphone and headphones: {reason}. Connect them (or start your sound server) and press Rescan.</source>
+        <translation>实时转换需要麦克风和耳机：{reason}。请连接它们（或启动声音服务），然后点“重新扫描”。</translation>
+    </message>
+    <message>
+        <source>Choose a voice first (make or import one on the Library page).</source>
+        <translation>请先选择一个音色（在“音色库”页面制作或导入）。</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>Load {name} for live use</source>
+        <translation>加载 {name} 用于实时转换</translation>
+    </message>
+    <message>
+        <source>The voice could not be loaded: {message}</source>
+        <translation>无法加载这个音色：{message}</translation>
+    </message>
+    <message>
+        <source>Live: sing! Press Stop to end.</source>
+        <translation>实时转换中：唱吧！点“停止”结束。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Live conversion stopped.</source>
+        <translation>实时转换已停止。</translation>
+    </message>
+    <message>
+        <source>Latency {ms:.0f} ms (block, crossfade and lookahead)</source>
+        <translation>延迟 {ms:.0f} 毫秒（块长、交叉淡化和预读）</translation>
+    </message>
+    <message>
+        <source> + {ms:.0f} ms in the devices</source>
+        <translation> + 设备中的 {ms:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>  ·  processing {typical:.0f} ms typical, {worst:.0f} ms worst (last 10 s) of {block:.0f} ms per block  ·  dropouts {dropouts}  ·  late blocks {late}</source>
+        <translation>  ·  处理用时：通常 {typical:.0f} 毫秒，最慢 {worst:.0f} 毫秒（最近 10 秒），每块 {block:.0f} 毫秒  ·  断音 {dropouts}  ·  迟到的块 {late}</translation>
+    </message>
+    <message>
+        <source>This computer cannot convert this voice live: a {block:.0f} ms block takes {typical:.0f} ms to convert (worst {worst:.0f} ms), so blocks are passed through unconverted. Try a longer block, the graphics card (Settings), or a smaller voice.</source>
+        <translation>这台电脑无法实时转换这个音色：一个 {block:.0f} 毫秒的块需要 {typical:.0f} 毫秒来转换（最慢 {worst:.0f} 毫秒），所以这些块会不经转换直接输出。可以试试更长的块、使用显卡（见“设置”），或者换一个更小的音色。</translation>
+    </message>
+    <message>
+        <source>Latency when started: {ms:.0f} ms (block, crossfade and lookahead) plus the processing time</source>
+        <translation>开始后的延迟：{ms:.0f} 毫秒（块长、交叉淡化和预读）加上处理时间</translation>
+    </message>
+    <message>
+        <source>Pass-through: your voice, unconverted</source>
+        <translation>直通：你的原声，不转换</translation>
+    </message>
+    <message>
+        <source>Choose a voice, put on headphones, and press Start.</source>
+        <translation>选择一个音色，戴上耳机，然后点“开始”。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Record</source>
@@ -1180,6 +1650,203 @@ The engine is starting; this takes a few seconds the first time.</source>
     <message>
         <source>recording</source>
         <translation>录音</translation>
+    </message>
+</context>
+<context>
+    <name>PitchEditor</name>
+    <message>
+        <source>Pitch CSV, time and Hz (*.csv);;so-vits-svc pitch file (*.pit.csv)</source>
+        <translation>音高 CSV，时间与 Hz (*.csv);;so-vits-svc 音高文件 (*.pit.csv)</translation>
+    </message>
+    <message>
+        <source>✎ Edit pitch</source>
+        <translation>✎ 修改音高</translation>
+    </message>
+    <message>
+        <source>Correct the pitch the converted voice sings, then hear it</source>
+        <translation>修正转换后音色唱出的音高，然后试听</translation>
+    </message>
+    <message>
+        <source>Open edited conversion…</source>
+        <translation>打开修改过的转换…</translation>
+    </message>
+    <message>
+        <source>Reopen a conversion exported earlier, with its pitch edits, to keep editing it</source>
+        <translation>重新打开之前导出的转换（连同它的音高修改），继续编辑</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <source>Snap to notes</source>
+        <translation>吸附到音符</translation>
+    </message>
+    <message>
+        <source>Selection an octave down</source>
+        <translation>选区降一个八度</translation>
+    </message>
+    <message>
+        <source>Selection a semitone down</source>
+        <translation>选区降一个半音</translation>
+    </message>
+    <message>
+        <source>Selection a semitone up</source>
+        <translation>选区升一个半音</translation>
+    </message>
+    <message>
+        <source>Selection an octave up</source>
+        <translation>选区升一个八度</translation>
+    </message>
+    <message>
+        <source>Unvoiced</source>
+        <translation>设为无声</translation>
+    </message>
+    <message>
+        <source>No pitch in the selection (breaths, consonants)</source>
+        <translation>选区内没有音高（换气、辅音）</translation>
+    </message>
+    <message>
+        <source>Voiced</source>
+        <translation>设为有声</translation>
+    </message>
+    <message>
+        <source>Give the selection a pitch (joined from its neighbours)</source>
+        <translation>给选区加上音高（由前后的音高连接而成）</translation>
+    </message>
+    <message>
+        <source>Smooth</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>vibrato × </source>
+        <translation>颤音 × </translation>
+    </message>
+    <message>
+        <source>0 flattens the vibrato, 1 keeps it, 2 doubles it</source>
+        <translation>0 去掉颤音，1 保持不变，2 加倍</translation>
+    </message>
+    <message>
+        <source>Set vibrato</source>
+        <translation>设置颤音</translation>
+    </message>
+    <message>
+        <source>Fix octave jumps</source>
+        <translation>修正八度跳变</translation>
+    </message>
+    <message>
+        <source>Apply fixes</source>
+        <translation>应用修正</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>↶ Undo</source>
+        <translation>↶ 撤销</translation>
+    </message>
+    <message>
+        <source>↷ Redo</source>
+        <translation>↷ 重做</translation>
+    </message>
+    <message>
+        <source>Zoom +</source>
+        <translation>放大 +</translation>
+    </message>
+    <message>
+        <source>Zoom −</source>
+        <translation>缩小 −</translation>
+    </message>
+    <message>
+        <source>Whole song</source>
+        <translation>整首歌</translation>
+    </message>
+    <message>
+        <source>▶ From cursor</source>
+        <translation>▶ 从光标处播放</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Selection:</source>
+        <translation>选区：</translation>
+    </message>
+    <message>
+        <source>Pitch file:</source>
+        <translation>音高文件：</translation>
+    </message>
+    <message>
+        <source>proposed fix</source>
+        <translation>建议的修正</translation>
+    </message>
+    <message>
+        <source>Convert a song first; its pitch can then be edited here</source>
+        <translation>请先转换一首歌，之后就能在这里修改它的音高</translation>
+    </message>
+    <message>
+        <source>Drag across the pitch plot to select; click to place the cursor.</source>
+        <translation>在音高图上拖动来选择；单击放置光标。</translation>
+    </message>
+    <message>
+        <source>Pitch edit “{edit}”: nothing changed.</source>
+        <translation>音高修改“{edit}”：没有变化。</translation>
+    </message>
+    <message>
+        <source>Select a region of the pitch plot first (drag across it).</source>
+        <translation>请先在音高图上选一个区域（拖动选择）。</translation>
+    </message>
+    <message>
+        <source>Cannot mark voiced: {reason}</source>
+        <translation>无法设为有声：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot draw there: {reason}</source>
+        <translation>无法在那里绘制：{reason}</translation>
+    </message>
+    <message>
+        <source>No octave jumps found in the selection.</source>
+        <translation>选区内没有发现八度跳变。</translation>
+    </message>
+    <message>
+        <source>No octave jumps found.</source>
+        <translation>没有发现八度跳变。</translation>
+    </message>
+    <message>
+        <source>1 octave jump found ({seconds:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard.</source>
+        <translation>发现 1 处八度跳变（{seconds:.2f} 秒），绿色是建议的修正：{listed}。请选择“应用修正”或“放弃”。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n octave jumps found ({seconds:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard.</source>
+        <translation>
+            <numerusform>发现 %n 处八度跳变（{seconds:.2f} 秒），绿色是建议的修正：{listed}。请选择“应用修正”或“放弃”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pitch curve to use</source>
+        <translation>要使用的音高曲线</translation>
+    </message>
+    <message>
+        <source>Export the pitch curve</source>
+        <translation>导出音高曲线</translation>
+    </message>
+    <message>
+        <source>Open an edited conversion</source>
+        <translation>打开修改过的转换</translation>
+    </message>
+    <message>
+        <source>Edited conversion (*{suffix})</source>
+        <translation>修改过的转换 (*{suffix})</translation>
     </message>
 </context>
 <context>
@@ -1805,10 +2472,327 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     </message>
 </context>
 <context>
+    <name>SpeedEstimator</name>
+    <message>
+        <source>Estimated time on this computer: measuring a few training steps…</source>
+        <translation>在这台电脑上的预计用时：正在试跑几步训练来测量…</translation>
+    </message>
+    <message>
+        <source>Measure training speed</source>
+        <translation>测量训练速度</translation>
+    </message>
+    <message>
+        <source>Estimated time on this computer: measuring a few training steps… ({done} of {total})</source>
+        <translation>在这台电脑上的预计用时：正在试跑几步训练来测量…（{done} / {total}）</translation>
+    </message>
+    <message>
+        <source>No time estimate: a trial step could not run on this dataset (Start says why).</source>
+        <translation>无法预计用时：在这个数据集上试跑一步失败了（点“开始”会说明原因）。</translation>
+    </message>
+    <message>
+        <source>the graphics card (GPU)</source>
+        <translation>显卡（GPU）</translation>
+    </message>
+    <message>
+        <source>the processor (CPU)</source>
+        <translation>处理器（CPU）</translation>
+    </message>
+    <message>
+        <source>{days:.0f} days</source>
+        <translation>{days:.0f} 天</translation>
+    </message>
+    <message>
+        <source>Estimated time on this computer: about {length} for {steps} steps on {where} ({per_step:.2g} s a step, measured over 1 step; validation adds a little).</source>
+        <translation>在这台电脑上的预计用时：在{where}上训练 {steps} 步约需 {length}（每步 {per_step:.2g} 秒，按 1 步测得；验证还会多花一点时间）。</translation>
+    </message>
+</context>
+<context>
     <name>TrainPage</name>
     <message>
         <source>Training “{name}”</source>
         <translation>训练“{name}”</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Full size&lt;/b&gt; (the so-vits-svc-5.0 model): for a voice to keep — the best quality this app makes. Needs an NVIDIA graphics card (GPU): fine-tuning from the pretrain takes hours there, training from scratch a day or more; on a processor (CPU) alone, days to weeks.</source>
+        <translation>&lt;b&gt;完整大小&lt;/b&gt;（so-vits-svc-5.0 模型）：适合要长期使用的音色——这是本软件能做到的最好音质。需要一块 NVIDIA 显卡（GPU）：在显卡上从底模微调要几个小时，从零开始训练要一天以上；只用处理器（CPU）则要几天到几周。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Small trial&lt;/b&gt;: a toy-size model that trains in minutes on any computer. For trying the whole path (record → train → convert) before a long run; it sounds rough and robotic, not a voice to keep.</source>
+        <translation>&lt;b&gt;小型试用&lt;/b&gt;：一个玩具大小的模型，在任何电脑上几分钟就能训练完。适合在长时间训练之前先把整个流程（录音 → 训练 → 转换）走一遍；声音粗糙、有机械感，不适合长期使用。</translation>
+    </message>
+    <message>
+        <source>When to stop: validation runs every few hundred steps; the advice appears here.</source>
+        <translation>何时停止：每隔几百步会验证一次，建议会显示在这里。</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:#b8860b&apos;&gt;This computer has no usable graphics card (GPU).&lt;/b&gt; Training a full-size voice needs one: on the processor alone it takes days (the estimate below is measured here). For a first try, use the small trial preset: minutes, rough sound.</source>
+        <translation>&lt;b style=&apos;color:#b8860b&apos;&gt;这台电脑没有可用的显卡（GPU）。&lt;/b&gt;训练完整大小的音色需要显卡：只用处理器要好几天（下面的预估是在本机实测的）。第一次尝试，请用小型试用预设：几分钟就好，只是声音比较粗糙。</translation>
+    </message>
+    <message>
+        <source>the small trial</source>
+        <translation>小型试用</translation>
+    </message>
+    <message>
+        <source>fine-tuning</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>training from scratch</source>
+        <translation>从零开始训练</translation>
+    </message>
+    <message>
+        <source>Default for {how}: {passes} passes over your recordings, at least {low} and at most {high} steps. You can change it.</source>
+        <translation>{how}的默认值：把你的录音过 {passes} 遍，最少 {low} 步，最多 {high} 步。你可以修改。</translation>
+    </message>
+    <message>
+        <source>Use the small trial preset</source>
+        <translation>使用小型试用预设</translation>
+    </message>
+    <message>
+        <source>Voice (prepared dataset):</source>
+        <translation>音色（已整理的数据集）：</translation>
+    </message>
+    <message>
+        <source>Start from:</source>
+        <translation>起点：</translation>
+    </message>
+    <message>
+        <source>Model size (preset):</source>
+        <translation>模型大小（预设）：</translation>
+    </message>
+    <message>
+        <source>Stop after step:</source>
+        <translation>训练到第几步停止：</translation>
+    </message>
+    <message>
+        <source>Train on every graphics card of this computer at once: each card takes a batch of the preset&apos;s size, so every step learns from more audio. Pause is not available then; Stop and Start again continue from the last save.</source>
+        <translation>同时用这台电脑上的所有显卡训练：每块显卡处理一批预设大小的数据，所以每一步能学到更多音频。这时不能暂停；停止后再开始，会从上次保存处继续。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Start over…</source>
+        <translation>重新开始…</translation>
+    </message>
+    <message>
+        <source>Begin a new run of this voice with new settings; the old run is kept in the archive or deleted.</source>
+        <translation>用新的设置为这个音色重新训练；旧的训练记录会归档保存或删除。</translation>
+    </message>
+    <message>
+        <source>Export voice…</source>
+        <translation>导出音色…</translation>
+    </message>
+    <message>
+        <source>Open TensorBoard</source>
+        <translation>打开 TensorBoard</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>TensorBoard (running)</source>
+        <translation>TensorBoard（运行中）</translation>
+    </message>
+    <message>
+        <source>TensorBoard did not start</source>
+        <translation>TensorBoard 没有启动</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} — %n clips, {minutes:.1f} min</source>
+        <translation>
+            <numerusform>{name} — %n 个片段，{minutes:.1f} 分钟</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (features missing)</source>
+        <translation>（缺少特征）</translation>
+    </message>
+    <message>
+        <source>Use all {gpus} GPUs</source>
+        <translation>使用全部 {gpus} 块显卡</translation>
+    </message>
+    <message>
+        <source>No prepared voice yet: use “New voice from folder…” on the Library page.</source>
+        <translation>还没有整理好的音色：请在“音色库”页面用“从文件夹新建音色…”。</translation>
+    </message>
+    <message>
+        <source>No prepared voice to train.</source>
+        <translation>没有可训练的已整理音色。</translation>
+    </message>
+    <message>
+        <source>Fixed: this voice&apos;s run was started with it, and Resume continues that run. To change it, use “Start over…”.</source>
+        <translation>已固定：这个音色的训练就是用它开始的，“继续训练”会接着这次训练。要更改，请用“重新开始…”。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning the so-vits-svc-5.0 pretrain learns a voice in far fewer steps than training from scratch.</source>
+        <translation>在 so-vits-svc-5.0 底模上微调，比从零开始训练所需的步数少得多。</translation>
+    </message>
+    <message>
+        <source>The so-vits-svc-5.0 pretrain is the full-size model: to train the small trial preset, start from scratch.</source>
+        <translation>so-vits-svc-5.0 底模是完整大小的模型：要训练小型试用预设，请从零开始。</translation>
+    </message>
+    <message>
+        <source>This dataset has no features; prepare it again on the Library page.</source>
+        <translation>这个数据集没有特征；请在“音色库”页面重新整理。</translation>
+    </message>
+    <message>
+        <source>This voice cannot be trained until it is prepared again.</source>
+        <translation>这个音色需要重新整理后才能训练。</translation>
+    </message>
+    <message>
+        <source>The run of this voice ({run}) is at step {step:,}. Raise “Stop after step” to train it further, export it, or start over.</source>
+        <translation>这个音色的训练（{run}）已到第 {step:,} 步。调高“训练到第几步停止”可以继续训练，也可以导出或重新开始。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Trained to step {step:,}. Export the voice to use it on the Convert page.</source>
+        <translation>已训练到第 {step:,} 步。导出音色后即可在“转换”页面使用。</translation>
+    </message>
+    <message>
+        <source>A run of this voice ({run}) stopped at step {step:,}: Resume continues it to step {target:,}. Its model size and starting point are fixed; “Start over…” begins a new run.</source>
+        <translation>这个音色的训练（{run}）停在第 {step:,} 步：“继续训练”会接着训练到第 {target:,} 步。它的模型大小和起点已固定；“重新开始…”会开始一次新的训练。</translation>
+    </message>
+    <message>
+        <source>Stopped at step {step:,} of {target:,}. Press Resume to continue.</source>
+        <translation>停在第 {step:,} 步（目标 {target:,} 步）。点“继续训练”接着训练。</translation>
+    </message>
+    <message>
+        <source>New run in {run_dir}</source>
+        <translation>新的训练记录位于 {run_dir}</translation>
+    </message>
+    <message>
+        <source>Ready: press Start to train “{name}”.</source>
+        <translation>准备就绪：点“开始”训练“{name}”。</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <source>Start a new run of “{name}”? The current run ({run}) will no longer be resumed; you can then choose the model size, the starting point and the steps again.</source>
+        <translation>为“{name}”开始一次新的训练吗？当前的训练（{run}）将不再继续；之后可以重新选择模型大小、起点和步数。</translation>
+    </message>
+    <message>
+        <source>Delete the old run</source>
+        <translation>删除旧的训练记录</translation>
+    </message>
+    <message>
+        <source>Cannot start over</source>
+        <translation>无法重新开始</translation>
+    </message>
+    <message>
+        <source>the old run was archived in {folder}</source>
+        <translation>旧的训练记录已归档到 {folder}</translation>
+    </message>
+    <message>
+        <source>the old run was deleted</source>
+        <translation>旧的训练记录已删除</translation>
+    </message>
+    <message>
+        <source>Read training history</source>
+        <translation>读取训练历史</translation>
+    </message>
+    <message>
+        <source>Cannot start training</source>
+        <translation>无法开始训练</translation>
+    </message>
+    <message>
+        <source>“{name}” is {busy}: another VoiceCraft window or the command line is training this voice. Wait for it to finish, or stop it there, then press Start again.</source>
+        <translation>“{name}”正在别处训练（{busy}）：另一个 VoiceCraft 窗口或命令行正在训练这个音色。请等它结束，或在那边停止它，然后再点“开始”。</translation>
+    </message>
+    <message>
+        <source>“{name}” is {busy}.</source>
+        <translation>“{name}”正在别处训练（{busy}）。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>— {name}: training in {folder}</source>
+        <translation>— {name}：在 {folder} 中训练</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pausing after this step…</source>
+        <translation>这一步结束后暂停…</translation>
+    </message>
+    <message>
+        <source>Stopping: finishing the step and writing a checkpoint…</source>
+        <translation>正在停止：完成这一步并写入检查点…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>正在开始</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source> · ETA {time}</source>
+        <translation> · 预计还需 {time}</translation>
+    </message>
+    <message>
+        <source> · {rate:.2f} steps/s</source>
+        <translation> · 每秒 {rate:.2f} 步</translation>
+    </message>
+    <message>
+        <source>{phase}: step {step:,} of {total_steps:,} · epoch {epoch}{speed}{eta} · batch {batch_size} · {device} {precision}</source>
+        <translation>{phase}：第 {step:,} / {total_steps:,} 步 · 第 {epoch} 轮{speed}{eta} · 批大小 {batch_size} · {device} {precision}</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:{colour}&apos;&gt;When to stop: {verdict}.&lt;/b&gt; {advice}. (Difference from the real voice: now {mel_l1:.3f}, best {best_mel_l1:.3f} at step {best_step:,} — the ★ on the lower plot; Export offers it.)</source>
+        <translation>&lt;b style=&apos;color:{colour}&apos;&gt;何时停止：{verdict}。&lt;/b&gt;{advice}。（与真实声音的差距：现在 {mel_l1:.3f}，最好是第 {best_step:,} 步的 {best_mel_l1:.3f}——即下方图中的 ★；导出时可以选它。）</translation>
+    </message>
+    <message>
+        <source>Stopped at step {step:,}; checkpoint written. Resume continues the run.</source>
+        <translation>停在第 {step:,} 步，检查点已写入。“继续训练”会接着这次训练。</translation>
+    </message>
+    <message>
+        <source>Finished at step {step:,}. Export the voice to use it on the Convert page.</source>
+        <translation>在第 {step:,} 步完成。导出音色后即可在“转换”页面使用。</translation>
+    </message>
+    <message>
+        <source>Training failed: {message}</source>
+        <translation>训练失败：{message}</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>训练失败</translation>
+    </message>
+    <message>
+        <source>Training cancelled.</source>
+        <translation>训练已取消。</translation>
     </message>
 </context>
 <context>
@@ -1860,6 +2844,71 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Delete the run too</source>
         <translation>一起删除训练记录</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingCurves</name>
+    <message>
+        <source>Overall error</source>
+        <translation>总体误差</translation>
+    </message>
+    <message>
+        <source>g_total: the generator&apos;s total loss (adversarial, feature matching, mel, multi-resolution STFT, KL and speaker terms). Should fall, then level off.</source>
+        <translation>g_total：生成器的总损失（对抗、特征匹配、梅尔、多分辨率 STFT、KL 和说话人各项）。应当先下降，然后趋于平稳。</translation>
+    </message>
+    <message>
+        <source>Sound difference</source>
+        <translation>声音差异</translation>
+    </message>
+    <message>
+        <source>mel: L1 distance between the mel spectrograms of the generated and the real audio (weighted). Lower means closer to the recordings.</source>
+        <translation>mel：生成音频与真实音频梅尔频谱之间的 L1 距离（加权）。越低越接近录音。</translation>
+    </message>
+    <message>
+        <source>Model fit</source>
+        <translation>模型拟合</translation>
+    </message>
+    <message>
+        <source>kl_f: KL divergence between the posterior and the flow-mapped prior; how well the model&apos;s two halves agree.</source>
+        <translation>kl_f：后验分布与经 flow 映射的先验分布之间的 KL 散度；表示模型两部分配合得有多好。</translation>
+    </message>
+    <message>
+        <source>Judge</source>
+        <translation>判别器</translation>
+    </message>
+    <message>
+        <source>d_total: the discriminators&apos; loss (the critics that tell real from generated audio). It should stay roughly level; a fall towards 0 means the judge is winning.</source>
+        <translation>d_total：判别器的损失（负责分辨真实与生成音频的“评委”）。它应当大致保持平稳；如果降向 0，说明评委占了上风。</translation>
+    </message>
+    <message>
+        <source>How close to the real voice (held-out recordings; lower is better)</source>
+        <translation>与真实声音有多接近（留出的录音；越低越好）</translation>
+    </message>
+    <message>
+        <source>val/mel_l1: mean mel-spectrogram L1 of the conversion path on recordings held out of training, every few hundred steps. The ★ marks the best (lowest) one: the checkpoint Export offers first.</source>
+        <translation>val/mel_l1：每隔几百步，在未参与训练的录音上计算转换结果的平均梅尔频谱 L1。★ 标出最好（最低）的一次：导出时首先提供的就是这个检查点。</translation>
+    </message>
+    <message>
+        <source>Training losses</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source> — 1 spike above the top, not to scale</source>
+        <translation> — 有 1 个尖峰超出顶部，未按比例显示</translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n spikes above the top, not to scale</source>
+        <translation>
+            <numerusform> — 有 %n 个尖峰超出顶部，未按比例显示</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Training losses{extra}</source>
+        <translation>训练损失{extra}</translation>
     </message>
 </context>
 <context>

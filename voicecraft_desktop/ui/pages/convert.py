@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -69,18 +69,43 @@ from voicecraft_desktop.ui.worker import Job
 log = logging.getLogger(__name__)
 
 AUTO_KEY = {  # label -> ConvertOptions.auto_key; whole octaves first (models.convert.key.DEFAULT_AUTO_KEY)
-    "Off (use the key shift)": "off",
-    "Automatic, whole octaves": "octaves",
-    "Automatic, nearest semitone": "semitones",
+    QT_TRANSLATE_NOOP("ConvertPage", "Off (use the key shift)"): "off",
+    QT_TRANSLATE_NOOP("ConvertPage", "Automatic, whole octaves"): "octaves",
+    QT_TRANSLATE_NOOP("ConvertPage", "Automatic, nearest semitone"): "semitones",
 }
-SAMPLE_RATES = {32000: "32 kHz (the model's own)", 44100: "44.1 kHz (resampled)", 48000: "48 kHz (resampled)"}
+SAMPLE_RATES = {
+    32000: QT_TRANSLATE_NOOP("ConvertPage", "32 kHz (the model's own)"),
+    44100: QT_TRANSLATE_NOOP("ConvertPage", "44.1 kHz (resampled)"),
+    48000: QT_TRANSLATE_NOOP("ConvertPage", "48 kHz (resampled)"),
+}
 FORMATS = {"wav": "WAV", "flac": "FLAC"}
-BITS = {"16": "16-bit", "24": "24-bit", "float": "32-bit float"}
-UNVOICED = {
-    "interpolate": "Carried through (smooth; the reference)",
-    "zero": "None (breaths and consonants unpitched)",
+BITS = {
+    "16": QT_TRANSLATE_NOOP("ConvertPage", "16-bit"),
+    "24": QT_TRANSLATE_NOOP("ConvertPage", "24-bit"),
+    "float": QT_TRANSLATE_NOOP("ConvertPage", "32-bit float"),
 }
-AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
+UNVOICED = {
+    "interpolate": QT_TRANSLATE_NOOP("ConvertPage", "Carried through (smooth; the reference)"),
+    "zero": QT_TRANSLATE_NOOP("ConvertPage", "None (breaths and consonants unpitched)"),
+}
+# models.convert.key.AUTO_KEY_HELP, marked for translation (the engine's English is the fallback).
+KEY_HELP_WORDS = (
+    QT_TRANSLATE_NOOP("ConvertPage", "Shifts by the semitones set here (12 = one octave up, -12 one down)."),
+    QT_TRANSLATE_NOOP(
+        "ConvertPage",
+        "Moves the song by whole octaves into the voice's range: it stays in its key, "
+        "so a backing track still fits.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "ConvertPage",
+        "Moves the song to the nearest semitone of the voice's range: the closest fit "
+        "for a voice alone, but usually out of key with a backing track.",
+    ),
+)
+AUTO_F0 = "auto"  # a pitch method name, as ConvertOptions.f0_method takes it
+AUDIO_FILTER = QT_TRANSLATE_NOOP(
+    "ConvertPage", "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
+)
 
 
 class ConvertPage(JobPageMixin, QWidget):
@@ -91,7 +116,7 @@ class ConvertPage(JobPageMixin, QWidget):
     """
 
     job_done = Signal(str)
-    CANCELLED_TEXT = "Cancelled; nothing was written."
+    CANCELLED_TEXT = QT_TRANSLATE_NOOP("ConvertPage", "Cancelled; nothing was written.")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,9 +137,11 @@ class ConvertPage(JobPageMixin, QWidget):
         # --- input and settings
         self.input_edit = QLineEdit()
         self.input_edit.setObjectName("inputEdit")
-        self.input_edit.setPlaceholderText("Drop an audio file here, open one, or use the latest take")
-        self.open_button = QPushButton("Open file…")
-        self.take_button = QPushButton("Latest take")
+        self.input_edit.setPlaceholderText(
+            self.tr("Drop an audio file here, open one, or use the latest take")
+        )
+        self.open_button = QPushButton(self.tr("Open file…"))
+        self.take_button = QPushButton(self.tr("Latest take"))
         self.take_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.input_edit, 1)
@@ -127,11 +154,11 @@ class ConvertPage(JobPageMixin, QWidget):
         self.key_spin.setRange(-24, 24)
         self.key_spin.setSingleStep(1)
         self.key_spin.setDecimals(0)
-        self.key_spin.setSuffix(" semitones")
+        self.key_spin.setSuffix(self.tr(" semitones"))
         self.auto_key = QComboBox()
         self.auto_key.setObjectName("autoKeyCombo")
         for label, mode in AUTO_KEY.items():
-            self.auto_key.addItem(label, mode)
+            self.auto_key.addItem(self.tr(label), mode)
         self.key_help = QLabel()
         self.key_help.setObjectName("keyHelp")
         self.key_help.setWordWrap(True)
@@ -140,14 +167,14 @@ class ConvertPage(JobPageMixin, QWidget):
         self.f0_combo = QComboBox()
         from models.features.pitch import PITCH_EXTRACTORS
 
-        self.f0_combo.addItems(["auto", *PITCH_EXTRACTORS])
-        self.gate_check = QCheckBox("Mute non-singing gaps")
-        self.loudness_check = QCheckBox("Match the input's loudness")
+        self.f0_combo.addItems([AUTO_F0, *PITCH_EXTRACTORS])  # the method names themselves (ids)
+        self.gate_check = QCheckBox(self.tr("Mute non-singing gaps"))
+        self.loudness_check = QCheckBox(self.tr("Match the input's loudness"))
         form = QFormLayout()
-        form.addRow("Input:", row)
+        form.addRow(self.tr("Input:"), row)
         self.cover_panel = CoverPanel(self)  # "Song with backing track": separate, convert, mix back
-        form.addRow("Input kind:", self.cover_panel)
-        form.addRow("Voice:", self.voice_combo)
+        form.addRow(self.tr("Input kind:"), self.cover_panel)
+        form.addRow(self.tr("Voice:"), self.voice_combo)
         keys = QHBoxLayout()
         keys.addWidget(self.key_spin)
         keys.addWidget(self.auto_key)
@@ -156,8 +183,8 @@ class ConvertPage(JobPageMixin, QWidget):
         key_rows.setSpacing(2)
         key_rows.addLayout(keys)
         key_rows.addWidget(self.key_help)
-        form.addRow("Key shift:", key_rows)
-        form.addRow("Pitch method:", self.f0_combo)
+        form.addRow(self.tr("Key shift:"), key_rows)
+        form.addRow(self.tr("Pitch method:"), self.f0_combo)
         extra = QHBoxLayout()
         extra.addWidget(self.gate_check)
         extra.addWidget(self.loudness_check)
@@ -167,18 +194,18 @@ class ConvertPage(JobPageMixin, QWidget):
         form.addRow(self.advanced_button)
         form.addRow(self.advanced_box)
 
-        self.convert_button = QPushButton("Convert")
+        self.convert_button = QPushButton(self.tr("Convert"))
         self.convert_button.setObjectName("convertButton")
-        self.batch_button = QPushButton("Convert a folder…")
-        self.cancel_button = QPushButton("Cancel")
+        self.batch_button = QPushButton(self.tr("Convert a folder…"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
-        self.play_a = QPushButton("▶ A: source")
-        self.play_b = QPushButton("▶ B: converted")
+        self.play_a = QPushButton(self.tr("▶ A: source"))
+        self.play_b = QPushButton(self.tr("▶ B: converted"))
         for b in (self.play_a, self.play_b):  # the one playing shows pressed (bold text would move the row)
             b.setCheckable(True)
-        self.stop_play = QPushButton("■ Stop")
-        self.export_wav = QPushButton("Export WAV…")
-        self.export_flac = QPushButton("Export FLAC…")
+        self.stop_play = QPushButton(self.tr("■ Stop"))
+        self.export_wav = QPushButton(self.tr("Export WAV…"))
+        self.export_flac = QPushButton(self.tr("Export FLAC…"))
         actions = QHBoxLayout()
         for b in (self.convert_button, self.batch_button, self.cancel_button):
             actions.addWidget(b)
@@ -187,7 +214,7 @@ class ConvertPage(JobPageMixin, QWidget):
             actions.addWidget(b)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.status_label = QLabel("Choose an input and a voice, then Convert.")
+        self.status_label = QLabel(self.tr("Choose an input and a voice, then Convert."))
         self.status_label.setWordWrap(True)
 
         # --- result views
@@ -196,8 +223,8 @@ class ConvertPage(JobPageMixin, QWidget):
         self.report_view = QPlainTextEdit()
         self.report_view.setObjectName("qualityReport")
         self.report_view.setReadOnly(True)
-        self.report_view.setPlaceholderText("The quality report of a conversion appears here.")
-        report_box = QGroupBox("Quality report")
+        self.report_view.setPlaceholderText(self.tr("The quality report of a conversion appears here."))
+        report_box = QGroupBox(self.tr("Quality report"))
         QVBoxLayout(report_box).addWidget(self.report_view)
         report_box.setMinimumWidth(340)
         body = splitter(Qt.Orientation.Horizontal, [self.plots, report_box], [3, 1], [760, 360])
@@ -277,7 +304,7 @@ class ConvertPage(JobPageMixin, QWidget):
 
         mode = self.auto_key_mode()
         self.key_spin.setEnabled(mode == "off")
-        self.key_help.setText(AUTO_KEY_HELP[mode])
+        self.key_help.setText(self.tr(AUTO_KEY_HELP[mode]))  # in the user's language: KEY_HELP_WORDS
 
     def _build_advanced(self) -> None:
         """The folded "Advanced" section: a toggle and ``advanced_box`` holding ``advanced_form``."""
@@ -286,7 +313,7 @@ class ConvertPage(JobPageMixin, QWidget):
         defaults = ConvertOptions()
         self.advanced_button = QToolButton()
         self.advanced_button.setObjectName("advancedButton")
-        self.advanced_button.setText("Advanced")
+        self.advanced_button.setText(self.tr("Advanced"))
         self.advanced_button.setCheckable(True)
         self.advanced_button.setAutoRaise(True)
         self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -300,47 +327,55 @@ class ConvertPage(JobPageMixin, QWidget):
             box = QComboBox()
             box.setObjectName(name)
             for data, label in items.items():
-                box.addItem(label, data)
+                box.addItem(self.tr(label), data)
             return box
 
         self.rate_combo = combo(SAMPLE_RATES, "sampleRateCombo")
-        self.rate_combo.setToolTip("44.1 or 48 kHz to match a DAW session; the model itself sings at 32 kHz.")
+        self.rate_combo.setToolTip(
+            self.tr("44.1 or 48 kHz to match a DAW session; the model itself sings at 32 kHz.")
+        )
         self.format_combo = combo(FORMATS, "formatCombo")
         self.bits_combo = combo(BITS, "bitsCombo")
-        self.format_combo.setToolTip("The format of the files a folder conversion writes.")
-        self.bits_combo.setToolTip("Samples of exported and folder-converted files (FLAC: 16 or 24-bit).")
+        self.format_combo.setToolTip(self.tr("The format of the files a folder conversion writes."))
+        self.bits_combo.setToolTip(
+            self.tr("Samples of exported and folder-converted files (FLAC: 16 or 24-bit).")
+        )
         files = QHBoxLayout()
         files.addWidget(self.format_combo)
         files.addWidget(self.bits_combo)
         files.addStretch(1)
         self.unvoiced_combo = combo(UNVOICED, "unvoicedCombo")
         self.unvoiced_combo.setCurrentIndex(self.unvoiced_combo.findData(defaults.unvoiced))
-        self.unvoiced_combo.setToolTip("The pitch given where the song has none (breaths, consonants).")
+        self.unvoiced_combo.setToolTip(
+            self.tr("The pitch given where the song has none (breaths, consonants).")
+        )
         self.noise_spin = QDoubleSpinBox()
         self.noise_spin.setObjectName("noiseSpin")
         self.noise_spin.setRange(0.0, MAX_NOISE_SCALE)
         self.noise_spin.setSingleStep(0.1)
         self.noise_spin.setDecimals(2)
         self.noise_spin.setValue(defaults.noise_scale)
-        self.noise_spin.setToolTip("Randomness of the voice's sound: 1 is the reference, 0 the steadiest.")
+        self.noise_spin.setToolTip(
+            self.tr("Randomness of the voice's sound: 1 is the reference, 0 the steadiest.")
+        )
         self.seed_spin = QSpinBox()
         self.seed_spin.setObjectName("seedSpin")
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setValue(defaults.seed)
-        self.seed_spin.setToolTip("The same seed and settings give the same audio again.")
+        self.seed_spin.setToolTip(self.tr("The same seed and settings give the same audio again."))
         for w in (self.rate_combo, self.format_combo, self.bits_combo, self.unvoiced_combo):
             w.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # no full-width combos
         for w in (self.noise_spin, self.seed_spin):
             w.setMinimumWidth(110)
             w.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.advanced_form.addRow("Output sample rate:", self.rate_combo)
-        self.advanced_form.addRow("Files:", files)
-        self.advanced_form.addRow("Unvoiced frames:", self.unvoiced_combo)
-        self.advanced_form.addRow("Noise scale:", self.noise_spin)
-        self.advanced_form.addRow("Seed:", self.seed_spin)
+        self.advanced_form.addRow(self.tr("Output sample rate:"), self.rate_combo)
+        self.advanced_form.addRow(self.tr("Files:"), files)
+        self.advanced_form.addRow(self.tr("Unvoiced frames:"), self.unvoiced_combo)
+        self.advanced_form.addRow(self.tr("Noise scale:"), self.noise_spin)
+        self.advanced_form.addRow(self.tr("Seed:"), self.seed_spin)
         self.index_slider = IndexSlider()  # feature retrieval (issue 15): 0 % unless the voice has an index
         self.index_slider.follow(self.voice_combo)
-        self.advanced_form.addRow("Index:", self.index_slider)
+        self.advanced_form.addRow(self.tr("Index:"), self.index_slider)
         self.advanced_box.setVisible(False)
         self.advanced_button.toggled.connect(self._show_advanced)
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
@@ -388,9 +423,9 @@ class ConvertPage(JobPageMixin, QWidget):
             return self.options()
         except ValueError as exc:
             message = str(exc)
-            self.status_label.setText(f"Cannot convert: {message}")
+            self.status_label.setText(self.tr("Cannot convert: {message}").format(message=message))
             self.error_box = show_error(
-                self, "Invalid conversion settings", message[:1].upper() + message[1:]
+                self, self.tr("Invalid conversion settings"), message[:1].upper() + message[1:]
             )
             return None
 
@@ -400,7 +435,9 @@ class ConvertPage(JobPageMixin, QWidget):
         self.take_button.setToolTip(path)
 
     def _ask_input(self) -> None:
-        path = file_dialogs.open_file(self, self.ctx.settings, "Audio to convert", AUDIO_FILTER)
+        path = file_dialogs.open_file(
+            self, self.ctx.settings, self.tr("Audio to convert"), self.tr(AUDIO_FILTER)
+        )
         if path is not None:
             self.set_input(path)
 
@@ -414,7 +451,9 @@ class ConvertPage(JobPageMixin, QWidget):
             return
         event.acceptProposedAction()
         if files[0].is_dir():
-            out = file_dialogs.existing_dir(self, self.ctx.settings, "Where to put the converted files")
+            out = file_dialogs.existing_dir(
+                self, self.ctx.settings, self.tr("Where to put the converted files")
+            )
             if out is not None:
                 self.convert_batch(files[0], out)
         else:
@@ -442,11 +481,13 @@ class ConvertPage(JobPageMixin, QWidget):
     def idle_text(self) -> str:
         """The status line when no job runs, from what is on screen (input and voice)."""
         if self.voice_combo.currentData() is None:
-            return "No voice in the library yet: train one, or import one on the Library page."
+            return self.tr("No voice in the library yet: train one, or import one on the Library page.")
         path = self.input_path()
         if path is None:
-            return "Choose a song or a take: Open file…, drop one on this page, or Latest take."
-        return f"Ready to convert {path.name} into “{self.voice_combo.currentText()}”: press Convert."
+            return self.tr("Choose a song or a take: Open file…, drop one on this page, or Latest take.")
+        return self.tr("Ready to convert {file} into “{voice}”: press Convert.").format(
+            file=path.name, voice=self.voice_combo.currentText()
+        )
 
     # ------------------------------------------------------------------ jobs
 
@@ -514,24 +555,33 @@ class ConvertPage(JobPageMixin, QWidget):
             )
 
         return self._start(
-            f"Convert folder {folder.name} → {entry.name}", task, self._on_batch_done, gpu=True
+            self.tr("Convert folder {folder} → {voice}").format(folder=folder.name, voice=entry.name),
+            task,
+            self._on_batch_done,
+            gpu=True,
         )
 
     def _ask_batch(self) -> None:
-        folder = file_dialogs.existing_dir(self, self.ctx.settings, "Folder of songs to convert")
+        folder = file_dialogs.existing_dir(self, self.ctx.settings, self.tr("Folder of songs to convert"))
         if folder is None:
             return
-        out = file_dialogs.existing_dir(self, self.ctx.settings, "Where to put the converted files")
+        out = file_dialogs.existing_dir(self, self.ctx.settings, self.tr("Where to put the converted files"))
         if out is not None:
             self.convert_batch(folder, out)
 
     def _on_progress(self, p: Any) -> None:
         self.progress.setValue(int(1000 * min(max(getattr(p, "fraction", 0.0), 0.0), 1.0)))
         if hasattr(p, "index"):  # BatchProgress
-            what = p.step.message if p.step is not None else "starting"
-            self.status_label.setText(f"File {p.index + 1} of {p.total}: {Path(p.file).name} — {what}")
+            what = p.step.message if p.step is not None else self.tr("starting")
+            self.status_label.setText(
+                self.tr("File {number} of {total}: {name} — {what}").format(
+                    number=p.index + 1, total=p.total, name=Path(p.file).name, what=what
+                )
+            )
         else:
-            self.status_label.setText(f"Converting: {p.stage} — {p.message}")
+            self.status_label.setText(
+                self.tr("Converting: {stage} — {message}").format(stage=p.stage, message=p.message)
+            )
 
     def _on_converted(self, take: TakeResult) -> None:
         self.take = take
@@ -541,8 +591,16 @@ class ConvertPage(JobPageMixin, QWidget):
         seconds = len(r.audio) / r.sample_rate
         total = sum(r.timings.values())
         self.status_label.setText(
-            f"Converted {take.source.name} into “{take.voice}”: {format_duration(seconds)}, "
-            f"key {r.key:+g}, {total:.1f} s to convert. Compare A/B, then export."
+            self.tr(
+                "Converted {name} into “{voice}”: {length}, key {key:+g}, {total:.1f} s to convert. Compare "
+                "A/B, then export."
+            ).format(
+                name=take.source.name,
+                voice=take.voice,
+                length=format_duration(seconds),
+                key=r.key,
+                total=total,
+            )
         )
         self.show_result(take)
         self.job_done.emit("result")
@@ -551,7 +609,11 @@ class ConvertPage(JobPageMixin, QWidget):
         self.batch_items = items
         self.progress.setValue(1000)
         ok = [i for i in items if not i.error]
-        lines = [f"Folder batch: {len(ok)} converted, {len(items) - len(ok)} failed."]
+        lines = [
+            self.tr("Folder batch: {ok} converted, {failed} failed.").format(
+                ok=len(ok), failed=len(items) - len(ok)
+            )
+        ]
         for item in items:
             lines.append(
                 f"✗ {item.source.name}: {item.error}"
@@ -573,7 +635,10 @@ class ConvertPage(JobPageMixin, QWidget):
         r = take.result
         self.plots.show_take(take)
         self.pitch_editor.set_take(take)
-        lines = [f"{take.source.name} → “{take.voice}”", f"key shift: {r.key:+g} semitones"]
+        lines = [
+            f"{take.source.name} → “{take.voice}”",
+            self.tr("key shift: {key:+g} semitones").format(key=r.key),
+        ]
         if r.report is not None:
             lines.append(r.report.summary())
         lines += [f"note: {n}" for n in r.notes]
@@ -598,7 +663,7 @@ class ConvertPage(JobPageMixin, QWidget):
                 self.player.play(wave, self.take.result.sample_rate)
         except PlaybackError as exc:
             self._playing = None
-            self.error_box = show_error(self, "Cannot play", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play"), str(exc))
             return False
         self._playing = which
         self._show_playing()
@@ -658,7 +723,9 @@ class ConvertPage(JobPageMixin, QWidget):
 
         name = output_name(self.take.source, self.take.voice, fmt)
         label = "FLAC (*.flac)" if fmt == "flac" else "WAV (*.wav)"
-        path = file_dialogs.save_file(self, self.ctx.settings, f"Export {fmt.upper()}", name, label)
+        path = file_dialogs.save_file(
+            self, self.ctx.settings, self.tr("Export {format}").format(format=fmt.upper()), name, label
+        )
         if path is not None:
             self.export(path, fmt)
 
@@ -679,10 +746,14 @@ class ConvertPage(JobPageMixin, QWidget):
 
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)
-        self.status_label.setText(f"Exported {path}")
+        self.status_label.setText(self.tr("Exported {path}").format(path=path))
         try:  # the edited pitch is saved next to it, so the conversion can be reopened and edited
             self.pitch_editor.save_project(path)
         except OSError as exc:
-            self.status_label.setText(f"Exported {path}; its pitch edits could not be saved ({exc})")
+            self.status_label.setText(
+                self.tr("Exported {path}; its pitch edits could not be saved ({exc})").format(
+                    path=path, exc=exc
+                )
+            )
         self.ctx.events.status.emit(f"Exported {Path(path).name}")
         self.job_done.emit("result")

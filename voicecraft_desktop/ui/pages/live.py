@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.live import LiveError, LiveSession, list_output_devices
-from voicecraft_desktop.core.recorder import audio_unavailable_reason, level_dbfs, list_input_devices, rescan_devices
+from voicecraft_desktop.core.recorder import (
+    audio_unavailable_reason,
+    level_dbfs,
+    list_input_devices,
+    rescan_devices,
+)
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import call_task, interval_timer
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
@@ -86,41 +91,45 @@ class LivePage(QWidget):
         self.input_combo.setObjectName("liveInputCombo")
         self.output_combo = QComboBox()
         self.output_combo.setObjectName("liveOutputCombo")
-        self.rescan_button = QPushButton("Rescan")
-        self.rescan_button.setToolTip("Look for audio devices again (after plugging in headphones or a microphone)")
+        self.rescan_button = QPushButton(self.tr("Rescan"))
+        self.rescan_button.setToolTip(
+            self.tr("Look for audio devices again (after plugging in headphones or a microphone)")
+        )
         self.block_combo = QComboBox()
         self.block_combo.setObjectName("blockCombo")
         for ms in BLOCKS_MS:
-            self.block_combo.addItem(f"{ms} ms", ms)
+            self.block_combo.addItem(self.tr("{ms} ms").format(ms=ms), ms)
         self.block_combo.setCurrentIndex(1)
-        self.block_combo.setToolTip("Shorter blocks: less delay, more work per second")
+        self.block_combo.setToolTip(self.tr("Shorter blocks: less delay, more work per second"))
         self.context_spin = QDoubleSpinBox()
         self.context_spin.setRange(0.0, 4.0)
         self.context_spin.setSingleStep(0.1)
         self.context_spin.setValue(1.0)
-        self.context_spin.setSuffix(" s")
-        self.context_spin.setToolTip("How much of what you just sang the voice hears with each block")
+        self.context_spin.setSuffix(self.tr(" s"))
+        self.context_spin.setToolTip(
+            self.tr("How much of what you just sang the voice hears with each block")
+        )
         self.crossfade_spin = QSpinBox()
         self.crossfade_spin.setRange(10, 100)
         self.crossfade_spin.setSingleStep(10)
         self.crossfade_spin.setValue(40)
-        self.crossfade_spin.setSuffix(" ms")
-        self.crossfade_spin.setToolTip("Blend between blocks: longer is smoother, and adds delay")
+        self.crossfade_spin.setSuffix(self.tr(" ms"))
+        self.crossfade_spin.setToolTip(self.tr("Blend between blocks: longer is smoother, and adds delay"))
         self.key_spin = QSpinBox()
         self.key_spin.setObjectName("liveKeySpin")
         self.key_spin.setRange(-24, 24)
-        self.key_spin.setSuffix(" semitones")
-        self.bypass_check = QCheckBox("Pass-through (hear yourself, unconverted)")
+        self.key_spin.setSuffix(self.tr(" semitones"))
+        self.bypass_check = QCheckBox(self.tr("Pass-through (hear yourself, unconverted)"))
         self.bypass_check.setObjectName("bypassCheck")
         self.mix_slider = QSlider(Qt.Orientation.Horizontal)
         self.mix_slider.setObjectName("mixSlider")
         self.mix_slider.setRange(0, 100)
         self.mix_slider.setValue(100)
 
-        self.start_button = QPushButton("▶ Start")
+        self.start_button = QPushButton(self.tr("▶ Start"))
         self.start_button.setObjectName("liveStartButton")
         self.start_button.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
-        self.stop_button = QPushButton("■ Stop")
+        self.stop_button = QPushButton(self.tr("■ Stop"))
         self.stop_button.setObjectName("liveStopButton")
         self.status_label = QLabel()
         self.status_label.setObjectName("liveStatus")
@@ -150,7 +159,9 @@ class LivePage(QWidget):
         self.bypass_check.toggled.connect(self._on_bypass)
         self.mix_slider.valueChanged.connect(self._on_mix)
         for w in (self.block_combo, self.context_spin, self.crossfade_spin):
-            (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged).connect(self._show_latency)
+            (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged).connect(
+                self._show_latency
+            )
         self.timer = interval_timer(self, TICK_MS, self.tick)
         self.refresh()
         self.populate_devices()
@@ -158,32 +169,32 @@ class LivePage(QWidget):
         self._update_buttons()
 
     def _build_layout(self) -> None:
-        setup = QGroupBox("Voice and devices")
+        setup = QGroupBox(self.tr("Voice and devices"))
         grid = QGridLayout(setup)
-        grid.addWidget(QLabel("Voice"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Voice")), 0, 0)
         grid.addWidget(self.voice_combo, 0, 1, 1, 2)
-        grid.addWidget(QLabel("Microphone"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Microphone")), 1, 0)
         grid.addWidget(self.input_combo, 1, 1)
         grid.addWidget(self.rescan_button, 1, 2)
-        grid.addWidget(QLabel("Headphones"), 2, 0)
+        grid.addWidget(QLabel(self.tr("Headphones")), 2, 0)
         grid.addWidget(self.output_combo, 2, 1)
         grid.setColumnStretch(1, 1)
 
-        sound = QGroupBox("Sound")
+        sound = QGroupBox(self.tr("Sound"))
         form = QGridLayout(sound)
-        form.addWidget(QLabel("Key"), 0, 0)
+        form.addWidget(QLabel(self.tr("Key")), 0, 0)
         form.addWidget(self.key_spin, 0, 1)
-        form.addWidget(QLabel("Block"), 0, 2)
+        form.addWidget(QLabel(self.tr("Block")), 0, 2)
         form.addWidget(self.block_combo, 0, 3)
-        form.addWidget(QLabel("Extra context"), 1, 0)
+        form.addWidget(QLabel(self.tr("Extra context")), 1, 0)
         form.addWidget(self.context_spin, 1, 1)
-        form.addWidget(QLabel("Crossfade"), 1, 2)
+        form.addWidget(QLabel(self.tr("Crossfade")), 1, 2)
         form.addWidget(self.crossfade_spin, 1, 3)
         mix = QHBoxLayout()
-        mix.addWidget(QLabel("Your voice"))
+        mix.addWidget(QLabel(self.tr("Your voice")))
         mix.addWidget(self.mix_slider, 1)
-        mix.addWidget(QLabel("Converted"))
-        form.addWidget(QLabel("Monitor mix"), 2, 0)
+        mix.addWidget(QLabel(self.tr("Converted")))
+        form.addWidget(QLabel(self.tr("Monitor mix")), 2, 0)
         form.addLayout(mix, 2, 1, 1, 3)
         form.addWidget(self.bypass_check, 3, 0, 1, 4)
 
@@ -198,14 +209,17 @@ class LivePage(QWidget):
         transport.addWidget(self.status_label, 1)
 
         meters = QGridLayout()
-        meters.addWidget(QLabel("In"), 0, 0)
+        meters.addWidget(QLabel(self.tr("In")), 0, 0)
         meters.addWidget(self.in_meter, 0, 1)
-        meters.addWidget(QLabel("Out"), 1, 0)
+        meters.addWidget(QLabel(self.tr("Out")), 1, 0)
         meters.addWidget(self.out_meter, 1, 1)
         meters.setColumnStretch(1, 1)
 
         views = QHBoxLayout()
-        for title, view in (("What you sing", self.in_view), ("What you hear", self.out_view)):
+        for title, view in (
+            (self.tr("What you sing"), self.in_view),
+            (self.tr("What you hear"), self.out_view),
+        ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(view)
             views.addWidget(box, 1)
@@ -237,18 +251,27 @@ class LivePage(QWidget):
         self.input_combo.clear()
         self.output_combo.clear()
         for dev in list_input_devices():
-            self.input_combo.addItem(f"{dev.name} ({dev.hostapi})" + ("  — default" if dev.is_default else ""), dev.index)
+            default = self.tr("  — default") if dev.is_default else ""
+            self.input_combo.addItem(f"{dev.name} ({dev.hostapi}){default}", dev.index)
             if dev.is_default:
                 self.input_combo.setCurrentIndex(self.input_combo.count() - 1)
         for dev in list_output_devices():
-            self.output_combo.addItem(f"{dev.name} ({dev.hostapi})" + ("  — default" if dev.is_default else ""), dev.index)
+            default = self.tr("  — default") if dev.is_default else ""
+            self.output_combo.addItem(f"{dev.name} ({dev.hostapi}){default}", dev.index)
             if dev.is_default:
                 self.output_combo.setCurrentIndex(self.output_combo.count() - 1)
         if not self.input_combo.count() or not self.output_combo.count():
-            missing = "microphone" if not self.input_combo.count() else "headphones or speakers"
-            reason = audio_unavailable_reason() or f"no {missing} were found"
-            self._show_error(f"Live conversion needs a microphone and headphones: {reason}. Connect them (or "
-                             f"start your sound server) and press Rescan.")
+            reason = audio_unavailable_reason() or (
+                self.tr("no microphone was found")
+                if not self.input_combo.count()
+                else self.tr("no headphones or speakers were found")
+            )
+            self._show_error(
+                self.tr(
+                    "Live conversion needs a microphone and headphones: {reason}. Connect them "
+                    "(or start your sound server) and press Rescan."
+                ).format(reason=reason)
+            )
         else:
             self._show_error("")
         self._update_buttons()
@@ -280,15 +303,19 @@ class LivePage(QWidget):
             self._open_session(None)
             return
         if entry is None:
-            self._show_error("Choose a voice first (make or import one on the Library page).")
+            self._show_error(self.tr("Choose a voice first (make or import one on the Library page)."))
             return
         key = (str(entry.folder), self.ctx.device)
         if self._converter is not None and self._converter_key == key:
             self._open_session(self._converter)
             return
         device, factory = self.ctx.device, self._converter_factory
-        self.status_label.setText(f"Loading {entry.name}…")
-        self.job = self.ctx.runner.start(f"Load {entry.name} for live use", call_task(factory, entry, device), gpu=True)
+        self.status_label.setText(self.tr("Loading {name}…").format(name=entry.name))
+        self.job = self.ctx.runner.start(
+            self.tr("Load {name} for live use").format(name=entry.name),
+            call_task(factory, entry, device),
+            gpu=True,
+        )
         self.job.result.connect(lambda conv, k=key: self._on_loaded(conv, k))
         self.job.failed.connect(lambda message, _tb: self._on_load_failed(message))
         self.job.finished.connect(self._on_job_finished)
@@ -297,8 +324,9 @@ class LivePage(QWidget):
     def _load_converter(self, entry: Any, device: str) -> Any:
         from voicecraft_desktop.core.convert_jobs import build_converter
 
-        return build_converter(entry, self.ctx.asset_store(), f0_method="fcpe", report=False, device=device,
-                               library=self.library)
+        return build_converter(
+            entry, self.ctx.asset_store(), f0_method="fcpe", report=False, device=device, library=self.library
+        )
 
     def _on_job_finished(self) -> None:
         self.job = None
@@ -310,7 +338,7 @@ class LivePage(QWidget):
 
     def _on_load_failed(self, message: str) -> None:
         self.status_label.setText("")
-        self._show_error(f"The voice could not be loaded: {message}")
+        self._show_error(self.tr("The voice could not be loaded: {message}").format(message=message))
 
     def _open_session(self, converter: Any) -> None:
         from models.convert.stream import StreamingConverter
@@ -339,7 +367,7 @@ class LivePage(QWidget):
         self.in_meter.reset()
         self.out_meter.reset()
         self.slow_label.hide()
-        self.status_label.setText("Live: sing! Press Stop to end.")
+        self.status_label.setText(self.tr("Live: sing! Press Stop to end."))
         self.timer.start()
         self._update_buttons()
 
@@ -361,7 +389,7 @@ class LivePage(QWidget):
             session.stop()
             self._show_stats(session.stats())
             if not session.stats().error:
-                self.status_label.setText("Stopped.")
+                self.status_label.setText(self.tr("Stopped."))
         self._update_buttons()
 
     def shutdown(self) -> None:
@@ -398,24 +426,35 @@ class LivePage(QWidget):
         self._show_stats(stats)
         if stats.error or not session.running:
             self.stop()
-            self.status_label.setText("Stopped.")
-            self._show_error(stats.error or "Live conversion stopped.")
+            self.status_label.setText(self.tr("Stopped."))
+            self._show_error(stats.error or self.tr("Live conversion stopped."))
 
     def _show_stats(self, st: Any) -> None:
         block = st.block_s * 1000
         self.latency_label.setText(
-            f"Latency {st.algorithmic_s * 1000:.0f} ms (block, crossfade and lookahead)"
-            + (f" + {st.device_s * 1000:.0f} ms in the devices" if st.device_s else "")
-            + f"  ·  processing {st.processing_median_s * 1000:.0f} ms typical, "
-            f"{st.processing_worst_s * 1000:.0f} ms worst (last 10 s) of {block:.0f} ms per block"
-            f"  ·  dropouts {st.dropouts}  ·  late blocks {st.late}"
+            self.tr("Latency {ms:.0f} ms (block, crossfade and lookahead)").format(ms=st.algorithmic_s * 1000)
+            + (self.tr(" + {ms:.0f} ms in the devices").format(ms=st.device_s * 1000) if st.device_s else "")
+            + self.tr(
+                "  ·  processing {typical:.0f} ms typical, {worst:.0f} ms worst (last 10 s) of {block:.0f} "
+                "ms "
+                "per block  ·  dropouts {dropouts}  ·  late blocks {late}"
+            ).format(
+                typical=st.processing_median_s * 1000,
+                worst=st.processing_worst_s * 1000,
+                block=block,
+                dropouts=st.dropouts,
+                late=st.late,
+            )
         )
         if st.blocks >= 3 and not st.keeps_up and st.algorithmic_s > 0:
             self.slow_label.setText(
-                f"This computer cannot convert this voice live: a {block:.0f} ms block takes "
-                f"{st.processing_median_s * 1000:.0f} ms to convert (worst {st.processing_worst_s * 1000:.0f} ms), "
-                f"so blocks are passed through unconverted. Try a longer block, the graphics card "
-                f"(Settings), or a smaller voice."
+                self.tr(
+                    "This computer cannot convert this voice live: a {block:.0f} ms block takes "
+                    "{typical:.0f} ms to convert (worst {worst:.0f} ms), so blocks are passed through "
+                    "unconverted. Try a longer block, the graphics card (Settings), or a smaller voice."
+                ).format(
+                    block=block, typical=st.processing_median_s * 1000, worst=st.processing_worst_s * 1000
+                )
             )
             self.slow_label.show()
         else:
@@ -431,8 +470,11 @@ class LivePage(QWidget):
             return
         ms = (o.block_s + o.crossfade_s + o.lookahead_s + o.search_s) * 1000
         self.latency_label.setText(
-            f"Latency when started: {ms:.0f} ms (block, crossfade and lookahead) plus the processing time"
-            if not self.bypass_check.isChecked() else "Pass-through: your voice, unconverted"
+            self.tr(
+                "Latency when started: {ms:.0f} ms (block, crossfade and lookahead) plus the processing time"
+            ).format(ms=ms)
+            if not self.bypass_check.isChecked()
+            else self.tr("Pass-through: your voice, unconverted")
         )
 
     def _show_error(self, text: str) -> None:
@@ -442,10 +484,19 @@ class LivePage(QWidget):
     def _update_buttons(self) -> None:
         idle = self.session is None and self.job is None
         has_devices = bool(self.input_combo.count() and self.output_combo.count())
-        self.start_button.setEnabled(idle and has_devices and (self.voice_combo.count() > 0 or self.bypass_check.isChecked()))
+        self.start_button.setEnabled(
+            idle and has_devices and (self.voice_combo.count() > 0 or self.bypass_check.isChecked())
+        )
         self.stop_button.setEnabled(self.session is not None)
-        for w in (self.voice_combo, self.input_combo, self.output_combo, self.rescan_button, self.block_combo,
-                  self.context_spin, self.crossfade_spin):
+        for w in (
+            self.voice_combo,
+            self.input_combo,
+            self.output_combo,
+            self.rescan_button,
+            self.block_combo,
+            self.context_spin,
+            self.crossfade_spin,
+        ):
             w.setEnabled(idle)
         if idle and not self.status_label.text():
-            self.status_label.setText("Choose a voice, put on headphones, and press Start.")
+            self.status_label.setText(self.tr("Choose a voice, put on headphones, and press Start."))

@@ -36,7 +36,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -96,22 +96,27 @@ SMALL_PRESET = "tiny"
 
 # What each preset is for, how long it takes and how good it sounds (the Train page shows it).
 PRESET_WORDS = {
-    "sovits5": (
+    "sovits5": QT_TRANSLATE_NOOP(
+        "TrainPage",
         "<b>Full size</b> (the so-vits-svc-5.0 model): for a voice to keep — the best quality this app "
         "makes. Needs an NVIDIA graphics card (GPU): fine-tuning from the pretrain takes hours there, "
-        "training from scratch a day or more; on a processor (CPU) alone, days to weeks."
+        "training from scratch a day or more; on a processor (CPU) alone, days to weeks.",
     ),
-    "tiny": (
+    "tiny": QT_TRANSLATE_NOOP(
+        "TrainPage",
         "<b>Small trial</b>: a toy-size model that trains in minutes on any computer. For trying the "
         "whole path (record → train → convert) before a long run; it sounds rough and robotic, not "
-        "a voice to keep."
+        "a voice to keep.",
     ),
 }
-HINT_BEFORE = "When to stop: validation runs every few hundred steps; the advice appears here."
-CPU_WARNING = (
+HINT_BEFORE = QT_TRANSLATE_NOOP(
+    "TrainPage", "When to stop: validation runs every few hundred steps; the advice appears here."
+)
+CPU_WARNING = QT_TRANSLATE_NOOP(
+    "TrainPage",
     "<b style='color:#b8860b'>This computer has no usable graphics card (GPU).</b> Training a full-size "
     "voice needs one: on the processor alone it takes days (the estimate below is measured here). "
-    "For a first try, use the small trial preset: minutes, rough sound."
+    "For a first try, use the small trial preset: minutes, rough sound.",
 )
 
 
@@ -126,15 +131,19 @@ def visible_gpus(device: str) -> int:
 def steps_rule_words(preset: str, fine_tune: bool) -> str:
     """The default step rule (:func:`default_steps`) in words."""
     if preset == SMALL_PRESET:
-        (passes, low, high), how = TRIAL_STEPS, "the small trial"
+        (passes, low, high), how = TRIAL_STEPS, QCoreApplication.translate("TrainPage", "the small trial")
     elif fine_tune:
-        (passes, low, high), how = FINE_TUNE_STEPS, "fine-tuning"
+        (passes, low, high), how = FINE_TUNE_STEPS, QCoreApplication.translate("TrainPage", "fine-tuning")
     else:
-        (passes, low, high), how = SCRATCH_STEPS, "training from scratch"
-    return (
-        f"Default for {how}: {passes:,} passes over your recordings, at least {low:,} and at most "
-        f"{high:,} steps. You can change it."
-    )
+        (passes, low, high), how = (
+            SCRATCH_STEPS,
+            QCoreApplication.translate("TrainPage", "training from scratch"),
+        )
+    return QCoreApplication.translate(
+        "TrainPage",
+        "Default for {how}: {passes} passes over your recordings, at least {low} and at most "
+        "{high} steps. You can change it.",
+    ).format(how=how, passes=f"{passes:,}", low=f"{low:,}", high=f"{high:,}")
 
 
 class TrainPage(RunExportMixin, QWidget):
@@ -178,9 +187,10 @@ class TrainPage(RunExportMixin, QWidget):
 
         for name in VoiceConfig.preset_names():
             self.preset_combo.addItem(name)
-            words = PRESET_WORDS.get(name, "")
+            words = self.tr(PRESET_WORDS[name]) if name in PRESET_WORDS else ""
             self.preset_combo.setItemData(
-                self.preset_combo.count() - 1, words.replace("<b>", "").replace("</b>", ""),
+                self.preset_combo.count() - 1,
+                words.replace("<b>", "").replace("</b>", ""),
                 Qt.ItemDataRole.ToolTipRole,
             )
         preset = ctx.settings.value(PRESET_SETTING, "sovits5")
@@ -201,10 +211,10 @@ class TrainPage(RunExportMixin, QWidget):
         self.run_label = QLabel("")
         self.run_label.setObjectName("runLabel")
         self.run_label.setWordWrap(True)
-        self.cpu_warning = QLabel(CPU_WARNING)
+        self.cpu_warning = QLabel(self.tr(CPU_WARNING))
         self.cpu_warning.setObjectName("cpuWarning")
         self.cpu_warning.setWordWrap(True)
-        self.small_preset_button = QPushButton("Use the small trial preset")
+        self.small_preset_button = QPushButton(self.tr("Use the small trial preset"))
         self.small_preset_button.setObjectName("smallPresetButton")
         warning_row = QHBoxLayout()
         warning_row.addWidget(self.cpu_warning, 1)
@@ -217,17 +227,20 @@ class TrainPage(RunExportMixin, QWidget):
         self.estimate_label.setObjectName("estimateLabel")
         self.estimate_label.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Voice (prepared dataset):", self.voice_combo)
-        form.addRow("Start from:", self.base_combo)
-        form.addRow("Model size (preset):", self.preset_combo)
-        form.addRow("Stop after step:", self.steps_spin)
+        form.addRow(self.tr("Voice (prepared dataset):"), self.voice_combo)
+        form.addRow(self.tr("Start from:"), self.base_combo)
+        form.addRow(self.tr("Model size (preset):"), self.preset_combo)
+        form.addRow(self.tr("Stop after step:"), self.steps_spin)
         # Several GPUs (issue 17): one training process per GPU when checked.
         self.all_gpus_check = QCheckBox("")
         self.all_gpus_check.setObjectName("allGpusCheck")
         self.all_gpus_check.setToolTip(
-            "Train on every graphics card of this computer at once: each card takes a batch of the "
-            "preset's size, so every step learns from more audio. Pause is not available then; Stop "
-            "and Start again continue from the last save.")
+            self.tr(
+                "Train on every graphics card of this computer at once: each card takes a batch of the "
+                "preset's size, so every step learns from more audio. Pause is not available then; Stop and "
+                "Start again continue from the last save."
+            )
+        )
         form.addRow("", self.all_gpus_check)
         # What the choices mean, under the form (word-wrapped labels inside a form layout take odd heights).
         about = QVBoxLayout()
@@ -235,21 +248,30 @@ class TrainPage(RunExportMixin, QWidget):
         for label in (self.preset_info, self.steps_info, self.run_label):
             about.addWidget(label)
 
-        self.start_button = QPushButton("Start")
+        self.start_button = QPushButton(self.tr("Start"))
         self.start_button.setObjectName("startButton")
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = QPushButton(self.tr("Pause"))
         self.pause_button.setCheckable(True)
-        self.stop_button = QPushButton("Stop")
-        self.start_over_button = QPushButton("Start over…")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.start_over_button = QPushButton(self.tr("Start over…"))
         self.start_over_button.setObjectName("startOverButton")
         self.start_over_button.setToolTip(
-            "Begin a new run of this voice with new settings; the old run is kept in the archive or deleted."
+            self.tr(
+                "Begin a new run of this voice with new settings; the old run is kept in the archive or "
+                "deleted."
+            )
         )
-        self.export_button = QPushButton("Export voice…")
-        self.tb_button = QPushButton("Open TensorBoard")
+        self.export_button = QPushButton(self.tr("Export voice…"))
+        self.tb_button = QPushButton(self.tr("Open TensorBoard"))
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.pause_button, self.stop_button, self.start_over_button,
-                  self.export_button, self.tb_button):
+        for b in (
+            self.start_button,
+            self.pause_button,
+            self.stop_button,
+            self.start_over_button,
+            self.export_button,
+            self.tb_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -258,7 +280,7 @@ class TrainPage(RunExportMixin, QWidget):
         self.status_label = QLabel("")
         self.status_label.setObjectName("statusLabel")
         self.status_label.setWordWrap(True)
-        self.hint_label = QLabel(HINT_BEFORE)
+        self.hint_label = QLabel(self.tr(HINT_BEFORE))
         self.hint_label.setObjectName("hintLabel")
         self.hint_label.setWordWrap(True)
         self._ended: tuple[Path, str] | None = None  # (run, how its last job in this window ended)
@@ -268,7 +290,7 @@ class TrainPage(RunExportMixin, QWidget):
         self.messages = QPlainTextEdit()
         self.messages.setReadOnly(True)
         self.messages.setMaximumBlockCount(500)
-        messages_box = QGroupBox("Messages")
+        messages_box = QGroupBox(self.tr("Messages"))
         QVBoxLayout(messages_box).addWidget(self.messages)
 
         side = splitter(Qt.Orientation.Vertical, [self.audio, messages_box])
@@ -303,11 +325,11 @@ class TrainPage(RunExportMixin, QWidget):
         # The worker forwards at most ~10 progress signals a second and holds back the newest one until
         # the next step; a paused run yields nothing more, so the inbox is also read on a GUI timer.
         self._drain_timer = interval_timer(self, 200, self._drain)
-        self.tensorboard.running.connect(lambda: self.tb_button.setText("TensorBoard (running)"))
+        self.tensorboard.running.connect(lambda: self.tb_button.setText(self.tr("TensorBoard (running)")))
         self.tensorboard.serving.connect(lambda url: self.messages.appendPlainText(f"TensorBoard: {url}"))
         self.tensorboard.failed.connect(
             lambda message, details: setattr(
-                self, "error_box", show_error(self, "TensorBoard did not start", message, details)
+                self, "error_box", show_error(self, self.tr("TensorBoard did not start"), message, details)
             )
         )
         self.refresh()
@@ -321,9 +343,11 @@ class TrainPage(RunExportMixin, QWidget):
         self.voice_combo.blockSignals(True)
         self.voice_combo.clear()
         for info in list_datasets():
-            label = f"{info.name} — {info.clips} clips, {info.total_s / 60:.1f} min"
+            label = self.tr("{name} — %n clips, {minutes:.1f} min", "", info.clips).format(
+                name=info.name, minutes=info.total_s / 60
+            )
             if not info.has_features:
-                label += " (features missing)"
+                label += self.tr(" (features missing)")
             self.voice_combo.addItem(label, info)
             if current is not None and info.folder == current.folder:
                 self.voice_combo.setCurrentIndex(self.voice_combo.count() - 1)
@@ -391,22 +415,29 @@ class TrainPage(RunExportMixin, QWidget):
         self.stop_button.setEnabled(running and not self._stop.is_set())
         self.voice_combo.setEnabled(not running)
         gpus = visible_gpus(self.ctx.device)
-        self.all_gpus_check.setText(f"Use all {gpus} GPUs")
+        self.all_gpus_check.setText(self.tr("Use all {gpus} GPUs").format(gpus=gpus))
         self.all_gpus_check.setVisible(gpus > 1)
         self.all_gpus_check.setEnabled(not running)
         if running:
-            for w in (self.base_combo, self.preset_combo, self.steps_spin, self.start_over_button,
-                      self.small_preset_button):
+            for w in (
+                self.base_combo,
+                self.preset_combo,
+                self.steps_spin,
+                self.start_over_button,
+                self.small_preset_button,
+            ):
                 w.setEnabled(False)
             self.start_button.setEnabled(False)
             self.estimate.clear()
             return
         if info is None:
             self._run_dir = None
-            self.run_label.setText("No prepared voice yet: use “New voice from folder…” on the Library page.")
-            self.status_label.setText("No prepared voice to train.")
+            self.run_label.setText(
+                self.tr("No prepared voice yet: use “New voice from folder…” on the Library page.")
+            )
+            self.status_label.setText(self.tr("No prepared voice to train."))
             self.start_button.setEnabled(False)
-            self.start_button.setText("Start")
+            self.start_button.setText(self.tr("Start"))
             for w in (self.export_button, self.tb_button, self.start_over_button):
                 w.setEnabled(False)
             self.start_over_button.setVisible(False)
@@ -428,7 +459,7 @@ class TrainPage(RunExportMixin, QWidget):
         self._request_estimate(info, status, target)
         if self._history_dir != self._run_dir:
             self._load_history(self._run_dir, status.exists)
-            self.hint_label.setText(HINT_BEFORE)
+            self.hint_label.setText(self.tr(HINT_BEFORE))
             self.progress.setValue(int(1000 * min(1.0, status.step / target)) if status.step else 0)
 
     def _show_choices(self, status: RunStatus | None) -> None:
@@ -441,7 +472,7 @@ class TrainPage(RunExportMixin, QWidget):
                 if status.preset:
                     self.preset_combo.setCurrentText(status.preset)
                 self.base_combo.show_fixed(status.base)
-                reason = (
+                reason = self.tr(
                     "Fixed: this voice's run was started with it, and Resume continues that run. "
                     "To change it, use “Start over…”."
                 )
@@ -454,27 +485,34 @@ class TrainPage(RunExportMixin, QWidget):
                     self._new_choice = None
                     self.base_combo.refresh()
                     self.preset_combo.setCurrentText(preset)
-                    if 0 <= base_index < self.base_combo.count() and self.base_combo.model().item(
-                        base_index
-                    ).isEnabled():
+                    if (
+                        0 <= base_index < self.base_combo.count()
+                        and self.base_combo.model().item(base_index).isEnabled()
+                    ):
                         self.base_combo.setCurrentIndex(base_index)
                 self.base_combo.setEnabled(True)
                 self.base_combo.setToolTip(
-                    "Fine-tuning the so-vits-svc-5.0 pretrain learns a voice in far fewer steps than "
-                    "training from scratch."
+                    self.tr(
+                        "Fine-tuning the so-vits-svc-5.0 pretrain learns a voice in far fewer steps than "
+                        "training from scratch."
+                    )
                 )
                 pretrain = self.base_combo.is_pretrain()
                 if pretrain:  # the pretrain is the full-size model: the preset follows it
                     self.preset_combo.setCurrentText("sovits5")
                 self.preset_combo.setEnabled(not pretrain)
                 self.preset_combo.setToolTip(
-                    "The so-vits-svc-5.0 pretrain is the full-size model: to train the small trial preset, "
-                    "start from scratch." if pretrain else ""
+                    self.tr(
+                        "The so-vits-svc-5.0 pretrain is the full-size model: to train the small trial "
+                        "preset, start from scratch."
+                    )
+                    if pretrain
+                    else ""
                 )
             self.steps_spin.setEnabled(True)
         finally:
             self._setting = False
-        self.preset_info.setText(PRESET_WORDS.get(self.preset_combo.currentText(), ""))
+        self.preset_info.setText(self.tr(PRESET_WORDS.get(self.preset_combo.currentText(), "")))
         self.cpu_warning_box.setVisible(
             self.ctx.device == "cpu" and self.preset_combo.currentText() != SMALL_PRESET
         )
@@ -507,33 +545,47 @@ class TrainPage(RunExportMixin, QWidget):
             self.steps_info.setText("")
         self.start_button.setEnabled(info.has_features)
         if not info.has_features:
-            self.run_label.setText("This dataset has no features; prepare it again on the Library page.")
-            self.status_label.setText("This voice cannot be trained until it is prepared again.")
-            self.start_button.setText("Start")
+            self.run_label.setText(
+                self.tr("This dataset has no features; prepare it again on the Library page.")
+            )
+            self.status_label.setText(self.tr("This voice cannot be trained until it is prepared again."))
+            self.start_button.setText(self.tr("Start"))
         elif status.fixed and target <= status.step:
             self.run_label.setText(
-                f"The run of this voice ({describe_run(status)}) is at step {status.step:,}. Raise "
-                f"“Stop after step” to train it further, export it, or start over."
+                self.tr(
+                    "The run of this voice ({run}) is at step {step:,}. Raise “Stop after step” to train it "
+                    "further, export it, or start over."
+                ).format(run=describe_run(status), step=status.step)
             )
-            self.start_button.setText("Resume")
+            self.start_button.setText(self.tr("Resume"))
             self.start_button.setEnabled(False)
             self.status_label.setText(
-                ended or f"Trained to step {status.step:,}. Export the voice to use it on the Convert page."
+                ended
+                or self.tr(
+                    "Trained to step {step:,}. Export the voice to use it on the Convert page."
+                ).format(step=status.step)
             )
         elif status.fixed:
             self.run_label.setText(
-                f"A run of this voice ({describe_run(status)}) stopped at step {status.step:,}: Resume "
-                f"continues it to step {target:,}. Its model size and starting point are fixed; "
-                f"“Start over…” begins a new run."
+                self.tr(
+                    "A run of this voice ({run}) stopped at step {step:,}: Resume continues it to step "
+                    "{target:,}. Its model size and starting point are fixed; “Start over…” begins a new "
+                    "run."
+                ).format(run=describe_run(status), step=status.step, target=target)
             )
-            self.start_button.setText("Resume")
+            self.start_button.setText(self.tr("Resume"))
             self.status_label.setText(
-                ended or f"Stopped at step {status.step:,} of {target:,}. Press Resume to continue."
+                ended
+                or self.tr("Stopped at step {step:,} of {target:,}. Press Resume to continue.").format(
+                    step=status.step, target=target
+                )
             )
         else:
-            self.run_label.setText(f"New run in {self._run_dir}")
-            self.start_button.setText("Start")
-            self.status_label.setText(ended or f"Ready: press Start to train “{info.name}”.")
+            self.run_label.setText(self.tr("New run in {run_dir}").format(run_dir=self._run_dir))
+            self.start_button.setText(self.tr("Start"))
+            self.status_label.setText(
+                ended or self.tr("Ready: press Start to train “{name}”.").format(name=info.name)
+            )
 
     def _request_estimate(self, info: DatasetInfo, status: RunStatus, target: int) -> None:
         """The time estimate for what Start would run now (measured in a worker once per choice)."""
@@ -570,11 +622,13 @@ class TrainPage(RunExportMixin, QWidget):
         status = self._run_status()
         self.confirm_box = run_fate_box(
             self,
-            "Start over",
-            f"Start a new run of “{info.name}”? The current run ({describe_run(status)}) will no longer "
-            f"be resumed; you can then choose the model size, the starting point and the steps again.",
+            self.tr("Start over"),
+            self.tr(
+                "Start a new run of “{name}”? The current run ({run}) will no longer be resumed; you can "
+                "then choose the model size, the starting point and the steps again."
+            ).format(name=info.name, run=describe_run(status)),
             self.start_over,
-            delete_label="Delete the old run",
+            delete_label=self.tr("Delete the old run"),
         )
 
     def start_over(self, keep: bool) -> bool:
@@ -585,13 +639,17 @@ class TrainPage(RunExportMixin, QWidget):
         try:
             archived = retire_run(run_dir, keep=keep)
         except (RunBusyError, OSError) as exc:
-            self.error_box = show_error(self, "Cannot start over", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot start over"), str(exc))
             return False
         self._history_dir = None
         self._auto_steps = True
         self.curves.clear_points()
         self.audio.load(run_dir)
-        done = f"the old run was archived in {archived}" if archived else "the old run was deleted"
+        done = (
+            self.tr("the old run was archived in {folder}").format(folder=archived)
+            if archived
+            else self.tr("the old run was deleted")
+        )
         self.messages.appendPlainText(f"— {run_dir.name}: {done}")
         self._voice_changed()
         self._ended = (run_dir, f"Starting over: {done}. Choose the settings and press Start.")
@@ -607,7 +665,7 @@ class TrainPage(RunExportMixin, QWidget):
         if not exists or not (run_dir / "tb").is_dir():
             return
         try:
-            job = self.ctx.runner.start("Read training history", call_task(read_history, run_dir))
+            job = self.ctx.runner.start(self.tr("Read training history"), call_task(read_history, run_dir))
         except JobRefused:
             return
         self.history_job = job
@@ -636,11 +694,14 @@ class TrainPage(RunExportMixin, QWidget):
         busy = run_busy(run_dir)  # the trainer checks again (the lock); this answers at once
         if busy:
             self.error_box = show_error(
-                self, "Cannot start training",
-                f"“{info.name}” is {busy}: another VoiceCraft window or the command line is training "
-                "this voice. Wait for it to finish, or stop it there, then press Start again.",
+                self,
+                self.tr("Cannot start training"),
+                self.tr(
+                    "“{name}” is {busy}: another VoiceCraft window or the command line is training this "
+                    "voice. Wait for it to finish, or stop it there, then press Start again."
+                ).format(name=info.name, busy=busy),
             )
-            self.status_label.setText(f"“{info.name}” is {busy}.")
+            self.status_label.setText(self.tr("“{name}” is {busy}.").format(name=info.name, busy=busy))
             return None
         config = VoiceConfig.from_preset(self.preset_combo.currentText())
         base, max_steps, device = self.base_model(), self.steps_spin.value(), self.ctx.device
@@ -674,9 +735,9 @@ class TrainPage(RunExportMixin, QWidget):
             return relay(gen, inbox.append, stop)
 
         try:
-            job = self.ctx.runner.start(f"Training “{info.name}”", task, gpu=True)
+            job = self.ctx.runner.start(self.tr("Training “{name}”").format(name=info.name), task, gpu=True)
         except JobRefused as exc:
-            self.error_box = show_error(self, "Cannot start training", str(exc))
+            self.error_box = show_error(self, self.tr("Cannot start training"), str(exc))
             return None
         self.estimate.clear()  # a measurement still running ends at its next step
         if self._new_choice is None:  # a new run (a resumed one shows its own preset, not the user's)
@@ -689,8 +750,10 @@ class TrainPage(RunExportMixin, QWidget):
         if self._history_dir != run_dir:
             self._load_history(run_dir, run_dir.is_dir())
         self.pause_button.setChecked(False)
-        self.status_label.setText("Starting…")
-        self.messages.appendPlainText(f"— {info.name}: training in {run_dir}")
+        self.status_label.setText(self.tr("Starting…"))
+        self.messages.appendPlainText(
+            self.tr("— {name}: training in {folder}").format(name=info.name, folder=run_dir)
+        )
         job.progress.connect(self._drain)
         self._drain_timer.start()
         job.result.connect(self._on_result)
@@ -707,18 +770,18 @@ class TrainPage(RunExportMixin, QWidget):
             return
         if paused:
             self._pause.set()
-            self.pause_button.setText("Continue")
-            self.status_label.setText("Pausing after this step…")
+            self.pause_button.setText(self.tr("Continue"))
+            self.status_label.setText(self.tr("Pausing after this step…"))
         else:
             self._pause.clear()
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(self.tr("Pause"))
 
     def stop(self) -> None:
         """Stops after the current step; the trainer writes a checkpoint (Start resumes)."""
         if self.job is not None:
             self._stop.set()
             self.stop_button.setEnabled(False)
-            self.status_label.setText("Stopping: finishing the step and writing a checkpoint…")
+            self.status_label.setText(self.tr("Stopping: finishing the step and writing a checkpoint…"))
 
     def cancel(self) -> None:
         """Cancels the job (what the app does when it closes)."""
@@ -749,14 +812,33 @@ class TrainPage(RunExportMixin, QWidget):
         if p.checkpoint is not None:
             self.export_button.setEnabled(True)
         self.progress.setValue(int(1000 * p.fraction))
-        phase = {"paused": "Paused", "cancelled": "Stopped", "done": "Finished", "starting": "Starting"}.get(
-            p.phase, "Training"
+        phase = {
+            "paused": self.tr("Paused"),
+            "cancelled": self.tr("Stopped"),
+            "done": self.tr("Finished"),
+            "starting": self.tr("Starting"),
+        }.get(p.phase, self.tr("Training"))
+        eta = (
+            self.tr(" · ETA {time}").format(time=format_duration(p.eta_s))
+            if p.eta_s is not None and p.phase == "train"
+            else ""
         )
-        eta = f" · ETA {format_duration(p.eta_s)}" if p.eta_s is not None and p.phase == "train" else ""
-        speed = f" · {p.steps_per_s:.2f} steps/s" if p.steps_per_s else ""
+        speed = self.tr(" · {rate:.2f} steps/s").format(rate=p.steps_per_s) if p.steps_per_s else ""
         self.status_label.setText(
-            f"{phase}: step {p.step:,} of {p.total_steps:,} · epoch {p.epoch + 1}{speed}{eta}"
-            f" · batch {p.batch_size} · {p.device} {p.precision}"
+            self.tr(
+                "{phase}: step {step:,} of {total_steps:,} · epoch {epoch}{speed}{eta} · batch {batch_size} "
+                "· {device} {precision}"
+            ).format(
+                phase=phase,
+                step=p.step,
+                total_steps=p.total_steps,
+                epoch=p.epoch + 1,
+                speed=speed,
+                eta=eta,
+                batch_size=p.batch_size,
+                device=p.device,
+                precision=p.precision,
+            )
         )
 
     def show_hint(self, report: Any) -> None:
@@ -765,9 +847,18 @@ class TrainPage(RunExportMixin, QWidget):
         if report.verdict == "Keep watching":
             colour = "#555"
         self.hint_label.setText(
-            f"<b style='color:{colour}'>When to stop: {report.verdict}.</b> {report.advice}. "
-            f"(Difference from the real voice: now {report.mel_l1:.3f}, best {report.best_mel_l1:.3f} at "
-            f"step {report.best_step:,} — the ★ on the lower plot; Export offers it.)"
+            self.tr(
+                "<b style='color:{colour}'>When to stop: {verdict}.</b> {advice}. (Difference from the real "
+                "voice: now {mel_l1:.3f}, best {best_mel_l1:.3f} at step {best_step:,} — the ★ on the lower "
+                "plot; Export offers it.)"
+            ).format(
+                colour=colour,
+                verdict=report.verdict,
+                advice=report.advice,
+                mel_l1=report.mel_l1,
+                best_mel_l1=report.best_mel_l1,
+                best_step=report.best_step,
+            )
         )
 
     def _redraw(self) -> None:
@@ -779,9 +870,13 @@ class TrainPage(RunExportMixin, QWidget):
         ended = "stopped" if result.cancelled else "done"
         self._ended = (
             result.run_dir,
-            f"Stopped at step {result.step:,}; checkpoint written. Resume continues the run."
+            self.tr("Stopped at step {step:,}; checkpoint written. Resume continues the run.").format(
+                step=result.step
+            )
             if result.cancelled
-            else f"Finished at step {result.step:,}. Export the voice to use it on the Convert page.",
+            else self.tr("Finished at step {step:,}. Export the voice to use it on the Convert page.").format(
+                step=result.step
+            ),
         )
         self.status_label.setText(self._ended[1])
         self.export_button.setEnabled(
@@ -793,19 +888,19 @@ class TrainPage(RunExportMixin, QWidget):
     def _on_failed(self, message: str, tb: str) -> None:
         self._drain()
         if self._run_dir is not None:
-            self._ended = (self._run_dir, f"Training failed: {message}")
-        self.status_label.setText(f"Training failed: {message}")
+            self._ended = (self._run_dir, self.tr("Training failed: {message}").format(message=message))
+        self.status_label.setText(self.tr("Training failed: {message}").format(message=message))
         # The trainer's own errors (a locked run, a missing device, a bad dataset) are one clear line;
         # only unexpected failures carry their traceback under "Details".
         user_error = tb.rstrip().rsplit("\n", 1)[-1].startswith("models.training.trainer.TrainingError")
-        self.error_box = show_error(self, "Training failed", message, "" if user_error else tb)
+        self.error_box = show_error(self, self.tr("Training failed"), message, "" if user_error else tb)
         self.run_ended.emit("failed")
 
     def _on_cancelled(self) -> None:
         self._drain()
         if self._run_dir is not None:
-            self._ended = (self._run_dir, "Training cancelled.")
-        self.status_label.setText("Training cancelled.")
+            self._ended = (self._run_dir, self.tr("Training cancelled."))
+        self.status_label.setText(self.tr("Training cancelled."))
         self.run_ended.emit("cancelled")
 
     def _on_finished(self) -> None:
@@ -813,7 +908,7 @@ class TrainPage(RunExportMixin, QWidget):
         self._drain()
         self.job = None
         self.pause_button.setChecked(False)
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         if self.ctx.runner.closing:
             # The app is quitting: the page goes away, and re-deriving it would load the checkpoint
             # just written on the GUI thread (over a second for a full-size run; bench_ui's quit leg).
@@ -837,7 +932,7 @@ class TrainPage(RunExportMixin, QWidget):
         """Stops TensorBoard and playback (the main window calls it on close)."""
         self.audio.player.stop()
         if self.tensorboard.shutdown():
-            self.tb_button.setText("Open TensorBoard")
+            self.tb_button.setText(self.tr("Open TensorBoard"))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.shutdown()

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from voicecraft_desktop.ui.pages._common import format_duration
 from voicecraft_desktop.ui.worker import Job, JobRefused
@@ -58,7 +58,7 @@ class SpeedEstimator(QObject):
         if self.job is not None and self._job_key != key:
             self.job.cancel()
         if self.job is None or self._job_key != key:
-            self._set("Estimated time on this computer: measuring a few training steps…")
+            self._set(self.tr("Estimated time on this computer: measuring a few training steps…"))
             self._timer.start()
 
     def clear(self) -> None:
@@ -78,14 +78,21 @@ class SpeedEstimator(QObject):
             return
         key = self._key
         try:
-            job = self.runner.start("Measure training speed", self._task)
+            job = self.runner.start(self.tr("Measure training speed"), self._task)
         except JobRefused:
             self._set("")
             return
         self.job, self._job_key = job, key
-        job.progress.connect(lambda p: self._key == key and self._set(
-            f"Estimated time on this computer: measuring a few training steps… ({p.done} of {p.total})"
-        ))
+        job.progress.connect(
+            lambda p: (
+                self._key == key
+                and self._set(
+                    self.tr(
+                        "Estimated time on this computer: measuring a few training steps… ({done} of {total})"
+                    ).format(done=p.done, total=p.total)
+                )
+            )
+        )
         job.result.connect(lambda estimate: self._measured(key, estimate))
         job.failed.connect(lambda message, _tb: self._failed(key, message))
         job.finished.connect(self._finished)
@@ -94,7 +101,9 @@ class SpeedEstimator(QObject):
         # Training would stop on the same problem and say it in full when Start is pressed.
         log.warning("no training speed estimate: %s", message)
         if key == self._key:
-            self._set("No time estimate: a trial step could not run on this dataset (Start says why).")
+            self._set(
+                self.tr("No time estimate: a trial step could not run on this dataset (Start says why).")
+            )
 
     def _measured(self, key: tuple[Any, ...], estimate: Any) -> None:
         self.estimates[key] = estimate
@@ -113,13 +122,34 @@ class SpeedEstimator(QObject):
 
     @staticmethod
     def _words(estimate: Any, steps: int) -> str:
-        where = "the graphics card (GPU)" if estimate.device.startswith("cuda") else (
-            "the processor (CPU)" if estimate.device == "cpu" else estimate.device
+        where = (
+            QCoreApplication.translate("SpeedEstimator", "the graphics card (GPU)")
+            if estimate.device.startswith("cuda")
+            else (
+                QCoreApplication.translate("SpeedEstimator", "the processor (CPU)")
+                if estimate.device == "cpu"
+                else estimate.device
+            )
         )
         seconds = estimate.seconds_for(steps)
-        length = f"{seconds / 86400:.0f} days" if seconds >= 2 * 86400 else format_duration(seconds)
-        return (
-            f"Estimated time on this computer: about {length} for "
-            f"{steps:,} steps on {where} ({estimate.seconds_per_step:.2g} s a step, measured over "
-            f"{estimate.steps} step{'s' if estimate.steps != 1 else ''}; validation adds a little)."
+        length = (
+            QCoreApplication.translate("SpeedEstimator", "{days:.0f} days").format(days=seconds / 86400)
+            if seconds >= 2 * 86400
+            else format_duration(seconds)
         )
+        text = (
+            QCoreApplication.translate(
+                "SpeedEstimator",
+                "Estimated time on this computer: about {length} for {steps} steps on {where} "
+                "({per_step:.2g} s a step, measured over 1 step; validation adds a little).",
+            )
+            if estimate.steps == 1
+            else QCoreApplication.translate(
+                "SpeedEstimator",
+                "Estimated time on this computer: about {length} for {steps} steps on {where} "
+                "({per_step:.2g} s a step, measured over %n steps; validation adds a little).",
+                "",
+                estimate.steps,
+            )
+        )
+        return text.format(length=length, steps=f"{steps:,}", where=where, per_step=estimate.seconds_per_step)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -48,7 +48,9 @@ from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
 
 FRAME_S = f0_edit.FRAME_S
-CSV_FILTER = "Pitch CSV, time and Hz (*.csv);;so-vits-svc pitch file (*.pit.csv)"
+CSV_FILTER = QT_TRANSLATE_NOOP(
+    "PitchEditor", "Pitch CSV, time and Hz (*.csv);;so-vits-svc pitch file (*.pit.csv)"
+)
 PROPOSAL_COLOUR = "#16a34a"
 SELECTION_BRUSH = (37, 99, 235, 40)
 
@@ -90,7 +92,9 @@ class PitchEditor(QWidget):
     play_requested = Signal(float)
     take_reopened = Signal(object)
 
-    def __init__(self, plots: Any, runner: Any = None, parent: QWidget | None = None, ctx: Any = None) -> None:
+    def __init__(
+        self, plots: Any, runner: Any = None, parent: QWidget | None = None, ctx: Any = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("pitchEditor")
@@ -108,47 +112,47 @@ class PitchEditor(QWidget):
         self._stroke: list[tuple[float, float]] = []
         self.last_update: Any = None
 
-        self.edit_toggle = QPushButton("✎ Edit pitch")
+        self.edit_toggle = QPushButton(self.tr("✎ Edit pitch"))
         self.edit_toggle.setObjectName("editPitchButton")
         self.edit_toggle.setCheckable(True)
-        self.edit_toggle.setToolTip("Correct the pitch the converted voice sings, then hear it")
-        self.open_project_button = QPushButton("Open edited conversion…")
+        self.edit_toggle.setToolTip(self.tr("Correct the pitch the converted voice sings, then hear it"))
+        self.open_project_button = QPushButton(self.tr("Open edited conversion…"))
         self.open_project_button.setToolTip(
-            "Reopen a conversion exported earlier, with its pitch edits, to keep editing it"
+            self.tr("Reopen a conversion exported earlier, with its pitch edits, to keep editing it")
         )
-        self.select_tool = QToolButton(text="Select")
-        self.draw_tool = QToolButton(text="Draw")
+        self.select_tool = QToolButton(text=self.tr("Select"))
+        self.draw_tool = QToolButton(text=self.tr("Draw"))
         for b in (self.select_tool, self.draw_tool):
             b.setCheckable(True)
         self.select_tool.setChecked(True)
         self.tools = QButtonGroup(self)
         self.tools.addButton(self.select_tool)
         self.tools.addButton(self.draw_tool)
-        self.snap_check = QCheckBox("Snap to notes")
+        self.snap_check = QCheckBox(self.tr("Snap to notes"))
         self.octave_down = QPushButton("−12")
         self.semi_down = QPushButton("−1")
         self.semi_up = QPushButton("+1")
         self.octave_up = QPushButton("+12")
         for b, tip in (
-            (self.octave_down, "Selection an octave down"),
-            (self.semi_down, "Selection a semitone down"),
-            (self.semi_up, "Selection a semitone up"),
-            (self.octave_up, "Selection an octave up"),
+            (self.octave_down, self.tr("Selection an octave down")),
+            (self.semi_down, self.tr("Selection a semitone down")),
+            (self.semi_up, self.tr("Selection a semitone up")),
+            (self.octave_up, self.tr("Selection an octave up")),
         ):
             b.setToolTip(tip)
             b.setFixedWidth(44)
-        self.unvoiced_button = QPushButton("Unvoiced")
-        self.unvoiced_button.setToolTip("No pitch in the selection (breaths, consonants)")
-        self.voiced_button = QPushButton("Voiced")
-        self.voiced_button.setToolTip("Give the selection a pitch (joined from its neighbours)")
-        self.smooth_button = QPushButton("Smooth")
+        self.unvoiced_button = QPushButton(self.tr("Unvoiced"))
+        self.unvoiced_button.setToolTip(self.tr("No pitch in the selection (breaths, consonants)"))
+        self.voiced_button = QPushButton(self.tr("Voiced"))
+        self.voiced_button.setToolTip(self.tr("Give the selection a pitch (joined from its neighbours)"))
+        self.smooth_button = QPushButton(self.tr("Smooth"))
         self.vibrato_spin = QDoubleSpinBox()
         self.vibrato_spin.setRange(0.0, 4.0)
         self.vibrato_spin.setSingleStep(0.25)
         self.vibrato_spin.setValue(0.0)
-        self.vibrato_spin.setPrefix("vibrato × ")
-        self.vibrato_spin.setToolTip("0 flattens the vibrato, 1 keeps it, 2 doubles it")
-        self.vibrato_button = QPushButton("Set vibrato")
+        self.vibrato_spin.setPrefix(self.tr("vibrato × "))
+        self.vibrato_spin.setToolTip(self.tr("0 flattens the vibrato, 1 keeps it, 2 doubles it"))
+        self.vibrato_button = QPushButton(self.tr("Set vibrato"))
         # the buttons that act on the selection, in tool-bar order
         self.selection_buttons = [
             self.octave_down,
@@ -161,18 +165,18 @@ class PitchEditor(QWidget):
             self.vibrato_spin,
             self.vibrato_button,
         ]
-        self.octave_button = QPushButton("Fix octave jumps")
+        self.octave_button = QPushButton(self.tr("Fix octave jumps"))
         self.octave_button.setObjectName("fixOctavesButton")
-        self.apply_fixes = QPushButton("Apply fixes")
-        self.discard_fixes = QPushButton("Discard")
-        self.undo_button = QPushButton("↶ Undo")
-        self.redo_button = QPushButton("↷ Redo")
-        self.zoom_in = QPushButton("Zoom +")
-        self.zoom_out = QPushButton("Zoom −")
-        self.zoom_fit = QPushButton("Whole song")
-        self.play_cursor = QPushButton("▶ From cursor")
-        self.import_button = QPushButton("Import…")
-        self.export_button = QPushButton("Export…")
+        self.apply_fixes = QPushButton(self.tr("Apply fixes"))
+        self.discard_fixes = QPushButton(self.tr("Discard"))
+        self.undo_button = QPushButton(self.tr("↶ Undo"))
+        self.redo_button = QPushButton(self.tr("↷ Redo"))
+        self.zoom_in = QPushButton(self.tr("Zoom +"))
+        self.zoom_out = QPushButton(self.tr("Zoom −"))
+        self.zoom_fit = QPushButton(self.tr("Whole song"))
+        self.play_cursor = QPushButton(self.tr("▶ From cursor"))
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.export_button = QPushButton(self.tr("Export…"))
         self.info = QLabel("")
         self.info.setObjectName("pitchEditorInfo")
         self.scroll = QScrollBar(Qt.Orientation.Horizontal)
@@ -184,7 +188,7 @@ class PitchEditor(QWidget):
         for w in (self.select_tool, self.draw_tool, self.snap_check):
             row1.addWidget(w)
         row1.addSpacing(12)
-        self.selection_label = QLabel("Selection:")
+        self.selection_label = QLabel(self.tr("Selection:"))
         for w in (self.selection_label, *self.selection_buttons):
             row1.addWidget(w)
         row1.addStretch(1)
@@ -200,7 +204,7 @@ class PitchEditor(QWidget):
         for w in (self.zoom_in, self.zoom_out, self.zoom_fit, self.play_cursor):
             row2.addWidget(w)
         row2.addSpacing(12)
-        row2.addWidget(QLabel("Pitch file:"))
+        row2.addWidget(QLabel(self.tr("Pitch file:")))
         row2.addWidget(self.import_button)
         row2.addWidget(self.export_button)
         row2.addWidget(self.info, 1)
@@ -218,9 +222,11 @@ class PitchEditor(QWidget):
         plot = self.plots.pitch_plot
         self.region = pg.LinearRegionItem(values=(0, 0), brush=pg.mkBrush(*SELECTION_BRUSH), movable=True)
         self.region.setZValue(-10)
-        self.cursor = pg.InfiniteLine(0, movable=True, pen=pg.mkPen("#dc2626", width=1, style=Qt.PenStyle.DashLine))
+        self.cursor = pg.InfiniteLine(
+            0, movable=True, pen=pg.mkPen("#dc2626", width=1, style=Qt.PenStyle.DashLine)
+        )
         self.proposal_curve = plot.plot(
-            [], [], pen=pg.mkPen(PROPOSAL_COLOUR, width=3), connect="finite", name="proposed fix"
+            [], [], pen=pg.mkPen(PROPOSAL_COLOUR, width=3), connect="finite", name=self.tr("proposed fix")
         )
         for item in (self.region, self.cursor):
             plot.addItem(item)
@@ -271,16 +277,20 @@ class PitchEditor(QWidget):
         self.take = take
         self.session = None
         self.curve = None
-        if take is not None and getattr(take.result, "features", None) is not None and take.converter is not None:
+        if (
+            take is not None
+            and getattr(take.result, "features", None) is not None
+            and take.converter is not None
+        ):
             self.session = EditSession(take.converter, take.result)
             self.curve = take.result.intended_f0.copy()
             self.region.setRegion((0.0, 0.0))
             self.cursor.setValue(0.0)
         self.edit_toggle.setEnabled(self.session is not None)
         self.edit_toggle.setToolTip(
-            "Correct the pitch the converted voice sings, then hear it"
+            self.tr("Correct the pitch the converted voice sings, then hear it")
             if self.session is not None
-            else "Convert a song first; its pitch can then be edited here"
+            else self.tr("Convert a song first; its pitch can then be edited here")
         )
         if self.session is None:
             self.edit_toggle.setChecked(False)
@@ -295,12 +305,18 @@ class PitchEditor(QWidget):
         self.cursor.setVisible(on)
         self.plots.pitch_plot.setMouseEnabled(x=not on, y=False)
         if on:
-            self.info.setText("Drag across the pitch plot to select; click to place the cursor.")
+            self.info.setText(self.tr("Drag across the pitch plot to select; click to place the cursor."))
             self._sync_scroll()
         self._update_buttons()
 
     def _edit_widgets(self) -> list[QWidget]:
-        return [self.select_tool, self.draw_tool, self.snap_check, self.selection_label, *self.selection_buttons]
+        return [
+            self.select_tool,
+            self.draw_tool,
+            self.snap_check,
+            self.selection_label,
+            *self.selection_buttons,
+        ]
 
     def _update_buttons(self) -> None:
         has = self.session is not None
@@ -411,7 +427,9 @@ class PitchEditor(QWidget):
     def _preview_stroke(self) -> None:
         if len(self._stroke) > 1:
             t, m = zip(*sorted(self._stroke))
-            self.proposal_curve.setData(np.array(t), np.round(m) if self.snap_check.isChecked() else np.array(m))
+            self.proposal_curve.setData(
+                np.array(t), np.round(m) if self.snap_check.isChecked() else np.array(m)
+            )
 
     # ------------------------------------------------------------------ edits
 
@@ -423,7 +441,7 @@ class PitchEditor(QWidget):
         if neutral:
             new = f0_edit.phase_neutral(self.curve, new, lo, hi, s.options.unvoiced, s.hop, s.sample_rate)
         if np.array_equal(new, self.curve):
-            self.status.emit(f"Pitch edit “{text}”: nothing changed.")
+            self.status.emit(self.tr("Pitch edit “{edit}”: nothing changed.").format(edit=text))
             return False
         self._edit_started = time.perf_counter()
         self.undo_stack.push(EditCommand(self, self.curve, new, text))
@@ -432,7 +450,7 @@ class PitchEditor(QWidget):
     def _selected_or_say(self) -> tuple[int, int] | None:
         lo, hi = self.selection()
         if hi <= lo:
-            self.status.emit("Select a region of the pitch plot first (drag across it).")
+            self.status.emit(self.tr("Select a region of the pitch plot first (drag across it)."))
             return None
         return lo, hi
 
@@ -450,7 +468,7 @@ class PitchEditor(QWidget):
         try:
             new = f0_edit.set_voiced(self.curve, *span, voiced)
         except ValueError as exc:
-            self.status.emit(f"Cannot mark voiced: {exc}")
+            self.status.emit(self.tr("Cannot mark voiced: {reason}").format(reason=exc))
             return False
         return self.push_edit(new, *span, "voiced" if voiced else "unvoiced")
 
@@ -474,7 +492,7 @@ class PitchEditor(QWidget):
         try:
             new, lo, hi = f0_edit.draw(self.curve, times_s, hz, snap=self.snap_check.isChecked())
         except ValueError as exc:
-            self.status.emit(f"Cannot draw there: {exc}")
+            self.status.emit(self.tr("Cannot draw there: {reason}").format(reason=exc))
             return False
         return self.push_edit(new, lo, hi, "draw")
 
@@ -489,7 +507,11 @@ class PitchEditor(QWidget):
         self.proposals = fixes
         if not fixes:
             self.proposal_curve.setData([], [])
-            self.info.setText("No octave jumps found" + (" in the selection." if hi > lo else "."))
+            self.info.setText(
+                self.tr("No octave jumps found in the selection.")
+                if hi > lo
+                else self.tr("No octave jumps found.")
+            )
         else:
             fixed = f0_edit.apply_octave_fixes(self.curve, fixes)
             shown = np.full(len(fixed), np.nan)
@@ -499,8 +521,20 @@ class PitchEditor(QWidget):
             frames = sum(f.hi - f.lo for f in fixes)
             listed = "; ".join(f.describe() for f in fixes[:4]) + (" …" if len(fixes) > 4 else "")
             self.info.setText(
-                f"{len(fixes)} octave jump{'s' if len(fixes) != 1 else ''} found "
-                f"({frames * FRAME_S:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard."
+                (
+                    self.tr(
+                        "1 octave jump found ({seconds:.2f} s), proposed fix in green: {listed}. Apply "
+                        "fixes or Discard."
+                    )
+                    if len(fixes) == 1
+                    else self.tr(
+                        "%n octave jumps found ({seconds:.2f} s), proposed fix in green: {listed}. Apply "
+                        "fixes or "
+                        "Discard.",
+                        "",
+                        len(fixes),
+                    )
+                ).format(seconds=frames * FRAME_S, listed=listed)
             )
         self._update_buttons()
         return fixes
@@ -559,7 +593,9 @@ class PitchEditor(QWidget):
         return self.ctx.settings if self.ctx is not None else None
 
     def _ask_import(self) -> None:
-        path = file_dialogs.open_file(self, self._settings(), "Pitch curve to use", CSV_FILTER)
+        path = file_dialogs.open_file(
+            self, self._settings(), self.tr("Pitch curve to use"), self.tr(CSV_FILTER)
+        )
         if path:
             self.import_csv(path)
 
@@ -568,7 +604,11 @@ class PitchEditor(QWidget):
             return
         source = Path(self.take.source)
         out, chosen = file_dialogs.save_file_as(
-            self, self._settings(), "Export the pitch curve", source.with_suffix(".pit.csv").name, CSV_FILTER,
+            self,
+            self._settings(),
+            self.tr("Export the pitch curve"),
+            source.with_suffix(".pit.csv").name,
+            self.tr(CSV_FILTER),
             start=source.parent,
         )
         if out is not None:
@@ -693,7 +733,10 @@ class PitchEditor(QWidget):
         from models.convert.resynth import PROJECT_SUFFIX
 
         path = file_dialogs.open_file(
-            self, self._settings(), "Open an edited conversion", f"Edited conversion (*{PROJECT_SUFFIX})"
+            self,
+            self._settings(),
+            self.tr("Open an edited conversion"),
+            self.tr("Edited conversion (*{suffix})").format(suffix=PROJECT_SUFFIX),
         )
         if path:
             self.open_project(path)
@@ -715,7 +758,9 @@ class PitchEditor(QWidget):
         library = VoiceLibrary()
         entry = next((e for e in library.entries() if e.available and e.name == project.voice), None)
         if entry is None:
-            self.status.emit(f"Cannot open {Path(path).name}: the voice “{project.voice}” is not in the library")
+            self.status.emit(
+                f"Cannot open {Path(path).name}: the voice “{project.voice}” is not in the library"
+            )
             return None
         if self.ctx is None or self.runner is None:
             return None
@@ -725,9 +770,17 @@ class PitchEditor(QWidget):
             if not project.source.is_file():
                 raise ProjectError(f"{project.source}: the conversion's source audio is missing")
             if sha256_of(project.source) != project.source_sha256:
-                raise ProjectError(f"{project.source}: the source audio changed since the conversion was saved")
+                raise ProjectError(
+                    f"{project.source}: the source audio changed since the conversion was saved"
+                )
             take = yield from convert_take(
-                project.source, entry, project.options, store=store, device=device, cancel=cancel, library=library
+                project.source,
+                entry,
+                project.options,
+                store=store,
+                device=device,
+                cancel=cancel,
+                library=library,
             )
             if len(take.result.intended_f0) != len(project.f0_hz):
                 raise ProjectError(f"{path}: its pitch curve is not this song's length")

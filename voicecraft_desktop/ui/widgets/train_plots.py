@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 # Curves drawn live: the generator's total, its mel term, the KL terms and the discriminator.
@@ -25,20 +25,48 @@ LOSS_CURVES = {"g_total": "#1f77b4", "mel": "#2ca02c", "kl_f": "#9467bd", "d_tot
 VAL_TAG = "val/mel_l1"
 # name -> (what a singer reads, the technical name and meaning in the tooltip)
 LOSS_NAMES = {
-    "g_total": ("Overall error", "g_total: the generator's total loss (adversarial, feature matching, mel, "
-                "multi-resolution STFT, KL and speaker terms). Should fall, then level off."),
-    "mel": ("Sound difference", "mel: L1 distance between the mel spectrograms of the generated and the "
-            "real audio (weighted). Lower means closer to the recordings."),
-    "kl_f": ("Model fit", "kl_f: KL divergence between the posterior and the flow-mapped prior; how well "
-             "the model's two halves agree."),
-    "d_total": ("Judge", "d_total: the discriminators' loss (the critics that tell real from generated "
-                "audio). It should stay roughly level; a fall towards 0 means the judge is winning."),
+    "g_total": (
+        QT_TRANSLATE_NOOP("TrainingCurves", "Overall error"),
+        QT_TRANSLATE_NOOP(
+            "TrainingCurves",
+            "g_total: the generator's total loss (adversarial, feature matching, mel, "
+            "multi-resolution STFT, KL and speaker terms). Should fall, then level off.",
+        ),
+    ),
+    "mel": (
+        QT_TRANSLATE_NOOP("TrainingCurves", "Sound difference"),
+        QT_TRANSLATE_NOOP(
+            "TrainingCurves",
+            "mel: L1 distance between the mel spectrograms of the generated and the "
+            "real audio (weighted). Lower means closer to the recordings.",
+        ),
+    ),
+    "kl_f": (
+        QT_TRANSLATE_NOOP("TrainingCurves", "Model fit"),
+        QT_TRANSLATE_NOOP(
+            "TrainingCurves",
+            "kl_f: KL divergence between the posterior and the flow-mapped prior; how well "
+            "the model's two halves agree.",
+        ),
+    ),
+    "d_total": (
+        QT_TRANSLATE_NOOP("TrainingCurves", "Judge"),
+        QT_TRANSLATE_NOOP(
+            "TrainingCurves",
+            "d_total: the discriminators' loss (the critics that tell real from generated "
+            "audio). It should stay roughly level; a fall towards 0 means the judge is winning.",
+        ),
+    ),
 }
-VAL_NAME = "How close to the real voice (held-out recordings; lower is better)"
-VAL_TOOLTIP = (
+VAL_NAME = QT_TRANSLATE_NOOP(
+    "TrainingCurves", "How close to the real voice (held-out recordings; lower is better)"
+)
+VAL_TOOLTIP = QT_TRANSLATE_NOOP(
+    "TrainingCurves",
     "val/mel_l1: mean mel-spectrogram L1 of the conversion path on recordings held out of training, "
     "every few hundred steps. The ★ marks the best (lowest) one: the checkpoint Export offers first."
 )
+LEGEND_HTML = "<span style='color:{colour}'>━━</span> {name}"  # a curve's colour, then its name
 SPIKE_FENCE = 3.0  # values beyond the quartiles by this many interquartile ranges are spikes
 
 Series = tuple[list[float], list[float]]
@@ -63,11 +91,11 @@ class TrainingCurves(QSplitter):
         self.loss_plot.setClipToView(True)
         self.loss_plot.setDownsampling(auto=True, mode="peak")
         self.loss_plot.setObjectName("lossPlot")
-        self.loss_plot.setTitle("Training losses", color="#333")
-        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.setTitle(self.tr("Training losses"), color="#333")
+        self.loss_plot.setLabel("bottom", self.tr("step"))
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
         self.loss_lines = {
-            k: self.loss_plot.plot([], [], name=LOSS_NAMES[k][0], pen=pg.mkPen(c, width=1.5))
+            k: self.loss_plot.plot([], [], name=self.tr(LOSS_NAMES[k][0]), pen=pg.mkPen(c, width=1.5))
             for k, c in LOSS_CURVES.items()
         }
         self.legend_labels: dict[str, QLabel] = {}
@@ -75,8 +103,8 @@ class TrainingCurves(QSplitter):
         legend.setContentsMargins(6, 2, 6, 0)
         legend.setSpacing(16)
         for key, colour in LOSS_CURVES.items():
-            label = QLabel(f"<span style='color:{colour}'>━━</span> {LOSS_NAMES[key][0]}")
-            label.setToolTip(LOSS_NAMES[key][1])
+            label = QLabel(LEGEND_HTML.format(colour=colour, name=self.tr(LOSS_NAMES[key][0])))
+            label.setToolTip(self.tr(LOSS_NAMES[key][1]))
             legend.addWidget(label)
             self.legend_labels[key] = label
         legend.addStretch(1)
@@ -86,9 +114,9 @@ class TrainingCurves(QSplitter):
         self._manual_range = self._setting_range = False
         self.loss_plot.getViewBox().sigRangeChangedManually.connect(self._range_changed_by_user)
         self.val_plot = pg.PlotWidget(background="w")
-        self.val_plot.setTitle(VAL_NAME, color="#333")
-        self.val_plot.setToolTip(VAL_TOOLTIP)
-        self.val_plot.setLabel("bottom", "step")
+        self.val_plot.setTitle(self.tr(VAL_NAME), color="#333")
+        self.val_plot.setToolTip(self.tr(VAL_TOOLTIP))
+        self.val_plot.setLabel("bottom", self.tr("step"))
         self.val_plot.showGrid(x=True, y=True, alpha=0.3)
         self.val_line = self.val_plot.plot(
             [], [], pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=6, symbolBrush="#ff7f0e"
@@ -214,13 +242,21 @@ class TrainingCurves(QSplitter):
             return cached[2]
         bounds = [robust_range(self.series[k][1]) for k, n in zip(self.loss_lines, counts) if n]
         lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
-        spikes = sum(int(np.count_nonzero(np.asarray(self.series[k][1]) > hi)) for k, n in
-                     zip(self.loss_lines, counts) if n)
+        spikes = sum(
+            int(np.count_nonzero(np.asarray(self.series[k][1]) > hi))
+            for k, n in zip(self.loss_lines, counts)
+            if n
+        )
         if spikes != self.spikes:
             self.spikes = spikes
-            plural = "s" if spikes != 1 else ""
-            extra = f" — {spikes} spike{plural} above the top, not to scale" if spikes else ""
-            self.loss_plot.setTitle(f"Training losses{extra}", color="#333")
+            extra = (
+                self.tr(" — 1 spike above the top, not to scale")
+                if spikes == 1
+                else self.tr(" — %n spikes above the top, not to scale", "", spikes)
+                if spikes
+                else ""
+            )
+            self.loss_plot.setTitle(self.tr("Training losses{extra}").format(extra=extra), color="#333")
         self._bounds_cache = (counts, now, (lo, hi))
         return lo, hi
 
