@@ -48,10 +48,9 @@ def test_folder_to_voice_to_converted_wav(ctx, qtbot, tmp_path, tiny_whisper):
     with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=180000):
         pass
     assert train.last_result.step == 3
-    (row,) = [
-        r for r in range(library.table.rowCount()) if library.table.item(r, 5).text().startswith("dataset")
-    ]
-    assert "training run at step 3" in library.table.item(row, 5).text()
+    datasets = library.dataset_table  # the Library lists datasets apart from voices
+    (row,) = [r for r in range(datasets.rowCount()) if datasets.item(r, 5).text().startswith("dataset")]
+    assert "training run at step 3" in datasets.item(row, 5).text()
     assert len(train.curves.loss_lines["g_total"].getData()[0]) == 3
     with qtbot.waitSignal(train.exported, timeout=60000):
         train.export("Ana")

@@ -45,7 +45,7 @@ def _train_to_end(page, qtbot, dataset, steps):
     _, cache = dataset
     _ready(page, cache, steps=steps)
     job = page.start()
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=300000):
         pass
     return job
 
@@ -76,7 +76,7 @@ def test_train_to_the_end_draws_curves_hint_audio_then_export(page, ctx, qtbot, 
     assert (
         not page.start_button.isEnabled() and page.stop_button.isEnabled() and page.pause_button.isEnabled()
     )
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=300000):
         pass
     assert page.last_result.step == 10 and not page.last_result.cancelled
     # every step reached the curves although the worker throttles progress to 10 Hz

@@ -69,7 +69,7 @@ def test_export_to_library_adds_the_index(tiny_dataset, tmp_home, tmp_path, monk
     run.mkdir()
     (run / RUN_FILE).write_text(json.dumps({"format": RUN_FORMAT, "dataset_dir": str(dataset)}))
 
-    def export_voice(run_dir, dest, name, app_version=""):  # noqa: ANN001, ANN202 - the real signature
+    def export_voice(run_dir, dest, name, checkpoint=None, app_version=""):  # noqa: ANN001, ANN202 - the real signature
         manifest = VoiceManifest(
             name=name,
             config=config,
