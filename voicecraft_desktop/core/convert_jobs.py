@@ -121,13 +121,13 @@ def converter_for(
         ConvertError: the voice needs an encoder this VoiceCraft does not know, or the loaded
             encoders are not the voice's.
     """
-    from models.formats.artifact import sha256_file
-    from models.features.content import ENCODERS, load_encoder
     from models.convert.converter import VoiceConverter
     from models.convert.extractors import Extractors, voice_encoder_names
     from models.convert.options import ConvertError
+    from models.features.content import ENCODERS, load_encoder
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import SpeakerEncoder
+    from models.formats.artifact import sha256_file
 
     if not fetch:  # every missing file named at once, before any is loaded
         store.require_all([ENCODERS[n].asset for n in voice_encoder_names(voice).values() if n in ENCODERS])
@@ -180,7 +180,7 @@ def convert_take(
     Yields:
         ``ConvertProgress`` of the conversion, then one :class:`OutputPitchProgress`.
     """
-    from models.features.audio import load_audio, resample
+    from models.features.audio import load_audio
 
     source = Path(path)
     wave, rate = load_audio(source, max_seconds=options.max_input_s)
@@ -196,16 +196,26 @@ def convert_take(
         )
     result = yield from converter.convert(wave, rate, options, cancel, name=source.name, keep_features=True)
     yield OutputPitchProgress()
-    a = converter.config.audio
+    return take_result(source, converter, result, wave, rate, wanted)
+
+
+def take_result(
+    source: Path, converter: Any, result: Any, wave: np.ndarray, rate: int, key: Any
+) -> TakeResult:
+    """A conversion as the page shows it: the source (``wave``, mono at ``rate`` Hz) resampled to the
+    output's rate and fitted to its length, and the converted audio's own F0 (Hz, one value per
+    model frame, 0 where unvoiced) measured with the voice's pitch extractor."""
+    from models.features.audio import resample
+
     at_out = resample(wave, rate, result.sample_rate) if rate != result.sample_rate else wave
     at_out = np.pad(at_out, (0, max(0, len(result.audio) - len(at_out))))[: len(result.audio)]
     track = converter.extractors.pitch.extract(
-        resample(result.audio, result.sample_rate, a.feature_sample_rate)
+        resample(result.audio, result.sample_rate, converter.config.audio.feature_sample_rate)
     )
     output_f0 = np.zeros(len(result.source_f0), np.float32)
     m = min(len(output_f0), len(track.f0_hz))
     output_f0[:m] = track.f0_hz[:m]
-    return TakeResult(source, converter.name, result, at_out.astype(np.float32), output_f0, converter, wanted)
+    return TakeResult(source, converter.name, result, at_out.astype(np.float32), output_f0, converter, key)
 
 
 def convert_folder(

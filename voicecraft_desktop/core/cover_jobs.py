@@ -194,19 +194,9 @@ def convert_song_take(
 def _vocal_take(source: Path, converter: Any, conversion: Any, stems: SongStems, key: Any) -> Any:
     """The separated vocal and its conversion as a ``TakeResult`` (both at 32 kHz, the converted
     audio's own pitch measured), so the page draws them as it draws any conversion."""
-    from models.features.audio import resample
-    from voicecraft_desktop.core.convert_jobs import TakeResult
+    from voicecraft_desktop.core.convert_jobs import take_result
 
-    rate = conversion.sample_rate
-    vocal = resample(stems.vocal.mean(axis=1), stems.sample_rate, rate)
-    vocal = np.pad(vocal, (0, max(0, len(conversion.audio) - len(vocal))))[: len(conversion.audio)]
-    track = converter.extractors.pitch.extract(
-        resample(conversion.audio, rate, converter.config.audio.feature_sample_rate)
-    )
-    output_f0 = np.zeros(len(conversion.source_f0), np.float32)
-    m = min(len(output_f0), len(track.f0_hz))
-    output_f0[:m] = track.f0_hz[:m]
-    return TakeResult(source, converter.name, conversion, vocal.astype(np.float32), output_f0, converter, key)
+    return take_result(source, converter, conversion, stems.vocal.mean(axis=1), stems.sample_rate, key)
 
 
 def convert_song_folder(
