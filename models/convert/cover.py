@@ -395,54 +395,19 @@ def convert_songs(
     Returns:
         list[BatchItem] (``StopIteration.value``); an item's ``result`` is the :class:`CoverResult`.
     """
-    from models.convert.files import (
-        BatchItem,
-        BatchProgress,
-        check_writable,
-        clean_stale_parts,
-        expand_inputs,
-        plan_outputs,
-    )
+    from models.convert.files import run_batch
     from models.features.audio import AudioLoadError
     from models.features.separation import SeparationError
 
     options = options or ConvertOptions()
     cover = cover or CoverOptions()
-    out = check_writable(out_dir)
-    clean_stale_parts(out)
-    files = expand_inputs(inputs)
-    plan = plan_outputs(files, converter.name, fmt)
-    items: list[Any] = []
-    for i, (src, (name, note)) in enumerate(zip(files, plan)):
-        item = BatchItem(src)
-        items.append(item)
-        t0 = time.monotonic()
-        if cancel is not None and cancel.is_set():
-            raise ConvertCancelled("batch cancelled")
-        if name is None:
-            item.error = note
-            continue
-        item.note = note
-        dest = out / name
-        targets = [dest, *stem_paths(dest).values()]
-        if not overwrite and any(p.exists() for p in targets):
-            item.error = (
-                f"{next(p for p in targets if p.exists())}: already exists (use overwrite to replace it)"
-            )
-            continue
-        yield BatchProgress(i, len(files), str(src), None, i / max(len(files), 1))
-        try:
-            result, _stems = yield from _relay(
-                convert_song(converter, separator, cache, src, options, cover, cancel),
-                lambda step, i=i, src=src: BatchProgress(
-                    i, len(files), str(src), step, (i + step.fraction) / len(files)
-                ),
-            )
-            write_cover(dest, result, cover, fmt, subtype)
-        except (AudioLoadError, ConvertError, SeparationError) as exc:
-            item.error = str(exc)
-            continue
-        item.output = dest
-        item.result = result
-        item.seconds = time.monotonic() - t0
-    return items
+
+    def work(src: Path, dest: Path) -> Iterator[Any]:
+        result, _stems = yield from convert_song(converter, separator, cache, src, options, cover, cancel)
+        write_cover(dest, result, cover, fmt, subtype)
+        return dest, result
+
+    return (yield from run_batch(
+        inputs, out_dir, converter.name, fmt, work, (AudioLoadError, ConvertError, SeparationError),
+        targets=lambda dest: [dest, *stem_paths(dest).values()], cancel=cancel, overwrite=overwrite,
+    ))

@@ -23,7 +23,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -315,10 +315,45 @@ def convert_files(
     if fmt == "flac" and SUBTYPES.get(subtype) not in FLAC_SUBTYPES:
         raise ConvertError("FLAC stores 16- or 24-bit samples, not float")
     check_sample_rate(sample_rate)
+    def work(src: Path, dest: Path) -> Iterator[Any]:
+        wave, rate = load_audio(src, max_seconds=options.max_input_s)
+        result = yield from converter.convert(wave, rate, options, cancel, name=str(src))
+        return write_audio(dest, result.audio, result.sample_rate, fmt, subtype, sample_rate), result
+
+    return (yield from run_batch(inputs, out_dir, converter.name, fmt, work, (AudioLoadError, ConvertError),
+                                 cancel=cancel, overwrite=overwrite))
+
+
+def run_batch(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    voice_name: str,
+    fmt: str,
+    work: Callable[[Path, Path], Iterator[Any]],
+    errors: tuple[type[BaseException], ...],
+    *,
+    targets: Callable[[Path], list[Path]] = lambda dest: [dest],
+    cancel: threading.Event | None = None,
+    overwrite: bool = False,
+) -> Iterator[BatchProgress]:
+    """The one batch loop of conversions (voices, songs): outputs planned by :func:`plan_outputs`,
+    stale temporaries removed, each input's ``work(src, dest)`` run with its progress relayed as
+    :class:`BatchProgress`.
+
+    ``work`` is a generator of ``ConvertProgress`` returning ``(output path, result)``; an error of
+    a type in ``errors`` is recorded on that input's item and the batch goes on. ``targets(dest)``
+    lists the files an input writes: any of them existing skips the input unless ``overwrite``.
+
+    Returns:
+        list[BatchItem] (``StopIteration.value``).
+
+    Raises:
+        ConvertCancelled: ``cancel`` was set (between inputs, or inside ``work``).
+    """
     out = check_writable(out_dir)
     clean_stale_parts(out)
     files = expand_inputs(inputs)
-    plan = plan_outputs(files, converter.name, fmt)
+    plan = plan_outputs(files, voice_name, fmt)
     items: list[BatchItem] = []
     for i, (src, (name, note)) in enumerate(zip(files, plan)):
         item = BatchItem(src)
@@ -331,24 +366,24 @@ def convert_files(
             continue
         item.note = note
         dest = out / name
-        if dest.exists() and not overwrite:
-            item.error = f"{dest}: already exists (use overwrite to replace it)"
+        existing = [p for p in targets(dest) if p.exists()]
+        if existing and not overwrite:
+            item.error = f"{existing[0]}: already exists (use overwrite to replace it)"
             continue
         yield BatchProgress(i, len(files), str(src), None, i / max(len(files), 1))
         try:
-            wave, rate = load_audio(src, max_seconds=options.max_input_s)
-            gen = converter.convert(wave, rate, options, cancel, name=str(src))
+            gen = work(src, dest)
             while True:
                 try:
                     step = next(gen)
                 except StopIteration as stop:
-                    result = stop.value
+                    output, result = stop.value
                     break
                 yield BatchProgress(i, len(files), str(src), step, (i + step.fraction) / len(files))
-            item.output = write_audio(dest, result.audio, result.sample_rate, fmt, subtype, sample_rate)
-        except (AudioLoadError, ConvertError) as exc:
+        except errors as exc:
             item.error = str(exc)
             continue
+        item.output = output
         item.result = result
         item.seconds = time.monotonic() - t0
     return items
