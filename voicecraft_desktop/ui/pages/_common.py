@@ -201,6 +201,21 @@ class JobPageMixin:
         self._update_buttons()  # type: ignore[attr-defined]
 
 
+def fill_voice_combo(combo: Any, library: Any) -> None:
+    """Re-lists the library's available voices in ``combo`` (each item's data is its entry), keeping
+    the current choice when it is still there; no ``currentIndexChanged`` while it refills."""
+    current = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    for entry in library.entries():
+        if entry.available:
+            combo.addItem(entry.name, entry)
+    index = combo.findText(current)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    combo.blockSignals(False)
+
+
 def fit_texts(button: Any, *texts: str) -> None:
     """Gives ``button`` the width of the widest of its current text and ``texts`` (what it will say
     later), so a row of buttons does not move when its text changes ("Play" becoming "Stop")."""

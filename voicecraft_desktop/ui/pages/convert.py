@@ -55,6 +55,7 @@ from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
+    fill_voice_combo,
     format_duration,
     interval_timer,
     show_error,
@@ -266,16 +267,7 @@ class ConvertPage(JobPageMixin, QWidget):
         """Re-lists the library's voices; keeps the current one; forgets a converter whose voice is gone."""
         if self._converter_key is not None and not Path(self._converter_key.voice_folder).is_dir():
             self._converter = self._converter_key = None
-        current = self.voice_combo.currentText()
-        self.voice_combo.blockSignals(True)
-        self.voice_combo.clear()
-        for entry in self.library.entries():
-            if entry.available:
-                self.voice_combo.addItem(entry.name, entry)
-        index = self.voice_combo.findText(current)
-        if index >= 0:
-            self.voice_combo.setCurrentIndex(index)
-        self.voice_combo.blockSignals(False)
+        fill_voice_combo(self.voice_combo, self.library)
         self._update_buttons()
 
     def set_input(self, path: str | os.PathLike[str]) -> None:

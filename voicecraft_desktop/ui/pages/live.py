@@ -40,7 +40,7 @@ from voicecraft_desktop.core.recorder import (
     rescan_devices,
 )
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.pages._common import call_task, interval_timer
+from voicecraft_desktop.ui.pages._common import call_task, fill_voice_combo, interval_timer
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
 from voicecraft_desktop.ui.widgets.live_input import LiveInputView
 
@@ -237,14 +237,7 @@ class LivePage(QWidget):
 
     def refresh(self) -> None:
         """Re-lists the library's voices, keeping the current one."""
-        current = self.voice_combo.currentText()
-        self.voice_combo.clear()
-        for entry in self.library.entries():
-            if entry.available:
-                self.voice_combo.addItem(entry.name, entry)
-        index = self.voice_combo.findText(current)
-        if index >= 0:
-            self.voice_combo.setCurrentIndex(index)
+        fill_voice_combo(self.voice_combo, self.library)
         self._update_buttons()
 
     def populate_devices(self) -> None:
