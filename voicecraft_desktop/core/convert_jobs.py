@@ -155,6 +155,20 @@ def converter_for(
     return VoiceConverter(voice, extractors, device)
 
 
+def converter_for_options(
+    converter: Any, key: Any, voice_entry: Any, options: Any, store: Any, device: str, library: Any
+) -> tuple[Any, Any]:
+    """The page's kept ``converter`` when its ``key`` still fits the voice and options, else a new one
+    from :func:`build_converter`; returns ``(converter, its key)``."""
+    wanted = converter_key(voice_entry, options.f0_method, options.report, device)
+    if converter is None or key != wanted:
+        converter = build_converter(
+            voice_entry, store, f0_method=options.f0_method, report=options.report, device=device,
+            library=library,
+        )
+    return converter, wanted
+
+
 def convert_take(
     path: str | os.PathLike[str],
     voice_entry: Any,
@@ -184,16 +198,7 @@ def convert_take(
 
     source = Path(path)
     wave, rate = load_audio(source, max_seconds=options.max_input_s)
-    wanted = converter_key(voice_entry, options.f0_method, options.report, device)
-    if converter is None or key != wanted:
-        converter = build_converter(
-            voice_entry,
-            store,
-            f0_method=options.f0_method,
-            report=options.report,
-            device=device,
-            library=library,
-        )
+    converter, wanted = converter_for_options(converter, key, voice_entry, options, store, device, library)
     result = yield from converter.convert(wave, rate, options, cancel, name=source.name, keep_features=True)
     yield OutputPitchProgress()
     return take_result(source, converter, result, wave, rate, wanted)

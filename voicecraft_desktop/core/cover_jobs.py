@@ -132,7 +132,7 @@ def convert_song_take(
     """
     from models.convert.cover import SEPARATION_SHARE, cover_convert
     from models.convert.options import ConvertProgress
-    from voicecraft_desktop.core.convert_jobs import OutputPitchProgress, build_converter, converter_key
+    from voicecraft_desktop.core.convert_jobs import OutputPitchProgress, converter_for_options
 
     source = Path(path)
     if stems is None or stems.source != source or stems.model != cover.separation_model:
@@ -147,16 +147,7 @@ def convert_song_take(
             share=SEPARATION_SHARE,
         )
     share = 0.0 if stems.cached else SEPARATION_SHARE
-    wanted = converter_key(voice_entry, options.f0_method, options.report, device)
-    if converter is None or key != wanted:
-        converter = build_converter(
-            voice_entry,
-            store,
-            f0_method=options.f0_method,
-            report=options.report,
-            device=device,
-            library=library,
-        )
+    converter, wanted = converter_for_options(converter, key, voice_entry, options, store, device, library)
     gen = cover_convert(
         converter,
         stems.vocal,
