@@ -39,6 +39,18 @@ def _wait(editor, qtbot):
     qtbot.waitUntil(lambda: not editor.busy(), timeout=60000)
 
 
+def _edit_and_export(page, qtbot, wav):
+    """A semitone up over 0.5-1 s, then an export to ``wav``: returns the project file beside it."""
+    editor = page.pitch_editor
+    editor.select(0.5, 1.0)
+    editor.semi_up.click()
+    _wait(editor, qtbot)
+    job = page.export(wav, "wav")
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
+        pass
+    return wav.with_name(wav.stem + ".voicecraft.json")
+
+
 def _point(editor, t, midi):
     plot = editor.plots.pitch_plot
     scene = plot.getViewBox().mapViewToScene(QPointF(t, midi))
@@ -160,13 +172,7 @@ def test_zoom_scroll_and_project_file_on_export(edited, qtbot, tmp_path):
     editor.scroll.setValue(editor.scroll.maximum())
     (a2, b2), _ = vb.viewRange()
     assert a2 > a1 and b2 == pytest.approx(editor.duration_s(), abs=0.05)
-    editor.select(0.5, 1.0)
-    editor.semi_up.click()
-    _wait(editor, qtbot)
-    job = page.export(tmp_path / "out.wav", "wav")
-    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=30000):
-        pass
-    project = tmp_path / "out.voicecraft.json"
+    project = _edit_and_export(page, qtbot, tmp_path / "out.wav")
     doc = json.loads(project.read_text())
     assert doc["voice"] == "Alice" and doc["frames"] == len(editor.curve)
     from models.convert.resynth import load_project
@@ -186,6 +192,48 @@ def test_zoom_scroll_and_project_file_on_export(edited, qtbot, tmp_path):
     with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
         pass
     assert "changed since" in page.status_label.text()
+
+
+def test_reopen_shows_the_reopened_conversions_inputs(edited, qtbot, tmp_path, song):
+    """After reopening, everything on the page belongs to the reopened conversion: the input
+    shown, the voice, the key and the options (a later Convert repeats it), the status line."""
+    from tests.desktop.voices import make_voice
+    from voicecraft_desktop.core import paths
+
+    page, editor = edited, edited.pitch_editor
+    page.seed_spin.setValue(77)  # settings of the saved conversion: set before converting it again
+    page.gate_check.setChecked(True)
+    job = page.convert()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    saved = page.options()
+    editor.edit_toggle.setChecked(True)
+    project = _edit_and_export(page, qtbot, tmp_path / "out.wav")
+    # the page moves on: another file, another voice, other settings
+    make_voice(paths.voices_dir(), "Bob")
+    page.ctx.events.voices_changed.emit()
+    assert page.select_voice("Bob")
+    other = tmp_path / "other.wav"
+    sf.write(other, np.zeros(8000, np.float32), 16000)
+    page.set_input(other)
+    page.key_spin.setValue(5)
+    page.seed_spin.setValue(3)
+    page.gate_check.setChecked(False)
+    page.noise_spin.setValue(0.25)
+    page.unvoiced_combo.setCurrentIndex(page.unvoiced_combo.findData("zero"))
+    page.f0_combo.setCurrentText("auto")
+    page.cover_panel.set_kind("song")
+    job = editor.open_project(project)
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert page.input_path() == song and page.voice_combo.currentText() == "Alice"
+    assert not page.cover_panel.is_song()
+    shown = page.options()
+    for name in ("key", "auto_key", "f0_method", "unvoiced", "noise_scale", "seed", "silence_gate", "match_loudness"):
+        assert getattr(shown, name) == getattr(saved, name), name
+    text = page.status_label.text()
+    assert "out.voicecraft.json" in text and "song.wav" in text and "Alice" in text, text
+    assert editor.edit_toggle.isChecked() and editor.curve is not None
 
 
 def test_screenshot(edited, qtbot, tmp_path):

@@ -89,20 +89,21 @@ UNVOICED = {
     "interpolate": QT_TRANSLATE_NOOP("ConvertPage", "Carried through (smooth; the reference)"),
     "zero": QT_TRANSLATE_NOOP("ConvertPage", "None (breaths and consonants unpitched)"),
 }
-# models.convert.key.AUTO_KEY_HELP, marked for translation (the engine's English is the fallback).
-KEY_HELP_WORDS = (
-    QT_TRANSLATE_NOOP("ConvertPage", "Shifts by the semitones set here (12 = one octave up, -12 one down)."),
-    QT_TRANSLATE_NOOP(
+KEY_HELP = {  # ConvertOptions.auto_key -> what it does (the one copy of these words)
+    "off": QT_TRANSLATE_NOOP(
+        "ConvertPage", "Shifts by the semitones set here (12 = one octave up, -12 one down)."
+    ),
+    "octaves": QT_TRANSLATE_NOOP(
         "ConvertPage",
         "Moves the song by whole octaves into the voice's range: it stays in its key, "
         "so a backing track still fits.",
     ),
-    QT_TRANSLATE_NOOP(
+    "semitones": QT_TRANSLATE_NOOP(
         "ConvertPage",
         "Moves the song to the nearest semitone of the voice's range: the closest fit "
         "for a voice alone, but usually out of key with a backing track.",
     ),
-)
+}
 AUTO_F0 = "auto"  # a pitch method name, as ConvertOptions.f0_method takes it
 AUDIO_FILTER = QT_TRANSLATE_NOOP(
     "ConvertPage", "Audio (*.wav *.flac *.ogg *.mp3 *.aif *.aiff *.opus);;All files (*)"
@@ -239,7 +240,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.pitch_editor.status.connect(self.status_label.setText)
         self.pitch_editor.audio_changed.connect(lambda: self._playing == "B" and self.play("B"))
         self.pitch_editor.play_requested.connect(lambda start: self.play("B", start))
-        self.pitch_editor.take_reopened.connect(self._on_converted)
+        self.pitch_editor.take_reopened.connect(self.show_reopened)
 
         self.open_button.clicked.connect(self._ask_input)
         self.take_button.clicked.connect(lambda: self.latest_take and self.set_input(self.latest_take))
@@ -292,11 +293,9 @@ class ConvertPage(JobPageMixin, QWidget):
         self.auto_key.setCurrentIndex(self.auto_key.findData(mode))
 
     def _on_auto_key_changed(self) -> None:
-        from models.convert.key import AUTO_KEY_HELP
-
         mode = self.auto_key_mode()
         self.key_spin.setEnabled(mode == "off")
-        self.key_help.setText(self.tr(AUTO_KEY_HELP[mode]))  # in the user's language: KEY_HELP_WORDS
+        self.key_help.setText(self.tr(KEY_HELP[mode]))
 
     def _build_advanced(self) -> None:
         """The folded "Advanced" section: a toggle and ``advanced_box`` holding ``advanced_form``."""
@@ -596,6 +595,38 @@ class ConvertPage(JobPageMixin, QWidget):
         )
         self.show_result(take)
         self.job_done.emit("result")
+
+    def show_reopened(self, take: TakeResult, project_file: str) -> None:
+        """A conversion reopened from its project file (the pitch editor's "Open edited
+        conversion…"): the input, voice, key and options on the page become the reopened
+        conversion's (Convert would repeat it), then it is shown like a new conversion."""
+        options = take.result.features.options
+        self.cover_panel.set_kind("vocal")
+        self.set_input(take.source)
+        self.select_voice(take.voice)
+        self.set_auto_key_mode(options.auto_key)
+        self.key_spin.setValue(options.key)
+        self.f0_combo.setCurrentText(options.f0_method)
+        self.unvoiced_combo.setCurrentIndex(self.unvoiced_combo.findData(options.unvoiced))
+        self.noise_spin.setValue(options.noise_scale)
+        self.seed_spin.setValue(options.seed)
+        self.gate_check.setChecked(options.silence_gate)
+        self.loudness_check.setChecked(options.match_loudness)
+        self.index_slider.set_ratio(options.retrieval_ratio)
+        self._on_converted(take)
+        r = take.result
+        self.status_label.setText(
+            self.tr(
+                "Reopened {project}: {name} in “{voice}”, {length}, key {key:+g}, with its pitch edits. "
+                "Edit the pitch, compare A/B, then export."
+            ).format(
+                project=Path(project_file).name,
+                name=take.source.name,
+                voice=take.voice,
+                length=format_duration(len(r.audio) / r.sample_rate),
+                key=r.key,
+            )
+        )
 
     def _on_batch_done(self, items: list[Any]) -> None:
         self.batch_items = items

@@ -81,8 +81,9 @@ class PitchEditor(QWidget):
 
     Signals:
         status(str): one line for the page's status line (what was re-synthesised, edit-to-hear).
-        take_reopened(object): a saved project was converted again with its edited pitch (a
-            ``TakeResult``, shown like a new conversion).
+        take_reopened(object, str): a saved project was converted again with its edited pitch (a
+            ``TakeResult``, shown like a new conversion, with the page's inputs set to its source,
+            voice and options) and the project file's path.
         audio_changed(): the converted audio changed (swap it into playback).
         play_requested(float): play the converted audio from this many seconds.
     """
@@ -90,7 +91,7 @@ class PitchEditor(QWidget):
     status = Signal(str)
     audio_changed = Signal()
     play_requested = Signal(float)
-    take_reopened = Signal(object)
+    take_reopened = Signal(object, str)
 
     def __init__(
         self, plots: Any, runner: Any = None, parent: QWidget | None = None, ctx: Any = None
@@ -793,6 +794,6 @@ class PitchEditor(QWidget):
             self.status.emit(f"Cannot open it now: {exc}")
             return None
         self.status.emit(f"Reopening {Path(path).name}: converting {project.source.name} again…")
-        job.result.connect(self.take_reopened.emit)
+        job.result.connect(lambda take: self.take_reopened.emit(take, str(path)))
         job.failed.connect(lambda message, _tb: self.status.emit(f"Cannot open {Path(path).name}: {message}"))
         return job
