@@ -201,13 +201,6 @@ class OctaveFix:
     hi: int
     semitones: int
 
-    def describe(self) -> str:
-        way = "down" if self.semitones < 0 else "up"
-        n = abs(self.semitones) // 12
-        return (
-            f"{self.lo * FRAME_S:.2f}–{self.hi * FRAME_S:.2f} s: {n} octave{'s' if n > 1 else ''} {way}"
-        )
-
 
 def find_octave_jumps(curve: np.ndarray, window_s: float = OCTAVE_WINDOW_S) -> list[OctaveFix]:
     """Runs of frames sung an octave (or two) off, found as the cheapest octave path.

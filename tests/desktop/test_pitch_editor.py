@@ -59,10 +59,14 @@ def _point(editor, t, midi):
 
 def _drag(editor, points):
     view = editor.plots.pitch_plot.viewport()
-    QTest.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[0]))
+    QTest.mousePress(
+        view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[0])
+    )
     for p in points[1:]:
         QTest.mouseMove(view, _point(editor, *p))
-    QTest.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[-1]))
+    QTest.mouseRelease(
+        view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _point(editor, *points[-1])
+    )
 
 
 def test_select_shift_undo_redo_and_hear(edited, qtbot):
@@ -76,7 +80,9 @@ def test_select_shift_undo_redo_and_hear(edited, qtbot):
     page.play_b.click()  # playing B: the edit is swapped in when it is heard
     editor.octave_up.click()
     _wait(editor, qtbot)
-    assert np.allclose(editor.curve[lo:hi][curve0[lo:hi] > 0], 2 * curve0[lo:hi][curve0[lo:hi] > 0], rtol=0.01)
+    assert np.allclose(
+        editor.curve[lo:hi][curve0[lo:hi] > 0], 2 * curve0[lo:hi][curve0[lo:hi] > 0], rtol=0.01
+    )
     assert np.array_equal(page.take.result.intended_f0, editor.curve)
     text = page.status_label.text()
     assert "edit to hear" in text and "re-synthesised" in text, text
@@ -146,7 +152,9 @@ def test_csv_import_export_and_bad_files_change_nothing(edited, qtbot, tmp_path)
     count = editor.undo_stack.count()
     curve0 = editor.curve.copy()
     bad = tmp_path / "bad.csv"
-    bad.write_text("time_s,f0_hz\n" + "".join(f"{i * 0.01:.2f},{'nan' if i == 4 else 200}\n" for i in range(len(curve0))))
+    bad.write_text(
+        "time_s,f0_hz\n" + "".join(f"{i * 0.01:.2f},{'nan' if i == 4 else 200}\n" for i in range(len(curve0)))
+    )
     assert not editor.import_csv(bad)
     assert "bad.csv: row 5 has no pitch" in page.status_label.text()
     short = tmp_path / "short.csv"
@@ -229,7 +237,16 @@ def test_reopen_shows_the_reopened_conversions_inputs(edited, qtbot, tmp_path, s
     assert page.input_path() == song and page.voice_combo.currentText() == "Alice"
     assert not page.cover_panel.is_song()
     shown = page.options()
-    for name in ("key", "auto_key", "f0_method", "unvoiced", "noise_scale", "seed", "silence_gate", "match_loudness"):
+    for name in (
+        "key",
+        "auto_key",
+        "f0_method",
+        "unvoiced",
+        "noise_scale",
+        "seed",
+        "silence_gate",
+        "match_loudness",
+    ):
         assert getattr(shown, name) == getattr(saved, name), name
     text = page.status_label.text()
     assert "out.voicecraft.json" in text and "song.wav" in text and "Alice" in text, text
@@ -245,3 +262,75 @@ def test_screenshot(edited, qtbot, tmp_path):
     assert editor.propose_octave_fixes()
     path = os.environ.get("PITCH_EDITOR_PNG") or str(tmp_path / "editor.png")
     assert edited.grab().save(path)
+
+
+# -- every word the pitch editor shows goes through tr() ---------------------------------------------
+
+_NOT_SHOWN_CALLS = {"setObjectName", "getattr", "endswith", "removesuffix", "with_suffix"}
+
+
+def _untranslated(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each string literal with a letter in it that is not inside a
+    ``tr``/``translate``/``QT_TRANSLATE_NOOP`` call: not a docstring, an object name, a keyword
+    argument (``connect="finite"``), a colour or a file suffix."""
+    import ast
+    import re
+
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    docs = {
+        node.body[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or node in docs:
+            continue
+        text = node.value
+        if not re.search(r"[A-Za-z]", text) or re.fullmatch(
+            r"#[0-9a-fA-F]{6}|\.?(pit\.)?csv|\.pit\.csv", text
+        ):
+            continue
+        parent, shown = parents.get(node), True
+        if isinstance(parent, ast.keyword):
+            continue
+        while parent is not None:
+            if isinstance(parent, ast.Call):
+                func = parent.func
+                name = getattr(func, "attr", None) or getattr(func, "id", "")
+                if name in ("tr", "translate", "QT_TRANSLATE_NOOP") or (
+                    name in _NOT_SHOWN_CALLS and parent is parents.get(node)
+                ):
+                    shown = False
+                    break
+            parent = parents.get(parent)
+        if shown:
+            found.append((node.lineno, text))
+    return found
+
+
+def test_every_word_of_the_pitch_editor_goes_through_tr():
+    from voicecraft_desktop.ui.widgets import pitch_editor
+
+    assert _untranslated(open(pitch_editor.__file__, encoding="utf-8").read()) == []
+
+
+def test_control_the_tr_check_catches_status_lines_and_edit_names():
+    bare = (
+        "def f(self, text):\n"
+        "    self.status.emit(f'Pitch edit {text}: re-synthesised')\n"
+        "    self.push_edit(new, lo, hi, 'draw')\n"
+        "    self.undo_stack.createUndoAction(self, 'Undo')\n"
+    )
+    assert sorted({line for line, _ in _untranslated(bare)}) == [2, 3, 4]
+    wrapped = (
+        "def f(self, text):\n"
+        "    self.status.emit(self.tr('Pitch edit {edit}: re-synthesised').format(edit=text))\n"
+        "    self.push_edit(new, lo, hi, self.tr('draw'))\n"
+        "    self.setObjectName('pitchEditor')\n"
+        "    pen = mkPen('#16a34a', style='dash')\n"
+    )
+    assert _untranslated(wrapped) == []

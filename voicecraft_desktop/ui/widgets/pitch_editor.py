@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from models.convert import f0_edit
 from voicecraft_desktop.core.live_pitch import hz_to_midi
 from voicecraft_desktop.ui import file_dialogs
+from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
 
 FRAME_S = f0_edit.FRAME_S
@@ -66,7 +67,7 @@ class EditCommand(QUndoCommand):
         self.editor.show_curve(self.after, self.text())
 
     def undo(self) -> None:
-        self.editor.show_curve(self.before, f"undo {self.text()}")
+        self.editor.show_curve(self.before, self.editor.tr("undo {edit}").format(edit=self.text()))
 
 
 class PitchEditor(QWidget):
@@ -232,9 +233,9 @@ class PitchEditor(QWidget):
         for item in (self.region, self.cursor):
             plot.addItem(item)
 
-        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         for action in (undo, redo):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -460,7 +461,20 @@ class PitchEditor(QWidget):
         if span is None or self.curve is None:
             return False
         new = f0_edit.shift(self.curve, *span, semitones)
-        return self.push_edit(new, *span, f"shift {semitones:+d}")
+        return self.push_edit(new, *span, self.shift_text(semitones))
+
+    def shift_text(self, semitones: int) -> str:
+        """The name of a shift (in the undo history and the status line)."""
+        if abs(semitones) == 12:
+            return self.tr("an octave up") if semitones > 0 else self.tr("an octave down")
+        # English needs its singular without an English .qm; other languages use %n's forms.
+        if semitones == 1:
+            return self.tr("a semitone up")
+        if semitones == -1:
+            return self.tr("a semitone down")
+        if semitones > 0:
+            return self.tr("%n semitones up", "", semitones)
+        return self.tr("%n semitones down", "", -semitones)
 
     def mark_voiced(self, voiced: bool) -> bool:
         span = self._selected_or_say()
@@ -469,22 +483,27 @@ class PitchEditor(QWidget):
         try:
             new = f0_edit.set_voiced(self.curve, *span, voiced)
         except ValueError as exc:
-            self.status.emit(self.tr("Cannot mark voiced: {reason}").format(reason=exc))
+            self.status.emit(self.tr("Cannot mark voiced: {reason}").format(reason=error_text(exc)))
             return False
-        return self.push_edit(new, *span, "voiced" if voiced else "unvoiced")
+        return self.push_edit(new, *span, self.tr("voiced") if voiced else self.tr("unvoiced"))
 
     def smooth_selection(self) -> bool:
         span = self._selected_or_say()
         if span is None or self.curve is None:
             return False
-        return self.push_edit(f0_edit.smooth(self.curve, *span), *span, "smooth")
+        return self.push_edit(f0_edit.smooth(self.curve, *span), *span, self.tr("smooth"))
 
     def scale_vibrato(self, factor: float) -> bool:
         span = self._selected_or_say()
         if span is None or self.curve is None:
             return False
         new = f0_edit.scale_vibrato(self.curve, *span, factor)
-        return self.push_edit(new, *span, "flatten vibrato" if factor == 0 else f"vibrato × {factor:g}")
+        name = (
+            self.tr("flatten vibrato")
+            if factor == 0
+            else self.tr("vibrato × {factor:g}").format(factor=factor)
+        )
+        return self.push_edit(new, *span, name)
 
     def draw_stroke(self, times_s: np.ndarray, hz: np.ndarray) -> bool:
         self.proposal_curve.setData([], [])
@@ -493,9 +512,9 @@ class PitchEditor(QWidget):
         try:
             new, lo, hi = f0_edit.draw(self.curve, times_s, hz, snap=self.snap_check.isChecked())
         except ValueError as exc:
-            self.status.emit(self.tr("Cannot draw there: {reason}").format(reason=exc))
+            self.status.emit(self.tr("Cannot draw there: {reason}").format(reason=error_text(exc)))
             return False
-        return self.push_edit(new, lo, hi, "draw")
+        return self.push_edit(new, lo, hi, self.tr("draw"))
 
     def propose_octave_fixes(self) -> list[f0_edit.OctaveFix]:
         """Shows the proposed corrections (green) and waits for Apply or Discard."""
@@ -520,7 +539,9 @@ class PitchEditor(QWidget):
                 shown[f.lo : f.hi] = hz_to_midi(fixed[f.lo : f.hi])
             self.proposal_curve.setData(np.arange(len(fixed)) * FRAME_S, shown)
             frames = sum(f.hi - f.lo for f in fixes)
-            listed = "; ".join(f.describe() for f in fixes[:4]) + (" …" if len(fixes) > 4 else "")
+            listed = self.tr("; ").join(self.describe_fix(f) for f in fixes[:4]) + (
+                " …" if len(fixes) > 4 else ""
+            )
             self.info.setText(
                 (
                     self.tr(
@@ -549,7 +570,27 @@ class PitchEditor(QWidget):
         lo, hi = min(f.lo for f in fixes), max(f.hi for f in fixes)
         self.info.setText("")
         self._update_buttons()
-        return self.push_edit(new, lo, hi, f"fix {len(fixes)} octave jump{'s' if len(fixes) != 1 else ''}")
+        name = (
+            self.tr("fix 1 octave jump")
+            if len(fixes) == 1
+            else self.tr("fix %n octave jumps", "", len(fixes))
+        )
+        return self.push_edit(new, lo, hi, name)
+
+    def describe_fix(self, fix: f0_edit.OctaveFix) -> str:
+        """One proposed correction, e.g. "1.20–1.45 s: 1 octave up"."""
+        octaves = abs(fix.semitones) // 12
+        if octaves == 1:
+            way = self.tr("an octave up") if fix.semitones > 0 else self.tr("an octave down")
+        else:
+            way = (
+                self.tr("%n octaves up", "", octaves)
+                if fix.semitones > 0
+                else self.tr("%n octaves down", "", octaves)
+            )
+        return self.tr("{start:.2f}–{stop:.2f} s: {way}").format(
+            start=fix.lo * FRAME_S, stop=fix.hi * FRAME_S, way=way
+        )
 
     def discard_octave_fixes(self) -> None:
         self.proposals = []
@@ -571,11 +612,12 @@ class PitchEditor(QWidget):
         try:
             f0 = f0_edit.read_f0_csv(path, len(self.curve))
         except F0FileError as exc:
-            self.status.emit(f"Pitch file not used: {exc}")
-            self.info.setText(str(exc))
+            self.status.emit(self.tr("Pitch file not used: {reason}").format(reason=error_text(exc)))
+            self.info.setText(error_text(exc))
             return False
         new = (f0.astype(np.float64) * self.key_factor()).astype(np.float32)
-        return self.push_edit(new, 0, len(new), f"import {Path(path).name}", neutral=False)
+        name = self.tr("import {file}").format(file=Path(path).name)
+        return self.push_edit(new, 0, len(new), name, neutral=False)
 
     def export_csv(self, path: str | Path) -> Path | None:
         """Writes the curve before the key shift: the reference's format for ``*.pit.csv``, else
@@ -586,7 +628,7 @@ class PitchEditor(QWidget):
         path = Path(path)
         write = f0_edit.write_reference_csv if path.name.endswith(".pit.csv") else f0_edit.write_plain_csv
         out = write(path, f0)
-        self.status.emit(f"Pitch curve exported to {out}")
+        self.status.emit(self.tr("Pitch curve exported to {path}").format(path=out))
         return out
 
     def _settings(self) -> Any:
@@ -640,7 +682,9 @@ class PitchEditor(QWidget):
             return
         if self.job is not None:
             self._queued = (curve, started, text)
-            self.status.emit(f"Pitch edit “{text}”: waiting for the re-synthesis in progress…")
+            self.status.emit(
+                self.tr("Pitch edit “{edit}”: waiting for the re-synthesis in progress…").format(edit=text)
+            )
             return
         session = self.session
 
@@ -659,14 +703,22 @@ class PitchEditor(QWidget):
         from voicecraft_desktop.ui.worker import JobRefused
 
         try:
-            self.job = self.runner.start(f"Re-synthesise ({text})", task, gpu=True)
+            self.job = self.runner.start(self.tr("Re-synthesise ({edit})").format(edit=text), task, gpu=True)
         except JobRefused as exc:
             self._queued = (curve, started, text)
-            self.status.emit(f"Pitch edit kept; it will be heard after the job in progress ({exc})")
+            self.status.emit(
+                self.tr("Pitch edit kept; it will be heard after the job in progress ({reason})").format(
+                    reason=error_text(exc)
+                )
+            )
             return
-        self.status.emit(f"Pitch edit “{text}”: re-synthesising…")
+        self.status.emit(self.tr("Pitch edit “{edit}”: re-synthesising…").format(edit=text))
         self.job.result.connect(lambda update: self._on_rendered(update, started, text, session))
-        self.job.failed.connect(lambda message, _tb: self.status.emit(f"Re-synthesis failed: {message}"))
+        self.job.failed.connect(
+            lambda message, _tb: self.status.emit(
+                self.tr("Re-synthesis failed: {reason}").format(reason=message)
+            )
+        )
         self.job.finished.connect(self._on_job_finished)
 
     def _on_job_finished(self) -> None:
@@ -697,13 +749,30 @@ class PitchEditor(QWidget):
             )
         heard = time.perf_counter() - started
         if update.frames is None:
-            self.status.emit(f"Pitch edit “{text}”: the audio was already this.")
+            self.status.emit(self.tr("Pitch edit “{edit}”: the audio was already this.").format(edit=text))
         else:
             total = len(self.session.converter.chunk_plan(len(update.fed), self.session.state.options))
             self.status.emit(
-                f"Pitch edit “{text}”: re-synthesised {update.lo / rate:.2f}–{update.hi / rate:.2f} s "
-                f"({update.chunks} of {total} chunks) in {update.seconds:.2f} s; "
-                f"edit to hear {heard:.2f} s. Play B to hear it."
+                (
+                    self.tr(
+                        "Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (1 chunk of {total}) "
+                        "in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it."
+                    )
+                    if update.chunks == 1
+                    else self.tr(
+                        "Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (%n chunks of {total}) "
+                        "in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it.",
+                        "",
+                        update.chunks,
+                    )
+                ).format(
+                    edit=text,
+                    start=update.lo / rate,
+                    stop=update.hi / rate,
+                    total=total,
+                    seconds=update.seconds,
+                    heard=heard,
+                )
             )
         self.audio_changed.emit()
 
@@ -754,26 +823,32 @@ class PitchEditor(QWidget):
         try:
             project = load_project(path)
         except ProjectError as exc:
-            self.status.emit(f"Cannot open: {exc}")
+            self.status.emit(self.tr("Cannot open: {reason}").format(reason=error_text(exc)))
             return None
         library = VoiceLibrary()
         entry = next((e for e in library.entries() if e.available and e.name == project.voice), None)
         if entry is None:
             self.status.emit(
-                f"Cannot open {Path(path).name}: the voice “{project.voice}” is not in the library"
+                self.tr("Cannot open {file}: the voice “{voice}” is not in the library").format(
+                    file=Path(path).name, voice=project.voice
+                )
             )
             return None
         if self.ctx is None or self.runner is None:
             return None
         store, device = self.ctx.asset_store(), self.ctx.device
+        # the worker's refusals, in the user's language (made here, in the GUI thread)
+        missing = self.tr("{path}: the conversion's source audio is missing").format(path=project.source)
+        changed = self.tr("{path}: the source audio changed since the conversion was saved").format(
+            path=project.source
+        )
+        other_song = self.tr("{path}: its pitch curve is not this song's length").format(path=path)
 
         def task(cancel: Any) -> Any:
             if not project.source.is_file():
-                raise ProjectError(f"{project.source}: the conversion's source audio is missing")
+                raise ProjectError(missing)
             if sha256_of(project.source) != project.source_sha256:
-                raise ProjectError(
-                    f"{project.source}: the source audio changed since the conversion was saved"
-                )
+                raise ProjectError(changed)
             take = yield from convert_take(
                 project.source,
                 entry,
@@ -784,16 +859,24 @@ class PitchEditor(QWidget):
                 library=library,
             )
             if len(take.result.intended_f0) != len(project.f0_hz):
-                raise ProjectError(f"{path}: its pitch curve is not this song's length")
+                raise ProjectError(other_song)
             EditSession(take.converter, take.result).set_curve(project.f0_hz, cancel)
             return take
 
         try:
-            job = self.runner.start(f"Reopen {Path(path).name}", task, gpu=True)
+            job = self.runner.start(self.tr("Reopen {file}").format(file=Path(path).name), task, gpu=True)
         except JobRefused as exc:
-            self.status.emit(f"Cannot open it now: {exc}")
+            self.status.emit(self.tr("Cannot open it now: {reason}").format(reason=error_text(exc)))
             return None
-        self.status.emit(f"Reopening {Path(path).name}: converting {project.source.name} again…")
+        self.status.emit(
+            self.tr("Reopening {file}: converting {source} again…").format(
+                file=Path(path).name, source=project.source.name
+            )
+        )
         job.result.connect(lambda take: self.take_reopened.emit(take, str(path)))
-        job.failed.connect(lambda message, _tb: self.status.emit(f"Cannot open {Path(path).name}: {message}"))
+        job.failed.connect(
+            lambda message, _tb: self.status.emit(
+                self.tr("Cannot open {file}: {reason}").format(file=Path(path).name, reason=message)
+            )
+        )
         return job
