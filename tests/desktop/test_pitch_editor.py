@@ -99,8 +99,14 @@ def test_select_shift_undo_redo_and_hear(edited, qtbot):
     _drag(editor, [(1.5, mid), (1.5, mid)])
     assert editor.cursor.value() == pytest.approx(1.5, abs=0.02)
     fake.calls.clear()
+    starts = []
+    fake.play = lambda wave, rate, start_s=0.0: (
+        fake.calls.append(("play", len(wave), rate)),
+        starts.append(start_s),
+    )
     editor.play_cursor.click()
-    assert fake.calls and fake.calls[0][0] == "play"
+    assert fake.calls and fake.calls[0][0] == "play" and fake.calls[0][1] == len(page.take.result.audio)
+    assert starts == [pytest.approx(1.5, abs=0.02)]  # from the cursor, not from the start
 
 
 def test_draw_with_snap_and_unvoiced(edited, qtbot):
@@ -150,17 +156,28 @@ def test_csv_import_export_and_bad_files_change_nothing(edited, qtbot, tmp_path)
     ref = editor.export_csv(tmp_path / "take.pit.csv")
     assert ref.read_text().startswith("0m 0s   0,")
     count = editor.undo_stack.count()
-    curve0 = editor.curve.copy()
-    bad = tmp_path / "bad.csv"
-    bad.write_text(
-        "time_s,f0_hz\n" + "".join(f"{i * 0.01:.2f},{'nan' if i == 4 else 200}\n" for i in range(len(curve0)))
-    )
-    assert not editor.import_csv(bad)
-    assert "bad.csv: row 5 has no pitch" in page.status_label.text()
-    short = tmp_path / "short.csv"
-    f0_edit.write_plain_csv(short, np.full(30, 200.0, np.float32))
-    assert not editor.import_csv(short) and "another song" in page.status_label.text()
+    curve0, audio0 = editor.curve.copy(), page.take.result.audio.copy()
+    n = len(curve0)
+    bad_files = {  # name -> (rows, what the status line says)
+        "nan.csv": (
+            "".join(f"{i * 0.01:.2f},{'nan' if i == 4 else 200}\n" for i in range(n)),
+            "row 5 has no pitch",
+        ),
+        "negative.csv": (
+            "".join(f"{i * 0.01:.2f},{-5 if i == 3 else 200}\n" for i in range(n)),
+            "negative pitch",
+        ),
+        "rate.csv": ("".join(f"{i * 0.005:.3f},200\n" for i in range(n)), "5 ms apart"),
+        "short.csv": ("".join(f"{i * 0.01:.2f},200\n" for i in range(30)), "another song"),
+    }
+    for name, (rows, words) in bad_files.items():
+        (tmp_path / name).write_text("time_s,f0_hz\n" + rows)
+        assert not editor.import_csv(tmp_path / name), name
+        assert f"{name}: " in page.status_label.text() and words in page.status_label.text(), name
+        assert words in editor.info.text(), name
+    # nothing changed: the curve, the audio, the undo history
     assert np.array_equal(editor.curve, curve0) and editor.undo_stack.count() == count
+    assert np.array_equal(page.take.result.audio, audio0) and not editor.busy()
     # a good file: the curve one octave up (the file is before the key shift, as exported)
     up = f0_edit.read_f0_csv(out, len(curve0)) * 2
     f0_edit.write_plain_csv(tmp_path / "up.csv", up)
