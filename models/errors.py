@@ -43,6 +43,32 @@ class UserError(Exception):
             self.params = dict(params or {})
 
 
+class Message(str):
+    """A sentence for the user from the Qt-free layers that the app can show in the user's language.
+
+    It *is* its English text (a ``str``: the command line prints it, JSON stores it as a plain string),
+    and carries the same thing in structured form, as :class:`UserError` does: ``code`` names the
+    sentence and ``params`` its values. ``ui/error_text.py`` turns a known code into translated text
+    and falls back to the English text for anything else (a plain string read back from a manifest, a
+    code without a translation).
+    """
+
+    code: str
+    params: dict
+
+    def __new__(cls, text: str, code: str, **params: object) -> Message:
+        message = super().__new__(cls, text)
+        message.code, message.params = code, params
+        return message
+
+    def __reduce__(self) -> tuple:  # pickles (worker processes) with its code and values
+        return (_message, (str(self), self.code, self.params))
+
+
+def _message(text: str, code: str, params: dict) -> Message:
+    return Message(text, code, **params)
+
+
 def torch_load_problem(exc: BaseException) -> str:
     """A short reason (a few words, no PyTorch advice) why ``torch.load`` could not read a file.
 

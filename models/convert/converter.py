@@ -68,6 +68,7 @@ from models.convert.options import (
 )
 from models.convert.post import GATE_VOICED_PAD, apply_gate, dilate, match_loudness, speech_mask
 from models.devices import DeviceUnavailable, resolve_device
+from models.errors import Message
 from models.features.pitch import PitchExtractor
 
 PITCH_WINDOW_S = 60.0  # F0 is extracted in windows of this length (bounded memory) ...
@@ -361,10 +362,11 @@ class VoiceConverter:
                     yield progress("pitch", done_p, total_p + 1, f"pitch {done_p}/{total_p}")
         notes = list(self.notes)
         if too_long_to_edit:
-            notes.append(
+            notes.append(Message(
                 f"{name}: its pitch cannot be edited after conversion (only songs up to "
-                f"{EDITABLE_MAX_S / 60:.0f} minutes); split it into parts to edit them"
-            )
+                f"{EDITABLE_MAX_S / 60:.0f} minutes); split it into parts to edit them",
+                "convert_not_editable", file=name, minutes=EDITABLE_MAX_S / 60,
+            ))
         key = float(options.key)
         if options.auto_key != "off":
             stats = self.voice.manifest.f0_stats
@@ -375,10 +377,13 @@ class VoiceConverter:
                 )
             key = auto_key_shift(source_f0, stats.median_hz, options.auto_key)
             if not np.any(source_f0 > 0):
-                notes.append(f"{name}: no voiced frames found; automatic key left the pitch unchanged")
+                notes.append(Message(
+                    f"{name}: no voiced frames found; automatic key left the pitch unchanged",
+                    "convert_auto_key_unvoiced", file=name))
         fed_f0, intended_f0 = target_f0(source_f0, key, options.unvoiced)
         if not np.any(fed_f0 > 0):
-            notes.append(f"{name}: no pitch found in the input; the result will be unvoiced")
+            notes.append(Message(f"{name}: no pitch found in the input; the result will be unvoiced",
+                                 "convert_unvoiced", file=name))
         timings["pitch"] = time.monotonic() - t0
         yield progress("pitch", 1, 1, f"key {key:+g}")
 

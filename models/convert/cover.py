@@ -40,6 +40,7 @@ from models.convert.options import (
     ConvertResult,
     OptionError,
 )
+from models.errors import Message
 
 MIN_GAIN_DB, MAX_GAIN_DB = -60.0, 12.0  # -60 dB and below is silence
 CLIP_CEILING = 0.99
@@ -231,7 +232,9 @@ def cover_convert(
     if semitones:
         backing, used = pitch_shift(backing, rate, semitones)
         if used == "librosa":
-            notes.append(f"{name}: the backing was shifted with librosa (pedalboard is not installed)")
+            notes.append(Message(
+                f"{name}: the backing was shifted with librosa (pedalboard is not installed)",
+                "backing_librosa", file=name))
     return CoverResult(converted, backing, original, rate, result, semitones, notes)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.convert.options import ConvertError
+from models.errors import Message
 from models.features.pitch import PitchExtractor
 
 
@@ -88,12 +89,15 @@ def check_extractors(voice: Any, extractors: Extractors) -> list[str]:
             )
         version = record.get("version")
         if version and getattr(enc, "version", None) and version != enc.version:
-            notes.append(
-                f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}"
-            )
+            notes.append(Message(
+                f"{role}: voice {name!r} was trained with {want_name} {version}; installed {enc.version}",
+                "encoder_version", role=role, voice=name, model=want_name, trained=version,
+                installed=enc.version,
+            ))
     trained = manifest.pitch_extractor
     if trained and trained != extractors.pitch.name:
-        notes.append(
-            f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}"
-        )
+        notes.append(Message(
+            f"pitch: voice {name!r} was trained with {trained}; converting with {extractors.pitch.name}",
+            "pitch_method_differs", voice=name, trained=trained, used=extractors.pitch.name,
+        ))
     return notes

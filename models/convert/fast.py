@@ -31,6 +31,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from models.errors import Message
 from models.features.content.base import ContentEncoder
 
 SPEEDS = ("exact", "fast")
@@ -159,12 +160,16 @@ def fast_parts(converter: Any) -> FastParts:
             try:
                 vec = quantized_hubert(vec)
             except FastPathUnavailable as exc:
-                notes.append(f"fast path: {exc}; the unit encoder ran the exact way")
+                notes.append(Message(
+                    f"fast path: {exc}; the unit encoder ran the exact way", "fast_encoder_exact",
+                    detail=str(exc)))
         try:
             generator = fold_weight_norm(converter.generator)
         except Exception as exc:  # noqa: BLE001 - any failure here must leave the exact generator
             generator = converter.generator
-            notes.append(f"fast path: the generator could not be prepared ({exc}); it ran the exact way")
+            notes.append(Message(
+                f"fast path: the generator could not be prepared ({exc}); it ran the exact way",
+                "fast_generator_exact", detail=str(exc)))
         parts = FastParts(ppg, vec, generator, notes)
         converter._fast_parts = parts
         return parts

@@ -14,14 +14,6 @@ from models.features.pitch import interpolate_unvoiced
 # The automatic key, when asked for without a mode (``voicecraft convert --auto-key`` and the
 # Convert page): whole octaves keep the song in its key, so a backing track still fits.
 DEFAULT_AUTO_KEY = "octaves"
-# One line per mode, the same words in the app and the CLI's help.
-AUTO_KEY_HELP = {
-    "off": "Shifts by the semitones set here (12 = one octave up, -12 one down).",
-    "octaves": "Moves the song by whole octaves into the voice's range: it stays in its key, "
-    "so a backing track still fits.",
-    "semitones": "Moves the song to the nearest semitone of the voice's range: the closest fit for a "
-    "voice alone, but usually out of key with a backing track.",
-}
 
 
 def auto_key_shift(source_f0: np.ndarray, voice_median_hz: float, mode: str) -> float:

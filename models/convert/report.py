@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import Message
+
 EXCERPT_S = 10.0
 IN_TUNE_CENTS = 50.0
 
@@ -125,10 +127,12 @@ def quality_report(
     n = min(len(result.source_f0), len(measured))
     agreement = float(np.mean((result.source_f0[:n] > 0) == (measured[:n] > 0))) if n else 0.0
     if cents.size == 0:
-        notes.append("no frame is voiced in both the intended and the output pitch")
+        notes.append(
+            Message("no frame is voiced in both the intended and the output pitch", "quality_no_voiced"))
     sim_voice = sim_source = None
     if speaker is None:
-        notes.append("speaker similarity not computed (no speaker encoder loaded)")
+        notes.append(
+            Message("speaker similarity not computed (no speaker encoder loaded)", "quality_no_encoder"))
     else:
         try:
             emb_out = speaker.embed(_excerpts(out16, rate_16k, max_seconds))
@@ -137,12 +141,13 @@ def quality_report(
             if manifest.source == "voicecraft":
                 sim_voice = _cos(emb_out, np.asarray(manifest.speaker, np.float64))
             else:
-                notes.append(
+                notes.append(Message(
                     "the voice's speaker vector is not a resemblyzer embedding (imported voice): "
-                    "similarity to the voice is not comparable"
-                )
+                    "similarity to the voice is not comparable", "quality_imported_voice"
+                ))
         except ValueError as exc:
-            notes.append(f"speaker similarity not computed: {exc}")
+            notes.append(Message(
+                f"speaker similarity not computed: {exc}", "quality_similarity_failed", detail=str(exc)))
     return QualityReport(
         f0_median_cents=float(np.median(cents)) if cents.size else None,
         f0_mean_cents=float(np.mean(cents)) if cents.size else None,

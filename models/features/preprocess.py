@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from models.atomic import atomic_write_text
+from models.errors import Message
 from models.features.audio import (
     MODEL_SAMPLE_RATE,
     AudioLoadError,
@@ -187,9 +188,10 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
         report.rejected.append(Rejection(rel, code, exc.reason))
         return
     if rate < MIN_SOURCE_RATE:
-        report.rejected.append(Rejection(rel, "low_rate", (
+        report.rejected.append(Rejection(rel, "low_rate", Message(
             f"sample rate {rate} Hz is below {MIN_SOURCE_RATE} Hz: no content above {rate // 2} Hz to learn "
-            f"a {MODEL_SAMPLE_RATE // 1000} kHz voice from")))
+            f"a {MODEL_SAMPLE_RATE // 1000} kHz voice from", "reject_low_rate", rate=rate,
+            minimum=MIN_SOURCE_RATE, top=rate // 2, model_khz=MODEL_SAMPLE_RATE // 1000)))
         return
     try:
         levels, clipped, total = frame_levels(path, rate)
@@ -197,26 +199,32 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
         report.rejected.append(Rejection(rel, "corrupt", exc.reason))
         return
     except (RuntimeError, ValueError, OSError) as exc:
-        report.rejected.append(Rejection(rel, "corrupt", f"the audio data cannot be decoded ({exc})"))
+        report.rejected.append(Rejection(rel, "corrupt", Message(f"the audio data cannot be decoded ({exc})",
+                                                                  "reject_undecodable", detail=str(exc))))
         return
     if total == 0:
-        report.rejected.append(Rejection(rel, "empty", "contains no audio (0 samples)"))
+        report.rejected.append(
+            Rejection(rel, "empty", Message("contains no audio (0 samples)", "reject_empty")))
         return
     if len(levels) == 0 or float(np.max(levels)) < SILENT_FILE_DB:  # judged over the whole file
-        report.rejected.append(Rejection(rel, "silent", "silent (no passage louder than -60 dBFS)"))
+        report.rejected.append(Rejection(rel, "silent", Message("silent (no passage louder than -60 dBFS)",
+                                                                 "reject_silent")))
         return
     hop = max(1, int(round(rate * FRAME_S)))
     plans, short = plan_clips(levels)
     for a, b in short:
-        report.rejected.append(Rejection(rel, "too_short", f"a sounding piece of {(b - a) * FRAME_S:.2f} s between "
-                                         f"silences is shorter than {HARD_MIN_CLIP_S:.0f} s", a * FRAME_S,
+        report.rejected.append(Rejection(rel, "too_short", Message(
+            f"a sounding piece of {(b - a) * FRAME_S:.2f} s between silences is shorter than "
+            f"{HARD_MIN_CLIP_S:.0f} s",
+            "reject_too_short", seconds=(b - a) * FRAME_S, minimum=HARD_MIN_CLIP_S), a * FRAME_S,
                                          (b - a) * FRAME_S))
     used = 0
     for a, b in plans:
         n_clipped = int(clipped[a:b].sum())
         if n_clipped > CLIPPED_FRACTION * (b - a) * hop:
-            report.rejected.append(Rejection(rel, "clipped", (
-                f"clipped: {100 * n_clipped / ((b - a) * hop):.1f} % of samples in flat runs at full scale"),
+            report.rejected.append(Rejection(rel, "clipped", Message(
+                f"clipped: {100 * n_clipped / ((b - a) * hop):.1f} % of samples in flat runs at full scale",
+                "reject_clipped", percent=100 * n_clipped / ((b - a) * hop)),
                 a * FRAME_S,
                 (b - a) * FRAME_S))
             continue
@@ -230,11 +238,16 @@ def _prepare_file(path: Path, rel: str, clip_dir: Path, report: DatasetReport) -
     if used:
         report.files_used += 1
         if rate < FULL_BAND_RATE:
-            report.notes.append(f"{rel}: recorded at {rate} Hz, so the voice learns nothing above {rate // 2} Hz")
+            report.notes.append(Message(
+                f"{rel}: recorded at {rate} Hz, so the voice learns nothing above {rate // 2} Hz",
+                "note_low_rate", file=rel, rate=rate, top=rate // 2))
         if channels > 1:
-            report.notes.append(f"{rel}: {channels} channels mixed down to mono")
+            report.notes.append(Message(
+                f"{rel}: {channels} channels mixed down to mono", "note_mixed_down", file=rel,
+                channels=channels))
     elif not plans and not short:
-        report.rejected.append(Rejection(rel, "silent", "no passage stands out from the background"))
+        report.rejected.append(Rejection(rel, "silent", Message("no passage stands out from the background",
+                                                                 "reject_no_passage")))
 
 
 def prepare_dataset(source_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], voice: str,
@@ -292,18 +305,21 @@ def slice_into(source_dir: str | os.PathLike[str], folder: str | os.PathLike[str
         rel = path.relative_to(source).as_posix()
         if path.suffix.lower() not in AUDIO_EXTENSIONS:
             report.rejected.append(
-                Rejection(rel, "not_audio", f"not an audio file (extension {path.suffix or 'none'})"))
+                Rejection(rel, "not_audio", Message(f"not an audio file (extension {path.suffix or 'none'})",
+                                                    "reject_not_audio", extension=path.suffix)))
         else:
             _prepare_file(path, rel, staging / "clips", report)
         yield PrepareProgress(i + 1, len(files), rel, len(report.clips))
     if not files:
-        report.warnings.append(f"no files found in {source}")
+        report.warnings.append(Message(f"no files found in {source}", "warn_no_files", folder=str(source)))
     elif not report.clips:
-        report.warnings.append("no usable audio: every file was rejected (reasons below)")
-    elif report.total_s < RECOMMENDED_TOTAL_S:
         report.warnings.append(
+            Message("no usable audio: every file was rejected (reasons below)", "warn_no_usable"))
+    elif report.total_s < RECOMMENDED_TOTAL_S:
+        report.warnings.append(Message(
             f"only {report.total_s / 60:.1f} min of audio; at least {RECOMMENDED_TOTAL_S / 60:.0f} min is "
-            "recommended (with less, the base model's timbre stays audible and unseen notes break)")
+            "recommended (with less, the base model's timbre stays audible and unseen notes break)",
+            "warn_too_little", minutes=report.total_s / 60, recommended=RECOMMENDED_TOTAL_S / 60))
     write_manifest(staging, report)
     return report
 

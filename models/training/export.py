@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.errors import Message
 from models.formats.artifact import ArtifactError, F0Stats, VoiceManifest, load_checkpoint, save_voice
 from models.nets.synthesizer import SynthesizerTrain
 from models.training.checkpoints import BEST_NAME, Checkpoints
@@ -51,7 +52,9 @@ def export_voice(
     run = read_run_file(run_dir)
     path = Path(checkpoint) if checkpoint is not None else Checkpoints(run_dir, 1).newest_for_export()
     if path is None:
-        raise TrainingError(f"{run_dir}: the run has no checkpoint yet; train at least until the first one")
+        raise TrainingError(Message(
+            f"{run_dir}: the run has no checkpoint yet; train at least until the first one",
+            "export_no_checkpoint", path=str(run_dir)))
     try:
         data = load_checkpoint(path)
     except ArtifactError as exc:

@@ -26,6 +26,7 @@ import torch
 
 from models.config import VoiceConfig
 from models.devices import DeviceUnavailable, resolve_device
+from models.errors import Message
 from models.formats.artifact import F0Stats, atomic_write_bytes
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
 from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
@@ -225,10 +226,11 @@ def train(
         return (yield from gen)
     except OSError as exc:  # a full disk, a file gone: one line; complete checkpoints stay (atomic writes)
         where = exc.filename or run_dir
-        raise TrainingError(
+        raise TrainingError(Message(
             f"{where}: {exc.strerror or exc}; the checkpoints written so far are kept and the next run "
-            f"resumes from the last one"
-        ) from None
+            f"resumes from the last one", "train_write_failed", path=str(where),
+            detail=exc.strerror or str(exc),
+        )) from None
     finally:
         gen.close()
         if lock is not None:
@@ -491,10 +493,11 @@ def _train(
                 step_losses = engine.step(batches)
             except torch.cuda.OutOfMemoryError:
                 if dist is not None:  # the processes cannot shrink their batches in step: stop cleanly
-                    raise TrainingError(
+                    raise TrainingError(Message(
                         f"out of GPU memory at batch {batch_size} per GPU on {dev}; train with a smaller "
-                        f"batch size or fewer GPUs (the run resumes from its last checkpoint)"
-                    ) from None
+                        f"batch size or fewer GPUs (the run resumes from its last checkpoint)",
+                        "train_out_of_memory_gpus", batch=batch_size, device=str(dev),
+                    )) from None
                 del batches
                 engine.zero_grad()
                 if dev.type == "cuda":
@@ -502,17 +505,19 @@ def _train(
                 engine.rng.set_state(rng_before[0])
                 set_rng_state(rng_before[1], dev)
                 if batch_size == 1:
-                    raise TrainingError(
+                    raise TrainingError(Message(
                         f"out of GPU memory even at batch size 1 on {dev}; close other GPU programs, use a "
-                        f"smaller segment_samples, or train on the CPU"
-                    ) from None
+                        f"smaller segment_samples, or train on the CPU", "train_out_of_memory",
+                        device=str(dev),
+                    )) from None
                 batch_size //= 2
                 engine.accum_steps *= 2
                 yield progress(
                     "train",
-                    message=(
+                    message=Message(
                         f"out of GPU memory: continuing with batch {batch_size} and "
-                        f"{engine.accum_steps}-step accumulation (same effective batch)"
+                        f"{engine.accum_steps}-step accumulation (same effective batch)",
+                        "train_batch_halved", batch=batch_size, accumulation=engine.accum_steps,
                     ),
                 )
                 continue
@@ -529,18 +534,22 @@ def _train(
                 if precision.scaled and finite(
                     {k: v for k, v in losses.items() if not k.startswith("grad_norm")}
                 ):
-                    message = (
+                    message = Message(
                         f"fp16 gradient overflow at step {step}: update skipped, loss scale lowered to "
-                        f"{engine.scaler_g.get_scale():g}"
+                        f"{engine.scaler_g.get_scale():g}", "train_fp16_overflow", step=step,
+                        scale=f"{engine.scaler_g.get_scale():g}",
                     )
                 else:
-                    message = f"non-finite loss at step {step}: its update was skipped"
+                    message = Message(
+                        f"non-finite loss at step {step}: its update was skipped", "train_nonfinite",
+                        step=step)
                 if nonfinite >= MAX_NONFINITE_STEPS:
                     kept = f"; the last good checkpoint is {last_ckpt}" if last_ckpt else ""
-                    raise TrainingError(
+                    raise TrainingError(Message(
                         f"training diverged: {nonfinite} consecutive steps with non-finite losses{kept} "
-                        f"(fine-tune from it as a base with a lower learning rate, or check the dataset)"
-                    )
+                        f"(fine-tune from it as a base with a lower learning rate, or check the dataset)",
+                        "train_diverged", steps=nonfinite, checkpoint=str(last_ckpt or ""),
+                    ))
             if step % t.log_every == 0 or step == t.max_steps:
                 tb.scalars(
                     step,

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from models.atomic import atomic_path, atomic_write_text
+from models.errors import Message
 from models.features.spectral import mel_spectrogram
 from models.nets.synthesizer import SynthesizerInfer, SynthesizerTrain
 from models.training.dataset import Clip, iter_full_clips
@@ -161,26 +162,31 @@ class StopMonitor:
         threshold = f"{100 * MIN_IMPROVEMENT:g} %"
         signal: str | None = None
         if since == 0:
-            advice = f"{IMPROVING} (best so far at step {best_step})"
+            advice = Message(
+                f"{IMPROVING} (best so far at step {best_step})", "advice_improving", best_step=best_step)
         elif since >= self.patience:
             if value > best_value * (1.0 + OVERFIT_RISE):
                 signal = "overfitting"
-                advice = (
+                advice = Message(
                     f"validation got worse: no improvement of {threshold} or more for {since} evaluations, "
                     f"and the latest is well above the best (step {best_step}): the model is overfitting; "
-                    f"stop now — the best checkpoint is kept for export"
+                    f"stop now — the best checkpoint is kept for export",
+                    "advice_overfitting", threshold=threshold, since=since, best_step=best_step,
                 )
             else:
                 signal = "plateau"
-                advice = (
+                advice = Message(
                     f"no improvement of {threshold} or more for {since} evaluations (best at step "
-                    f"{best_step}): more steps are unlikely to help; you can stop"
+                    f"{best_step}): more steps are unlikely to help; you can stop",
+                    "advice_plateau", threshold=threshold, since=since, best_step=best_step,
                 )
         else:
-            advice = (
+            advice = Message(
                 f"no improvement of {threshold} or more for {since} of {self.patience} evaluations "
                 f"(best at step {best_step}); if none comes by the {self.patience}th, more steps are "
-                f"unlikely to help"
+                f"unlikely to help",
+                "advice_waiting", threshold=threshold, since=since, patience=self.patience,
+                best_step=best_step,
             )
         return ValidationReport(step, value, best_value, best_step, is_best, signal, advice)
 

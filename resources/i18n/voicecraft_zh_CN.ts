@@ -2,6 +2,83 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AssetText</name>
+    <message>
+        <source>OpenAI Whisper {size} checkpoint</source>
+        <extracomment>registry name -&gt; (title, description) of each model file (models/formats/assets.py).</extracomment>
+        <translation>OpenAI Whisper {size} 模型</translation>
+    </message>
+    <message>
+        <source>OpenAI Whisper {size} checkpoint (PPG content encoder)</source>
+        <translation>OpenAI Whisper {size} 模型（PPG 内容编码器，识别唱的是什么）</translation>
+    </message>
+    <message>
+        <source>HuBERT-soft content encoder</source>
+        <translation>HuBERT-soft 内容编码器</translation>
+    </message>
+    <message>
+        <source>HuBERT-soft content encoder (bshall/hubert release v0.1)</source>
+        <translation>HuBERT-soft 内容编码器（bshall/hubert v0.1 版）</translation>
+    </message>
+    <message>
+        <source>so-vits-svc-5.0 pretrained generator and discriminator</source>
+        <translation>so-vits-svc-5.0 预训练生成器与判别器</translation>
+    </message>
+    <message>
+        <source>so-vits-svc-5.0 pretrained generator and discriminator (release 5.0)</source>
+        <translation>so-vits-svc-5.0 预训练生成器与判别器（5.0 版），新音色从它开始训练</translation>
+    </message>
+    <message>
+        <source>so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar</source>
+        <translation>so-vits-svc-5.0 LSTM 音色编码器 best_model.pth.tar</translation>
+    </message>
+    <message>
+        <source>so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar (download it from the Google Drive folder {url} that so-vits-svc-5.0&apos;s README links)</source>
+        <translation>so-vits-svc-5.0 LSTM 音色编码器 best_model.pth.tar（请从 so-vits-svc-5.0 的 README 所链接的 Google Drive 文件夹 {url} 下载）</translation>
+    </message>
+    <message>
+        <source>a HuBERT or ContentVec model folder that transformers&apos; HubertModel loads</source>
+        <translation>可由 transformers 的 HubertModel 加载的 HuBERT 或 ContentVec 模型文件夹</translation>
+    </message>
+    <message>
+        <source>a HuBERT or ContentVec model folder that transformers&apos; HubertModel loads (config.json + weights)</source>
+        <translation>可由 transformers 的 HubertModel 加载的 HuBERT 或 ContentVec 模型文件夹（config.json 加权重文件）</translation>
+    </message>
+    <message>
+        <source>Demucs v4 htdemucs separation model</source>
+        <translation>Demucs v4 htdemucs 人声分离模型</translation>
+    </message>
+    <message>
+        <source>Demucs v4 htdemucs separation model (vocals from a song)</source>
+        <translation>Demucs v4 htdemucs 人声分离模型（从歌曲中提取人声）</translation>
+    </message>
+    <message>
+        <source>Demucs v4 htdemucs_ft vocals model</source>
+        <translation>Demucs v4 htdemucs_ft 人声模型</translation>
+    </message>
+    <message>
+        <source>Demucs v4 htdemucs_ft vocals model (the fine-tuned bag&apos;s vocal specialist)</source>
+        <translation>Demucs v4 htdemucs_ft 人声模型（精调版中专门提取人声的那一个）</translation>
+    </message>
+    <message>
+        <source>Standard (htdemucs)</source>
+        <extracomment>separation model name -&gt; (label, description) (models/features/separation.SEPARATION_MODELS).</extracomment>
+        <translation>标准（htdemucs）</translation>
+    </message>
+    <message>
+        <source>Demucs v4 hybrid transformer: the default, good on most songs</source>
+        <translation>Demucs v4 混合 Transformer：默认选项，大多数歌曲效果都不错</translation>
+    </message>
+    <message>
+        <source>Fine-tuned (htdemucs_ft)</source>
+        <translation>精调（htdemucs_ft）</translation>
+    </message>
+    <message>
+        <source>Demucs v4 fine-tuned vocals specialist: cleaner vocals, a second 84 MB download</source>
+        <translation>Demucs v4 精调人声模型：人声更干净，需要另外下载 84 MB</translation>
+    </message>
+</context>
+<context>
     <name>AudioViews</name>
     <message>
         <source>time</source>
@@ -360,12 +437,16 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>第 {number} 个文件，共 {total} 个：{name} — {what}</translation>
     </message>
     <message>
-        <source>Converting: {stage} — {message}</source>
-        <translation>正在转换：{stage} — {message}</translation>
+        <source>Converting: {what}</source>
+        <translation>正在转换：{what}</translation>
     </message>
     <message>
         <source>Converted {name} into “{voice}”: {length}, key {key:+g}, {total:.1f} s to convert. Compare A/B, then export.</source>
         <translation>已把 {name} 转换为“{voice}”：时长 {length}，变调 {key:+g}，转换用时 {total:.1f} 秒。对比 A/B 后再导出。</translation>
+    </message>
+    <message>
+        <source>Reopened {project}: {name} in “{voice}”, {length}, key {key:+g}, with its pitch edits. Edit the pitch, compare A/B, then export.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Folder batch: {ok} converted, {failed} failed.</source>
@@ -374,6 +455,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>key shift: {key:+g} semitones</source>
         <translation>升降调：{key:+g} 个半音</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>提示：{note}</translation>
     </message>
     <message>
         <source>Cannot play</source>
@@ -515,6 +600,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>升降调：{key:+g} 个半音；伴奏：{backing:+g} 个半音</translation>
     </message>
     <message>
+        <source>note: {note}</source>
+        <translation>提示：{note}</translation>
+    </message>
+    <message>
         <source>Convert songs in {folder} → {voice}</source>
         <translation>转换 {folder} 中的歌曲 → {voice}</translation>
     </message>
@@ -535,6 +624,7 @@ Open the setup to download them, or to locate copies you already have.</source>
     <name>ErrorText</name>
     <message>
         <source>A voice named “{name}” already exists: choose another name.</source>
+        <extracomment>code -&gt; the English source of its translated sentence; ``{name}`` fields come from the code&apos;s params (plus ``file``, the last part of ``path``, and ``device``&apos;s words; see :func:`_values`).</extracomment>
         <translation>已经有一个名为“{name}”的音色了：请换一个名称。</translation>
     </message>
     <message>
@@ -552,6 +642,280 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio.</source>
         <translation>“{file}”只有 {seconds:.2f} 秒：至少需要 {minimum:g} 秒的音频。</translation>
+    </message>
+    <message>
+        <source>no audio input device was found (no microphone, no sound server)</source>
+        <translation>没有找到录音设备（没有麦克风，或声音服务没有运行）</translation>
+    </message>
+    <message>
+        <source>the audio library could not be loaded ({detail})</source>
+        <translation>无法加载音频库（{detail}）</translation>
+    </message>
+    <message>
+        <source>the audio system reported an error ({detail})</source>
+        <translation>音频系统报告了一个错误（{detail}）</translation>
+    </message>
+    <message>
+        <source>The {device} cannot run at {rate} Hz ({detail}); choose another device or rate.</source>
+        <translation>{device}无法以 {rate} Hz 工作（{detail}）：请换一个设备或采样率。</translation>
+    </message>
+    <message>
+        <source>Cannot open the {device}: {detail}</source>
+        <translation>无法打开{device}：{detail}</translation>
+    </message>
+    <message>
+        <source>Live conversion stopped: {detail}</source>
+        <translation>实时变声已停止：{detail}</translation>
+    </message>
+    <message>
+        <source>The audio device stopped (was it unplugged?). Check the devices and press Start again.</source>
+        <translation>音频设备停止工作了（是不是被拔掉了？）。请检查设备，然后重新点“开始”。</translation>
+    </message>
+    <message>
+        <source>No sound has come from the input device for two seconds (was it unplugged?). Check the devices and press Start again.</source>
+        <translation>录音设备已经两秒没有传来声音了（是不是被拔掉了？）。请检查设备，然后重新点“开始”。</translation>
+    </message>
+    <message>
+        <source>Cannot record: {reason}.</source>
+        <translation>无法录音：{reason}。</translation>
+    </message>
+    <message>
+        <source>Cannot open the {device} at {rate} Hz: {detail}</source>
+        <translation>无法以 {rate} Hz 打开{device}：{detail}</translation>
+    </message>
+    <message>
+        <source>No audio output device was found, so nothing can be played. Connect speakers or headphones (or start the sound server) and try again. ({detail})</source>
+        <translation>没有找到播放设备，所以无法播放。请接上音箱或耳机（或启动声音服务）后再试。（{detail}）</translation>
+    </message>
+    <message>
+        <source>Cannot play audio on the output device: {detail}</source>
+        <translation>无法在播放设备上播放：{detail}</translation>
+    </message>
+    <message>
+        <source>{file}: its pitch cannot be edited after conversion (only songs up to {minutes:.0f} minutes); split it into parts to edit them</source>
+        <translation>{file}：转换后无法编辑音高（只支持 {minutes:.0f} 分钟以内的歌曲）；要编辑的话请把它分成几段</translation>
+    </message>
+    <message>
+        <source>{file}: no voiced frames found; automatic key left the pitch unchanged</source>
+        <translation>{file}：没有找到有音高的片段，自动定调没有改变音高</translation>
+    </message>
+    <message>
+        <source>{file}: no pitch found in the input; the result will be unvoiced</source>
+        <translation>{file}：输入里没有找到音高，结果会听不出旋律</translation>
+    </message>
+    <message>
+        <source>{role}: voice “{voice}” was trained with {model} {trained}; installed {installed}</source>
+        <translation>{role}：音色“{voice}”训练时用的是 {model} {trained}，现在安装的是 {installed}</translation>
+    </message>
+    <message>
+        <source>pitch: voice “{voice}” was trained with {trained}; converting with {used}</source>
+        <translation>音高：音色“{voice}”训练时用的是 {trained}，这次转换用的是 {used}</translation>
+    </message>
+    <message>
+        <source>{file}: the backing was shifted with librosa (pedalboard is not installed)</source>
+        <translation>{file}：伴奏用 librosa 变调（没有安装 pedalboard）</translation>
+    </message>
+    <message>
+        <source>fast path: {detail}; the unit encoder ran the exact way</source>
+        <translation>快速模式：{detail}；内容编码器改用精确方式运行</translation>
+    </message>
+    <message>
+        <source>fast path: the generator could not be prepared ({detail}); it ran the exact way</source>
+        <translation>快速模式：生成器没能准备好（{detail}），改用精确方式运行</translation>
+    </message>
+    <message>
+        <source>validation is improving (best so far at step {best_step})</source>
+        <translation>验证结果还在变好（目前最好的是第 {best_step} 步）</translation>
+    </message>
+    <message>
+        <source>no improvement of {threshold} or more for {since} of {patience} evaluations (best at step {best_step}); if none comes by the {patience}th, more steps are unlikely to help</source>
+        <translation>已连续 {since} 次验证（共看 {patience} 次）没有提升 {threshold} 以上（最好的是第 {best_step} 步）；如果到第 {patience} 次还没有提升，继续训练多半也没用了</translation>
+    </message>
+    <message>
+        <source>no improvement of {threshold} or more for {since} evaluations (best at step {best_step}): more steps are unlikely to help; you can stop</source>
+        <translation>已连续 {since} 次验证没有提升 {threshold} 以上（最好的是第 {best_step} 步）：继续训练多半没用了，可以停了</translation>
+    </message>
+    <message>
+        <source>validation got worse: no improvement of {threshold} or more for {since} evaluations, and the latest is well above the best (step {best_step}): the model is overfitting; stop now — the best checkpoint is kept for export</source>
+        <translation>验证结果变差了：连续 {since} 次没有提升 {threshold} 以上，而且最新结果明显比最好的（第 {best_step} 步）差：模型开始过拟合了；请现在停止——最好的检查点已保留，可以导出</translation>
+    </message>
+    <message>
+        <source>{path}: {detail}; the checkpoints written so far are kept and the next run resumes from the last one</source>
+        <translation>{path}：{detail}；已经保存的检查点都还在，下次训练会从最后一个接着练</translation>
+    </message>
+    <message>
+        <source>out of GPU memory even at batch size 1 on {device}; close other GPU programs, use a smaller segment_samples, or train on the CPU</source>
+        <translation>{device} 显存不够，即使每批只放 1 个片段也不行；请关掉其他占用显卡的程序、把训练片段调短（segment_samples），或改用 CPU 训练</translation>
+    </message>
+    <message>
+        <source>out of GPU memory at batch {batch} per GPU on {device}; train with a smaller batch size or fewer GPUs (the run resumes from its last checkpoint)</source>
+        <translation>{device} 显存不够（每张显卡每批 {batch} 个片段）；请调小批大小或少用几张显卡（训练会从最后一个检查点接着练）</translation>
+    </message>
+    <message>
+        <source>out of GPU memory: continuing with batch {batch} and {accumulation}-step accumulation (same effective batch)</source>
+        <translation>显存不够：改为每批 {batch} 个片段、累积 {accumulation} 步继续训练（等效批大小不变）</translation>
+    </message>
+    <message>
+        <source>fp16 gradient overflow at step {step}: update skipped, loss scale lowered to {scale}</source>
+        <translation>第 {step} 步 fp16 梯度溢出：跳过这次更新，损失缩放降到 {scale}</translation>
+    </message>
+    <message>
+        <source>non-finite loss at step {step}: its update was skipped</source>
+        <translation>第 {step} 步的损失不是有效数值：跳过了这次更新</translation>
+    </message>
+    <message>
+        <source>training diverged: {steps} consecutive steps with non-finite losses (fine-tune from the last good checkpoint as a base with a lower learning rate, or check the dataset)</source>
+        <translation>训练发散了：连续 {steps} 步的损失都不是有效数值（可以把最后一个正常的检查点当作底模、用更低的学习率继续训练，或检查一下数据集）</translation>
+    </message>
+    <message>
+        <source>the run has no checkpoint yet; train at least until the first one</source>
+        <translation>这次训练还没有检查点；请至少训练到保存第一个检查点</translation>
+    </message>
+    <message>
+        <source>no frame is voiced in both the intended and the output pitch</source>
+        <translation>目标音高和输出音高没有同时发声的地方</translation>
+    </message>
+    <message>
+        <source>speaker similarity not computed (no speaker encoder loaded)</source>
+        <translation>没有计算音色相似度（没有加载音色编码器）</translation>
+    </message>
+    <message>
+        <source>the voice&apos;s speaker vector is not a resemblyzer embedding (imported voice): similarity to the voice is not comparable</source>
+        <translation>这个音色的说话人向量不是 resemblyzer 生成的（导入的音色）：与音色的相似度无法比较</translation>
+    </message>
+    <message>
+        <source>speaker similarity not computed: {detail}</source>
+        <translation>没有计算音色相似度：{detail}</translation>
+    </message>
+    <message>
+        <source>sample rate {rate} Hz is below {minimum} Hz: no content above {top} Hz to learn a {model_khz} kHz voice from</source>
+        <translation>采样率 {rate} Hz 低于 {minimum} Hz：{top} Hz 以上没有声音，学不出 {model_khz} kHz 的音色</translation>
+    </message>
+    <message>
+        <source>the audio data cannot be decoded ({detail})</source>
+        <translation>音频数据无法解码（{detail}）</translation>
+    </message>
+    <message>
+        <source>contains no audio (0 samples)</source>
+        <translation>里面没有音频（0 个采样）</translation>
+    </message>
+    <message>
+        <source>silent (no passage louder than -60 dBFS)</source>
+        <translation>全是静音（没有一段响过 -60 dBFS）</translation>
+    </message>
+    <message>
+        <source>no passage stands out from the background</source>
+        <translation>没有哪一段声音能从背景里听出来</translation>
+    </message>
+    <message>
+        <source>a sounding piece of {seconds:.2f} s between silences is shorter than {minimum:.0f} s</source>
+        <translation>两段静音之间的这段声音只有 {seconds:.2f} 秒，短于 {minimum:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>clipped: {percent:.1f} % of samples in flat runs at full scale</source>
+        <translation>爆音：{percent:.1f}% 的采样顶到了满幅</translation>
+    </message>
+    <message>
+        <source>not an audio file (extension {extension})</source>
+        <translation>不是音频文件（扩展名 {extension}）</translation>
+    </message>
+    <message>
+        <source>{file}: recorded at {rate} Hz, so the voice learns nothing above {top} Hz</source>
+        <translation>{file}：录音采样率为 {rate} Hz，所以音色学不到 {top} Hz 以上的声音</translation>
+    </message>
+    <message>
+        <source>{file}: {channels} channels mixed down to mono</source>
+        <translation>{file}：{channels} 个声道已混成单声道</translation>
+    </message>
+    <message>
+        <source>no files found in {folder}</source>
+        <translation>{folder} 里没有找到文件</translation>
+    </message>
+    <message>
+        <source>no usable audio: every file was rejected (reasons below)</source>
+        <translation>没有可用的音频：所有文件都没用上（原因见下）</translation>
+    </message>
+    <message>
+        <source>only {minutes:.1f} min of audio; at least {recommended:.0f} min is recommended (with less, the base model&apos;s timbre stays audible and unseen notes break)</source>
+        <translation>只有 {minutes:.1f} 分钟的音频；建议至少 {recommended:.0f} 分钟（太少的话，底模的音色会残留，没唱过的音也容易破）</translation>
+    </message>
+    <message>
+        <source>separating the vocal</source>
+        <extracomment>a conversion&apos;s stages (``ConvertProgress.stage``, models/convert).</extracomment>
+        <translation>正在分离人声</translation>
+    </message>
+    <message>
+        <source>finding the pitch</source>
+        <translation>正在提取音高</translation>
+    </message>
+    <message>
+        <source>reading the singing</source>
+        <translation>正在分析唱词和发音</translation>
+    </message>
+    <message>
+        <source>singing in the new voice</source>
+        <translation>正在用新音色演唱</translation>
+    </message>
+    <message>
+        <source>finishing</source>
+        <translation>收尾中</translation>
+    </message>
+    <message>
+        <source>Keep training</source>
+        <extracomment>the training stop verdicts (models/training/validation.ValidationReport.verdict).</extracomment>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Keep watching</source>
+        <translation>再观察一下</translation>
+    </message>
+    <message>
+        <source>You can stop now</source>
+        <translation>现在可以停了</translation>
+    </message>
+    <message>
+        <source>Stop now</source>
+        <translation>现在就停</translation>
+    </message>
+    <message>
+        <source>default output device</source>
+        <translation>默认播放设备</translation>
+    </message>
+    <message>
+        <source>default input device</source>
+        <translation>默认录音设备</translation>
+    </message>
+    <message>
+        <source>output device “{name}”</source>
+        <translation>播放设备“{name}”</translation>
+    </message>
+    <message>
+        <source>input device “{name}”</source>
+        <translation>录音设备“{name}”</translation>
+    </message>
+    <message>
+        <source>{stage} ({done} of {total})</source>
+        <translation>{stage}（{done}/{total}）</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>pitch error: median {median} cents, mean {mean} cents, {within}% within 50 cents ({frames} frames)</source>
+        <translation>音准误差：中位数 {median} 音分，平均 {mean} 音分，{within}% 在 50 音分以内（共 {frames} 帧）</translation>
+    </message>
+    <message>
+        <source>voicing agreement: {percent:.1f}%</source>
+        <translation>发声一致：{percent:.1f}%</translation>
+    </message>
+    <message>
+        <source>speaker similarity: to voice {voice}, to source {source}</source>
+        <translation>音色相似度：与目标音色 {voice}，与原唱 {source}</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>提示：{note}</translation>
     </message>
 </context>
 <context>
@@ -1791,6 +2155,14 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>建议的修正</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Convert a song first; its pitch can then be edited here</source>
         <translation>请先转换一首歌，之后就能在这里修改它的音高</translation>
     </message>
@@ -1807,12 +2179,64 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>请先在音高图上选一个区域（拖动选择）。</translation>
     </message>
     <message>
+        <source>an octave up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an octave down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a semitone up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a semitone down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n semitones up</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n semitones down</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Cannot mark voiced: {reason}</source>
         <translation>无法设为有声：{reason}</translation>
     </message>
     <message>
+        <source>voiced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unvoiced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>smooth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>flatten vibrato</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vibrato × {factor:g}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Cannot draw there: {reason}</source>
         <translation>无法在那里绘制：{reason}</translation>
+    </message>
+    <message>
+        <source>draw</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No octave jumps found in the selection.</source>
@@ -1821,6 +2245,10 @@ The engine is starting; this takes a few seconds the first time.</source>
     <message>
         <source>No octave jumps found.</source>
         <translation>没有发现八度跳变。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>1 octave jump found ({seconds:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard.</source>
@@ -1833,6 +2261,44 @@ The engine is starting; this takes a few seconds the first time.</source>
         </translation>
     </message>
     <message>
+        <source>fix 1 octave jump</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>fix %n octave jumps</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n octaves up</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n octaves down</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{start:.2f}–{stop:.2f} s: {way}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch file not used: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch curve exported to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pitch curve to use</source>
         <translation>要使用的音高曲线</translation>
     </message>
@@ -1841,12 +2307,82 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>导出音高曲线</translation>
     </message>
     <message>
+        <source>Pitch edit “{edit}”: waiting for the re-synthesis in progress…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-synthesise ({edit})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch edit kept; it will be heard after the job in progress ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch edit “{edit}”: re-synthesising…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-synthesis failed: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch edit “{edit}”: the audio was already this.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (1 chunk of {total}) in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (%n chunks of {total}) in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Open an edited conversion</source>
         <translation>打开修改过的转换</translation>
     </message>
     <message>
         <source>Edited conversion (*{suffix})</source>
         <translation>修改过的转换 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Cannot open: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open {file}: the voice “{voice}” is not in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path}: the conversion&apos;s source audio is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path}: the source audio changed since the conversion was saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path}: its pitch curve is not this song&apos;s length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open it now: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopening {file}: converting {source} again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open {file}: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2619,6 +3155,14 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
         <translation>（缺少特征）</translation>
     </message>
     <message>
+        <source>Read the training run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read this voice&apos;s run: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Use all {gpus} GPUs</source>
         <translation>使用全部 {gpus} 块显卡</translation>
     </message>
@@ -2629,6 +3173,14 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>No prepared voice to train.</source>
         <translation>没有可训练的已整理音色。</translation>
+    </message>
+    <message>
+        <source>A run of this voice is at step {step:,}; reading its settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading this voice&apos;s training run…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Fixed: this voice&apos;s run was started with it, and Resume continues that run. To change it, use “Start over…”.</source>
@@ -2737,6 +3289,10 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Stopping: finishing the step and writing a checkpoint…</source>
         <translation>正在停止：完成这一步并写入检查点…</translation>
+    </message>
+    <message>
+        <source>step {step}: {message}</source>
+        <translation>第 {step} 步：{message}</translation>
     </message>
     <message>
         <source>Paused</source>
@@ -2940,6 +3496,13 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Cannot play</source>
         <translation>无法播放</translation>
+    </message>
+</context>
+<context>
+    <name>self.editor</name>
+    <message>
+        <source>undo {edit}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -385,3 +385,275 @@ def test_in_english_the_engine_message_is_kept(tmp_path) -> None:
     (tmp_path / "lyrics.wav").write_text("la la la", encoding="utf-8")
     error = raised(load_audio, tmp_path / "lyrics.wav")
     assert error.code == "audio_unreadable" and error_text(error) == str(error)
+
+
+# -- every text the engine makes for the user has a translation ----------------------------------------
+
+ENGINE = [ROOT / "models", ROOT / "voicecraft_desktop" / "core"]
+
+
+def _const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def emitted_codes(paths: list[Path]) -> tuple[dict[str, str], dict[str, set[str]], list[str]]:
+    """The codes the engine can emit, found in its source: ``Message(text, "code", **params)``,
+    ``code="…"`` keywords, ``AudioLoadError(path, reason, "code")``, a ``code`` parameter's default and
+    ``x.code = "…"`` assignments. Returns (code -> where, code -> the params a ``Message`` passes,
+    places whose code is not a literal and so cannot be checked)."""
+    where: dict[str, str] = {}
+    params: dict[str, set[str]] = {}
+    dynamic: list[str] = []
+    files = [p for path in paths for p in ([path] if path.is_file() else sorted(path.rglob("*.py")))]
+    for file in files:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+
+        def here(node: ast.AST, file: Path = file) -> str:
+            return f"{file.name}:{node.lineno}"
+
+        found: list[tuple[ast.AST | None, ast.AST]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name == "Message" and len(node.args) >= 2:
+                    code = _const(node.args[1])
+                    passed_on = isinstance(node.args[1], ast.Name) and node.args[1].id == "code"  # unpickling
+                    if code is not None:
+                        params.setdefault(code, set()).update(k.arg for k in node.keywords if k.arg)
+                    elif not passed_on:
+                        dynamic.append(here(node))
+                    found.append((node.args[1], node))
+                if name == "AudioLoadError" and len(node.args) >= 3:
+                    found.append((node.args[2], node))
+                found += [(k.value, node) for k in node.keywords if k.arg == "code"]
+            elif isinstance(node, ast.FunctionDef):
+                args = node.args.args[len(node.args.args) - len(node.args.defaults) :]
+                found += [(d, node) for a, d in zip(args, node.args.defaults, strict=True) if a.arg == "code"]
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    pairs = (
+                        zip(target.elts, node.value.elts, strict=False)
+                        if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                        else [(target, node.value)]
+                    )
+                    found += [
+                        (v, node) for t, v in pairs if isinstance(t, ast.Attribute) and t.attr == "code"
+                    ]
+        for value, node in found:
+            code = _const(value)
+            if code is not None:
+                where.setdefault(code, here(node))
+    return where, params, dynamic
+
+
+def test_every_code_the_engine_emits_has_a_translation_with_the_params_it_is_given() -> None:
+    from voicecraft_desktop.ui.error_text import TEXTS
+
+    where, params, dynamic = emitted_codes(ENGINE)
+    assert dynamic == []  # a computed code could not be checked
+    # the scan sees every kind of place a code is set (a broken scan would find nothing and pass)
+    assert {"audio_unreadable", "audio_empty", "audio_too_short", "name_taken", "live_input_silent"} <= set(
+        where
+    )
+    assert {c: w for c, w in where.items() if c not in TEXTS} == {}
+    derived = {"file": "path", "device": "where"}  # error_text._values makes these from those
+    for code, given in params.items():
+        wanted = {name.split(":")[0] for name in re.findall(r"\{([^{}]*)\}", TEXTS[code])}
+        given = given | {made for made, source in derived.items() if source in given or made in given}
+        assert wanted <= given, f"{code} ({where[code]}): {wanted - given} not among its params"
+
+
+def test_control_a_code_without_a_translation_and_a_missing_param_are_found(tmp_path) -> None:
+    from voicecraft_desktop.ui.error_text import TEXTS
+
+    snippet = tmp_path / "new_engine_part.py"
+    snippet.write_text(
+        "from models.errors import Message, UserError\n\n\n"
+        "def work(path, n):\n"
+        "    if n:\n"
+        "        raise UserError(f'{path}: too many', code='too_many_takes')\n"
+        "    return Message(f'{n} takes', 'takes_counted', n=n)\n"
+        "def late(x):\n"
+        "    return Message('stopped', 'live_stopped')\n"
+        "def hidden(kind):\n"
+        "    return Message('x', f'made_{kind}')\n",
+        encoding="utf-8",
+    )
+    where, params, dynamic = emitted_codes([snippet])
+    assert {c for c in where if c not in TEXTS} == {"too_many_takes", "takes_counted"}
+    assert params["live_stopped"] == set() and "{detail}" in TEXTS["live_stopped"]  # a param it lacks
+    assert dynamic == ["new_engine_part.py:11"]
+
+
+def test_every_stage_a_conversion_reports_has_a_translation() -> None:
+    from voicecraft_desktop.ui.error_text import STAGES
+
+    stages = set()
+    for file in (ROOT / "models" / "convert").rglob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in ("progress", "ConvertProgress") and _const(node.args[0]):
+                    stages.add(_const(node.args[0]))
+    assert {"pitch", "synthesis", "post", "separate"} <= stages
+    assert stages - set(STAGES) == set()
+
+
+def test_every_model_file_and_separation_model_has_chinese_words(chinese) -> None:
+    from models.features.separation import SEPARATION_MODELS
+    from models.formats.assets import ASSETS
+    from voicecraft_desktop.ui.error_text import (
+        ASSET_TEXTS,
+        SEPARATION_TEXTS,
+        asset_description,
+        asset_title,
+        separation_text,
+    )
+
+    assert set(ASSET_TEXTS) == set(ASSETS) and set(SEPARATION_TEXTS) == set(SEPARATION_MODELS)
+    texts = [asset_title(n, a) for n, a in ASSETS.items()] + [
+        asset_description(n, a) for n, a in ASSETS.items()
+    ]
+    texts += [t for n, m in SEPARATION_MODELS.items() for t in separation_text(n, m)]
+    assert [t for t in texts if not CJK.search(t)] == []
+    encoder = asset_description("sovits5-speaker-encoder", ASSETS["sovits5-speaker-encoder"])
+    assert "https://drive.google.com/" in encoder  # the address the English names is kept
+
+
+def test_the_setup_view_lists_the_model_files_in_chinese(chinese, open_page, ctx) -> None:
+    from voicecraft_desktop.ui.pages.setup import SetupView
+
+    view = open_page(SetupView, ctx)
+    table = view.table
+    cells = [
+        table.item(r, c).text()
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if table.item(r, c) is not None
+    ]
+    tips = [table.item(r, 0).toolTip() for r in range(table.rowCount())]
+    assert table.rowCount() > 0 and english_left(cells + tips) == []
+
+
+def _english_sentence(text: str) -> bool:
+    return bool(english_left([text])) or not CJK.search(text)
+
+
+def test_training_advice_and_verdicts_come_out_in_chinese(chinese) -> None:
+    from models.training.validation import StopMonitor
+    from voicecraft_desktop.ui.error_text import engine_text, verdict_text
+
+    monitor = StopMonitor(patience=3)
+    reports = [
+        monitor.update(step, value)
+        for step, value in [
+            (100, 1.0),
+            (200, 0.8),
+            (300, 0.8),
+            (400, 0.8),
+            (500, 0.8),
+            (600, 1.2),
+            (700, 1.3),
+            (800, 1.3),
+        ]
+    ]
+    codes = [r.advice.code for r in reports]
+    assert {"advice_improving", "advice_waiting", "advice_plateau", "advice_overfitting"} <= set(codes)
+    for r in reports:
+        assert not _english_sentence(engine_text(r.advice)), engine_text(r.advice)
+        assert CJK.search(verdict_text(r.verdict))
+    assert "第 200 步" in engine_text(reports[-1].advice)
+
+
+def test_device_errors_and_live_messages_come_out_in_chinese(chinese, monkeypatch) -> None:
+    from models.errors import Message
+    from voicecraft_desktop.core import recorder
+    from voicecraft_desktop.core.live import LiveError, LiveSession
+    from voicecraft_desktop.ui.error_text import engine_text, error_text
+
+    def refuse(kind, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("Invalid sample rate")
+
+    session = LiveSession(None, "USB Mic", None, input_rate=44100, output_rate=48000, stream_factory=refuse)
+    error = raised(session.start)
+    assert isinstance(error, LiveError)
+    assert (
+        error_text(error)
+        == "录音设备“USB Mic”无法以 44100 Hz 工作（Invalid sample rate）：请换一个设备或采样率。"
+    )
+
+    def no_portaudio():  # type: ignore[no-untyped-def]
+        raise OSError("PortAudio library not found")
+
+    monkeypatch.setattr(recorder, "_sounddevice", no_portaudio)
+    assert recorder.list_input_devices() == []
+    assert engine_text(recorder.audio_unavailable_reason()) == "无法加载音频库（PortAudio library not found）"
+    refused = raised(recorder.Recorder(None, 48000).start)
+    assert (
+        error_text(refused) == "无法录音：无法加载音频库（PortAudio library not found）。"
+    )  # a reason inside
+    stalled = Message("No sound has come from the input device …", "live_input_silent")
+    assert engine_text(stalled).startswith("录音设备已经两秒没有传来声音了")
+
+
+def test_unknown_codes_and_missing_params_fall_back_to_the_english_text(chinese) -> None:
+    from models.errors import Message
+    from voicecraft_desktop.ui.error_text import engine_text, error_text
+
+    assert (
+        engine_text(Message("a sentence from a newer engine", "no_such_code"))
+        == "a sentence from a newer engine"
+    )
+    assert (
+        engine_text(Message("stopped: device gone", "live_stopped")) == "stopped: device gone"
+    )  # no {detail}
+    assert error_text(RuntimeError(Message("Cannot open x", "no_such_code"))) == "Cannot open x"
+    assert engine_text("plain text from a manifest") == "plain text from a manifest"
+    assert (
+        engine_text(Message("Live conversion stopped: gone", "live_stopped", detail="gone"))
+        == "实时变声已停止：gone"
+    )
+
+
+def test_the_dataset_report_and_the_quality_report_come_out_in_chinese(chinese, qtbot, tmp_path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from models.convert.report import QualityReport
+    from models.errors import Message
+    from models.features.preprocess import prepare_dataset
+    from voicecraft_desktop.ui.error_text import quality_summary
+    from voicecraft_desktop.ui.pages.library_report import PreparationReport
+
+    source = tmp_path / "takes"
+    source.mkdir()
+    (source / "lyrics.txt").write_text("la la la", encoding="utf-8")
+    sf.write(source / "silence.wav", np.zeros(32000, np.float32), 32000)
+    steps = prepare_dataset(source, tmp_path / "dataset", "Mara")
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            report = end.value
+            break
+    assert {r.reason.code for r in report.rejected} == {"reject_not_audio", "reject_silent"}
+    view = PreparationReport()
+    qtbot.addWidget(view)
+    view.show_report(report)
+    rows = [view.tree.topLevelItem(1).child(i).text(2) for i in range(view.tree.topLevelItem(1).childCount())]
+    assert sorted(rows) == ["不是音频文件（扩展名 .txt）", "全是静音（没有一段响过 -60 dBFS）"]
+    assert english_left(view.summary.text().splitlines()) == [] and "没有可用的音频" in view.summary.text()
+
+    quality = QualityReport(
+        12.3,
+        20.1,
+        0.9,
+        500,
+        0.95,
+        None,
+        0.4,
+        (Message("speaker similarity not computed (…)", "quality_no_encoder"),),
+    )
+    text = quality_summary(quality)
+    assert "音准误差：中位数 12.3 音分" in text and "没有计算音色相似度（没有加载音色编码器）" in text
+    assert english_left(text.splitlines()) == []

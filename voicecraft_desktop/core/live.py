@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import Message
 from voicecraft_desktop.core.recorder import InputDevice, RingBuffer
 
 MODEL_RATE = 32000
@@ -226,9 +227,11 @@ class LiveSession:
             name = "the default device" if device is None else f"device {device!r}"
             text = str(error)
             if "sample rate" in text.lower():
-                raise LiveError(f"The {where} {name} cannot run at {rate} Hz ({text}); choose another "
-                                f"device or rate.") from error
-            raise LiveError(f"Cannot open the {where} {name}: {text}") from error
+                raise LiveError(Message(
+                    f"The {where} {name} cannot run at {rate} Hz ({text}); choose another device or rate.",
+                    "live_rate", where=where, device=device, rate=rate, detail=text)) from error
+            raise LiveError(Message(f"Cannot open the {where} {name}: {text}", "live_open",
+                                    where=where, device=device, detail=text)) from error
         return stream
 
     def stop(self) -> None:
@@ -282,7 +285,7 @@ class LiveSession:
         try:
             self._loop()
         except Exception as error:  # noqa: BLE001 - shown on the page; the devices are closed by stop()
-            self.error = f"Live conversion stopped: {error}"
+            self.error = Message(f"Live conversion stopped: {error}", "live_stopped", detail=str(error))
 
     def _loop(self) -> None:
         import soxr
@@ -301,14 +304,15 @@ class LiveSession:
                 return
             for stream in self._streams:
                 if not getattr(stream, "active", True):
-                    self.error = ("The audio device stopped (was it unplugged?). Check the devices and "
-                                  "press Start again.")
+                    self.error = Message("The audio device stopped (was it unplugged?). Check the devices "
+                                         "and press Start again.", "live_device_stopped")
                     return
             got = self.in_ring.read_new()
             if not len(got):
                 if time.monotonic() - last_input > STALL_S:
-                    self.error = ("No sound has come from the input device for two seconds (was it "
-                                  "unplugged?). Check the devices and press Start again.")
+                    self.error = Message("No sound has come from the input device for two seconds (was "
+                                         "it unplugged?). Check the devices and press Start again.",
+                                         "live_input_silent")
                     return
                 time.sleep(0.003)
                 continue

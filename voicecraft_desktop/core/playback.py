@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import Message
+
 
 class PlaybackError(RuntimeError):
     """Playback could not start (no output device, device busy, unsupported rate)."""
@@ -143,8 +145,8 @@ def _explain(exc: BaseException) -> str:
     except Exception:  # noqa: BLE001 - PortAudio itself is missing
         has_output = False
     if not has_output:
-        return (
+        return Message(
             "No audio output device was found, so nothing can be played. Connect speakers or headphones "
-            f"(or start the sound server) and try again. ({text})"
+            f"(or start the sound server) and try again. ({text})", "playback_no_output", detail=text,
         )
-    return f"Cannot play audio on the output device: {text}"
+    return Message(f"Cannot play audio on the output device: {text}", "playback_failed", detail=text)

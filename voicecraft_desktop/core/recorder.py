@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from models.errors import Message
+
 DEFAULT_SAMPLE_RATE = 48000
 SAMPLE_RATES = (16000, 22050, 32000, 44100, 48000)
 RING_SECONDS = 10.0  # the GUI drains at ~30 Hz; 10 s absorbs any stall the GUI can survive
@@ -135,10 +137,12 @@ def list_input_devices() -> list[InputDevice]:
         hostapis = sd.query_hostapis()
         default_in = sd.default.device[0]
     except (OSError, ImportError) as error:
-        _unavailable_reason = f"the audio library could not be loaded ({error})"
+        _unavailable_reason = Message(
+            f"the audio library could not be loaded ({error})", "audio_library_missing", detail=str(error))
         return []
     except Exception as error:  # noqa: BLE001 - PortAudioError and friends: report, never crash
-        _unavailable_reason = f"the audio system reported an error ({error})"
+        _unavailable_reason = Message(f"the audio system reported an error ({error})", "audio_system_error",
+                                      detail=str(error))
         return []
     inputs = [d for d in devices if d["max_input_channels"] > 0]
     apis = [str(hostapis[d["hostapi"]]["name"]) for d in inputs]
@@ -156,7 +160,8 @@ def list_input_devices() -> list[InputDevice]:
         )
         for d, api in zip(inputs, apis)
     ]
-    _unavailable_reason = "" if found else "no audio input device was found (no microphone, no sound server)"
+    _unavailable_reason = "" if found else Message(
+        "no audio input device was found (no microphone, no sound server)", "no_input_device")
     return found
 
 
@@ -338,7 +343,8 @@ class Recorder:
             if self._stream is not None:
                 return
             if not list_input_devices():
-                raise RecorderError(f"Cannot record: {audio_unavailable_reason()}.")
+                reason = audio_unavailable_reason()
+                raise RecorderError(Message(f"Cannot record: {reason}.", "record_unavailable", reason=reason))
             try:
                 stream = self._factory(
                     device=self.device,
@@ -352,10 +358,11 @@ class Recorder:
                 )
                 stream.start()
             except Exception as error:  # noqa: BLE001 - PortAudioError, ValueError: all user-facing
-                raise RecorderError(
+                raise RecorderError(Message(
                     f"Cannot open the input device {self.device if self.device is not None else '(default)'} "
-                    f"at {self.sample_rate} Hz: {error}"
-                ) from error
+                    f"at {self.sample_rate} Hz: {error}", "record_open", where="input", device=self.device,
+                    rate=self.sample_rate, detail=str(error),
+                )) from error
             self.ring.read_new()  # start the drain position at "now"
             self._stream = stream
 

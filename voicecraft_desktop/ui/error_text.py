@@ -1,51 +1,434 @@
-"""Errors from the Qt-free layers in the user's language.
+"""Text from the Qt-free layers in the user's language.
 
-The engine (``models/``, ``voicecraft_desktop/core/``) stays free of Qt: an error a singer commonly
-meets carries a ``code`` and ``params`` beside its English message (``models.errors.UserError``;
-``AudioLoadError`` and the converter's too-short error set the same attributes). :func:`error_text`
-turns a known code into a translated sentence; anything else keeps its English message, so nothing is
-ever lost. Missing model files (``AssetError.missing``) have their own text,
-``ui/pages/_common.missing_models_text``.
+The engine (``models/``, ``voicecraft_desktop/core/``) stays free of Qt. A sentence it makes for the
+user carries a ``code`` and ``params`` beside its English text: errors derived from
+``models.errors.UserError`` (and ``AudioLoadError``, the converter's too-short error) set them as
+attributes; any other text, and any exception raised with one, is a ``models.errors.Message`` (a
+``str`` that carries the code). :func:`engine_text` turns a known code into a translated sentence
+(:data:`TEXTS`); anything else keeps its English text, so nothing is ever lost. In English the
+engine's own sentence is shown (it names full paths).
 
-Codes covered: ``name_taken``, ``audio_unreadable``, ``audio_empty``, ``audio_too_long``,
-``audio_too_short``.
+Texts the engine keeps as fixed data rather than sentences are looked up by their key here:
+model files (:func:`asset_title`, :func:`asset_description`, keyed by the registry name),
+separation models (:func:`separation_text`), the training stop verdict (:func:`verdict_text`) and
+the quality report's numbers (:func:`quality_summary`).
+
+``tests/desktop/test_i18n.py`` finds every code the engine can emit and fails when one is missing here.
+Missing model files (``AssetError.missing``) have their own text, ``ui/pages/_common.missing_models_text``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+CONTEXT = "ErrorText"
+
+#: code -> the English source of its translated sentence; ``{name}`` fields come from the code's params
+#: (plus ``file``, the last part of ``path``, and ``device``'s words; see :func:`_values`).
+TEXTS: dict[str, str] = {
+    # errors (UserError, AudioLoadError, the converter)
+    "name_taken": QT_TRANSLATE_NOOP(
+        "ErrorText", "A voice named “{name}” already exists: choose another name."
+    ),
+    "audio_unreadable": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” cannot be opened as audio: choose a WAV, FLAC, MP3 or OGG file."
+    ),
+    "audio_empty": QT_TRANSLATE_NOOP("ErrorText", "“{file}” contains no sound."),
+    "audio_too_long": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is {seconds:.0f} s long; the limit is {limit:.0f} s. Use a shorter file."
+    ),
+    "audio_too_short": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio."
+    ),
+    # audio devices (core/recorder, core/live)
+    "no_input_device": QT_TRANSLATE_NOOP(
+        "ErrorText", "no audio input device was found (no microphone, no sound server)"
+    ),
+    "audio_library_missing": QT_TRANSLATE_NOOP(
+        "ErrorText", "the audio library could not be loaded ({detail})"
+    ),
+    "audio_system_error": QT_TRANSLATE_NOOP("ErrorText", "the audio system reported an error ({detail})"),
+    "live_rate": QT_TRANSLATE_NOOP(
+        "ErrorText", "The {device} cannot run at {rate} Hz ({detail}); choose another device or rate."
+    ),
+    "live_open": QT_TRANSLATE_NOOP("ErrorText", "Cannot open the {device}: {detail}"),
+    "live_stopped": QT_TRANSLATE_NOOP("ErrorText", "Live conversion stopped: {detail}"),
+    "live_device_stopped": QT_TRANSLATE_NOOP(
+        "ErrorText", "The audio device stopped (was it unplugged?). Check the devices and press Start again."
+    ),
+    "live_input_silent": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "No sound has come from the input device for two seconds (was it unplugged?). "
+        "Check the devices and press Start again.",
+    ),
+    "record_unavailable": QT_TRANSLATE_NOOP("ErrorText", "Cannot record: {reason}."),
+    "record_open": QT_TRANSLATE_NOOP("ErrorText", "Cannot open the {device} at {rate} Hz: {detail}"),
+    "playback_no_output": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "No audio output device was found, so nothing can be played. Connect speakers or headphones (or "
+        "start the sound server) and try again. ({detail})",
+    ),
+    "playback_failed": QT_TRANSLATE_NOOP("ErrorText", "Cannot play audio on the output device: {detail}"),
+    # conversion notes (models/convert)
+    "convert_not_editable": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "{file}: its pitch cannot be edited after conversion (only songs up to {minutes:.0f} minutes); split "
+        "it into parts to edit them",
+    ),
+    "convert_auto_key_unvoiced": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: no voiced frames found; automatic key left the pitch unchanged"
+    ),
+    "convert_unvoiced": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: no pitch found in the input; the result will be unvoiced"
+    ),
+    "encoder_version": QT_TRANSLATE_NOOP(
+        "ErrorText", "{role}: voice “{voice}” was trained with {model} {trained}; installed {installed}"
+    ),
+    "pitch_method_differs": QT_TRANSLATE_NOOP(
+        "ErrorText", "pitch: voice “{voice}” was trained with {trained}; converting with {used}"
+    ),
+    "backing_librosa": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: the backing was shifted with librosa (pedalboard is not installed)"
+    ),
+    "fast_encoder_exact": QT_TRANSLATE_NOOP(
+        "ErrorText", "fast path: {detail}; the unit encoder ran the exact way"
+    ),
+    "fast_generator_exact": QT_TRANSLATE_NOOP(
+        "ErrorText", "fast path: the generator could not be prepared ({detail}); it ran the exact way"
+    ),
+    # the training stop advice (models/training/validation)
+    "advice_improving": QT_TRANSLATE_NOOP(
+        "ErrorText", "validation is improving (best so far at step {best_step})"
+    ),
+    "advice_waiting": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "no improvement of {threshold} or more for {since} of {patience} evaluations (best at step "
+        "{best_step}); if none comes by the {patience}th, more steps are unlikely to help",
+    ),
+    "advice_plateau": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "no improvement of {threshold} or more for {since} evaluations (best at step {best_step}): "
+        "more steps are unlikely to help; you can stop",
+    ),
+    "advice_overfitting": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "validation got worse: no improvement of {threshold} or more for {since} evaluations, and the "
+        "latest is well above the best (step {best_step}): the model is overfitting; stop now — the best "
+        "checkpoint is kept for export",
+    ),
+    # training (models/training)
+    "train_write_failed": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "{path}: {detail}; the checkpoints written so far are kept and the next run resumes from the last "
+        "one",
+    ),
+    "train_out_of_memory": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "out of GPU memory even at batch size 1 on {device}; close other GPU programs, use a smaller "
+        "segment_samples, or train on the CPU",
+    ),
+    "train_out_of_memory_gpus": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "out of GPU memory at batch {batch} per GPU on {device}; train with a smaller batch size or fewer "
+        "GPUs (the run resumes from its last checkpoint)",
+    ),
+    "train_batch_halved": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "out of GPU memory: continuing with batch {batch} and {accumulation}-step accumulation (same "
+        "effective batch)",
+    ),
+    "train_fp16_overflow": QT_TRANSLATE_NOOP(
+        "ErrorText", "fp16 gradient overflow at step {step}: update skipped, loss scale lowered to {scale}"
+    ),
+    "train_nonfinite": QT_TRANSLATE_NOOP(
+        "ErrorText", "non-finite loss at step {step}: its update was skipped"
+    ),
+    "train_diverged": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "training diverged: {steps} consecutive steps with non-finite losses (fine-tune from the last good "
+        "checkpoint as a base with a lower learning rate, or check the dataset)",
+    ),
+    "export_no_checkpoint": QT_TRANSLATE_NOOP(
+        "ErrorText", "the run has no checkpoint yet; train at least until the first one"
+    ),
+    # the conversion quality report's notes (models/convert/report)
+    "quality_no_voiced": QT_TRANSLATE_NOOP(
+        "ErrorText", "no frame is voiced in both the intended and the output pitch"
+    ),
+    "quality_no_encoder": QT_TRANSLATE_NOOP(
+        "ErrorText", "speaker similarity not computed (no speaker encoder loaded)"
+    ),
+    "quality_imported_voice": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the voice's speaker vector is not a resemblyzer embedding (imported voice): similarity to the "
+        "voice is not comparable",
+    ),
+    "quality_similarity_failed": QT_TRANSLATE_NOOP("ErrorText", "speaker similarity not computed: {detail}"),
+    # the dataset report (models/features/preprocess)
+    "reject_low_rate": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "sample rate {rate} Hz is below {minimum} Hz: no content above {top} Hz to learn a {model_khz} kHz "
+        "voice from",
+    ),
+    "reject_undecodable": QT_TRANSLATE_NOOP("ErrorText", "the audio data cannot be decoded ({detail})"),
+    "reject_empty": QT_TRANSLATE_NOOP("ErrorText", "contains no audio (0 samples)"),
+    "reject_silent": QT_TRANSLATE_NOOP("ErrorText", "silent (no passage louder than -60 dBFS)"),
+    "reject_no_passage": QT_TRANSLATE_NOOP("ErrorText", "no passage stands out from the background"),
+    "reject_too_short": QT_TRANSLATE_NOOP(
+        "ErrorText", "a sounding piece of {seconds:.2f} s between silences is shorter than {minimum:.0f} s"
+    ),
+    "reject_clipped": QT_TRANSLATE_NOOP(
+        "ErrorText", "clipped: {percent:.1f} % of samples in flat runs at full scale"
+    ),
+    "reject_not_audio": QT_TRANSLATE_NOOP("ErrorText", "not an audio file (extension {extension})"),
+    "note_low_rate": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: recorded at {rate} Hz, so the voice learns nothing above {top} Hz"
+    ),
+    "note_mixed_down": QT_TRANSLATE_NOOP("ErrorText", "{file}: {channels} channels mixed down to mono"),
+    "warn_no_files": QT_TRANSLATE_NOOP("ErrorText", "no files found in {folder}"),
+    "warn_no_usable": QT_TRANSLATE_NOOP(
+        "ErrorText", "no usable audio: every file was rejected (reasons below)"
+    ),
+    "warn_too_little": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "only {minutes:.1f} min of audio; at least {recommended:.0f} min is recommended (with less, the "
+        "base model's timbre stays audible and unseen notes break)",
+    ),
+}
+
+#: registry name -> (title, description) of each model file (models/formats/assets.py).
+ASSET_TEXTS: dict[str, tuple[str, str]] = {
+    **{
+        f"whisper-{size}": (
+            QT_TRANSLATE_NOOP("AssetText", "OpenAI Whisper {size} checkpoint"),
+            QT_TRANSLATE_NOOP("AssetText", "OpenAI Whisper {size} checkpoint (PPG content encoder)"),
+        )
+        for size in ("tiny", "base", "small", "medium", "large-v2", "large-v3")
+    },
+    "hubert-soft": (
+        QT_TRANSLATE_NOOP("AssetText", "HuBERT-soft content encoder"),
+        QT_TRANSLATE_NOOP("AssetText", "HuBERT-soft content encoder (bshall/hubert release v0.1)"),
+    ),
+    "sovits5-pretrain": (
+        QT_TRANSLATE_NOOP("AssetText", "so-vits-svc-5.0 pretrained generator and discriminator"),
+        QT_TRANSLATE_NOOP(
+            "AssetText", "so-vits-svc-5.0 pretrained generator and discriminator (release 5.0)"
+        ),
+    ),
+    "sovits5-speaker-encoder": (
+        QT_TRANSLATE_NOOP("AssetText", "so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar"),
+        QT_TRANSLATE_NOOP(
+            "AssetText",
+            "so-vits-svc-5.0 LSTM speaker encoder best_model.pth.tar (download it from the Google Drive "
+            "folder {url} that so-vits-svc-5.0's README links)",
+        ),
+    ),
+    "hubert-transformers": (
+        QT_TRANSLATE_NOOP(
+            "AssetText", "a HuBERT or ContentVec model folder that transformers' HubertModel loads"
+        ),
+        QT_TRANSLATE_NOOP(
+            "AssetText",
+            "a HuBERT or ContentVec model folder that transformers' HubertModel loads "
+            "(config.json + weights)",
+        ),
+    ),
+    "demucs-htdemucs": (
+        QT_TRANSLATE_NOOP("AssetText", "Demucs v4 htdemucs separation model"),
+        QT_TRANSLATE_NOOP("AssetText", "Demucs v4 htdemucs separation model (vocals from a song)"),
+    ),
+    "demucs-htdemucs_ft-vocals": (
+        QT_TRANSLATE_NOOP("AssetText", "Demucs v4 htdemucs_ft vocals model"),
+        QT_TRANSLATE_NOOP(
+            "AssetText", "Demucs v4 htdemucs_ft vocals model (the fine-tuned bag's vocal specialist)"
+        ),
+    ),
+}
+
+#: separation model name -> (label, description) (models/features/separation.SEPARATION_MODELS).
+SEPARATION_TEXTS: dict[str, tuple[str, str]] = {
+    "htdemucs": (
+        QT_TRANSLATE_NOOP("AssetText", "Standard (htdemucs)"),
+        QT_TRANSLATE_NOOP("AssetText", "Demucs v4 hybrid transformer: the default, good on most songs"),
+    ),
+    "htdemucs_ft": (
+        QT_TRANSLATE_NOOP("AssetText", "Fine-tuned (htdemucs_ft)"),
+        QT_TRANSLATE_NOOP(
+            "AssetText", "Demucs v4 fine-tuned vocals specialist: cleaner vocals, a second 84 MB download"
+        ),
+    ),
+}
+
+#: a conversion's stages (``ConvertProgress.stage``, models/convert).
+STAGES: dict[str, str] = {
+    "separate": QT_TRANSLATE_NOOP("ErrorText", "separating the vocal"),
+    "pitch": QT_TRANSLATE_NOOP("ErrorText", "finding the pitch"),
+    "content": QT_TRANSLATE_NOOP("ErrorText", "reading the singing"),
+    "synthesis": QT_TRANSLATE_NOOP("ErrorText", "singing in the new voice"),
+    "post": QT_TRANSLATE_NOOP("ErrorText", "finishing"),
+}
+
+#: the training stop verdicts (models/training/validation.ValidationReport.verdict).
+VERDICTS: dict[str, str] = {
+    "Keep training": QT_TRANSLATE_NOOP("ErrorText", "Keep training"),
+    "Keep watching": QT_TRANSLATE_NOOP("ErrorText", "Keep watching"),
+    "You can stop now": QT_TRANSLATE_NOOP("ErrorText", "You can stop now"),
+    "Stop now": QT_TRANSLATE_NOOP("ErrorText", "Stop now"),
+}
+
+
+def _english() -> bool:
+    from voicecraft_desktop.i18n import SOURCE_LANGUAGE, current_language
+
+    return current_language() == SOURCE_LANGUAGE
+
+
+def _tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def structured(item: object) -> tuple[str | None, dict]:
+    """``(code, params)`` of an engine error or message (``(None, {})`` for plain text): the item's own
+    attributes, else those of the ``Message`` an exception was raised with."""
+    from models.errors import Message
+
+    code = getattr(item, "code", None)
+    if code is None and isinstance(item, BaseException) and len(item.args) == 1:
+        if isinstance(item.args[0], Message):
+            item = item.args[0]
+            code = item.code
+    return (code if isinstance(code, str) else None), dict(getattr(item, "params", None) or {})
+
+
+def _values(params: dict) -> dict:
+    """The params plus what the sentences name: ``file`` (the last part of ``path``) and ``device``
+    (the words for a live session's ``where`` and ``device``)."""
+    from models.errors import Message
+
+    values = {k: engine_text(v) if isinstance(v, Message) else v for k, v in params.items()}
+    if "path" in values:
+        values.setdefault("file", Path(str(values["path"])).name)
+    if "where" in values or "device" in values:
+        output = values.get("where") == "output"
+        device = values.get("device")
+        if device is None:
+            text = (
+                QCoreApplication.translate("ErrorText", "default output device")
+                if output
+                else QCoreApplication.translate("ErrorText", "default input device")
+            )
+        else:
+            text = (
+                QCoreApplication.translate("ErrorText", "output device “{name}”")
+                if output
+                else QCoreApplication.translate("ErrorText", "input device “{name}”")
+            )
+        values["device"] = text.format(name=device)
+    return values
+
+
+def engine_text(item: object, fallback: str = "") -> str:
+    """``item`` (an engine error, a ``Message`` or plain text) in the user's language: the translated
+    sentence for its code, else ``fallback``, else its English text. In English the engine's own
+    sentence (``fallback`` first) is kept."""
+    english = fallback or (str(item) if item is not None else "")
+    code, params = structured(item)
+    if code is None or code not in TEXTS or _english():
+        return english
+    try:
+        return _tr(CONTEXT, TEXTS[code]).format(**_values(params))
+    except (KeyError, IndexError, TypeError, ValueError):  # a code without the params it needs
+        return english
 
 
 def error_text(error: BaseException | None, fallback: str = "") -> str:
-    """The translated sentence for ``error``'s code, else ``fallback`` (else ``str(error)``). In English
-    the engine's own message is kept (it names the full path)."""
-    from voicecraft_desktop.i18n import SOURCE_LANGUAGE, current_language
+    """:func:`engine_text` of an error (what the error dialogs show)."""
+    return engine_text(error, fallback)
 
-    code = getattr(error, "code", None) if current_language() != SOURCE_LANGUAGE else None
-    params = dict(getattr(error, "params", None) or {})
-    file = Path(str(params.get("path", ""))).name
-    try:
-        if code == "name_taken":
-            return QCoreApplication.translate(
-                "ErrorText", "A voice named “{name}” already exists: choose another name.").format(**params)
-        if code == "audio_unreadable":
-            return QCoreApplication.translate(
-                "ErrorText", "“{file}” cannot be opened as audio: choose a WAV, FLAC, MP3 or OGG file."
-            ).format(file=file)
-        if code == "audio_empty":
-            return QCoreApplication.translate("ErrorText", "“{file}” contains no sound.").format(file=file)
-        if code == "audio_too_long":
-            return QCoreApplication.translate(
-                "ErrorText",
-                "“{file}” is {seconds:.0f} s long; the limit is {limit:.0f} s. Use a shorter file.",
-            ).format(file=file, seconds=float(params["seconds"]), limit=float(params["limit"]))
-        if code == "audio_too_short":
-            return QCoreApplication.translate(
-                "ErrorText",
-                "“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio.",
-            ).format(file=file, seconds=float(params["seconds"]), minimum=float(params["minimum"]))
-    except (KeyError, TypeError, ValueError):  # a code without the parameters it needs: the English text
-        pass
-    return fallback or (str(error) if error is not None else "")
+
+def asset_title(name: str, asset: Any) -> str:
+    """The model file ``name``'s title in the user's language (``asset.title`` when not translated)."""
+    texts = ASSET_TEXTS.get(name)
+    if texts is None or _english():
+        return str(asset.title)
+    return _tr("AssetText", texts[0]).format(size=name.removeprefix("whisper-"))
+
+
+def asset_description(name: str, asset: Any) -> str:
+    """The model file ``name``'s description in the user's language (``asset.description`` when not
+    translated)."""
+    texts = ASSET_TEXTS.get(name)
+    if texts is None or _english():
+        return str(asset.description)
+    url = getattr(asset, "manual_url", None) or next(iter(_urls(str(asset.description))), "")
+    return _tr("AssetText", texts[1]).format(size=name.removeprefix("whisper-"), url=url)
+
+
+def _urls(text: str) -> list[str]:
+    return [word.rstrip(").,") for word in text.split() if word.startswith("http")]
+
+
+def separation_text(name: str, model: Any) -> tuple[str, str]:
+    """(label, description) of the separation model ``name`` in the user's language."""
+    texts = SEPARATION_TEXTS.get(name)
+    if texts is None or _english():
+        return str(model.label), str(model.description)
+    return _tr("AssetText", texts[0]), _tr("AssetText", texts[1])
+
+
+def progress_text(p: Any) -> str:
+    """What a conversion is doing (a ``ConvertProgress``): its stage, and how far when it counts
+    pieces; in English the engine's own words (``"pitch — pitch 2/5"``)."""
+    if _english() or p.stage not in STAGES:
+        return f"{p.stage} — {p.message}" if p.message else str(p.stage)
+    stage = _tr(CONTEXT, STAGES[p.stage])
+    if p.total > 1 and p.done < p.total:
+        return QCoreApplication.translate("ErrorText", "{stage} ({done} of {total})").format(
+            stage=stage, done=p.done, total=p.total
+        )
+    return stage
+
+
+def verdict_text(verdict: str) -> str:
+    """A training stop verdict ("Keep training", "Stop now", …) in the user's language."""
+    return verdict if verdict not in VERDICTS or _english() else _tr(CONTEXT, VERDICTS[verdict])
+
+
+def quality_summary(report: Any) -> str:
+    """A conversion's quality report (``models.convert.report.QualityReport``) as a few lines in the
+    user's language; in English the report's own ``summary()`` (what the CLI prints)."""
+    if _english():
+        return str(report.summary())
+
+    def num(x: float | None, spec: str) -> str:
+        return QCoreApplication.translate("ErrorText", "n/a") if x is None else format(x, spec)
+
+    within = None if report.f0_within_50_cents is None else 100 * report.f0_within_50_cents
+    lines = [
+        QCoreApplication.translate(
+            "ErrorText",
+            "pitch error: median {median} cents, mean {mean} cents, {within}% within 50 cents "
+            "({frames} frames)",
+        ).format(
+            median=num(report.f0_median_cents, ".1f"),
+            mean=num(report.f0_mean_cents, ".1f"),
+            within=num(within, ".0f"),
+            frames=report.compared_frames,
+        ),
+        QCoreApplication.translate("ErrorText", "voicing agreement: {percent:.1f}%").format(
+            percent=100 * report.voicing_agreement
+        ),
+        QCoreApplication.translate(
+            "ErrorText", "speaker similarity: to voice {voice}, to source {source}"
+        ).format(
+            voice=num(report.similarity_to_voice, ".3f"), source=num(report.similarity_to_source, ".3f")
+        ),
+    ]
+    lines += [
+        QCoreApplication.translate("ErrorText", "note: {note}").format(note=engine_text(n))
+        for n in report.notes
+    ]
+    return "\n".join("  " + line for line in lines)

@@ -65,7 +65,9 @@ def missing_models_text(error: BaseException) -> str:
     names = [n for n in getattr(error, "missing", ()) or () if n in ASSETS]  # what the setup lists
     if not names:
         return ""
-    titles = [f"{ASSETS[n].title} ({n})" for n in names]
+    from voicecraft_desktop.ui.error_text import asset_title
+
+    titles = [f"{asset_title(n, ASSETS[n])} ({n})" for n in names]
     if len(titles) == 1:
         return QCoreApplication.translate(
             "Common", "This model file is missing: {which}.\n\n"

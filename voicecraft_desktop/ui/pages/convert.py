@@ -52,6 +52,7 @@ from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import engine_text, error_text, progress_text, quality_summary
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
@@ -563,7 +564,7 @@ class ConvertPage(JobPageMixin, QWidget):
     def _on_progress(self, p: Any) -> None:
         self.progress.setValue(int(1000 * min(max(getattr(p, "fraction", 0.0), 0.0), 1.0)))
         if hasattr(p, "index"):  # BatchProgress
-            what = p.step.message if p.step is not None else self.tr("starting")
+            what = progress_text(p.step) if p.step is not None else self.tr("starting")
             self.status_label.setText(
                 self.tr("File {number} of {total}: {name} — {what}").format(
                     number=p.index + 1, total=p.total, name=Path(p.file).name, what=what
@@ -571,7 +572,7 @@ class ConvertPage(JobPageMixin, QWidget):
             )
         else:
             self.status_label.setText(
-                self.tr("Converting: {stage} — {message}").format(stage=p.stage, message=p.message)
+                self.tr("Converting: {what}").format(what=progress_text(p))
             )
 
     def _on_converted(self, take: TakeResult) -> None:
@@ -646,7 +647,7 @@ class ConvertPage(JobPageMixin, QWidget):
             if not item.error and getattr(item, "note", None):
                 lines.append(f"  note: {item.note}")
             if not item.error and item.result is not None and item.result.report is not None:
-                lines.append(item.result.report.summary())
+                lines.append(quality_summary(item.result.report))
         self.report_view.setPlainText("\n".join(lines))
         self.status_label.setText(lines[0])
         self.job_done.emit("result")
@@ -663,8 +664,8 @@ class ConvertPage(JobPageMixin, QWidget):
             self.tr("key shift: {key:+g} semitones").format(key=r.key),
         ]
         if r.report is not None:
-            lines.append(r.report.summary())
-        lines += [f"note: {n}" for n in r.notes]
+            lines.append(quality_summary(r.report))
+        lines += [self.tr("note: {note}").format(note=engine_text(n)) for n in r.notes]
         lines.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.timings.items()))
         self.report_view.setPlainText("\n".join(lines))
         self._update_buttons()
@@ -686,7 +687,7 @@ class ConvertPage(JobPageMixin, QWidget):
                 self.player.play(wave, self.take.result.sample_rate)
         except PlaybackError as exc:
             self._playing = None
-            self.error_box = show_error(self, self.tr("Cannot play"), str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play"), error_text(exc))
             return False
         self._playing = which
         self._show_playing()

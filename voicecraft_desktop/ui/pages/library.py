@@ -695,7 +695,7 @@ class LibraryPage(JobPageMixin, QWidget):
             else:
                 self.library.delete(item)
         except (LibraryError, ValueError, OSError) as exc:
-            self.error_box = show_error(self, self.tr("Cannot delete"), str(exc))
+            self.error_box = show_error(self, self.tr("Cannot delete"), error_text(exc))
             return False
         self.ctx.events.voices_changed.emit()
         return True
@@ -736,7 +736,7 @@ class LibraryPage(JobPageMixin, QWidget):
             self.player.play(wave, rate)
         except (AudioLoadError, PlaybackError) as exc:
             self.preview_button.setChecked(False)
-            self.error_box = show_error(self, self.tr("Cannot play the preview"), str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play the preview"), error_text(exc))
             return False
         self.preview_button.setChecked(True)
         self.preview_button.setText(self.tr("Stop preview"))

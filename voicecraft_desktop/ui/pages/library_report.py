@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from voicecraft_desktop.ui.error_text import engine_text
 from voicecraft_desktop.ui.pages._common import format_duration
 
 PLACEHOLDER = QT_TRANSLATE_NOOP(
@@ -88,8 +89,9 @@ class PreparationReport(QWidget):
                 if r.offset_s is not None
                 else r.source
             )
-            child = QTreeWidgetItem([where, length, r.reason])
-            child.setToolTip(2, r.reason)
+            reason = engine_text(r.reason)
+            child = QTreeWidgetItem([where, length, reason])
+            child.setToolTip(2, reason)
             rejected.addChild(child)
         self.tree.addTopLevelItem(kept)
         self.tree.addTopLevelItem(rejected)
@@ -100,6 +102,6 @@ class PreparationReport(QWidget):
                 "%n clips, {minutes:.1f} min of audio from {used} of {seen} files.", "", len(report.clips)
             ).format(minutes=report.total_s / 60, used=report.files_used, seen=report.files_seen)
         ]
-        lines += [f"⚠ {w}" for w in report.warnings]
-        lines += [f"• {n}" for n in report.notes]
+        lines += [f"⚠ {engine_text(w)}" for w in report.warnings]
+        lines += [f"• {engine_text(n)}" for n in report.notes]
         self.summary.setText("\n".join(lines))

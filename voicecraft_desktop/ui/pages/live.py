@@ -40,6 +40,7 @@ from voicecraft_desktop.core.recorder import (
     rescan_devices,
 )
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import engine_text, error_text
 from voicecraft_desktop.ui.pages._common import call_task, fill_voice_combo, interval_timer
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
 from voicecraft_desktop.ui.widgets.live_input import LiveInputView
@@ -349,7 +350,7 @@ class LivePage(QWidget):
             session.start()
         except LiveError as error:
             self.status_label.setText("")
-            self._show_error(str(error))
+            self._show_error(error_text(error))
             return
         self.session = session
         from voicecraft_desktop.core.live_pitch import LivePitchTracker
@@ -420,7 +421,7 @@ class LivePage(QWidget):
         if stats.error or not session.running:
             self.stop()
             self.status_label.setText(self.tr("Stopped."))
-            self._show_error(stats.error or self.tr("Live conversion stopped."))
+            self._show_error(engine_text(stats.error) or self.tr("Live conversion stopped."))
 
     def _show_stats(self, st: Any) -> None:
         block = st.block_s * 1000

@@ -47,6 +47,7 @@ from voicecraft_desktop.core.recorder import (
     save_take,
 )
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import engine_text, error_text
 from voicecraft_desktop.ui.pages._common import fit_texts, interval_timer, show_error, splitter
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
 from voicecraft_desktop.ui.widgets.live_input import LiveInputView
@@ -227,7 +228,9 @@ class RecordPage(QWidget):
                 "Recording is unavailable: {reason}.\n"
                 "Connect a microphone (or start your sound server) and press Rescan. Takes already "
                 "recorded can still be played, added to a voice and converted."
-            ).format(reason=audio_unavailable_reason() or self.tr("no audio input device was found"))
+            ).format(
+                reason=engine_text(audio_unavailable_reason()) or self.tr("no audio input device was found")
+            )
         )
         self.device_combo.setEnabled(has)
         self.monitor_check.setEnabled(has)
@@ -278,7 +281,7 @@ class RecordPage(QWidget):
         try:
             recorder.start()
         except RecorderError as error:
-            self._show_error(self.tr("Cannot record"), str(error))
+            self._show_error(self.tr("Cannot record"), error_text(error))
             return False
         self.recorder = recorder
         self.live.restart(rate)
@@ -415,7 +418,7 @@ class RecordPage(QWidget):
             audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
             self.player.play(audio.mean(axis=1), rate)
         except PlaybackError as error:
-            self._show_error(self.tr("Cannot play"), str(error))
+            self._show_error(self.tr("Cannot play"), error_text(error))
             return
         except Exception as error:  # noqa: BLE001 - unreadable file
             self._show_error(self.tr("Cannot play"), f"{path.name}: {error}")

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import asset_description, asset_title, error_text
 from voicecraft_desktop.ui.pages._common import keeping_error, read_only_table, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
@@ -276,10 +277,12 @@ class SetupView(QWidget):
             asset = store.asset(name)
             state, path = store.status(name)
             self.table.insertRow(row)
-            title = QTableWidgetItem(asset.title)
+            title = QTableWidgetItem(asset_title(name, asset))
             title.setData(Qt.ItemDataRole.UserRole, name)
             title.setToolTip(
-                self.tr("{description}\n({name})").format(description=asset.description, name=name)
+                self.tr("{description}\n({name})").format(
+                    description=asset_description(name, asset), name=name
+                )
             )
             tasks = self.tr(", ").join(
                 self.tr(TASK_TEXT[t][1]) if t in TASK_TEXT else TASKS[t].split(" ")[0].lower()
@@ -354,7 +357,7 @@ class SetupView(QWidget):
         asset = store.asset(name)
         state, path = store.status(name)
         digest, source = store.trusted_sha256(name)
-        lines = [f"<b>{asset.title}</b> ({name}): {asset.description}."]
+        lines = [f"<b>{asset_title(name, asset)}</b> ({name}): {asset_description(name, asset)}."]
         if asset.url:
             lines.append(self.tr("Address: {url}").format(url=asset.url))
         else:
@@ -385,7 +388,7 @@ class SetupView(QWidget):
         try:
             job = self.ctx.runner.start(title, task)
         except JobRefused as error:
-            self.error_box = show_error(self, title, str(error))
+            self.error_box = show_error(self, title, error_text(error))
             return None
         self.job, self.job_kind, self.message, self.offline = job, kind, "", False
         for bar in (self.file_progress, self.total_progress):

@@ -73,6 +73,7 @@ from voicecraft_desktop.core.runs import (
 )
 from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
+from voicecraft_desktop.ui.error_text import engine_text, error_text, verdict_text
 from voicecraft_desktop.ui.pages._common import (
     call_task,
     format_duration,
@@ -737,7 +738,7 @@ class TrainPage(RunExportMixin, QWidget):
         try:
             job = self.ctx.runner.start(self.tr("Training “{name}”").format(name=info.name), task, gpu=True)
         except JobRefused as exc:
-            self.error_box = show_error(self, self.tr("Cannot start training"), str(exc))
+            self.error_box = show_error(self, self.tr("Cannot start training"), error_text(exc))
             return None
         self.estimate.clear()  # a measurement still running ends at its next step
         if self._new_choice is None:  # a new run (a resumed one shows its own preset, not the user's)
@@ -805,7 +806,9 @@ class TrainPage(RunExportMixin, QWidget):
         self.last_progress = p
         self.curves.add(p)
         if p.message:
-            self.messages.appendPlainText(f"step {p.step}: {p.message}")
+            self.messages.appendPlainText(
+                self.tr("step {step}: {message}").format(step=p.step, message=engine_text(p.message))
+            )
         if p.validation is not None:
             self.show_hint(p.validation)
             self.audio.load(self._run_dir)
@@ -853,8 +856,8 @@ class TrainPage(RunExportMixin, QWidget):
                 "plot; Export offers it.)"
             ).format(
                 colour=colour,
-                verdict=report.verdict,
-                advice=report.advice,
+                verdict=verdict_text(report.verdict),
+                advice=engine_text(report.advice),
                 mel_l1=report.mel_l1,
                 best_mel_l1=report.best_mel_l1,
                 best_step=report.best_step,

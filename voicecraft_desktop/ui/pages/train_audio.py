@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.core.runs import ValidationAudio, read_validation_audio
+from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.pages._common import call_task, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
@@ -100,6 +101,6 @@ class ValidationAudioPanel(QGroupBox):
         try:
             self.player.play(clip.wave, clip.sample_rate)
         except PlaybackError as exc:
-            self.error_box = show_error(self, self.tr("Cannot play"), str(exc))
+            self.error_box = show_error(self, self.tr("Cannot play"), error_text(exc))
             return False
         return True

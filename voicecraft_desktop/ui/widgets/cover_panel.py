@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecraft_desktop.ui import file_dialogs
+from voicecraft_desktop.ui.error_text import engine_text, error_text, quality_summary, separation_text
 from voicecraft_desktop.ui.pages._common import call_task, interval_timer, show_error
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,10 @@ class CoverPanel(QWidget):
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("separationModelCombo")
         for name, model in SEPARATION_MODELS.items():
-            self.model_combo.addItem(model.label, name)
+            label, description = separation_text(name, model)
+            self.model_combo.addItem(label, name)
             self.model_combo.setItemData(
-                self.model_combo.count() - 1, model.description, Qt.ItemDataRole.ToolTipRole
+                self.model_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole
             )
         self.separate_button = QPushButton(self.tr("Separate"))
         self.separate_button.setObjectName("separateButton")
@@ -329,8 +331,9 @@ class CoverPanel(QWidget):
             f"separation: {take.stems.model}{' (cached)' if take.stems.cached else ''}",
         ]
         if r.report is not None:
-            lines.append(r.report.summary())
-        lines += [f"note: {n}" for n in [*r.conversion.notes, *r.notes]]
+            lines.append(quality_summary(r.report))
+        notes = [*r.conversion.notes, *r.notes]
+        lines += [self.tr("note: {note}").format(note=engine_text(n)) for n in notes]
         self.page.report_view.setPlainText("\n".join(lines))
         if take.vocal_take is not None:  # the vocal and its conversion in the page's waveform and pitch views
             self.page.plots.show_take(take.vocal_take)
@@ -453,7 +456,7 @@ class CoverPanel(QWidget):
                 player.play(*sound)
         except PlaybackError as exc:
             self._playing = None
-            self.page.error_box = show_error(self.page, self.tr("Cannot play"), str(exc))
+            self.page.error_box = show_error(self.page, self.tr("Cannot play"), error_text(exc))
             return False
         self._playing = which
         self._show_playing()
