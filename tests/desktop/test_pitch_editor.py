@@ -268,6 +268,15 @@ def test_reopen_shows_the_reopened_conversions_inputs(edited, qtbot, tmp_path, s
     text = page.status_label.text()
     assert "out.voicecraft.json" in text and "song.wav" in text and "Alice" in text, text
     assert editor.edit_toggle.isChecked() and editor.curve is not None
+    # the converted pitch drawn is the reopened (edited) audio's own, not the unedited audio's
+    from voicecraft_desktop.core.convert_jobs import take_result
+
+    t = page.take
+    again = take_result(song, t.converter, t.result, t.source_audio, t.result.sample_rate, t.converter_key)
+    with np.errstate(invalid="ignore"):
+        cents = 100 * np.abs(hz_to_midi(t.output_f0) - hz_to_midi(again.output_f0))[55:95]
+    assert np.nanmax(cents) < 1, np.nanmax(cents)  # the unedited audio's pitch: a semitone off here
+    assert np.array_equal(editor.plots.result_pitch.getData()[1], hz_to_midi(t.output_f0), equal_nan=True)
 
 
 def test_screenshot(edited, qtbot, tmp_path):

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -67,7 +67,8 @@ class EditCommand(QUndoCommand):
         self.editor.show_curve(self.after, self.text())
 
     def undo(self) -> None:
-        self.editor.show_curve(self.before, self.editor.tr("undo {edit}").format(edit=self.text()))
+        undo = QCoreApplication.translate("PitchEditor", "undo {edit}")  # the editor's context
+        self.editor.show_curve(self.before, undo.format(edit=self.text()))
 
 
 class PitchEditor(QWidget):
@@ -816,7 +817,7 @@ class PitchEditor(QWidget):
         and options, applies its pitch curve, and emits ``take_reopened``: the same audio as
         when it was saved. Problems are one line in ``status``."""
         from models.convert.resynth import EditSession, ProjectError, load_project, sha256_of
-        from voicecraft_desktop.core.convert_jobs import convert_take
+        from voicecraft_desktop.core.convert_jobs import convert_take, take_result
         from voicecraft_desktop.core.library import VoiceLibrary
         from voicecraft_desktop.ui.worker import JobRefused
 
@@ -861,7 +862,11 @@ class PitchEditor(QWidget):
             if len(take.result.intended_f0) != len(project.f0_hz):
                 raise ProjectError(other_song)
             EditSession(take.converter, take.result).set_curve(project.f0_hz, cancel)
-            return take
+            # the converted audio's own pitch, measured again: the audio now sings the saved curve
+            r = take.result
+            return take_result(
+                take.source, take.converter, r, take.source_audio, r.sample_rate, take.converter_key
+            )
 
         try:
             job = self.runner.start(self.tr("Reopen {file}").format(file=Path(path).name), task, gpu=True)
