@@ -88,6 +88,7 @@ def test_select_shift_undo_redo_and_hear(edited, qtbot):
     assert "edit to hear" in text and "re-synthesised" in text, text
     assert not np.array_equal(page.take.result.audio, audio0)
     assert fake.calls[-1][0] == "swap"
+    assert page.report_view.toPlainText().endswith("measured before the pitch edits.")
     # undo: the exact curve and audio come back; redo: the edit again
     editor.undo_button.click()
     _wait(editor, qtbot)
@@ -253,6 +254,7 @@ def test_reopen_shows_the_reopened_conversions_inputs(edited, qtbot, tmp_path, s
         pass
     assert page.input_path() == song and page.voice_combo.currentText() == "Alice"
     assert not page.cover_panel.is_song()
+    assert "measured before the pitch edits" in page.report_view.toPlainText()
     shown = page.options()
     for name in (
         "key",

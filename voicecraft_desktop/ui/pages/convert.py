@@ -52,7 +52,13 @@ from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.error_text import engine_text, error_text, progress_text, quality_summary
+from voicecraft_desktop.ui.error_text import (
+    engine_text,
+    error_text,
+    progress_text,
+    quality_summary,
+    timings_text,
+)
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
@@ -240,6 +246,7 @@ class ConvertPage(JobPageMixin, QWidget):
         layout.addWidget(body, 1)
         self.pitch_editor.status.connect(self.status_label.setText)
         self.pitch_editor.audio_changed.connect(lambda: self._playing == "B" and self.play("B"))
+        self.pitch_editor.audio_changed.connect(self._note_pitch_edited)
         self.pitch_editor.play_requested.connect(lambda start: self.play("B", start))
         self.pitch_editor.take_reopened.connect(self.show_reopened)
 
@@ -615,6 +622,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.loudness_check.setChecked(options.match_loudness)
         self.index_slider.set_ratio(options.retrieval_ratio)
         self._on_converted(take)
+        self._note_pitch_edited()
         r = take.result
         self.status_label.setText(
             self.tr(
@@ -629,6 +637,13 @@ class ConvertPage(JobPageMixin, QWidget):
             )
         )
 
+    def _note_pitch_edited(self) -> None:
+        """The pitch editor changed the converted audio: the quality report says (once) that its
+        numbers were measured before the pitch edits."""
+        note = self.tr("Pitch edited since: the numbers above were measured before the pitch edits.")
+        if note not in self.report_view.toPlainText():
+            self.report_view.appendPlainText(note)
+
     def _on_batch_done(self, items: list[Any]) -> None:
         self.batch_items = items
         self.progress.setValue(1000)
@@ -640,12 +655,12 @@ class ConvertPage(JobPageMixin, QWidget):
         ]
         for item in items:
             lines.append(
-                f"✗ {item.source.name}: {item.error}"
+                f"✗ {item.source.name}: {engine_text(item.error)}"
                 if item.error
                 else f"✓ {item.source.name} → {item.output}"
             )
             if not item.error and getattr(item, "note", None):
-                lines.append(f"  note: {item.note}")
+                lines.append("  " + self.tr("note: {note}").format(note=engine_text(item.note)))
             if not item.error and item.result is not None and item.result.report is not None:
                 lines.append(quality_summary(item.result.report))
         self.report_view.setPlainText("\n".join(lines))
@@ -666,7 +681,7 @@ class ConvertPage(JobPageMixin, QWidget):
         if r.report is not None:
             lines.append(quality_summary(r.report))
         lines += [self.tr("note: {note}").format(note=engine_text(n)) for n in r.notes]
-        lines.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.timings.items()))
+        lines.append(self.tr("time: {times}").format(times=timings_text(r.timings)))
         self.report_view.setPlainText("\n".join(lines))
         self._update_buttons()
 
