@@ -1,7 +1,7 @@
 """The "fast" conversion path (issue 18): the same networks and weights, cheaper to run on a CPU.
 
 ``ConvertOptions(speed="exact")`` (the default) is the reference's arithmetic, untouched.
-``speed="fast"`` swaps in three measured changes (docs/FAST_PATH.md has the numbers, and why the
+``speed="fast"`` swaps in these measured changes (docs/FAST_PATH.md has the numbers, and why the
 other candidates were not taken):
 
 - **Whisper, shorter window**: the exact path pads every window to 30 s and encodes all of it.
@@ -14,8 +14,12 @@ other candidates were not taken):
 - **HuBERT, int8 linear layers**: ``torch.ao.quantization.quantize_dynamic`` on a copy of the
   encoder's linear layers (CPU only). Not used for Whisper: on real Whisper base weights int8 gave a
   per-frame cosine of only 0.974 against fp32, below the bound.
-- **Generator, weight norm folded**: every weight-normalised convolution computes ``g · v / ‖v‖``
-  on each call; the fast path computes it once (same values).
+- **Generator, weight norm folded and activations fused**: every weight-normalised convolution
+  computes ``g · v / ‖v‖`` on each call; the fast path computes it once. Every anti-aliased
+  SnakeBeta (:class:`FusedSnakeAlias`) gets its filters expanded once, contiguous (the exact module's
+  per-call ``expand`` view sends the grouped convolutions down a slower path), its constants
+  precomputed and one fused multiply-add. Same values to float rounding (tests); 0.5-0.85x of
+  the decoder's time at sovits5 (docs/FAST_PATH.md).
 
 If a piece cannot be built here (no quantised engine in this torch build, say), that piece runs
 exactly and :attr:`FastParts.notes` says so; the conversion never fails because of the fast path.
@@ -129,6 +133,58 @@ def fold_weight_norm(generator: nn.Module) -> nn.Module:
     return clone.eval()
 
 
+class FusedSnakeAlias(nn.Module):
+    """:class:`models.nets.nn.alias.SnakeAlias` with its constants prepared once: the ×2 up- and
+    down-sampling filters expanded to one contiguous filter per channel (the exact module expands a
+    view on every call, which sends the grouped convolutions down a slower path), ``exp(a)`` and
+    ``1 / (exp(b) + 1e-9)`` precomputed, and SnakeBeta as one fused multiply-add. The exact
+    module's values to float rounding (tests/convert/test_fast_path.py: max difference 5e-7 on
+    values up to 4.8)."""
+
+    def __init__(self, exact: nn.Module) -> None:
+        super().__init__()
+        up, low = exact.upsample, exact.downsample.lowpass
+        channels = int(exact.act.alpha.shape[0])
+        self.channels = channels
+        self.ratio, self.pad = up.ratio, up.pad
+        self.crop_left, self.crop_right = up.crop_left, up.crop_right
+        self.pad_left, self.pad_right, self.stride = low.pad_left, low.pad_right, low.stride
+        with torch.no_grad():
+            self.register_buffer("up_filter", (up.ratio * up.filter).expand(channels, -1, -1).contiguous())
+            self.register_buffer("low_filter", low.filter.expand(channels, -1, -1).contiguous())
+            self.register_buffer("alpha", torch.exp(exact.act.alpha).view(1, -1, 1).clone())
+            self.register_buffer("inv_beta", (1.0 / (torch.exp(exact.act.beta) + 1e-9)).view(1, -1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        from torch.nn import functional as F
+
+        x = F.pad(x, (self.pad, self.pad), mode="replicate")
+        x = F.conv_transpose1d(x, self.up_filter, stride=self.ratio, groups=self.channels)
+        x = x[..., self.crop_left : -self.crop_right]
+        s = torch.sin(x * self.alpha)
+        x = torch.addcmul(x, s * s, self.inv_beta)  # x + sin²(αx)/β
+        x = F.pad(x, (self.pad_left, self.pad_right), mode="replicate")
+        return F.conv1d(x, self.low_filter, stride=self.stride, groups=self.channels)
+
+
+def fuse_activations(generator: nn.Module) -> nn.Module:
+    """``generator`` (changed in place and returned) with every anti-aliased SnakeBeta replaced by a
+    :class:`FusedSnakeAlias` of the same values; call it on a copy (:func:`fast_generator`)."""
+    from models.nets.nn.alias import SnakeAlias
+
+    for parent in list(generator.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, SnakeAlias):
+                setattr(parent, name, FusedSnakeAlias(child))
+    return generator
+
+
+def fast_generator(generator: nn.Module) -> nn.Module:
+    """A copy of ``generator`` with weight norm folded and the anti-aliased activations fused; the
+    voice's own generator is not changed."""
+    return fuse_activations(fold_weight_norm(generator)).eval()
+
+
 @dataclass
 class FastParts:
     """What a fast conversion runs: encoders and generator, and notes on pieces that stayed exact."""
@@ -164,7 +220,7 @@ def fast_parts(converter: Any) -> FastParts:
                     f"fast path: {exc}; the unit encoder ran the exact way", "fast_encoder_exact",
                     detail=str(exc)))
         try:
-            generator = fold_weight_norm(converter.generator)
+            generator = fast_generator(converter.generator)
         except Exception as exc:  # noqa: BLE001 - any failure here must leave the exact generator
             generator = converter.generator
             notes.append(Message(

@@ -204,6 +204,40 @@ def test_folded_generator_gives_the_same_audio(exact_and_fast):
         torch.testing.assert_close(m.normalized_weight(), type(m).normalized_weight(m))
 
 
+def test_fused_activation_gives_the_same_values_as_the_exact_one() -> None:
+    """The fast generator's anti-aliased SnakeBeta (filters expanded once, α and 1/β precomputed, one
+    fused multiply-add) computes what :class:`SnakeAlias` computes, to float rounding."""
+    from models.convert.fast import FusedSnakeAlias
+    from models.nets.nn.alias import SnakeAlias
+
+    torch.manual_seed(0)
+    exact = SnakeAlias(24)
+    with torch.no_grad():
+        exact.act.alpha.normal_(0, 0.5)
+        exact.act.beta.normal_(0, 0.5)
+    x = torch.randn(2, 24, 333)
+    fused = FusedSnakeAlias(exact)
+    with torch.inference_mode():
+        want = exact(x)
+        got = fused(x)
+        print("max difference", float((got - want).abs().max()), "of", float(want.abs().max()))
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+        # control: the same module with 1/β left out is caught
+        fused.inv_beta = torch.ones_like(fused.inv_beta)
+        assert not torch.allclose(fused(x), want, rtol=1e-5, atol=1e-5)
+
+
+def test_fast_generator_fuses_every_activation_and_leaves_the_exact_one(exact_and_fast) -> None:
+    from models.convert.fast import FusedSnakeAlias
+    from models.nets.nn.alias import SnakeAlias
+
+    converter, _ = exact_and_fast
+    fast = fast_parts(converter).generator
+    assert not any(isinstance(m, SnakeAlias) for m in fast.modules())
+    exact_count = sum(isinstance(m, SnakeAlias) for m in converter.generator.modules())
+    assert exact_count and sum(isinstance(m, FusedSnakeAlias) for m in fast.modules()) == exact_count
+
+
 def test_fast_path_falls_back_to_exact_when_int8_cannot_load(
     tiny_voice, tiny_extractors, helpers, monkeypatch
 ):
