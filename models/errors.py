@@ -69,6 +69,15 @@ def _message(text: str, code: str, params: dict) -> Message:
     return Message(text, code, **params)
 
 
+def as_message(error: BaseException) -> str:
+    """``str(error)``, as a :class:`Message` when the error carries a code (its own ``code``/``params``,
+    or the ``Message`` it was raised with), so the code survives where an error is kept as text."""
+    if len(error.args) == 1 and isinstance(error.args[0], Message):
+        return error.args[0]
+    code = getattr(error, "code", None)
+    return Message(str(error), code, **(getattr(error, "params", None) or {})) if code else str(error)
+
+
 def torch_load_problem(exc: BaseException) -> str:
     """A short reason (a few words, no PyTorch advice) why ``torch.load`` could not read a file.
 

@@ -371,9 +371,9 @@ class VoiceConverter:
         if options.auto_key != "off":
             stats = self.voice.manifest.f0_stats
             if stats is None:
-                raise ConvertError(
+                raise ConvertError(Message(
                     f"voice {self.name!r} has no F0 statistics, so the key cannot be set "
-                    f"automatically; give a key in semitones instead"
+                    f"automatically; give a key in semitones instead", "convert_no_f0_stats", voice=self.name)
                 )
             key = auto_key_shift(source_f0, stats.median_hz, options.auto_key)
             if not np.any(source_f0 > 0):

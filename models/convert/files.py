@@ -38,6 +38,7 @@ from models.convert.options import (
     ConvertOptions,
     ConvertProgress,
 )
+from models.errors import Message, as_message
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,8 @@ def plan_outputs(files: Sequence[Path], voice_name: str, fmt: str) -> list[tuple
     for src in files:
         real = Path(os.path.realpath(src))
         if real in seen:
-            plan.append((None, f"{src}: given twice (the same file as {seen[real]}); converted once"))
+            plan.append((None, Message(f"{src}: given twice (the same file as {seen[real]}); converted once",
+                                       "batch_repeated", path=str(src), first=str(seen[real]))))
             continue
         seen[real] = src
         base = output_name(src, voice_name, fmt)
@@ -254,7 +256,10 @@ def plan_outputs(files: Sequence[Path], voice_name: str, fmt: str) -> list[tuple
             name = f"{Path(base).stem} {n}{Path(base).suffix}"
         note = None
         if name != base:
-            note = f"{src}: written as {name!r}, because {taken[base.casefold()]} also converts to {base!r}"
+            note = Message(
+                f"{src}: written as {name!r}, because {taken[base.casefold()]} also converts to {base!r}",
+                "batch_renamed", path=str(src), name=name, other=str(taken[base.casefold()]), base=base,
+            )
         taken[name.casefold()] = src
         plan.append((name, note))
     return plan
@@ -368,7 +373,8 @@ def run_batch(
         dest = out / name
         existing = [p for p in targets(dest) if p.exists()]
         if existing and not overwrite:
-            item.error = f"{existing[0]}: already exists (use overwrite to replace it)"
+            item.error = Message(f"{existing[0]}: already exists (use overwrite to replace it)",
+                                 "batch_exists", path=str(existing[0]))
             continue
         yield BatchProgress(i, len(files), str(src), None, i / max(len(files), 1))
         try:
@@ -381,7 +387,7 @@ def run_batch(
                     break
                 yield BatchProgress(i, len(files), str(src), step, (i + step.fraction) / len(files))
         except errors as exc:
-            item.error = str(exc)
+            item.error = as_message(exc)
             continue
         item.output = output
         item.result = result

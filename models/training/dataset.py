@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from models.config import AudioConfig, VoiceConfig
+from models.errors import Message
 from models.features.audio import load_audio
 from models.features.clip import AlignedFeatures, FeaturePipeline, content_hash
 
@@ -137,7 +138,8 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DatasetError(f"{path}: missing — prepare the dataset with 'voicecraft prepare' first") from None
+        raise DatasetError(Message(f"{path}: missing — prepare the dataset with 'voicecraft prepare' first",
+                                  "dataset_missing", path=str(path))) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise DatasetError(f"{path}: unreadable ({exc})") from None
 
@@ -203,7 +205,8 @@ def load_clips(
             raise DatasetError(f"{folder / SPEAKER_NAME}: unreadable speaker vector ({exc})") from None
     entries = manifest.get("clips") or []
     if not entries:
-        raise DatasetError(f"{folder / 'manifest.json'}: the dataset has no clips")
+        raise DatasetError(Message(f"{folder / 'manifest.json'}: the dataset has no clips",
+                                  "dataset_no_clips", path=str(folder)))
     clips: list[Clip] = []
     for entry in entries:
         path = folder / str(entry["file"])
@@ -269,7 +272,8 @@ class EpochSampler:
         self.clips = [c for c in clips if c.frames >= self.min_frames]
         self.skipped = [c.name for c in clips if c.frames < self.min_frames]
         if not self.clips:
-            raise DatasetError(f"no training clip is at least {self.min_frames * frame_s:.2f} s long")
+            raise DatasetError(Message(f"no training clip is at least {self.min_frames * frame_s:.2f} s long",
+                                      "dataset_clips_too_short", seconds=self.min_frames * frame_s))
         self.seed = t.seed
         self.hop = config.audio.hop_length
         self._cache: tuple[int, list[tuple[int, int, int]]] | None = None

@@ -446,7 +446,11 @@ Open the setup to download them, or to locate copies you already have.</source>
     </message>
     <message>
         <source>Reopened {project}: {name} in “{voice}”, {length}, key {key:+g}, with its pitch edits. Edit the pitch, compare A/B, then export.</source>
-        <translation type="unfinished"></translation>
+        <translation>已重新打开 {project}：{name} 转换为“{voice}”，时长 {length}，变调 {key:+g}，音高修改都在。可以继续改音高、对比 A/B，然后导出。</translation>
+    </message>
+    <message>
+        <source>Pitch edited since: the numbers above were measured before the pitch edits.</source>
+        <translation>之后改过音高：上面的数字是改音高之前测的。</translation>
     </message>
     <message>
         <source>Folder batch: {ok} converted, {failed} failed.</source>
@@ -459,6 +463,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>note: {note}</source>
         <translation>提示：{note}</translation>
+    </message>
+    <message>
+        <source>time: {times}</source>
+        <translation>用时：{times}</translation>
     </message>
     <message>
         <source>Cannot play</source>
@@ -600,6 +608,14 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>升降调：{key:+g} 个半音；伴奏：{backing:+g} 个半音</translation>
     </message>
     <message>
+        <source>separation: {model} (reused)</source>
+        <translation>人声分离：{model}（沿用之前的结果）</translation>
+    </message>
+    <message>
+        <source>separation: {model}</source>
+        <translation>人声分离：{model}</translation>
+    </message>
+    <message>
         <source>note: {note}</source>
         <translation>提示：{note}</translation>
     </message>
@@ -642,6 +658,34 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio.</source>
         <translation>“{file}”只有 {seconds:.2f} 秒：至少需要 {minimum:g} 秒的音频。</translation>
+    </message>
+    <message>
+        <source>a voice name cannot be empty</source>
+        <translation>音色名称不能为空</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)</source>
+        <translation>“{file}”不是 VoiceCraft 音色（应为音色文件夹或音色 .zip）</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a readable zip file ({detail})</source>
+        <translation>“{file}”不是可读取的 zip 文件（{detail}）</translation>
+    </message>
+    <message>
+        <source>the voice “{voice}” has no pitch statistics, so the key cannot be set automatically; set the key shift by hand instead</source>
+        <translation>音色“{voice}”没有音高统计数据，无法自动定调；请手动设置变调</translation>
+    </message>
+    <message>
+        <source>the dataset is missing ({file}): prepare it first with “New voice from folder…”</source>
+        <translation>找不到数据集（{file}）：请先用“从文件夹新建音色…”准备数据</translation>
+    </message>
+    <message>
+        <source>the dataset has no clips</source>
+        <translation>数据集里没有片段</translation>
+    </message>
+    <message>
+        <source>no training clip is at least {seconds:.2f} s long</source>
+        <translation>没有一个训练片段达到 {seconds:.2f} 秒</translation>
     </message>
     <message>
         <source>no audio input device was found (no microphone, no sound server)</source>
@@ -722,6 +766,18 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>fast path: the generator could not be prepared ({detail}); it ran the exact way</source>
         <translation>快速模式：生成器没能准备好（{detail}），改用精确方式运行</translation>
+    </message>
+    <message>
+        <source>{file}: given twice (the same file as {first}); converted once</source>
+        <translation>{file}：重复添加了（和 {first} 是同一个文件），只转换一次</translation>
+    </message>
+    <message>
+        <source>{file}: written as “{name}”, because {other} also converts to “{base}”</source>
+        <translation>{file}：保存为“{name}”，因为 {other} 转换后也叫“{base}”</translation>
+    </message>
+    <message>
+        <source>{path}: already exists, so it was left as it is</source>
+        <translation>{path}：文件已存在，没有覆盖</translation>
     </message>
     <message>
         <source>validation is improving (best so far at step {best_step})</source>
@@ -861,6 +917,14 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>收尾中</translation>
     </message>
     <message>
+        <source>searching the voice&apos;s recordings</source>
+        <translation>正在检索音色的录音</translation>
+    </message>
+    <message>
+        <source>measuring the quality</source>
+        <translation>正在评估质量</translation>
+    </message>
+    <message>
         <source>Keep training</source>
         <extracomment>the training stop verdicts (models/training/validation.ValidationReport.verdict).</extracomment>
         <translation>继续训练</translation>
@@ -892,6 +956,14 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>input device “{name}”</source>
         <translation>录音设备“{name}”</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{stage} {seconds:.2f} s</source>
+        <translation>{stage} {seconds:.2f} 秒</translation>
     </message>
     <message>
         <source>{stage} ({done} of {total})</source>
@@ -981,6 +1053,17 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>{name} failed</source>
         <translation>{name}失败</translation>
+    </message>
+</context>
+<context>
+    <name>JobRunner</name>
+    <message>
+        <source>Cannot start &apos;{name}&apos;: the application is closing.</source>
+        <translation>无法开始“{name}”：程序正在退出。</translation>
+    </message>
+    <message>
+        <source>Cannot start &apos;{name}&apos; while &apos;{running}&apos; is running: only one job uses the compute device at a time. Wait for it to finish or stop it first.</source>
+        <translation>“{running}”正在运行，无法开始“{name}”：计算设备一次只能做一件事。请等它完成，或先停止它。</translation>
     </message>
 </context>
 <context>
@@ -1640,6 +1723,10 @@ Its folder {folder} will be erased. This cannot be undone.</source>
         <translation>延迟 {ms:.0f} 毫秒（块长、交叉淡化和预读）</translation>
     </message>
     <message>
+        <source> + {ms:.0f} ms for converting each block in time</source>
+        <translation> + {ms:.0f} 毫秒（及时转换每一块所需）</translation>
+    </message>
+    <message>
         <source> + {ms:.0f} ms in the devices</source>
         <translation> + 设备中的 {ms:.0f} 毫秒</translation>
     </message>
@@ -1648,8 +1735,16 @@ Its folder {folder} will be erased. This cannot be undone.</source>
         <translation>  ·  处理用时：通常 {typical:.0f} 毫秒，最慢 {worst:.0f} 毫秒（最近 10 秒），每块 {block:.0f} 毫秒  ·  断音 {dropouts}  ·  迟到的块 {late}</translation>
     </message>
     <message>
+        <source>  ·  dropped blocks {skipped}</source>
+        <translation>  ·  丢弃的块 {skipped}</translation>
+    </message>
+    <message>
         <source>This computer cannot convert this voice live: a {block:.0f} ms block takes {typical:.0f} ms to convert (worst {worst:.0f} ms), so blocks are passed through unconverted. Try a longer block, the graphics card (Settings), or a smaller voice.</source>
         <translation>这台电脑无法实时转换这个音色：一个 {block:.0f} 毫秒的块需要 {typical:.0f} 毫秒来转换（最慢 {worst:.0f} 毫秒），所以这些块会不经转换直接输出。可以试试更长的块、使用显卡（见“设置”），或者换一个更小的音色。</translation>
+    </message>
+    <message>
+        <source>The sound had {n} gaps: the computer was busy, or the output device stopped for a moment. If it keeps happening, choose a longer block or close other programs.</source>
+        <translation>声音断了 {n} 次：电脑太忙，或播放设备短暂停顿了。如果一直这样，请选更长的块，或关掉其他程序。</translation>
     </message>
     <message>
         <source>Latency when started: {ms:.0f} ms (block, crossfade and lookahead) plus the processing time</source>
@@ -2023,6 +2118,10 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>音高 CSV，时间与 Hz (*.csv);;so-vits-svc 音高文件 (*.pit.csv)</translation>
     </message>
     <message>
+        <source>undo {edit}</source>
+        <translation>撤销{edit}</translation>
+    </message>
+    <message>
         <source>✎ Edit pitch</source>
         <translation>✎ 修改音高</translation>
     </message>
@@ -2156,11 +2255,11 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做</translation>
     </message>
     <message>
         <source>Convert a song first; its pitch can then be edited here</source>
@@ -2180,30 +2279,30 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>an octave up</source>
-        <translation type="unfinished"></translation>
+        <translation>升一个八度</translation>
     </message>
     <message>
         <source>an octave down</source>
-        <translation type="unfinished"></translation>
+        <translation>降一个八度</translation>
     </message>
     <message>
         <source>a semitone up</source>
-        <translation type="unfinished"></translation>
+        <translation>升一个半音</translation>
     </message>
     <message>
         <source>a semitone down</source>
-        <translation type="unfinished"></translation>
+        <translation>降一个半音</translation>
     </message>
     <message numerus="yes">
         <source>%n semitones up</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>升 %n 个半音</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n semitones down</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>降 %n 个半音</numerusform>
         </translation>
     </message>
     <message>
@@ -2212,23 +2311,23 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>voiced</source>
-        <translation type="unfinished"></translation>
+        <translation>设为有声</translation>
     </message>
     <message>
         <source>unvoiced</source>
-        <translation type="unfinished"></translation>
+        <translation>设为无声</translation>
     </message>
     <message>
         <source>smooth</source>
-        <translation type="unfinished"></translation>
+        <translation>平滑</translation>
     </message>
     <message>
         <source>flatten vibrato</source>
-        <translation type="unfinished"></translation>
+        <translation>去掉颤音</translation>
     </message>
     <message>
         <source>vibrato × {factor:g}</source>
-        <translation type="unfinished"></translation>
+        <translation>颤音 × {factor:g}</translation>
     </message>
     <message>
         <source>Cannot draw there: {reason}</source>
@@ -2236,7 +2335,7 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>draw</source>
-        <translation type="unfinished"></translation>
+        <translation>手绘</translation>
     </message>
     <message>
         <source>No octave jumps found in the selection.</source>
@@ -2248,7 +2347,7 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>; </source>
-        <translation type="unfinished"></translation>
+        <translation>；</translation>
     </message>
     <message>
         <source>1 octave jump found ({seconds:.2f} s), proposed fix in green: {listed}. Apply fixes or Discard.</source>
@@ -2262,41 +2361,41 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>fix 1 octave jump</source>
-        <translation type="unfinished"></translation>
+        <translation>修正 1 处八度跳变</translation>
     </message>
     <message numerus="yes">
         <source>fix %n octave jumps</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>修正 %n 处八度跳变</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n octaves up</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>升 %n 个八度</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n octaves down</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>降 %n 个八度</numerusform>
         </translation>
     </message>
     <message>
         <source>{start:.2f}–{stop:.2f} s: {way}</source>
-        <translation type="unfinished"></translation>
+        <translation>{start:.2f}–{stop:.2f} 秒：{way}</translation>
     </message>
     <message>
         <source>Pitch file not used: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>没有使用这个音高文件：{reason}</translation>
     </message>
     <message>
         <source>import {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 {file}</translation>
     </message>
     <message>
         <source>Pitch curve exported to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>音高曲线已导出到 {path}</translation>
     </message>
     <message>
         <source>Pitch curve to use</source>
@@ -2308,36 +2407,36 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>Pitch edit “{edit}”: waiting for the re-synthesis in progress…</source>
-        <translation type="unfinished"></translation>
+        <translation>音高修改“{edit}”：等待正在进行的重新合成…</translation>
     </message>
     <message>
         <source>Re-synthesise ({edit})</source>
-        <translation type="unfinished"></translation>
+        <translation>重新合成（{edit}）</translation>
     </message>
     <message>
         <source>Pitch edit kept; it will be heard after the job in progress ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>音高修改已保留；当前任务（{reason}）结束后就能听到</translation>
     </message>
     <message>
         <source>Pitch edit “{edit}”: re-synthesising…</source>
-        <translation type="unfinished"></translation>
+        <translation>音高修改“{edit}”：正在重新合成…</translation>
     </message>
     <message>
         <source>Re-synthesis failed: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>重新合成失败：{reason}</translation>
     </message>
     <message>
         <source>Pitch edit “{edit}”: the audio was already this.</source>
-        <translation type="unfinished"></translation>
+        <translation>音高修改“{edit}”：声音本来就是这样。</translation>
     </message>
     <message>
         <source>Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (1 chunk of {total}) in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it.</source>
-        <translation type="unfinished"></translation>
+        <translation>音高修改“{edit}”：已重新合成 {start:.2f}–{stop:.2f} 秒（{total} 段中的 1 段），用时 {seconds:.2f} 秒；从修改到能听到共 {heard:.2f} 秒。点“▶ B”试听。</translation>
     </message>
     <message numerus="yes">
         <source>Pitch edit “{edit}”: re-synthesised {start:.2f}–{stop:.2f} s (%n chunks of {total}) in {seconds:.2f} s; edit to hear {heard:.2f} s. Play B to hear it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>音高修改“{edit}”：已重新合成 {start:.2f}–{stop:.2f} 秒（{total} 段中的 %n 段），用时 {seconds:.2f} 秒；从修改到能听到共 {heard:.2f} 秒。点“▶ B”试听。</numerusform>
         </translation>
     </message>
     <message>
@@ -2350,39 +2449,39 @@ The engine is starting; this takes a few seconds the first time.</source>
     </message>
     <message>
         <source>Cannot open: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开：{reason}</translation>
     </message>
     <message>
         <source>Cannot open {file}: the voice “{voice}” is not in the library</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {file}：音色库里没有“{voice}”这个音色</translation>
     </message>
     <message>
         <source>{path}: the conversion&apos;s source audio is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：找不到这次转换的原始音频</translation>
     </message>
     <message>
         <source>{path}: the source audio changed since the conversion was saved</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：保存转换之后，原始音频已经改动过</translation>
     </message>
     <message>
         <source>{path}: its pitch curve is not this song&apos;s length</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}：它的音高曲线和这首歌的长度对不上</translation>
     </message>
     <message>
         <source>Reopen {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开 {file}</translation>
     </message>
     <message>
         <source>Cannot open it now: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>现在无法打开：{reason}</translation>
     </message>
     <message>
         <source>Reopening {file}: converting {source} again…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在重新打开 {file}：重新转换 {source}…</translation>
     </message>
     <message>
         <source>Cannot open {file}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {file}：{reason}</translation>
     </message>
 </context>
 <context>
@@ -3156,11 +3255,11 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     </message>
     <message>
         <source>Read the training run</source>
-        <translation type="unfinished"></translation>
+        <translation>读取训练记录</translation>
     </message>
     <message>
         <source>Cannot read this voice&apos;s run: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取这个音色的训练记录：{message}</translation>
     </message>
     <message>
         <source>Use all {gpus} GPUs</source>
@@ -3176,11 +3275,11 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     </message>
     <message>
         <source>A run of this voice is at step {step:,}; reading its settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>这个音色的训练已进行到第 {step:,} 步；正在读取它的设置…</translation>
     </message>
     <message>
         <source>Reading this voice&apos;s training run…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取这个音色的训练记录…</translation>
     </message>
     <message>
         <source>Fixed: this voice&apos;s run was started with it, and Resume continues that run. To change it, use “Start over…”.</source>
@@ -3496,13 +3595,6 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Cannot play</source>
         <translation>无法播放</translation>
-    </message>
-</context>
-<context>
-    <name>self.editor</name>
-    <message>
-        <source>undo {edit}</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -84,7 +84,7 @@ def test_control_a_translation_that_drops_a_placeholder_is_reported(tmp_path) ->
     text = TS.read_text(encoding="utf-8")
     assert "<translation>导入 {file}</translation>" in text
     broken.write_text(
-        text.replace("<translation>导入 {file}</translation>", "<translation>导入</translation>"),
+        text.replace("<translation>导入 {file}</translation>", "<translation>导入</translation>", 1),
         encoding="utf-8",
     )
     assert unfinished(broken) == ["LibraryPage: 'Import {file}' -> ['导入'] changes the placeholders"]

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.errors import Message
 from models.formats.artifact import MANIFEST_NAME, ArtifactError, VoiceManifest, atomic_write_bytes
 from voicecraft_desktop.core.library_io import (
     LibraryError,
@@ -234,7 +235,7 @@ class VoiceLibrary:
     def _check_new_name(self, name: str, exclude: Path | None = None) -> str:
         name = name.strip()
         if not name:
-            raise LibraryError("a voice name cannot be empty")
+            raise LibraryError(Message("a voice name cannot be empty", "voice_name_empty"))
         if any(ch in name for ch in "\n\r\t\0"):
             raise LibraryError(f"voice name {name!r} contains control characters")
         for e in self.entries():

@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 
 from models.atomic import mkstemp as umask_mkstemp
-from models.errors import UserError
+from models.errors import Message, UserError
 from models.formats.artifact import MANIFEST_NAME, WEIGHTS_NAME, ArtifactError, VoiceManifest
 
 ZIP_MAX_BYTES = 2 << 30  # an unpacked voice is ~80 MB; refuse archives that would unpack beyond 2 GiB
@@ -45,7 +45,8 @@ def stage_folder(src: Path, staged: Path) -> None:
     (size first, so a huge junk manifest costs nothing, then :func:`check_manifest_bytes`)."""
     for required in (MANIFEST_NAME, WEIGHTS_NAME):
         if not (src / required).is_file():
-            raise LibraryError(f"{src}: not a voice folder ({required} is missing)")
+            raise LibraryError(Message(f"{src}: not a voice folder ({required} is missing)",
+                                       "import_not_voice", path=str(src)))
     manifest = src / MANIFEST_NAME
     if manifest.stat().st_size > MANIFEST_MAX_BYTES:  # checked before copying the weights
         raise LibraryError(f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} is too large)")
@@ -65,7 +66,8 @@ def stage_zip(src: Path, staged: Path) -> None:
     try:
         archive = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise LibraryError(f"{src}: not a readable zip file ({exc})") from None
+        raise LibraryError(Message(f"{src}: not a readable zip file ({exc})", "import_bad_zip", path=str(src),
+                                   detail=str(exc))) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
@@ -94,7 +96,8 @@ def stage_zip(src: Path, staged: Path) -> None:
                 continue
             wanted[rel] = member
         if WEIGHTS_NAME not in wanted:
-            raise LibraryError(f"{src} is not a VoiceCraft voice (the zip holds no {WEIGHTS_NAME})")
+            raise LibraryError(Message(f"{src} is not a VoiceCraft voice (the zip holds no {WEIGHTS_NAME})",
+                                       "import_not_voice", path=str(src)))
         if sum(m.file_size for m in wanted.values()) > ZIP_MAX_BYTES:
             raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
         for rel, member in wanted.items():

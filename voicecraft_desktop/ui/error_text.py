@@ -43,6 +43,23 @@ TEXTS: dict[str, str] = {
     "audio_too_short": QT_TRANSLATE_NOOP(
         "ErrorText", "“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio."
     ),
+    "voice_name_empty": QT_TRANSLATE_NOOP("ErrorText", "a voice name cannot be empty"),
+    "import_not_voice": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)"
+    ),
+    "import_bad_zip": QT_TRANSLATE_NOOP("ErrorText", "“{file}” is not a readable zip file ({detail})"),
+    "convert_no_f0_stats": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the voice “{voice}” has no pitch statistics, so the key cannot be set automatically; set the key "
+        "shift by hand instead",
+    ),
+    "dataset_missing": QT_TRANSLATE_NOOP(
+        "ErrorText", "the dataset is missing ({file}): prepare it first with “New voice from folder…”"
+    ),
+    "dataset_no_clips": QT_TRANSLATE_NOOP("ErrorText", "the dataset has no clips"),
+    "dataset_clips_too_short": QT_TRANSLATE_NOOP(
+        "ErrorText", "no training clip is at least {seconds:.2f} s long"
+    ),
     # audio devices (core/recorder, core/live)
     "no_input_device": QT_TRANSLATE_NOOP(
         "ErrorText", "no audio input device was found (no microphone, no sound server)"
@@ -99,6 +116,13 @@ TEXTS: dict[str, str] = {
     "fast_generator_exact": QT_TRANSLATE_NOOP(
         "ErrorText", "fast path: the generator could not be prepared ({detail}); it ran the exact way"
     ),
+    "batch_repeated": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: given twice (the same file as {first}); converted once"
+    ),
+    "batch_renamed": QT_TRANSLATE_NOOP(
+        "ErrorText", "{file}: written as “{name}”, because {other} also converts to “{base}”"
+    ),
+    "batch_exists": QT_TRANSLATE_NOOP("ErrorText", "{path}: already exists, so it was left as it is"),
     # the training stop advice (models/training/validation)
     "advice_improving": QT_TRANSLATE_NOOP(
         "ErrorText", "validation is improving (best so far at step {best_step})"
@@ -269,6 +293,8 @@ STAGES: dict[str, str] = {
     "content": QT_TRANSLATE_NOOP("ErrorText", "reading the singing"),
     "synthesis": QT_TRANSLATE_NOOP("ErrorText", "singing in the new voice"),
     "post": QT_TRANSLATE_NOOP("ErrorText", "finishing"),
+    "retrieval": QT_TRANSLATE_NOOP("ErrorText", "searching the voice's recordings"),
+    "report": QT_TRANSLATE_NOOP("ErrorText", "measuring the quality"),
 }
 
 #: the training stop verdicts (models/training/validation.ValidationReport.verdict).
@@ -377,6 +403,16 @@ def separation_text(name: str, model: Any) -> tuple[str, str]:
     if texts is None or _english():
         return str(model.label), str(model.description)
     return _tr("AssetText", texts[0]), _tr("AssetText", texts[1])
+
+
+def timings_text(timings: dict[str, float]) -> str:
+    """How long each stage of a conversion took (``ConvertResult.timings``), in the user's language."""
+    return QCoreApplication.translate("ErrorText", ", ").join(
+        QCoreApplication.translate("ErrorText", "{stage} {seconds:.2f} s").format(
+            stage=stage if _english() or stage not in STAGES else _tr(CONTEXT, STAGES[stage]), seconds=seconds
+        )
+        for stage, seconds in timings.items()
+    )
 
 
 def progress_text(p: Any) -> str:

@@ -222,11 +222,18 @@ class JobRunner(QObject):
             JobRefused: another GPU job is running, or the runner is shutting down.
         """
         if self._closing:
-            raise JobRefused(f"Cannot start '{name}': the application is closing.")
+            raise JobRefused(
+                QCoreApplication.translate(
+                    "JobRunner", "Cannot start '{name}': the application is closing."
+                ).format(name=name)
+            )
         if gpu and self._gpu_job is not None:
             raise JobRefused(
-                f"Cannot start '{name}' while '{self._gpu_job.name}' is running: only one job uses the "
-                "compute device at a time. Wait for it to finish or stop it first."
+                QCoreApplication.translate(
+                    "JobRunner",
+                    "Cannot start '{name}' while '{running}' is running: only one job uses the compute "
+                    "device at a time. Wait for it to finish or stop it first.",
+                ).format(name=name, running=self._gpu_job.name)
             )
         ensure_log_file()
         worker = TaskWorker(task)

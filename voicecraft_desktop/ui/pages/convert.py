@@ -52,7 +52,13 @@ from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.error_text import engine_text, error_text, progress_text, quality_summary
+from voicecraft_desktop.ui.error_text import (
+    engine_text,
+    error_text,
+    progress_text,
+    quality_summary,
+    timings_text,
+)
 from voicecraft_desktop.ui.pages._common import (
     JobPageMixin,
     call_task,
@@ -649,12 +655,12 @@ class ConvertPage(JobPageMixin, QWidget):
         ]
         for item in items:
             lines.append(
-                f"✗ {item.source.name}: {item.error}"
+                f"✗ {item.source.name}: {engine_text(item.error)}"
                 if item.error
                 else f"✓ {item.source.name} → {item.output}"
             )
             if not item.error and getattr(item, "note", None):
-                lines.append(f"  note: {item.note}")
+                lines.append("  " + self.tr("note: {note}").format(note=engine_text(item.note)))
             if not item.error and item.result is not None and item.result.report is not None:
                 lines.append(quality_summary(item.result.report))
         self.report_view.setPlainText("\n".join(lines))
@@ -675,7 +681,7 @@ class ConvertPage(JobPageMixin, QWidget):
         if r.report is not None:
             lines.append(quality_summary(r.report))
         lines += [self.tr("note: {note}").format(note=engine_text(n)) for n in r.notes]
-        lines.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.timings.items()))
+        lines.append(self.tr("time: {times}").format(times=timings_text(r.timings)))
         self.report_view.setPlainText("\n".join(lines))
         self._update_buttons()
 

@@ -328,7 +328,11 @@ class CoverPanel(QWidget):
             self.tr("key shift: {key:+g} semitones; backing: {backing:+g} semitones").format(
                 key=r.conversion.key, backing=r.backing_semitones
             ),
-            f"separation: {take.stems.model}{' (cached)' if take.stems.cached else ''}",
+            (
+                self.tr("separation: {model} (reused)")
+                if take.stems.cached
+                else self.tr("separation: {model}")
+            ).format(model=take.stems.model),
         ]
         if r.report is not None:
             lines.append(quality_summary(r.report))
