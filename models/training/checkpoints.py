@@ -6,6 +6,8 @@ format of :func:`models.formats.artifact.save_checkpoint` (read back with ``weig
 Files are written to a temporary sibling and renamed, so a process killed mid-write leaves the
 previous checkpoints intact plus, at worst, a stale ``.*.tmp`` that :meth:`Checkpoints.clean`
 removes. Resuming takes the newest *loadable* step checkpoint and reports the ones it had to skip.
+Each checkpoint gets an info file beside it (``<name>.ckpt.json``: step, preset, target, stamped with
+the checkpoint's identity; :mod:`models.training.checkpoint_info`), written after its rename.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import torch
 
 from models.formats.artifact import ArtifactError, load_checkpoint, save_checkpoint
+from models.training.checkpoint_info import info_path, write_info
 
 CHECKPOINT_DIR = "checkpoints"
 BEST_NAME = "best.ckpt"
@@ -32,14 +35,20 @@ class CheckpointWriteError(OSError):
 
 def _write(path: Path, state: Mapping[str, Any]) -> Path:
     """:func:`save_checkpoint`, its failures as :class:`CheckpointWriteError` (torch's writer reports a
-    short write as a RuntimeError with an internal message)."""
+    short write as a RuntimeError with an internal message); then, once the checkpoint is in place,
+    its info file (:mod:`models.training.checkpoint_info`: what the app shows without opening it)."""
     try:
-        return save_checkpoint(path, state)
+        save_checkpoint(path, state)
     except OSError as exc:
         raise CheckpointWriteError(exc.errno, exc.strerror or str(exc), str(path)) from None
     except RuntimeError:
         reason = "cannot write the checkpoint (is the disk full?)"
         raise CheckpointWriteError(errno.EIO, reason, str(path)) from None
+    try:
+        write_info(path, state)
+    except OSError:
+        pass  # the checkpoint is complete; without its info file readers read the checkpoint itself
+    return path
 
 
 def rng_state(device: torch.device) -> dict[str, torch.Tensor]:
@@ -103,6 +112,7 @@ class Checkpoints:
         if best:
             _write(self.best_path, state)
         for _, old in self.steps()[: -self.keep_last]:
+            info_path(old).unlink(missing_ok=True)
             old.unlink(missing_ok=True)
         return path
 

@@ -18,10 +18,10 @@ def gui_reads(monkeypatch):
     """The run folders whose status was read on the GUI thread."""
     reads: list = []
 
-    def counted(run_dir):  # type: ignore[no-untyped-def]
+    def counted(run_dir, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread() is threading.main_thread():
             reads.append(run_dir)
-        return runs.run_status(run_dir)
+        return runs.run_status(run_dir, **kwargs)
 
     monkeypatch.setattr(train_module, "run_status", counted)
     return reads

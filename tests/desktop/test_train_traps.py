@@ -15,6 +15,7 @@ import pytest
 from models.config import VoiceConfig
 from models.formats.artifact import save_checkpoint
 from models.training import TrainProgress
+from models.training.checkpoint_info import write_info
 from models.training.validation import StopMonitor
 from tests.training.conftest import make_dataset
 from voicecraft_desktop.core.dataset_jobs import datasets_dir, list_datasets
@@ -48,6 +49,7 @@ def make_run(dataset, step, preset="tiny", target=40, base=None):
     for name, at in ((f"step_{step:08d}.ckpt", step), ("best.ckpt", step // 2)):
         state = {"config": config, "model_g": {}, "model_d": {}, "step": at}
         save_checkpoint(run / "checkpoints" / name, state)
+        write_info(run / "checkpoints" / name, state)  # as the trainer does
     (run / "run.json").write_text(json.dumps({"format": "voicecraft-run", "base": base, "created_at": "x"}))
     return run
 

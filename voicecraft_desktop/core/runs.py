@@ -4,8 +4,8 @@ Qt-free glue over :mod:`models.training` (which owns the run format):
 
 - :func:`run_dir_for`: the run folder of a dataset (``paths.runs_dir()/<dataset folder name>``), so
   pressing Start again on the same voice resumes its run.
-- :func:`run_status`: the newest checkpoint step and whether the run can be exported (a file scan;
-  nothing is loaded).
+- :func:`run_status`: the newest checkpoint step and whether the run can be exported (a file scan
+  and the checkpoints' info files; ``load=False`` never opens a checkpoint: the GUI thread).
 - :func:`read_history`: loss and validation curves back from the run's TensorBoard events (to
   redraw the curves of a resumed run).
 - :func:`read_validation_audio`: the validation clips the trainer logged (generated and real), so
@@ -22,12 +22,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
+
+if TYPE_CHECKING:
+    from models.training.checkpoint_info import CheckpointInfo
 
 TB_DIR = "tb"
 PREVIEW_NAME = "preview.wav"
@@ -47,6 +50,8 @@ class RunStatus:
         target: the step the run last set out to reach (its newest checkpoint's ``max_steps``).
         base: the base model the run was started from (``run.json``), None for from scratch.
         started_at: when the run started (``run.json``'s ISO time; "" when unknown).
+        pending: read without opening checkpoints, and a checkpoint had no info file: ``best_step``,
+            ``preset`` and ``target`` are not known yet (:func:`run_status` with ``load`` in a worker).
         exportable: there is a checkpoint to export.
     """
 
@@ -58,6 +63,7 @@ class RunStatus:
     target: int = 0
     base: str | None = None
     started_at: str = ""
+    pending: bool = False
 
     @property
     def exportable(self) -> bool:
@@ -92,19 +98,26 @@ def run_dir_for(dataset_dir: str | os.PathLike[str]) -> Path:
     return paths.runs_dir() / Path(dataset_dir).name
 
 
-def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
-    """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`) and ``run.json``; the
-    checkpoints' step and preset are read without loading their weights (:func:`checkpoint_info`)."""
+def run_status(run_dir: str | os.PathLike[str], *, load: bool = True) -> RunStatus:
+    """Scans ``run_dir/checkpoints`` (see :mod:`models.training.checkpoints`) and ``run.json``.
+
+    The newest and the best checkpoint's step, preset and target come from their info files
+    (:mod:`models.training.checkpoint_info`) or this process's cache; a checkpoint that has neither
+    (a run from before the info files) is read itself when ``load`` (slow: workers, the command
+    line) -- without ``load`` (the GUI thread) nothing is opened and the answer is ``pending``.
+    """
+    from models.training.checkpoint_info import NO_INFO
     from models.training.checkpoints import Checkpoints
 
     run = Path(run_dir)
     if not run.is_dir():
         return RunStatus(exists=False)
+    info = checkpoint_info if load else known_checkpoint_info
     checkpoints = Checkpoints(run, keep_last=1)  # only read: keep_last matters when saving
     steps = checkpoints.steps()  # oldest first
     has_best = checkpoints.best_path.is_file()
-    best_step = checkpoint_info(checkpoints.best_path).step if has_best else 0
-    newest = checkpoint_info(steps[-1][1] if steps else checkpoints.best_path)
+    best = info(checkpoints.best_path) if has_best else NO_INFO
+    newest = info(steps[-1][1] if steps else checkpoints.best_path)
     try:
         started = json.loads((run / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -115,52 +128,66 @@ def run_status(run_dir: str | os.PathLike[str]) -> RunStatus:
         exists=True,
         step=steps[-1][0] if steps else 0,
         has_best=has_best,
-        best_step=best_step,
-        preset=newest.preset,
-        target=newest.target,
+        best_step=(best or NO_INFO).step,
+        preset=(newest or NO_INFO).preset,
+        target=(newest or NO_INFO).target,
         base=base if isinstance(base, str) else None,
         started_at=str(started.get("created_at") or ""),
+        pending=best is None or newest is None,
     )
 
 
-class CheckpointInfo(NamedTuple):
-    """What a checkpoint says about its run: its step, the preset, the step the run set out to reach."""
-
-    step: int
-    preset: str
-    target: int
+# What this process learnt of each checkpoint, by path and file identity (so a rewritten file is new).
+_INFO_CACHE: dict[tuple[str, int, int, int], CheckpointInfo] = {}
 
 
-_NO_INFO = CheckpointInfo(0, "", 0)
-_INFO_CACHE: dict[tuple[str, int, int], CheckpointInfo] = {}
+def _cache_key(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def known_checkpoint_info(path: str | os.PathLike[str]) -> CheckpointInfo | None:
+    """Step, preset and target of a training checkpoint without opening it (safe on the GUI thread):
+    from its info file or this process's cache; zeros when the file is missing; None when only
+    reading the checkpoint itself would tell (:func:`checkpoint_info`)."""
+    from models.training.checkpoint_info import NO_INFO, read_info
+
+    path = Path(path)
+    key = _cache_key(path)
+    if key is None:
+        return NO_INFO
+    if key not in _INFO_CACHE:
+        info = read_info(path)
+        if info is None:
+            return None
+        _INFO_CACHE[key] = info
+    return _INFO_CACHE[key]
 
 
 def checkpoint_info(path: str | os.PathLike[str]) -> CheckpointInfo:
     """Step, preset and target of a training checkpoint; zeros when it is missing or unreadable.
 
-    The file is memory-mapped (``torch.load(mmap=True, weights_only=True)``): only its small pickle
-    is read, not the weights, and the answer is cached by path, size and modification time, so the
-    pages can ask on every refresh.
+    :func:`known_checkpoint_info` when it knows, else the checkpoint itself is read (memory-mapped:
+    only its small pickle, not the weights; a fraction of a second, over a second under load, so
+    never on the GUI thread). The answer is cached by path and file identity, an unreadable file's
+    zeros too, so the pages can ask on every refresh.
     """
-    path = Path(path)
-    try:
-        st = path.stat()
-    except OSError:
-        return _NO_INFO
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _INFO_CACHE:
-        import torch
+    from models.training.checkpoint_info import NO_INFO, read_checkpoint_info
 
-        try:
-            data = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-            config = json.loads(data["config_json"])
-            info = CheckpointInfo(
-                int(data["step"]), str(config.get("preset", "")), int(config["train"]["max_steps"])
-            )
-        except Exception:  # noqa: BLE001 - any unreadable file is "no information", never a crash
-            return _NO_INFO
+    path = Path(path)
+    known = known_checkpoint_info(path)
+    if known is not None:
+        return known
+    key = _cache_key(path)
+    if key is None:
+        return NO_INFO
+    info = read_checkpoint_info(path)
+    if _cache_key(path) == key:  # the file was not replaced while it was read
         _INFO_CACHE[key] = info
-    return _INFO_CACHE[key]
+    return info
 
 
 ARCHIVE_DIR = ".archive"  # runs_dir()/.archive/<run>-<time>: no slug starts with a dot
@@ -472,19 +499,26 @@ def add_retrieval_index(
     return True
 
 
-def export_choices(run_dir: str | os.PathLike[str]) -> list[tuple[str, int, Path]]:
+def export_choices(
+    run_dir: str | os.PathLike[str], status: RunStatus | None = None
+) -> list[tuple[str, int, Path]]:
     """What the run can export: ``("best", step, path)`` (lowest validation error) and
     ``("latest", step, path)`` (the newest checkpoint), best first; one entry when they are the same
-    step, none before the first checkpoint."""
+    step, none before the first checkpoint.
+
+    Args:
+        status: the run's :func:`run_status` as the caller has it (the page shows the same steps);
+            read here (opening checkpoints without info files) when None.
+    """
     from models.training.checkpoints import Checkpoints
 
     checkpoints = Checkpoints(run_dir, keep_last=1)
+    status = status if status is not None else run_status(run_dir)
     found: list[tuple[str, int, Path]] = []
-    if checkpoints.best_path.is_file():
-        found.append(("best", checkpoint_info(checkpoints.best_path).step, checkpoints.best_path))
-    steps = checkpoints.steps()
-    if steps and not (found and found[0][1] == steps[-1][0]):
-        found.append(("latest", steps[-1][0], steps[-1][1]))
+    if status.has_best:
+        found.append(("best", status.best_step, checkpoints.best_path))
+    if status.step and not (found and found[0][1] == status.step):
+        found.append(("latest", status.step, checkpoints.step_path(status.step)))
     return found
 
 

@@ -392,7 +392,7 @@ class LibraryPage(JobPageMixin, QWidget):
                 extractors,
                 status,
             ]
-        run = run_status(run_dir_for(item.folder))
+        run = run_status(run_dir_for(item.folder), load=False)
         if not item.has_features:
             status = QCoreApplication.translate(
                 "LibraryPage", "dataset: %n clips, features missing (prepare it again)", "", item.clips
@@ -667,7 +667,7 @@ class LibraryPage(JobPageMixin, QWidget):
             return
         what = self.tr("dataset") if isinstance(item, DatasetInfo) else self.tr("voice")
         label = item.name or item.folder.name
-        run = run_status(run_dir_for(item.folder)) if isinstance(item, DatasetInfo) else None
+        run = run_status(run_dir_for(item.folder), load=False) if isinstance(item, DatasetInfo) else None
         if run is not None and run.exists:  # issue 12.3: its run is archived or deleted with it, as asked
             self.run_box = ask_delete_dataset(self, label, run, lambda keep: self.delete(item, keep_run=keep))
             return

@@ -176,6 +176,9 @@ class TrainPage(RunExportMixin, QWidget):
         self._run_dir: Path | None = None
         self._history_dir: Path | None = None  # the run whose curves are shown
         self.history_job: Job | None = None
+        self.run_read_job: Job | None = None  # reads an older run's checkpoints (no info files)
+        self._reading_run: Path | None = None
+        self._progress_unknown = False  # the bar waits for the run's target
         self.tensorboard = TensorBoardServer(ctx.runner, self)
 
         # --- what to train
@@ -406,7 +409,40 @@ class TrainPage(RunExportMixin, QWidget):
                 self._voice_changed()
 
     def _run_status(self) -> RunStatus:
-        return run_status(self._run_dir) if self._run_dir is not None else RunStatus(exists=False)
+        """The chosen run as its files and info files tell, never opening a checkpoint (the GUI thread);
+        ``pending`` when an older run's checkpoint must be read (:meth:`_read_run`)."""
+        if self._run_dir is None:
+            return RunStatus(exists=False)
+        return run_status(self._run_dir, load=False)
+
+    def _read_run(self, run_dir: Path) -> None:
+        """Reads the checkpoints of a run without info files in a job (once per run at a time); the page
+        is derived again when they are read, if that run is still the one on screen."""
+        if self._reading_run == run_dir:
+            return
+        try:
+            job = self.ctx.runner.start(self.tr("Read the training run"), call_task(run_status, run_dir))
+        except JobRefused:
+            return
+        self._reading_run, self.run_read_job = run_dir, job
+        job.result.connect(lambda _status, d=run_dir: self._run_read(d))
+        job.failed.connect(lambda message, _tb, d=run_dir: self._run_read(d, message))
+        job.finished.connect(lambda j=job: self._run_read_finished(j))
+
+    def _run_read(self, run_dir: Path, failure: str | None = None) -> None:
+        self._reading_run = None
+        if run_dir != self._run_dir or self.job is not None:
+            return  # another voice is on screen, or a run started: its own text stays
+        if failure is not None:
+            log.warning("cannot read the run %s: %s", run_dir, failure)
+            text = self.tr("Cannot read this voice's run: {message}")
+            self.status_label.setText(text.format(message=failure))
+            return
+        self._voice_changed()
+
+    def _run_read_finished(self, job: Job) -> None:
+        if self.run_read_job is job:
+            self.run_read_job = None
 
     def _voice_changed(self) -> None:
         """Derives everything on the page from what is selected now and whether a run exists."""
@@ -457,11 +493,24 @@ class TrainPage(RunExportMixin, QWidget):
         self.export_button.setEnabled(status.exportable)
         self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
         self._describe(info, status, target)
-        self._request_estimate(info, status, target)
-        if self._history_dir != self._run_dir:
+        if status.pending:  # an older run: its preset and target are read in a job, then all of this again
+            text = self.tr("A run of this voice is at step {step:,}; reading its settings…")
+            self.run_label.setText(text.format(step=status.step))
+            self.status_label.setText(self.tr("Reading this voice's training run…"))
+            for w in (self.start_button, self.export_button, self.steps_spin):  # the run's own come next
+                w.setEnabled(False)
+            self.estimate.clear()
+            self._read_run(self._run_dir)
+        else:
+            self._request_estimate(info, status, target)
+        first_look = self._history_dir != self._run_dir
+        if first_look:
             self._load_history(self._run_dir, status.exists)
             self.hint_label.setText(self.tr(HINT_BEFORE))
-            self.progress.setValue(int(1000 * min(1.0, status.step / target)) if status.step else 0)
+        if first_look or self._progress_unknown:
+            known = status.step and not status.pending
+            self.progress.setValue(int(1000 * min(1.0, status.step / target)) if known else 0)
+            self._progress_unknown = status.pending
 
     def _show_choices(self, status: RunStatus | None) -> None:
         """Base and preset: the user's choice for a new run, or the run's own (greyed out) when one exists."""
@@ -913,8 +962,8 @@ class TrainPage(RunExportMixin, QWidget):
         self.pause_button.setChecked(False)
         self.pause_button.setText(self.tr("Pause"))
         if self.ctx.runner.closing:
-            # The app is quitting: the page goes away, and re-deriving it would load the checkpoint
-            # just written on the GUI thread (over a second for a full-size run; bench_ui's quit leg).
+            # The app is quitting: the page goes away (re-deriving it would start a job to read an
+            # older run's checkpoints; the GUI thread itself never reads one).
             return
         self._voice_changed()
 

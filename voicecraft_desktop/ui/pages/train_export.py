@@ -84,7 +84,8 @@ class ExportDialog(QDialog):
 class RunExportMixin:
     """Export for the Train page.
 
-    The page provides ``ctx``, ``_run_dir`` (the chosen run's folder or None), ``dataset()``,
+    The page provides ``ctx``, ``_run_dir`` (the chosen run's folder or None), ``_run_status()`` (its
+    status, read without opening checkpoints), ``dataset()``,
     ``export_button``, ``messages`` (a ``QPlainTextEdit``), an ``exported = Signal(str)`` and
     ``_voice_changed()``; the mixin keeps ``export_job``, ``confirm_box`` (the open "replace the
     voice of that name?" question) and ``error_box``.
@@ -100,6 +101,9 @@ class RunExportMixin:
         if info is None:
             return
         run_dir = self._run_dir  # type: ignore[attr-defined]
+        status = self._run_status() if run_dir is not None else None  # type: ignore[attr-defined]
+        if status is not None and status.pending:
+            return  # an older run's checkpoints are being read (Export is disabled until they are)
         ours = voice_of_run(run_dir) if run_dir is not None else None
         if ours is not None:  # trained further: keeping the name updates that voice
             default = ours.name
@@ -115,7 +119,7 @@ class RunExportMixin:
             )
             while default.casefold() in names:
                 default, n = f"{info.name} ({n})", n + 1
-        choices = export_choices(run_dir) if run_dir is not None else []
+        choices = export_choices(run_dir, status) if run_dir is not None else []
         dialog = ExportDialog(self, label, default, choices)  # type: ignore[arg-type]
 
         def accepted() -> None:
