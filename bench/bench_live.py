@@ -5,6 +5,9 @@ Usage (from the repository root; or ``python -m bench.bench_live``)::
     python bench/bench_live.py [--presets tiny sovits5] [--blocks-ms 160 320 640] [--device cpu|cuda|both]
                                [--count 12] [--sovits5-cpu-count 3] [--threads 2] [--f0 fcpe] [--out FILE]
 
+Each row is printed (stderr) and, with ``--out``, the whole JSON rewritten (atomically) as soon as
+it is measured, so a long run that is stopped still leaves the rows it finished.
+
 For each preset, device and block size, :class:`models.convert.stream.StreamingConverter`
 converts ``count`` blocks of synthetic sung phrases (after two warm-up blocks) and the time of each
 :meth:`~models.convert.stream.StreamingConverter.process` call is measured (CUDA synchronised):
@@ -30,8 +33,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from bench.bench_convert import build as build_sovits5
-from bench.bench_convert import song
+try:  # python -m bench.bench_live
+    from bench.bench_convert import build as build_sovits5
+    from bench.bench_convert import song
+except ModuleNotFoundError as error:  # python bench/bench_live.py: the script's own folder is importable
+    if error.name != "bench":
+        raise
+    from bench_convert import build as build_sovits5  # type: ignore[no-redef]
+    from bench_convert import song  # type: ignore[no-redef]
 
 
 def build_tiny(device: str, f0: str) -> Any:
@@ -121,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "runs": [],
     }
+    from models.atomic import atomic_write_bytes
+
+    def save() -> None:  # after every row: a stopped run keeps what it measured
+        if args.out:
+            atomic_write_bytes(args.out, json.dumps(report, indent=2).encode())
+
+    report["complete"] = False
+    save()
     for device in devices:
         for preset in args.presets:
             t0 = time.perf_counter()
@@ -129,14 +146,12 @@ def main(argv: list[str] | None = None) -> int:
             for block_ms in args.blocks_ms:
                 row = {"preset": preset, "device": device, **measure(converter, block_ms, count)}
                 report["runs"].append(row)
+                save()
                 print(json.dumps(row), file=sys.stderr, flush=True)
             print(f"{preset} on {device}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        from models.atomic import atomic_write_bytes
-
-        atomic_write_bytes(args.out, text.encode())
+    report["complete"] = True
+    save()
+    print(json.dumps(report, indent=2))
     return 0
 
 

@@ -37,6 +37,7 @@ FEATURE_RATE = 16000
 STATS_WINDOW_S = 10.0  # processing median / worst are over this much recent time
 STALL_S = 2.0  # no input for this long while running: the input device is gone
 RING_S = 4.0
+STALL_GAP_S = 0.25  # the output device fell this much (plus the devices' buffering) behind the input: a stall
 
 
 class LiveError(RuntimeError):
@@ -74,11 +75,16 @@ class LiveStats:
         block_s: the block length (the real-time budget per block).
         blocks: blocks processed so far.
         late: blocks passed through because the model was behind.
-        dropouts: output callbacks that found too little audio (heard as a gap).
+        dropouts: gaps heard: the output ran dry (however many callbacks it lasted), or the output
+            device stalled.
         input_overflows: PortAudio input overflows.
         device_s: the two devices' buffering as PortAudio reports it (input + output).
         running: the session is running.
         error: why it stopped ("" when it did not fail).
+        skipped: converted blocks dropped because the output device had fallen behind (the delay
+            is held at one block instead of growing).
+        stalls: times the output device stopped taking audio for a while (heard as a gap; each
+            also counts as a dropout).
     """
 
     algorithmic_s: float
@@ -92,6 +98,8 @@ class LiveStats:
     device_s: float
     running: bool
     error: str
+    skipped: int = 0
+    stalls: int = 0
 
     @property
     def keeps_up(self) -> bool:
@@ -109,6 +117,22 @@ class MonitorBlock:
     f0_in: np.ndarray
 
 
+@dataclass(frozen=True)
+class BlockTrace:
+    """One block's bookkeeping (instrumentation): when it left the model thread, the samples both
+    callbacks had moved by then, and what was queued on each side (input: 16 kHz samples not yet
+    taken; output: output-rate samples not yet played when the block was queued)."""
+
+    t: float
+    in_frames: int
+    out_frames: int
+    in_queued: int
+    out_queued: int
+    late: bool
+    passed: bool
+    dropouts: int = 0
+
+
 StreamFactory = Callable[..., Any]  # (kind: "input"|"output", **sounddevice kwargs) -> stream
 
 
@@ -116,6 +140,17 @@ def _default_stream_factory(kind: str, **kwargs: Any) -> Any:
     import sounddevice as sd
 
     return (sd.InputStream if kind == "input" else sd.OutputStream)(**kwargs)
+
+
+def device_buffer_s(block_s: float) -> float:
+    """The device buffering live conversion asks PortAudio for: a third of the block, 50-200 ms.
+
+    The audio callbacks must survive the model thread taking the CPU. Through PulseAudio,
+    PortAudio's "high" setting is only 35 ms: on a busy 2-core machine the output then ran dry,
+    and PulseAudio stopped asking for audio for about two seconds each time (heard as a gap, the
+    delay growing by as much). With 200 ms and 640 ms blocks a 60 s run had no gap at a load
+    average of 11."""
+    return float(min(0.2, max(0.05, block_s / 3.0)))
 
 
 def device_rate(device: int | str | None, kind: str) -> int:
@@ -139,8 +174,9 @@ class LiveSession:
         wet: monitor mix, 0 (only the dry input) to 1 (only the converted voice).
         stream_factory: builds the streams (tests inject fakes).
 
-    ``device_latency`` ("high" by default, or "low" or seconds) is PortAudio's buffering; the
-    devices' own latency is reported in :attr:`LiveStats.device_s`.
+    ``device_latency`` (seconds, or PortAudio's "low" / "high") is each device's buffering; by
+    default a third of the block, between 50 and 200 ms (:func:`device_buffer_s`). The devices'
+    own latency is reported in :attr:`LiveStats.device_s`.
     """
 
     def __init__(
@@ -154,6 +190,7 @@ class LiveSession:
         bypass: bool = False,
         wet: float = 1.0,
         stream_factory: StreamFactory | None = None,
+        device_latency: float | str | None = None,
     ) -> None:
         self.engine = engine
         self.input_device, self.output_device = input_device, output_device
@@ -170,11 +207,14 @@ class LiveSession:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._primed = False
-        self.blocks = self.late = self.dropouts = self.input_overflows = 0
+        self._dry = False  # the output ran dry in its last callback
+        self.blocks = self.late = self.dropouts = self.skipped = self.stalls = self.input_overflows = 0
+        self._lag_floor: float | None = None  # least (input taken - output taken) seen, in seconds
+        self.in_frames = self.out_frames = 0  # samples the two callbacks moved (instrumentation)
+        self.trace: collections.deque[BlockTrace] = collections.deque(maxlen=4096)
         self.error = ""
-        # PortAudio's "high" latency: a callback delayed by the model thread (the GIL, a busy CPU) still
-        # finds room in the device buffer; "low" lost most of the sound on a busy 2-core machine.
-        self.device_latency = "high"
+        self.device_latency = device_buffer_s(self.block_samples / FEATURE_RATE) if device_latency is None \
+            else device_latency
 
     # -- the real-time side: copies only ----------------------------------------------------------
 
@@ -182,15 +222,20 @@ class LiveSession:
         if status and getattr(status, "input_overflow", False):
             self.input_overflows += 1
         self.in_ring.write(indata[:, 0])
+        self.in_frames += frames
 
     def _out_callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         if status and getattr(status, "output_underflow", False) and self._primed:
             self.dropouts += 1  # the device ran dry before this callback (a gap was heard)
         got = self.out_ring.read_into(outdata[:, 0])
+        self.out_frames += frames
         if got < frames:
             outdata[got:, 0] = 0.0
-            if self._primed:
+            if self._primed and not self._dry:  # one gap, however many callbacks it lasts
                 self.dropouts += 1
+            self._dry = True
+        else:
+            self._dry = False
 
     # -- control ---------------------------------------------------------------------------------
 
@@ -273,6 +318,8 @@ class LiveSession:
             device_s=sum(float(getattr(s, "latency", 0.0) or 0.0) for s in list(self._streams)),
             running=self.running,
             error=self.error,
+            skipped=self.skipped,
+            stalls=self.stalls,
         )
 
     @property
@@ -290,6 +337,9 @@ class LiveSession:
     def _loop(self) -> None:
         import soxr
 
+        if self.engine is not None:  # the first call loads lazily (kernels, allocator): not on a live block
+            self.engine.process(np.zeros(self.engine.block_samples, np.float32))
+            self.engine.reset()
         to16 = soxr.ResampleStream(self.input_rate, FEATURE_RATE, 1, dtype="float32")
         to_out = soxr.ResampleStream(MODEL_RATE, self.output_rate, 1, dtype="float32")
         bs = self.block_samples
@@ -299,6 +349,7 @@ class LiveSession:
         dry_written = 0
         dry_rs = soxr.ResampleStream(self.input_rate, self.output_rate, 1, dtype="float32")
         last_input = time.monotonic()
+        taken = 0  # 16 kHz input samples cut into blocks so far
         while not self._stop.is_set():
             if self.error:
                 return
@@ -317,12 +368,15 @@ class LiveSession:
                 time.sleep(0.003)
                 continue
             last_input = time.monotonic()
+            arrived = time.perf_counter()  # the newest block's last samples came in about now
             pending = np.concatenate([pending, to16.resample_chunk(got)])
             dry = dry_rs.resample_chunk(got)
             dry_hist = np.concatenate([dry_hist, dry])
             dry_written += len(dry)
             while len(pending) >= bs and not self._stop.is_set():
                 block, pending = pending[:bs], pending[bs:]
+                block_at = taken  # absolute 16 kHz index of the block's first sample
+                taken += bs
                 late = len(pending) >= bs  # another whole block already waits: we are behind
                 t0 = time.perf_counter()
                 wet_out = None
@@ -335,8 +389,11 @@ class LiveSession:
                 if late:
                     self.late += 1
                 n_out = int(round(bs * self.output_rate / FEATURE_RATE))
-                if wet_out is None:  # bypass, or a late block passed through: the newest input
-                    mixed = dry_hist[-n_out:] if len(dry_hist) >= n_out else np.zeros(n_out, np.float32)
+                if wet_out is None:  # bypass, or a late block passed through: the block's own input
+                    lo = int(round(block_at * self.output_rate / FEATURE_RATE)) - dry_start
+                    mixed = np.zeros(n_out, np.float32)
+                    seg = dry_hist[max(lo, 0) : max(lo, 0) + n_out]
+                    mixed[: len(seg)] = seg
                     wet_show = mixed
                 else:
                     at = -1 if source is None else int(round(source * self.output_rate / MODEL_RATE))
@@ -347,21 +404,63 @@ class LiveSession:
                         dry_seg[: len(seg)] = seg
                     mixed = self.wet * wet_out + (1.0 - self.wet) * dry_seg
                     wet_show = wet_out
-                if self.out_ring.free() >= len(mixed):
-                    self.out_ring.write(mixed.astype(np.float32))
-                    self._primed = True
-                else:  # the output device is not taking the audio (stalled): this block is lost
-                    self.dropouts += 1
+                self._check_output_stall()
+                out_queued = self.out_ring.available()  # before this block: the delay it meets
+                self._emit(mixed.astype(np.float32), n_out, time.perf_counter() - arrived)
                 if wet_out is not None:  # converted blocks only: a passed-through block costs nothing
                     self._times.append((time.monotonic(), time.perf_counter() - t0))
                 while self._times and time.monotonic() - self._times[0][0] > STATS_WINDOW_S:
                     self._times.popleft()
                 self.blocks += 1
+                self.trace.append(BlockTrace(time.monotonic(), self.in_frames, self.out_frames,
+                                             len(pending) + self.in_ring.available() * FEATURE_RATE
+                                             // self.input_rate,
+                                             out_queued, late, wet_out is None, self.dropouts))
                 self.monitor.append(MonitorBlock(block, wet_show, FEATURE_RATE, self.output_rate, f0))
             keep = int(3.0 * self.output_rate)  # the dry history the mix may reach back into
             if len(dry_hist) > keep:
                 dry_start += len(dry_hist) - keep
                 dry_hist = dry_hist[-keep:]
+
+    def _check_output_stall(self) -> None:
+        """Counts a stall (and a dropout) when the output device has taken less audio than the
+        input device delivered, by more than :data:`STALL_GAP_S` plus the devices' buffering (the
+        callbacks move audio a buffer at a time) since the last check: the device stopped asking
+        for audio for that long (a gap is heard, though no callback ran dry). The two clocks agree
+        to far better than that over a session."""
+        lag = self.in_frames / self.input_rate - self.out_frames / self.output_rate
+        slack = STALL_GAP_S + sum(float(getattr(s, "latency", 0.0) or 0.0) for s in list(self._streams))
+        if self._lag_floor is None or lag < self._lag_floor:
+            self._lag_floor = lag
+        elif lag - self._lag_floor > slack:
+            self.stalls += 1
+            self.dropouts += 1
+            self._lag_floor = lag
+
+    def _emit(self, audio: np.ndarray, n_out: int, age_s: float) -> None:
+        """Queues one block for the output device, keeping the output's delay at one block.
+
+        The output plays each block one block length after the block's input arrived (the
+        real-time budget: a block converted within it is never late). When the output ran dry
+        (the start, or a gap already heard), silence is queued first to restore that delay; when
+        the output device has fallen behind (it took less than real time: a stalled device, a
+        clock slower than the input's) so that more than a block and a quarter is still queued,
+        this block is dropped and counted in :attr:`skipped` instead of adding to the delay for
+        good (the queue must never grow: that was the live drift)."""
+        queued = self.out_ring.available()
+        if queued > n_out + n_out // 4:
+            self.skipped += 1
+            return
+        if queued == 0:  # nothing to play: start (again) with the delay the budget allows
+            # enough that the next block, due one block from now and converted within its budget,
+            # finds audio still queued (a first block the resampler shortened counts as short)
+            lead = max(0, 2 * n_out - int(round(age_s * self.output_rate)) - len(audio))
+            audio = np.concatenate([np.zeros(lead, np.float32), audio])
+        if self.out_ring.free() < len(audio):  # cannot happen with the cap above; never block
+            self.skipped += 1
+            return
+        self.out_ring.write(audio)
+        self._primed = True
 
     def drain_monitor(self) -> list[MonitorBlock]:
         out = []

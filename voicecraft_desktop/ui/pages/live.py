@@ -427,6 +427,7 @@ class LivePage(QWidget):
         block = st.block_s * 1000
         self.latency_label.setText(
             self.tr("Latency {ms:.0f} ms (block, crossfade and lookahead)").format(ms=st.algorithmic_s * 1000)
+            + self.tr(" + {ms:.0f} ms for converting each block in time").format(ms=block)
             + (self.tr(" + {ms:.0f} ms in the devices").format(ms=st.device_s * 1000) if st.device_s else "")
             + self.tr(
                 "  ·  processing {typical:.0f} ms typical, {worst:.0f} ms worst (last 10 s) of {block:.0f} "
@@ -439,6 +440,7 @@ class LivePage(QWidget):
                 dropouts=st.dropouts,
                 late=st.late,
             )
+            + (self.tr("  ·  dropped blocks {skipped}").format(skipped=st.skipped) if st.skipped else "")
         )
         if st.blocks >= 3 and not st.keeps_up and st.algorithmic_s > 0:
             self.slow_label.setText(
@@ -449,6 +451,14 @@ class LivePage(QWidget):
                 ).format(
                     block=block, typical=st.processing_median_s * 1000, worst=st.processing_worst_s * 1000
                 )
+            )
+            self.slow_label.show()
+        elif st.dropouts:
+            self.slow_label.setText(
+                self.tr(
+                    "The sound had {n} gaps: the computer was busy, or the output device stopped for a "
+                    "moment. If it keeps happening, choose a longer block or close other programs."
+                ).format(n=st.dropouts)
             )
             self.slow_label.show()
         else:
