@@ -45,5 +45,7 @@ class _nothing:
 def test_status_line_says_when_the_device_cannot_keep_up():
     st = live_core.LiveStats(0.41, 0.6, 0.9, 0.32, 10, 2, 0, 0, 0.0, True, "")
     assert "TOO SLOW" in live_cmd.status_line(st)
-    ok = live_core.LiveStats(0.41, 0.1, 0.2, 0.32, 10, 0, 0, 0, 0.0, True, "")
+    ok = live_core.LiveStats(0.41, 0.1, 0.2, 0.32, 10, 0, 0, 0, 0.0, True, "", skipped=3)
     assert "keeps up" in live_cmd.status_line(ok)
+    assert "latency 410 ms + 320 ms output buffer" in live_cmd.status_line(ok)
+    assert "dropped 3" in live_cmd.status_line(ok)

@@ -103,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def status_line(st) -> str:
-    """One line: latency, processing time against the block, late blocks, dropouts."""
+    """One line: latency (engine, output buffer, devices), processing time against the block, late
+    and dropped blocks, dropouts."""
     verdict = "keeps up" if st.keeps_up else "TOO SLOW for live use on this device"
     return (
-        f"latency {st.algorithmic_s * 1000:.0f} ms + processing median {st.processing_median_s * 1000:.0f} ms"
+        f"latency {st.algorithmic_s * 1000:.0f} ms + {st.block_s * 1000:.0f} ms output buffer"
+        f" + {st.device_s * 1000:.0f} ms devices; processing median {st.processing_median_s * 1000:.0f} ms"
         f" / worst {st.processing_worst_s * 1000:.0f} ms of a {st.block_s * 1000:.0f} ms block ({verdict});"
-        f" blocks {st.blocks}, late {st.late}, dropouts {st.dropouts}"
+        f" blocks {st.blocks}, late {st.late}, dropped {st.skipped}, dropouts {st.dropouts}"
     )
