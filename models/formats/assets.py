@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from models.atomic import atomic_write_text
-from models.errors import UserError
+from models.errors import Message, UserError
 
 BLOCK_BYTES = 1 << 20  # 1 MiB per read: progress and cancel granularity
 TIMEOUT_S = 30.0  # per socket operation, not for the whole transfer
@@ -460,11 +460,12 @@ class AssetStore:
         use, else ``(None, why)``; for the setup view."""
         asset = self.asset(name)
         if asset.full_sha256:
-            return asset.full_sha256, "published"
+            return asset.full_sha256, Message("published", "sha_published")
         first = self.first_sha256(name)
         if first:
-            return first, "recorded from the first verified copy"
-        return None, "no full sha256 is published; the first copy is checked by format and shapes"
+            return first, Message("recorded from the first verified copy", "sha_recorded")
+        return None, Message("no full sha256 is published; the first copy is checked by format and shapes",
+                             "sha_none")
 
     def _record_first(self, name: str, digest: str, path: Path) -> None:
         data = self._digests()

@@ -61,6 +61,15 @@
         <translation>Demucs v4 htdemucs_ft 人声模型（精调版中专门提取人声的那一个）</translation>
     </message>
     <message>
+        <source>as published by its author (@mueller91&apos;s Speaker-Encoder, linked by so-vits-svc-5.0)</source>
+        <extracomment>registry name -&gt; licence, for the model files whose licence is words rather than a licence&apos;s name and project (&quot;MIT (openai/whisper)&quot; needs no translation).</extracomment>
+        <translation>按作者发布的条款（@mueller91 的 Speaker-Encoder，由 so-vits-svc-5.0 链接）</translation>
+    </message>
+    <message>
+        <source>as published by the model&apos;s authors</source>
+        <translation>按模型作者发布的条款</translation>
+    </message>
+    <message>
         <source>Standard (htdemucs)</source>
         <extracomment>separation model name -&gt; (label, description) (models/features/separation.SEPARATION_MODELS).</extracomment>
         <translation>标准（htdemucs）</translation>
@@ -686,6 +695,18 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>no training clip is at least {seconds:.2f} s long</source>
         <translation>没有一个训练片段达到 {seconds:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>官方公布</translation>
+    </message>
+    <message>
+        <source>recorded from the first verified copy</source>
+        <translation>记录自第一份校验通过的副本</translation>
+    </message>
+    <message>
+        <source>no full sha256 is published; the first copy is checked by format and shapes</source>
+        <translation>官方没有公布完整的 sha256；第一份副本按文件格式和张量形状检查</translation>
     </message>
     <message>
         <source>no audio input device was found (no microphone, no sound server)</source>
@@ -3002,12 +3023,24 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
         </translation>
     </message>
     <message>
+        <source>&lt;b&gt;{title}&lt;/b&gt; ({name}): {description}.</source>
+        <translation>&lt;b&gt;{title}&lt;/b&gt;（{name}）：{description}。</translation>
+    </message>
+    <message>
         <source>Address: {url}</source>
         <translation>地址：{url}</translation>
     </message>
     <message>
         <source>It cannot be downloaded automatically: get it as described, then “Locate file…”.</source>
         <translation>这个文件无法自动下载：请按说明获取，然后用“指定文件…”。</translation>
+    </message>
+    <message>
+        <source>Licence: {licence}</source>
+        <translation>许可证：{licence}</translation>
+    </message>
+    <message>
+        <source>SHA-256: {why}.</source>
+        <translation>SHA-256：{why}。</translation>
     </message>
     <message>
         <source>Location: {path}</source>

@@ -503,14 +503,19 @@ def test_every_model_file_and_separation_model_has_chinese_words(chinese) -> Non
     from models.features.separation import SEPARATION_MODELS
     from models.formats.assets import ASSETS
     from voicecraft_desktop.ui.error_text import (
+        ASSET_LICENCES,
         ASSET_TEXTS,
         SEPARATION_TEXTS,
         asset_description,
+        asset_licence,
         asset_title,
         separation_text,
     )
 
     assert set(ASSET_TEXTS) == set(ASSETS) and set(SEPARATION_TEXTS) == set(SEPARATION_MODELS)
+    # a licence is a licence's name and its project ("MIT (openai/whisper)"), else it has Chinese words
+    worded = {n for n, a in ASSETS.items() if not re.fullmatch(r"[\w.\-]+ \([\w./\-]+\)", a.licence)}
+    assert worded == set(ASSET_LICENCES) and all(CJK.search(asset_licence(n, ASSETS[n])) for n in worded)
     texts = [asset_title(n, a) for n, a in ASSETS.items()] + [
         asset_description(n, a) for n, a in ASSETS.items()
     ]

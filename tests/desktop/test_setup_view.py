@@ -73,8 +73,8 @@ def test_lists_what_each_task_needs_with_size_licence_and_state(view) -> None:
                       "finetune": "needs 2 files (about 5.2 MB)", "covers": "✔ ready"}
     assert _rows(view) == ["enc", "pre"], "optional files are hidden until asked for"
     row = [view.table.item(0, c).text() for c in range(view.table.columnCount())]
-    assert row == ["Content encoder", "Convert, train, fine-tune", "about 3.1 MB", "MIT (enc authors)",
-                   "✖ missing"]
+    assert row == ["Content encoder", "Convert, train, fine-tune", "about 3.1 MB", "MIT", "✖ missing"]
+    assert view.table.item(0, 3).toolTip() == "MIT (enc authors)"  # the full licence
     assert view.table.item(1, 1).text() == "Fine-tune" and view.table.item(1, 2).text() == "2.1 MB"
     assert "2 files to download (about 5.2 MB)" in view.status_label.text()
     assert "sha256" not in view.status_label.text().lower() and "SHA-256: " in view.details.text()

@@ -60,6 +60,11 @@ TEXTS: dict[str, str] = {
     "dataset_clips_too_short": QT_TRANSLATE_NOOP(
         "ErrorText", "no training clip is at least {seconds:.2f} s long"
     ),
+    "sha_published": QT_TRANSLATE_NOOP("ErrorText", "published"),
+    "sha_recorded": QT_TRANSLATE_NOOP("ErrorText", "recorded from the first verified copy"),
+    "sha_none": QT_TRANSLATE_NOOP(
+        "ErrorText", "no full sha256 is published; the first copy is checked by format and shapes"
+    ),
     # audio devices (core/recorder, core/live)
     "no_input_device": QT_TRANSLATE_NOOP(
         "ErrorText", "no audio input device was found (no microphone, no sound server)"
@@ -272,6 +277,15 @@ ASSET_TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: registry name -> licence, for the model files whose licence is words rather than a licence's name
+#: and project ("MIT (openai/whisper)" needs no translation).
+ASSET_LICENCES: dict[str, str] = {
+    "sovits5-speaker-encoder": QT_TRANSLATE_NOOP(
+        "AssetText", "as published by its author (@mueller91's Speaker-Encoder, linked by so-vits-svc-5.0)"
+    ),
+    "hubert-transformers": QT_TRANSLATE_NOOP("AssetText", "as published by the model's authors"),
+}
+
 #: separation model name -> (label, description) (models/features/separation.SEPARATION_MODELS).
 SEPARATION_TEXTS: dict[str, tuple[str, str]] = {
     "htdemucs": (
@@ -391,6 +405,12 @@ def asset_description(name: str, asset: Any) -> str:
         return str(asset.description)
     url = getattr(asset, "manual_url", None) or next(iter(_urls(str(asset.description))), "")
     return _tr("AssetText", texts[1]).format(size=name.removeprefix("whisper-"), url=url)
+
+
+def asset_licence(name: str, asset: Any) -> str:
+    """The model file ``name``'s licence in the user's language (``asset.licence`` when it needs none)."""
+    text = ASSET_LICENCES.get(name)
+    return str(asset.licence) if text is None or _english() else _tr("AssetText", text)
 
 
 def _urls(text: str) -> list[str]:

@@ -38,7 +38,13 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.error_text import asset_description, asset_title, error_text
+from voicecraft_desktop.ui.error_text import (
+    asset_description,
+    asset_licence,
+    asset_title,
+    engine_text,
+    error_text,
+)
 from voicecraft_desktop.ui.pages._common import keeping_error, read_only_table, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
@@ -162,7 +168,10 @@ class SetupView(QWidget):
         self.optional_check = QCheckBox(self.tr("Show optional files (other content encoders)"))
         self.optional_check.setObjectName("showOptional")
         self.optional_check.toggled.connect(lambda _on: self.refresh())
+        # The licence column shows the licence's name ("MIT"); its full text is in the tooltip and below
+        # (whole, it was squeezed into two clipped lines beside long titles).
         self.table = read_only_table([self.tr(c) for c in COLUMNS], "setupTable", stretch_column=3)
+        self.table.setWordWrap(False)
         widest = max(
             self.table.fontMetrics().horizontalAdvance(text)
             for text in map(self.tr, [*STATE_TEXT.values(), DOWNLOADING_TEXT, PARTIAL_TEXT])
@@ -296,7 +305,10 @@ class SetupView(QWidget):
             status = QTableWidgetItem(text)
             status.setData(Qt.ItemDataRole.UserRole, state)
             status.setToolTip(str(path) if path else "")
-            for col, item in enumerate((title, need, size, QTableWidgetItem(asset.licence), status)):
+            licence_text = asset_licence(name, asset)
+            licence = QTableWidgetItem(licence_text.split(" (")[0])
+            licence.setToolTip(licence_text)
+            for col, item in enumerate((title, need, size, licence, status)):
                 self.table.setItem(row, col, item)
             if name == selected:
                 self.table.selectRow(row)
@@ -357,14 +369,22 @@ class SetupView(QWidget):
         asset = store.asset(name)
         state, path = store.status(name)
         digest, source = store.trusted_sha256(name)
-        lines = [f"<b>{asset_title(name, asset)}</b> ({name}): {asset_description(name, asset)}."]
+        lines = [
+            self.tr("<b>{title}</b> ({name}): {description}.").format(
+                title=asset_title(name, asset), name=name, description=asset_description(name, asset)
+            )
+        ]
         if asset.url:
             lines.append(self.tr("Address: {url}").format(url=asset.url))
         else:
             lines.append(
                 self.tr("It cannot be downloaded automatically: get it as described, then “Locate file…”.")
             )
-        lines.append(f"SHA-256: {digest} ({source})" if digest else f"SHA-256: {source}.")
+        lines.append(self.tr("Licence: {licence}").format(licence=asset_licence(name, asset)))
+        source = engine_text(source)
+        lines.append(
+            f"SHA-256: {digest} ({source})" if digest else self.tr("SHA-256: {why}.").format(why=source)
+        )
         if path is not None and state != "missing":
             lines.append(self.tr("Location: {path}").format(path=path))
         self.details.setText("<br>".join(lines))
