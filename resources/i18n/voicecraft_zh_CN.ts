@@ -430,6 +430,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>准备把 {file} 转换为“{voice}”：点“转换”。</translation>
     </message>
     <message>
+        <source>Convert {file} → {voice}</source>
+        <translation>转换 {file} → {voice}</translation>
+    </message>
+    <message>
         <source>Convert folder {folder} → {voice}</source>
         <translation>转换文件夹 {folder} → {voice}</translation>
     </message>
@@ -484,6 +488,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Export {format}</source>
         <translation>导出 {format}</translation>
+    </message>
+    <message>
+        <source>Export {file}</source>
+        <translation>导出 {file}</translation>
     </message>
     <message>
         <source>Exported {path}</source>
@@ -585,6 +593,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>{value:+d} dB</translation>
     </message>
     <message>
+        <source>Separate {file}</source>
+        <translation>分离 {file}</translation>
+    </message>
+    <message>
         <source>from the cache</source>
         <translation>来自缓存</translation>
     </message>
@@ -599,6 +611,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Invalid mix settings</source>
         <translation>混音设置无效</translation>
+    </message>
+    <message>
+        <source>Convert {file} → {voice}</source>
+        <translation>转换 {file} → {voice}</translation>
     </message>
     <message>
         <source>, backing shifted {semitones:+g} semitones</source>
@@ -635,6 +651,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Export the mix and its stems</source>
         <translation>导出混音及其分轨</translation>
+    </message>
+    <message>
+        <source>Export {file}</source>
+        <translation>导出 {file}</translation>
     </message>
     <message>
         <source>Exported {name}, with {name1} and {name2}, to {parent}.</source>
@@ -901,6 +921,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>{file}：录音采样率为 {rate} Hz，所以音色学不到 {top} Hz 以上的声音</translation>
     </message>
     <message>
+        <source>features: {extractors}, kept in {folder}</source>
+        <translation>特征：{extractors}，保存在 {folder}</translation>
+    </message>
+    <message>
         <source>{file}: {channels} channels mixed down to mono</source>
         <translation>{file}：{channels} 个声道已混成单声道</translation>
     </message>
@@ -919,31 +943,31 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>separating the vocal</source>
         <extracomment>a conversion&apos;s stages (``ConvertProgress.stage``, models/convert).</extracomment>
-        <translation>正在分离人声</translation>
+        <translation>分离人声</translation>
     </message>
     <message>
         <source>finding the pitch</source>
-        <translation>正在提取音高</translation>
+        <translation>提取音高</translation>
     </message>
     <message>
         <source>reading the singing</source>
-        <translation>正在分析唱词和发音</translation>
+        <translation>分析唱词和发音</translation>
     </message>
     <message>
         <source>singing in the new voice</source>
-        <translation>正在用新音色演唱</translation>
+        <translation>用新音色演唱</translation>
     </message>
     <message>
         <source>finishing</source>
-        <translation>收尾中</translation>
+        <translation>收尾</translation>
     </message>
     <message>
         <source>searching the voice&apos;s recordings</source>
-        <translation>正在检索音色的录音</translation>
+        <translation>检索音色的录音</translation>
     </message>
     <message>
         <source>measuring the quality</source>
-        <translation>正在评估质量</translation>
+        <translation>评估质量</translation>
     </message>
     <message>
         <source>Keep training</source>
@@ -3172,6 +3196,13 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     <message>
         <source>Estimated time on this computer: about {length} for {steps} steps on {where} ({per_step:.2g} s a step, measured over 1 step; validation adds a little).</source>
         <translation>在这台电脑上的预计用时：在{where}上训练 {steps} 步约需 {length}（每步 {per_step:.2g} 秒，按 1 步测得；验证还会多花一点时间）。</translation>
+    </message>
+</context>
+<context>
+    <name>TensorBoard</name>
+    <message>
+        <source>Start TensorBoard</source>
+        <translation>启动 TensorBoard</translation>
     </message>
 </context>
 <context>

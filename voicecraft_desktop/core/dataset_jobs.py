@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from models.atomic import atomic_write_text
+from models.errors import Message
 from models.features.preprocess import FEATURES_NAME, SPEAKER_NAME, DatasetTargetError
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.names import slug
@@ -311,7 +312,9 @@ def _extract(
         np.save(out / SPEAKER_NAME, speaker.astype(np.float32), allow_pickle=False)
     described = pipeline.describe()
     atomic_write_text(out / FEATURES_NAME, json.dumps(described, indent=1))
-    report.notes.append(f"features: {extractor_summary(described)}, cached in {pipeline.cache_dir}")
+    summary = extractor_summary(described)
+    report.notes.append(Message(f"features: {summary}, cached in {pipeline.cache_dir}", "features_cached",
+                                extractors=summary, folder=str(pipeline.cache_dir)))
     from models.features.preprocess import write_manifest
 
     write_manifest(out, report)  # the manifest carries the features note too

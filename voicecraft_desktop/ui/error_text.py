@@ -216,6 +216,7 @@ TEXTS: dict[str, str] = {
     "note_low_rate": QT_TRANSLATE_NOOP(
         "ErrorText", "{file}: recorded at {rate} Hz, so the voice learns nothing above {top} Hz"
     ),
+    "features_cached": QT_TRANSLATE_NOOP("ErrorText", "features: {extractors}, kept in {folder}"),
     "note_mixed_down": QT_TRANSLATE_NOOP("ErrorText", "{file}: {channels} channels mixed down to mono"),
     "warn_no_files": QT_TRANSLATE_NOOP("ErrorText", "no files found in {folder}"),
     "warn_no_usable": QT_TRANSLATE_NOOP(

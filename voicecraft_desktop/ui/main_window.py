@@ -636,9 +636,10 @@ def about_text() -> str:
         QCoreApplication.translate("MainWindow", "Model files (downloaded on first use):"),
     ]
     from models.formats.assets import ASSETS
+    from voicecraft_desktop.ui.error_text import asset_licence, asset_title
 
     for name, asset in ASSETS.items():
-        lines.append(f"  • {asset.title} ({name}): {asset.licence}")
+        lines.append(f"  • {asset_title(name, asset)} ({name}): {asset_licence(name, asset)}")
     return "\n".join(lines)
 
 

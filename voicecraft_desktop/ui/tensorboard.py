@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from voicecraft_desktop.ui.pages._common import call_task
@@ -108,7 +108,8 @@ class TensorBoardServer(QObject):
             return str(board.launch())
 
         try:
-            job = self.runner.start("Start TensorBoard", call_task(launch))
+            name = QCoreApplication.translate("TensorBoard", "Start TensorBoard")
+            job = self.runner.start(name, call_task(launch))
         except JobRefused as exc:
             self.failed.emit(str(exc), "")
             return False

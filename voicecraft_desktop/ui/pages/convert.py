@@ -517,7 +517,8 @@ class ConvertPage(JobPageMixin, QWidget):
             )
 
         self.stop_playback()
-        return self._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
+        name = self.tr("Convert {file} → {voice}").format(file=path.name, voice=entry.name)
+        return self._start(name, task, self._on_converted, gpu=True)
 
     def convert_batch(self, folder: Path, out_dir: Path, fmt: str | None = None) -> Job | None:
         """Converts every audio file in ``folder`` into ``out_dir``, as ``fmt`` (default: the
@@ -781,7 +782,8 @@ class ConvertPage(JobPageMixin, QWidget):
         r = self.take.result
         subtype = subtype or self.output_bits(fmt)
         task = call_task(export_audio, path, r.audio, r.sample_rate, fmt, subtype, self.output_sample_rate())
-        return self._start(f"Export {path.name}", task, self._on_exported, gpu=False)
+        name = self.tr("Export {file}").format(file=path.name)
+        return self._start(name, task, self._on_exported, gpu=False)
 
     def _on_exported(self, path: Path) -> None:
         self.progress.setValue(1000)

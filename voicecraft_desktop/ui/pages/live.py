@@ -255,7 +255,7 @@ class LivePage(QWidget):
             if dev.is_default:
                 self.output_combo.setCurrentIndex(self.output_combo.count() - 1)
         if not self.input_combo.count() or not self.output_combo.count():
-            reason = audio_unavailable_reason() or (
+            reason = engine_text(audio_unavailable_reason()) or (
                 self.tr("no microphone was found")
                 if not self.input_combo.count()
                 else self.tr("no headphones or speakers were found")

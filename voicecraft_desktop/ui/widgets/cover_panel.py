@@ -256,7 +256,8 @@ class CoverPanel(QWidget):
             return separate_song(path, store=store, model_name=model, device=device, cancel=cancel)
 
         self.stop()
-        return self.page._start(f"Separate {path.name}", task, self._on_separated, gpu=True)
+        name = self.tr("Separate {file}").format(file=path.name)
+        return self.page._start(name, task, self._on_separated, gpu=True)
 
     def _on_separated(self, stems: Any) -> None:
         self.stems = stems
@@ -302,7 +303,8 @@ class CoverPanel(QWidget):
             )
 
         self.stop()
-        return self.page._start(f"Convert {path.name} → {entry.name}", task, self._on_converted, gpu=True)
+        name = self.tr("Convert {file} → {voice}").format(file=path.name, voice=entry.name)
+        return self.page._start(name, task, self._on_converted, gpu=True)
 
     def _on_converted(self, take: Any) -> None:
         self.take, self.stems = take, take.stems
@@ -401,7 +403,8 @@ class CoverPanel(QWidget):
             path = path.with_name(f"{path.name}.{fmt}")
         subtype = subtype or self.page.output_bits(fmt)
         task = call_task(write_cover, path, self.take.result, self.cover_options(), fmt, subtype)
-        return self.page._start(f"Export {path.name}", task, self._on_exported, gpu=False)
+        name = self.tr("Export {file}").format(file=path.name)
+        return self.page._start(name, task, self._on_exported, gpu=False)
 
     def _on_exported(self, paths: dict[str, Path]) -> None:
         self.page.progress.setValue(1000)
