@@ -9,7 +9,7 @@ Usage (from the repository root; or ``python -m bench.bench_convert``)::
 ``--speed exact fast`` converts every length both ways in turn in one process (interleaved, so a
 changing machine load hits both alike) and reports ``fast_over_exact`` (whole RTF ratio per length);
 ``--report`` adds the quality-report stage. On CUDA the fast path is the GPU leg (Whisper fp16 as
-on the exact path, the shortened Whisper window, the folded generator).
+on the exact path, the shortened Whisper window, the folded and fused generator).
 
 What is measured:
 
