@@ -701,6 +701,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>“{file}”不是可读取的 zip 文件（{detail}）</translation>
     </message>
     <message>
+        <source>the voice “{voice}” was made with another speaker encoder than the pretrain&apos;s, so it cannot be mixed: mix base singers, instant voices, or voices trained from a dataset prepared with the pretrain&apos;s encoder</source>
+        <translation>音色“{voice}”用的音色编码器和底模的不同，所以不能混合：请混合内置歌手、即时音色，或用底模编码器整理的数据集训练出来的音色</translation>
+    </message>
+    <message>
         <source>the voice “{voice}” has no pitch statistics, so the key cannot be set automatically; set the key shift by hand instead</source>
         <translation>音色“{voice}”没有音高统计数据，无法自动定调；请手动设置变调</translation>
     </message>

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from models.errors import UserError
+from models.errors import Message, UserError
 
 PRETRAIN_ASSET = "sovits5-pretrain"
 SPEAKER_ASSET = "sovits5-speaker-encoder"
@@ -209,11 +209,12 @@ def voice_ingredient(library: Any, voice: Any, weight: float) -> Any:
     manifest = read_manifest(entry.folder)
     space = speaker_space(manifest)
     if space != PRETRAIN_SPACE:
-        raise VoiceMakingError(
+        raise VoiceMakingError(Message(
             f"voice {entry.name!r} was made with the {space} speaker encoder, not the pretrain's "
             f"({PRETRAIN_SPACE}); it cannot be mixed. Mix base singers, instant voices, or voices "
-            f"trained from a dataset prepared with the pretrain's encoder"
-        )
+            f"trained from a dataset prepared with the pretrain's encoder", "mix_other_encoder",
+            voice=entry.name,
+        ))
     return Ingredient("voice", entry.name, manifest.speaker, float(weight), entry.id, manifest.f0_stats)
 
 

@@ -48,6 +48,12 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)"
     ),
     "import_bad_zip": QT_TRANSLATE_NOOP("ErrorText", "“{file}” is not a readable zip file ({detail})"),
+    "mix_other_encoder": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the voice “{voice}” was made with another speaker encoder than the pretrain's, so it cannot be "
+        "mixed: mix base singers, instant voices, or voices trained from a dataset prepared with the "
+        "pretrain's encoder",
+    ),
     "convert_no_f0_stats": QT_TRANSLATE_NOOP(
         "ErrorText",
         "the voice “{voice}” has no pitch statistics, so the key cannot be set automatically; set the key "
