@@ -9,10 +9,17 @@ ready). A model thread between them cuts the input into blocks and runs
 :class:`models.convert.stream.StreamingConverter` on each; the monitor mix (dry/wet) and bypass
 happen there too.
 
-Back-pressure: the callbacks never wait. When the model thread falls behind (a whole further block
-is already waiting when it takes one), that block is passed through dry instead of converted and
-counted as *late*; an output callback that finds too little converted audio plays silence and
-counts a *dropout*. A device that stops delivering (unplugged), or an error in the model thread,
+Back-pressure and latency: the callbacks never wait, and no queue may grow. When the model thread
+falls behind (a whole further block is already waiting when it takes one), that block is passed
+through dry instead of converted and counted as *late*. The output plays each block one block
+length after its input arrived (the budget a block has to be converted in: silence is queued
+first at the start and after a gap); a block that would leave more than a block and a quarter
+queued (the output device took less than real time: it stalled, or its clock is slower) is
+dropped and counted as *skipped*, so the delay comes back instead of growing for good (it used to
+grow by every stall: 2 s -> 4 s in a minute). An output callback that finds too little audio plays
+silence and counts one *dropout* per gap; an output device that stops asking for audio (its
+callbacks fall behind the input's) counts a *stall* and a dropout. :attr:`LiveSession.trace`
+keeps each block's timing and queue depths. A device that stops delivering (unplugged), or an error in the model thread,
 ends the session with :attr:`LiveSession.error` set to a sentence a person can act on;
 :meth:`LiveSession.stop` always closes both streams.
 """
