@@ -662,3 +662,23 @@ def test_the_dataset_report_and_the_quality_report_come_out_in_chinese(chinese, 
     text = quality_summary(quality)
     assert "音准误差：中位数 12.3 音分" in text and "没有计算音色相似度（没有加载音色编码器）" in text
     assert english_left(text.splitlines()) == []
+
+
+def test_without_audio_devices_the_record_and_live_pages_say_why_in_chinese(
+    chinese, open_page, ctx, monkeypatch
+) -> None:
+    from voicecraft_desktop.core import recorder
+    from voicecraft_desktop.ui.pages import live as live_page
+    from voicecraft_desktop.ui.pages.live import LivePage
+    from voicecraft_desktop.ui.pages.record import RecordPage
+
+    def no_portaudio():  # type: ignore[no-untyped-def]
+        raise OSError("PortAudio library not found")
+
+    monkeypatch.setattr(recorder, "_sounddevice", no_portaudio)  # the engine's own reason, a Message
+    monkeypatch.setattr(live_page, "list_output_devices", lambda: [])
+    live = open_page(LivePage, ctx)
+    record = open_page(RecordPage, ctx)
+    for text in (live.error_label.text(), record.no_device_label.text()):
+        assert "无法加载音频库（PortAudio library not found）" in text
+        assert english_left([PROPER_NAMES.sub("", text).replace("PortAudio library not found", "")]) == []
