@@ -27,10 +27,10 @@ class UserError(Exception):
 
     ``code`` and ``params`` (optional, keyword-only, or set as attributes by a subclass that also
     derives from a built-in error and so takes no keywords) say the same thing in a structured form, so the
-    app can show it in the user's language (``ui/pages/_common.error_text``); the English message
-    stays the fallback and what the command line prints. Codes in use: ``name_taken`` (``name``),
-    ``audio_unreadable`` / ``audio_empty`` / ``audio_too_long`` (``path``; ``seconds``, ``limit``)
-    and ``audio_too_short`` (``path``, ``seconds``, ``minimum``).
+    app can show it in the user's language (``voicecraft_desktop/ui/error_text.py``, one translation per
+    code; ``tests/desktop/test_i18n.py`` finds every code the engine emits); the English message stays
+    the fallback and what the command line prints. An error class that takes no keywords is raised
+    with a :class:`Message` instead (``LibraryError(Message(text, "code", **params))``).
     """
 
     code: str | None = None
