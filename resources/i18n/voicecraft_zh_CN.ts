@@ -2685,6 +2685,14 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
         <translation>  削波！</translation>
     </message>
     <message>
+        <source>{name}   {seconds:.1f} s</source>
+        <translation>{name}   {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>{name}   (unreadable)</source>
+        <translation>{name}   （无法读取）</translation>
+    </message>
+    <message>
         <source>Cannot play</source>
         <translation>无法播放</translation>
     </message>

@@ -388,9 +388,9 @@ class RecordPage(QWidget):
         for path in list_takes(self.ctx.takes_dir()):
             try:
                 info = soundfile.info(str(path))
-                label = f"{path.stem}   {info.duration:.1f} s"
+                label = self.tr("{name}   {seconds:.1f} s").format(name=path.stem, seconds=info.duration)
             except Exception:  # noqa: BLE001 - a damaged file is listed, not fatal
-                label = f"{path.stem}   (unreadable)"
+                label = self.tr("{name}   (unreadable)").format(name=path.stem)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.takes.addItem(item)
