@@ -43,16 +43,28 @@ def source_files() -> list[str]:
 
 def lupdate(ts: Path, language: str, extra: list[str] | tuple[str, ...] = ()) -> None:
     """Refreshes ``ts`` (created when missing) from the sources (and ``extra`` files); no line numbers,
-    so it only changes when strings do."""
-    subprocess.run(
-        [tool("lupdate"), *source_files(), *extra, "-ts", str(ts), "-target-language", language,
-         "-no-obsolete", "-locations", "none", "-silent"],
-        cwd=ROOT, check=True,
-    )
+    so it only changes when strings do. Written atomically (a copy is updated, then renamed over it)."""
+    from models.atomic import atomic_path
+
+    with atomic_path(ts, suffix=".ts") as tmp:
+        if ts.exists():
+            shutil.copyfile(ts, tmp)
+        else:
+            tmp.unlink()  # lupdate creates it
+        subprocess.run(
+            [tool("lupdate"), *source_files(), *extra, "-ts", str(tmp), "-target-language", language,
+             "-no-obsolete", "-locations", "none", "-silent"],
+            cwd=ROOT, check=True,
+        )
 
 
 def lrelease(ts: Path, qm: Path) -> None:
-    subprocess.run([tool("lrelease"), "-silent", str(ts), "-qm", str(qm)], cwd=ROOT, check=True)
+    """Compiles ``ts`` into ``qm``, written atomically: a running app maps its ``.qm`` into memory, and
+    rewriting that file in place crashed one (a screenshot run died with SIGSEGV mid-rebuild)."""
+    from models.atomic import atomic_path
+
+    with atomic_path(qm, suffix=".qm") as tmp:
+        subprocess.run([tool("lrelease"), "-silent", str(ts), "-qm", str(tmp)], cwd=ROOT, check=True)
 
 
 def languages() -> list[tuple[str, Path]]:

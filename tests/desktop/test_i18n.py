@@ -96,6 +96,17 @@ def test_the_committed_qm_is_compiled_from_the_committed_ts(tmp_path) -> None:
     assert QM.read_bytes() == fresh.read_bytes(), "run: python scripts/i18n.py release"
 
 
+def test_a_rebuilt_qm_replaces_the_file_a_running_app_has_mapped(tmp_path) -> None:
+    # QTranslator maps its .qm into memory: lrelease must write a new file and rename it over the
+    # old one, never rewrite the mapped one in place (a screenshot run crashed that way).
+    qm = tmp_path / QM.name
+    qm.write_bytes(QM.read_bytes())
+    before = qm.stat().st_ino
+    i18n_tool.lrelease(TS, qm)
+    assert qm.stat().st_ino != before and qm.read_bytes() == QM.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == [QM.name]  # no temporary left
+
+
 # -- no literal outside tr() ---------------------------------------------------------------------------
 
 TEXT_WIDGETS = {
