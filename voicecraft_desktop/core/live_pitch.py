@@ -5,7 +5,9 @@ keeps the last :data:`WINDOW_S` seconds, and every :data:`HOP_S` seconds runs a 
 from :mod:`models.features.pitch` (DIO by default: ~0.01-0.03 s of CPU per second of audio) over that
 window resampled to 16 kHz. It
 keeps only the frames that are new and at least :data:`EDGE_S` away from the window's end, where
-the extractor has no right context; the curve therefore lags the voice by about 40 ms.
+the extractor has no right context; the curve therefore lags the voice by about 40 ms. A block
+longer than the window (the Live page feeds whole conversion blocks) widens that one analysis, so
+every frame is returned once, with left context.
 
 Also: :func:`hz_to_midi`, :func:`midi_to_hz` and :func:`note_name` for the note-name axis.
 """
@@ -61,6 +63,7 @@ class LivePitchTracker:
         self._align_frames = 100 // math.gcd(self.sample_rate, 100)
         self._align_samples = self.sample_rate * self._align_frames // 100
         self._window = int(WINDOW_S * self.sample_rate)
+        self._left = int((WINDOW_S - HOP_S - EDGE_S) * self.sample_rate)  # left context of a new frame
         self._buffer = np.zeros(0, np.float32)  # the last WINDOW_S of captured audio
         self._total = 0  # samples ever received
         self._emitted_frames = 0  # frames (absolute index) already returned
@@ -86,7 +89,11 @@ class LivePitchTracker:
             buffer = np.concatenate([self._buffer, x])
             start = self._total - len(buffer)
             align = self._align_samples
-            keep_from = -(-max(start, self._total - self._window) // align) * align  # rounded up
+            # The last WINDOW_S, reaching further back when a long block (the Live page's 640 ms) left
+            # frames not yet returned before it: those keep the left context a short feed gives them
+            # (else they were never analysed, and the cut window's first frame read unvoiced).
+            pending_at = self._emitted_frames * self.sample_rate // 100 - self._left
+            keep_from = -(-max(start, min(self._total - self._window, pending_at)) // align) * align  # rounded up
             self._buffer = buffer[keep_from - start :]
         if self._pending < HOP_S * self.sample_rate or len(self._buffer) < 0.03 * self.sample_rate:
             return np.zeros(0), np.zeros(0)

@@ -215,3 +215,7 @@ class ScrollingPitch(QWidget):
 
     def midi_values(self) -> np.ndarray:
         return self._midi.copy()
+
+    def times_s(self) -> np.ndarray:
+        """The plotted frames' times, in seconds of the stream (aligned with :meth:`midi_values`)."""
+        return self._t.copy()
