@@ -454,12 +454,17 @@ class LivePage(QWidget):
             )
             self.slow_label.show()
         elif st.dropouts:
-            self.slow_label.setText(
-                self.tr(
-                    "The sound had {n} gaps: the computer was busy, or the output device stopped for a "
-                    "moment. If it keeps happening, choose a longer block or close other programs."
-                ).format(n=st.dropouts)
+            advice = self.tr("If it keeps happening, choose a longer block or close other programs.")
+            gaps = (
+                self.tr("The sound had a gap: the computer was busy, or the output device stopped for a moment.")
+                if st.dropouts == 1
+                else self.tr(
+                    "The sound had %n gaps: the computer was busy, or the output device stopped for a moment.",
+                    "",
+                    st.dropouts,
+                )
             )
+            self.slow_label.setText(f"{gaps} {advice}")
             self.slow_label.show()
         else:
             self.slow_label.hide()
