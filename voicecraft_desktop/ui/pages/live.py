@@ -53,7 +53,10 @@ ERROR_STYLE = (
     "QLabel { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; border-radius: 6px;"
     " padding: 8px; font-weight: bold; }"
 )
-WARN_STYLE = "QLabel { background: #fffbeb; color: #92400e; border: 1px solid #fde68a; border-radius: 6px; padding: 6px; }"
+WARN_STYLE = (
+    "QLabel { background: #fffbeb; color: #92400e; border: 1px solid #fde68a; border-radius: 6px;"
+    " padding: 6px; }"
+)
 
 
 class LivePage(QWidget):
@@ -456,10 +459,13 @@ class LivePage(QWidget):
         elif st.dropouts:
             advice = self.tr("If it keeps happening, choose a longer block or close other programs.")
             gaps = (
-                self.tr("The sound had a gap: the computer was busy, or the output device stopped for a moment.")
+                self.tr(
+                    "The sound had a gap: the computer was busy, or the output device stopped for a moment."
+                )
                 if st.dropouts == 1
                 else self.tr(
-                    "The sound had %n gaps: the computer was busy, or the output device stopped for a moment.",
+                    "The sound had %n gaps: the computer was busy, or the output device stopped "
+                    "for a moment.",
                     "",
                     st.dropouts,
                 )
