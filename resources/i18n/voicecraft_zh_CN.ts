@@ -1792,8 +1792,18 @@ Its folder {folder} will be erased. This cannot be undone.</source>
         <translation>这台电脑无法实时转换这个音色：一个 {block:.0f} 毫秒的块需要 {typical:.0f} 毫秒来转换（最慢 {worst:.0f} 毫秒），所以这些块会不经转换直接输出。可以试试更长的块、使用显卡（见“设置”），或者换一个更小的音色。</translation>
     </message>
     <message>
-        <source>The sound had {n} gaps: the computer was busy, or the output device stopped for a moment. If it keeps happening, choose a longer block or close other programs.</source>
-        <translation>声音断了 {n} 次：电脑太忙，或播放设备短暂停顿了。如果一直这样，请选更长的块，或关掉其他程序。</translation>
+        <source>If it keeps happening, choose a longer block or close other programs.</source>
+        <translation>如果一直这样，请选更长的块，或关掉其他程序。</translation>
+    </message>
+    <message>
+        <source>The sound had a gap: the computer was busy, or the output device stopped for a moment.</source>
+        <translation>声音断了一下：电脑太忙，或播放设备短暂停顿了。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The sound had %n gaps: the computer was busy, or the output device stopped for a moment.</source>
+        <translation>
+            <numerusform>声音断了 %n 次：电脑太忙，或播放设备短暂停顿了。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Latency when started: {ms:.0f} ms (block, crossfade and lookahead) plus the processing time</source>
