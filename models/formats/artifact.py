@@ -29,7 +29,7 @@ import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +132,7 @@ class VoiceManifest:
     config: VoiceConfig
     speaker: np.ndarray  # (spk_dim,) float32
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     app_version: str = ""
     content_encoders: dict[str, dict[str, Any]] = field(default_factory=dict)
     pitch_extractor: str = ""

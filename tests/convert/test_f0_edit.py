@@ -215,7 +215,7 @@ def test_csv_round_trips(tmp_path) -> None:
     assert np.array_equal(f0_edit.read_f0_csv(plain, len(f)), f)
     ref = f0_edit.write_reference_csv(tmp_path / "svc_tmp.pit.csv", f)
     lines = ref.read_text().splitlines()
-    assert lines[0] == "0m 0s   0,{}".format(int(round(f[0])))
+    assert lines[0] == f"0m 0s   0,{int(round(f[0]))}"
     assert lines[6100].startswith("1m 1s   0,")  # 61.000 s
     back = f0_edit.read_f0_csv(ref, len(f))
     assert np.max(np.abs(back - f)) <= 0.5
@@ -258,7 +258,14 @@ def test_f0_override_conversion_uses_the_file(session_parts, tmp_path) -> None:
 def test_project_reopens_to_identical_audio(tiny_voice, tiny_extractors, helpers, tmp_path) -> None:
     import soundfile
 
-    from models.convert.resynth import ConvertProject, load_project, project_path, reopen_project, save_project, sha256_of
+    from models.convert.resynth import (
+        ConvertProject,
+        load_project,
+        project_path,
+        reopen_project,
+        save_project,
+        sha256_of,
+    )
 
     source = tmp_path / "song.wav"
     soundfile.write(source, helpers.sung_phrases(5.0, 32000, seed=9), 32000)

@@ -249,8 +249,8 @@ def test_hostile_encoder_file_is_not_valid_and_never_advises_weights_only_false(
     """Issue 20 item 6: an ``--asset`` file of random bytes or a malicious pickle is refused as one line
     'FILE is not a valid <asset> file (...)' (an AssetError the CLI and the app show as it stands),
     without PyTorch's advice to retry with weights_only=False, and without running the pickle."""
-    from models.formats.assets import AssetError
     from models.features.content import load_encoder
+    from models.formats.assets import AssetError
 
     monkeypatch.chdir(tmp_path)
     path = _hostile_file(tmp_path, kind)

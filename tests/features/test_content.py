@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.formats.assets import AssetInvalid
 from models.features.content import ENCODERS, load_encoder
 from models.features.content.base import ContentEncoder
 from models.features.content.hubert_encoder import HubertUnits
+from models.formats.assets import AssetInvalid
 
 RATE = 16000
 

@@ -9,8 +9,8 @@ import pytest
 import soundfile as sf
 
 from models.config import AudioConfig
-from models.features.content import load_encoder
 from models.features.clip import FeatureCancelled, FeaturePipeline, align, extract_dataset
+from models.features.content import load_encoder
 from models.features.pitch import create_pitch_extractor
 from models.features.speaker import SpeakerEncoder, average_embeddings
 

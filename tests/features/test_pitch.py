@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from models.features.audio import load_audio
-from models.features.pitch import (PITCH_EXTRACTORS, PitchTrack, create_pitch_extractor, default_pitch_method,
-                          frame_count, interpolate_unvoiced, postprocess_f0)
+from models.features.pitch import (
+    PITCH_EXTRACTORS,
+    PitchTrack,
+    create_pitch_extractor,
+    default_pitch_method,
+    frame_count,
+    interpolate_unvoiced,
+    postprocess_f0,
+)
 
 from .conftest import SHARED, harmonic_tone
 

@@ -23,10 +23,10 @@ import pytest
 import torch
 
 from models.config import VoiceConfig
+from models.features.spectral import linear_spectrogram, mel_spectrogram
+from models.formats.reference_import import ImportedModel, config_from_reference, import_reference_file
 from models.nets.losses import kl_loss, multi_resolution_stft_loss, speaker_loss
 from models.nets.nn.layers import GradientReversal
-from models.formats.reference_import import ImportedModel, config_from_reference, import_reference_file
-from models.features.spectral import linear_spectrogram, mel_spectrogram
 from models.nets.synthesizer import SynthesizerTrain
 from models.training.dataset import Batch
 from models.training.engine import Engine, generator_objective, grad_norm, resolve_precision

@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.features.audio import save_wav
 from models.config import VoiceConfig
-from models.features.content.base import ContentEncoder
+from models.features.audio import save_wav
 from models.features.clip import FeaturePipeline, extract_dataset
+from models.features.content.base import ContentEncoder
 from models.features.pitch import create_pitch_extractor
 from models.features.preprocess import Clip, DatasetReport, write_manifest
 

@@ -9,8 +9,8 @@ import math
 import pytest
 import torch
 
-from models.formats.artifact import load_checkpoint
 from models.config import VoiceConfig
+from models.formats.artifact import load_checkpoint
 from models.formats.reference_import import config_from_reference
 from models.training import TrainingError, train
 

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 import torch
 
-from models.formats.artifact import load_checkpoint, save_checkpoint
 from models.config import VoiceConfig
+from models.formats.artifact import load_checkpoint, save_checkpoint
 from models.training import train
 from models.training.checkpoints import BEST_NAME, CHECKPOINT_DIR
 from models.training.determinism import configure_torch

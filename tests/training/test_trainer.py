@@ -6,12 +6,12 @@ import json
 import math
 import threading
 
-import pytest
 import numpy as np
+import pytest
 import torch
 
-from models.formats.artifact import load_checkpoint
 from models.config import VoiceConfig
+from models.formats.artifact import load_checkpoint
 from models.training import TrainingError, train
 from models.training.dataset import DatasetError, EpochSampler, load_clips
 from models.training.engine import Engine, resolve_precision

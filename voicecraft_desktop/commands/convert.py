@@ -146,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
     args.device = check_device(args.device)  # before any work: --device cuda without CUDA is one line
     import torch
 
-    from models.formats.assets import AssetError, AssetStore, parse_overrides
-    from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, OptionError
     from models.convert.files import check_sample_rate, check_writable
+    from models.convert.options import ConvertCancelled, ConvertError, ConvertOptions, OptionError
+    from models.formats.assets import AssetError, AssetStore, parse_overrides
     from voicecraft_desktop.core import paths
     from voicecraft_desktop.core.convert_jobs import converter_for
     from voicecraft_desktop.core.library import LibraryError, VoiceLibrary

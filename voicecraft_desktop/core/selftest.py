@@ -269,15 +269,15 @@ def check_conversion(workdir: Path, say: Callable[[str], None], seconds: float =
     import soundfile
     import torch
 
-    from models.formats.artifact import load_voice
-    from models.formats.assets import AssetStore
-    from models.features.content import ENCODERS, load_encoder
     from models.convert.converter import VoiceConverter
     from models.convert.extractors import Extractors
-    from models.convert.options import ConvertOptions, run_to_end
     from models.convert.files import write_audio
+    from models.convert.options import ConvertOptions, run_to_end
+    from models.features.content import ENCODERS, load_encoder
     from models.features.pitch import create_pitch_extractor
     from models.features.speaker import SpeakerEncoder
+    from models.formats.artifact import load_voice
+    from models.formats.assets import AssetStore
     from models.formats.tiny_assets import (
         TINY_PPG_ENCODER,
         TINY_VEC_ENCODER,
