@@ -28,6 +28,7 @@ connection from a refused download.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import json
@@ -248,21 +249,26 @@ class AssetError(RuntimeError, UserError):
         name: the asset (the first one, when several are missing).
         missing: every asset name this error is about being absent (the app's "Open setup" offers them).
         offline: the download server could not be reached (no network, DNS, refused, timed out).
+        code, params: the failure in structured form for the app's translation (``UserError``); a
+            download failure names its asset as ``asset``.
     """
 
-    def __init__(self, name: str, message: str, missing: tuple[str, ...] = (), offline: bool = False) -> None:
+    def __init__(self, name: str, message: str, missing: tuple[str, ...] = (), offline: bool = False,
+                 code: str | None = None, params: dict | None = None) -> None:
         super().__init__(message)
         self.name = name
         self.missing = tuple(missing)
         self.offline = offline
+        if code is not None:
+            self.code, self.params = code, dict(params or {})
 
 
 class AssetMissing(AssetError):
     """Not in the cache, not overridden, and not downloaded (offline, refused, or local-only)."""
 
     def __init__(self, name: str, message: str, missing: tuple[str, ...] | None = None,
-                 offline: bool = False) -> None:
-        super().__init__(name, message, (name,) if missing is None else missing, offline)
+                 offline: bool = False, code: str | None = None, params: dict | None = None) -> None:
+        super().__init__(name, message, (name,) if missing is None else missing, offline, code, params)
 
 
 class ChecksumMismatch(AssetError):
@@ -572,12 +578,14 @@ class AssetStore:
             if exc.code == 416 and have:  # the part is already complete
                 response = None
             else:
-                raise AssetMissing(name, self.missing_message(name, f"the server answered HTTP {exc.code}")) from None
+                raise AssetMissing(name, self.missing_message(name, f"the server answered HTTP {exc.code}"),
+                                   code="download_http", params={"asset": name, "status": exc.code}) from None
         except (urllib.error.URLError, OSError) as exc:  # DNS, refused, unreachable, timed out
             reason = getattr(exc, "reason", exc)
             host = urllib.parse.urlsplit(asset.url).netloc
             raise AssetMissing(name, self.missing_message(
-                name, f"no internet connection (could not reach {host}: {reason})"), offline=True) from None
+                name, f"no internet connection (could not reach {host}: {reason})"), offline=True,
+                code="download_offline", params={"asset": name, "host": host}) from None
         hasher = hashlib.sha256()
         if response is not None and response.status != 206:
             have = 0  # the server ignored Range: start again
@@ -589,25 +597,35 @@ class AssetStore:
                 length = response.headers.get("Content-Length")
                 if length is not None and length.isdigit():
                     total = have + int(length)
-                with open(part, "ab" if have else "wb") as out:
+                try:
+                    out = open(part, "ab" if have else "wb")  # noqa: SIM115 - closed below, write errors caught
+                except OSError as exc:
+                    raise self._write_failed(name, part, exc) from None
+                with out:
                     yield DownloadProgress(name, have, total)
                     while True:
                         if cancel is not None and cancel.is_set():
-                            raise DownloadCancelled(name, f"download of {name} cancelled; it resumes next time")
+                            raise DownloadCancelled(name, f"download of {name} cancelled; it resumes next time",
+                                                    code="download_cancelled", params={"asset": name})
                         try:
                             block = response.read(BLOCK_BYTES)
                         except (OSError, http.client.HTTPException) as exc:
                             raise AssetMissing(name, self.missing_message(
-                                name, f"the transfer broke off after {have} bytes ({exc}); run again to resume")) from None
+                                name, f"the transfer broke off after {have} bytes ({exc}); run again to resume"),
+                                code="download_broken", params={"asset": name}) from None
                         if not block:
                             break
-                        out.write(block)
+                        try:
+                            out.write(block)
+                        except OSError as exc:
+                            raise self._write_failed(name, part, exc) from None
                         hasher.update(block)
                         have += len(block)
                         yield DownloadProgress(name, have, total)
         if total is not None and have != total:
             raise AssetMissing(name, self.missing_message(
-                name, f"the transfer ended after {have} of {total} bytes; run again to resume"))
+                name, f"the transfer ended after {have} of {total} bytes; run again to resume"),
+                code="download_short", params={"asset": name})
         digest = hasher.hexdigest() if response is not None else _sha256_file(part)
         try:
             self._check_digest(asset, digest, part, record_as=final)
@@ -617,6 +635,18 @@ class AssetStore:
         os.replace(part, final)
         self._write_sidecar(final, digest)
         return final
+
+    def _write_failed(self, name: str, part: Path, exc: OSError) -> AssetMissing:
+        """The download of ``name`` could not write ``part``: a full disk (what came is kept for a
+        resume) or another reason (no permission, a read-only disk)."""
+        if exc.errno == errno.ENOSPC:
+            return AssetMissing(name, self.missing_message(
+                name, f"the disk is full ({part.parent}); free some space, then run again to resume"),
+                code="download_disk_full", params={"asset": name, "folder": str(part.parent)})
+        detail = exc.strerror or str(exc)
+        return AssetMissing(name, self.missing_message(name, f"cannot write {part}: {detail}"),
+                            code="download_write_failed",
+                            params={"asset": name, "folder": str(part.parent), "detail": detail})
 
     def download_all(self, names: list[str] | tuple[str, ...],
                      cancel: threading.Event | None = None) -> Iterator[BatchProgress]:
@@ -658,13 +688,15 @@ class AssetStore:
             if digest != asset.full_sha256:
                 raise ChecksumMismatch(asset.name, (
                     f"{path} is not the published {asset.name}: its sha256 is {digest}, expected "
-                    f"{asset.full_sha256}. The file was not used.\n" + self.missing_message(asset.name)))
+                    f"{asset.full_sha256}. The file was not used.\n" + self.missing_message(asset.name)),
+                    code="download_checksum", params={"asset": asset.name})
             return
         try:
             self.verify_file(asset.name, path, digest, record_as=record_as)
         except AssetInvalid as exc:
             raise ChecksumMismatch(asset.name, f"{exc}. The file was not used.\n"
-                                   + self.missing_message(asset.name)) from None
+                                   + self.missing_message(asset.name),
+                                   code="download_not_model", params={"asset": asset.name}) from None
 
     @staticmethod
     def _sidecar(path: Path) -> Path:

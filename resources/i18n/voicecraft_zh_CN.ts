@@ -669,7 +669,7 @@ Open the setup to download them, or to locate copies you already have.</source>
     <name>ErrorText</name>
     <message>
         <source>A voice named “{name}” already exists: choose another name.</source>
-        <extracomment>code -&gt; the English source of its translated sentence; ``{name}`` fields come from the code&apos;s params (plus ``file``, the last part of ``path``, and ``device``&apos;s words; see :func:`_values`).</extracomment>
+        <extracomment>code -&gt; the English source of its translated sentence; ``{name}`` fields come from the code&apos;s params (plus ``file``, the last part of ``path``, ``device``&apos;s words and ``title``, the model file ``asset``&apos;s title; see :func:`_values`).</extracomment>
         <translation>已经有一个名为“{name}”的音色了：请换一个名称。</translation>
     </message>
     <message>
@@ -719,6 +719,42 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>no training clip is at least {seconds:.2f} s long</source>
         <translation>没有一个训练片段达到 {seconds:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>the server refused the download of {title} (HTTP error {status}); try again later</source>
+        <translation>服务器拒绝了{title}的下载（HTTP 错误 {status}），请稍后再试</translation>
+    </message>
+    <message>
+        <source>no internet connection ({host} cannot be reached)</source>
+        <translation>没有网络连接（无法连接到 {host}）</translation>
+    </message>
+    <message>
+        <source>the connection broke off while {title} was downloading</source>
+        <translation>{title}下载到一半时网络连接断开了</translation>
+    </message>
+    <message>
+        <source>the connection ended before all of {title} had arrived</source>
+        <translation>{title}还没下载完，连接就结束了</translation>
+    </message>
+    <message>
+        <source>the download of {title} was cancelled; it resumes next time</source>
+        <translation>{title}的下载已取消，下次会从中断的地方继续</translation>
+    </message>
+    <message>
+        <source>the disk is full, so {title} could not be saved in {folder}: free some space</source>
+        <translation>磁盘已满，{title}无法保存到 {folder}：请先腾出一些空间</translation>
+    </message>
+    <message>
+        <source>{title} could not be saved in {folder} ({detail})</source>
+        <translation>{title}无法保存到 {folder}（{detail}）</translation>
+    </message>
+    <message>
+        <source>the downloaded copy of {title} is not the published file (its checksum differs), so it was deleted; download it again</source>
+        <translation>下载到的{title}与官方发布的文件不一致（校验值不符），已将其删除；请重新下载</translation>
+    </message>
+    <message>
+        <source>the downloaded file is not {title}, so it was deleted; download it again</source>
+        <translation>下载到的文件不是{title}，已将其删除；请重新下载</translation>
     </message>
     <message>
         <source>published</source>

@@ -693,3 +693,116 @@ def test_without_audio_devices_the_record_and_live_pages_say_why_in_chinese(
     for text in (live.error_label.text(), record.no_device_label.text()):
         assert "无法加载音频库（PortAudio library not found）" in text
         assert english_left([PROPER_NAMES.sub("", text).replace("PortAudio library not found", "")]) == []
+
+
+# -- why a model file did not download (models/formats/assets) ----------------------------------------
+
+
+def _download_error(store, name, cancel=None):  # type: ignore[no-untyped-def]
+    try:
+        store.ensure(name, cancel)
+    except Exception as error:  # noqa: BLE001 - the error under test
+        return error
+    raise AssertionError("the download did not fail")
+
+
+def test_download_failures_come_out_in_chinese(chinese, tmp_path, monkeypatch) -> None:
+    """Real downloads from a local server that fail each way a singer on a bad network meets: each
+    error carries its code, the Chinese sentence names the model file in Chinese, and the English
+    message (what the command line prints) is unchanged."""
+    import errno
+    import threading
+    from dataclasses import replace
+
+    from models.formats import assets
+    from models.formats.assets import ASSETS, AssetStore
+    from tests.local_http import SlowFileHandler, file_server
+    from voicecraft_desktop.ui.error_text import error_text
+
+    body = bytes(range(256)) * 64
+
+    class Handler(SlowFileHandler):
+        files = {"/model.pt": body}
+
+    server = file_server(Handler)
+    url = next(server)
+    hubert = ASSETS["hubert-soft"]  # a real registry name: its title has Chinese words
+    bad_sha = replace(hubert, url=f"{url}/model.pt", sha256="0" * 64, size=None)
+
+    def case(asset, cancel=None):  # type: ignore[no-untyped-def]
+        folder = tmp_path / f"cache{len(list(tmp_path.iterdir()))}"
+        return _download_error(AssetStore(folder, registry={asset.name: asset}), asset.name, cancel)
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.file = open(*args, **kwargs)  # noqa: SIM115 - closed in __exit__
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.file.close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    cancel = threading.Event()
+    cancel.set()
+    try:
+        errors = {
+            "download_http": case(replace(hubert, url=f"{url}/gone.pt")),
+            "download_offline": case(replace(hubert, url="http://127.0.0.1:9/model.pt")),
+            "download_checksum": case(bad_sha),
+            "download_not_model": case(replace(hubert, url=f"{url}/model.pt")),  # no shapes of HuBERT
+            "download_cancelled": case(replace(hubert, url=f"{url}/model.pt"), cancel),
+        }
+        monkeypatch.setattr(assets, "open", FullDisk, raising=False)
+        errors["download_disk_full"] = case(replace(hubert, url=f"{url}/model.pt"))
+    finally:
+        server.close()
+    assert {code: e.code for code, e in errors.items()} == {code: code for code in errors}
+    texts = {code: error_text(e) for code, e in errors.items()}
+    assert texts["download_http"] == "服务器拒绝了HuBERT-soft 内容编码器的下载（HTTP 错误 404），请稍后再试"
+    assert texts["download_offline"] == "没有网络连接（无法连接到 127.0.0.1:9）"
+    assert texts["download_checksum"].startswith("下载到的HuBERT-soft 内容编码器与官方发布的文件不一致")
+    assert texts["download_not_model"] == "下载到的文件不是HuBERT-soft 内容编码器，已将其删除；请重新下载"
+    assert texts["download_cancelled"] == "HuBERT-soft 内容编码器的下载已取消，下次会从中断的地方继续"
+    assert texts["download_disk_full"].startswith("磁盘已满，HuBERT-soft 内容编码器无法保存到 ")
+    for code, text in texts.items():
+        assert not ENGLISH_WORDS.search(text), (code, text)
+    # the command line keeps the English reason
+    assert "the server answered HTTP 404" in str(errors["download_http"])
+    assert "the disk is full" in str(errors["download_disk_full"])
+    # the other failures the downloader reports (a broken or short transfer, an unwritable folder)
+    store = AssetStore(tmp_path / "cache-w", registry={"hubert-soft": hubert})
+    denied = store._write_failed(
+        "hubert-soft", tmp_path / "x.part", OSError(errno.EACCES, "Permission denied")
+    )
+    assert denied.code == "download_write_failed"
+    assert error_text(denied) == f"HuBERT-soft 内容编码器无法保存到 {tmp_path}（Permission denied）"
+    for code in ("download_broken", "download_short"):
+        error = assets.AssetMissing("hubert-soft", "English", code=code, params={"asset": "hubert-soft"})
+        text = error_text(error)
+        assert text.startswith("HuBERT-soft 内容编码器") and CJK.search(text[20:]), (code, text)
+
+
+def test_the_setup_view_says_why_a_download_failed_in_chinese(chinese, ctx, qtbot, open_page) -> None:
+    from dataclasses import replace
+
+    from models.formats.assets import ASSETS
+    from tests.local_http import SlowFileHandler, file_server
+    from voicecraft_desktop.ui.pages.setup import SetupView
+
+    server = file_server(SlowFileHandler)  # serves nothing: 404 for every file
+    url = next(server)
+    try:
+        registry = {"hubert-soft": replace(ASSETS["hubert-soft"], url=f"{url}/x.pt")}
+        view = open_page(SetupView, ctx, registry=registry)
+        job = view.download_needed()
+        qtbot.waitUntil(lambda: view.job is None and job is not None, timeout=20000)
+    finally:
+        server.close()
+    text = view.status_label.text()
+    assert text == "✖ 下载失败：服务器拒绝了HuBERT-soft 内容编码器的下载（HTTP 错误 404），请稍后再试", text
+    assert view.error_box is not None and "HTTP 404" in view.error_box.detailedText()  # the English details
+    view.error_box.close()

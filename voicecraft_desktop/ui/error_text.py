@@ -27,7 +27,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 CONTEXT = "ErrorText"
 
 #: code -> the English source of its translated sentence; ``{name}`` fields come from the code's params
-#: (plus ``file``, the last part of ``path``, and ``device``'s words; see :func:`_values`).
+#: (plus ``file``, the last part of ``path``, ``device``'s words and ``title``, the model file ``asset``'s
+#: title; see :func:`_values`).
 TEXTS: dict[str, str] = {
     # errors (UserError, AudioLoadError, the converter)
     "name_taken": QT_TRANSLATE_NOOP(
@@ -65,6 +66,34 @@ TEXTS: dict[str, str] = {
     "dataset_no_clips": QT_TRANSLATE_NOOP("ErrorText", "the dataset has no clips"),
     "dataset_clips_too_short": QT_TRANSLATE_NOOP(
         "ErrorText", "no training clip is at least {seconds:.2f} s long"
+    ),
+    # model file downloads (models/formats/assets; ``title`` is the asset's title, see _values)
+    "download_http": QT_TRANSLATE_NOOP(
+        "ErrorText", "the server refused the download of {title} (HTTP error {status}); try again later"
+    ),
+    "download_offline": QT_TRANSLATE_NOOP("ErrorText", "no internet connection ({host} cannot be reached)"),
+    "download_broken": QT_TRANSLATE_NOOP(
+        "ErrorText", "the connection broke off while {title} was downloading"
+    ),
+    "download_short": QT_TRANSLATE_NOOP(
+        "ErrorText", "the connection ended before all of {title} had arrived"
+    ),
+    "download_cancelled": QT_TRANSLATE_NOOP(
+        "ErrorText", "the download of {title} was cancelled; it resumes next time"
+    ),
+    "download_disk_full": QT_TRANSLATE_NOOP(
+        "ErrorText", "the disk is full, so {title} could not be saved in {folder}: free some space"
+    ),
+    "download_write_failed": QT_TRANSLATE_NOOP(
+        "ErrorText", "{title} could not be saved in {folder} ({detail})"
+    ),
+    "download_checksum": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the downloaded copy of {title} is not the published file (its checksum differs), so it was "
+        "deleted; download it again",
+    ),
+    "download_not_model": QT_TRANSLATE_NOOP(
+        "ErrorText", "the downloaded file is not {title}, so it was deleted; download it again"
     ),
     "sha_published": QT_TRANSLATE_NOOP("ErrorText", "published"),
     "sha_recorded": QT_TRANSLATE_NOOP("ErrorText", "recorded from the first verified copy"),
@@ -351,13 +380,19 @@ def structured(item: object) -> tuple[str | None, dict]:
 
 
 def _values(params: dict) -> dict:
-    """The params plus what the sentences name: ``file`` (the last part of ``path``) and ``device``
-    (the words for a live session's ``where`` and ``device``)."""
+    """The params plus what the sentences name: ``file`` (the last part of ``path``), ``title`` (the
+    model file ``asset``'s title) and ``device`` (the words for a live session's ``where`` and
+    ``device``)."""
     from models.errors import Message
 
     values = {k: engine_text(v) if isinstance(v, Message) else v for k, v in params.items()}
     if "path" in values:
         values.setdefault("file", Path(str(values["path"])).name)
+    if "asset" in values:
+        from models.formats.assets import ASSETS
+
+        name = str(values["asset"])
+        values.setdefault("title", asset_title(name, ASSETS[name]) if name in ASSETS else name)
     if "where" in values or "device" in values:
         output = values.get("where") == "output"
         device = values.get("device")

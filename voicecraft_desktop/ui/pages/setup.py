@@ -468,7 +468,7 @@ class SetupView(QWidget):
     def _on_failed(self, message: str, details: str) -> None:
         error, self._error = self._error, None
         self.offline = bool(getattr(error, "offline", False))
-        first = message.splitlines()[0] if message else self.tr("failed")
+        first = error_text(error, message.splitlines()[0]) if message else self.tr("failed")
         if self.job_kind == "verify":
             self.message = self.tr("✖ Refused: {reason}").format(reason=first)
             self.error_box = show_error(self, self.tr("Not the expected model file"), first, message)
