@@ -39,6 +39,7 @@ from models.convert.options import (
     ConvertProgress,
     ConvertResult,
     OptionError,
+    _check_number,
 )
 from models.errors import Message
 
@@ -68,23 +69,18 @@ class CoverOptions(Serialisable):
         from models.features.separation import SEPARATION_MODELS
 
         for option, what in (("vocal_gain_db", "the vocal level"), ("backing_gain_db", "the backing level")):
-            value = getattr(self, option)
-            ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            if not ok or not np.isfinite(value) or not MIN_GAIN_DB <= float(value) <= MAX_GAIN_DB:
-                raise OptionError(
-                    option,
-                    f"{what} must be a finite number from {MIN_GAIN_DB:g} to "
-                    f"{MAX_GAIN_DB:g} dB, not {value!r}",
-                )
+            _check_number(option, what, getattr(self, option), MIN_GAIN_DB, MAX_GAIN_DB, "dB")
         if not isinstance(self.shift_backing, (bool, np.bool_)):
             raise OptionError(
-                "shift_backing", f"shift_backing must be true or false, not {self.shift_backing!r}"
+                "shift_backing", f"shift_backing must be true or false, not {self.shift_backing!r}",
+                code="option_on_off",
             )
         if self.separation_model not in SEPARATION_MODELS:
             raise OptionError(
                 "separation_model",
                 f"the separation model must be one of "
                 f"{', '.join(SEPARATION_MODELS)}, not {self.separation_model!r}",
+                code="option_choice", value=str(self.separation_model),
             )
 
 

@@ -37,11 +37,14 @@ class ConvertError(ValueError):
 
 class OptionError(ValueError):
     """An option of :class:`ConvertOptions` out of its range; ``option`` is the field's name (the
-    CLI names its flag, the app its control)."""
+    CLI names its flag, the app its control). ``code`` and ``params`` (``option`` plus the bounds) say
+    the same for the app's translation (``models.errors.UserError``); without a code the English stays."""
 
-    def __init__(self, option: str, message: str) -> None:
+    def __init__(self, option: str, message: str, code: str | None = None, **params: object) -> None:
         super().__init__(message)
         self.option = option
+        if code is not None:
+            self.code, self.params = code, {"option": option, **params}
 
 
 class ConvertCancelled(RuntimeError):
@@ -108,27 +111,34 @@ class ConvertOptions(Serialisable):
         both build their options here, so they share this rule). Messages name the option in words,
         never a command-line flag: the app shows them too."""
         if self.auto_key not in AUTO_KEY_MODES:
-            raise ValueError(f"auto_key must be one of {', '.join(AUTO_KEY_MODES)}, not {self.auto_key!r}")
+            raise OptionError("auto_key", f"auto_key must be one of {', '.join(AUTO_KEY_MODES)}, not "
+                              f"{self.auto_key!r}", code="option_choice", value=str(self.auto_key))
         if self.unvoiced not in UNVOICED_MODES:
-            raise ValueError(f"unvoiced must be one of {', '.join(UNVOICED_MODES)}, not {self.unvoiced!r}")
+            raise OptionError("unvoiced", f"unvoiced must be one of {', '.join(UNVOICED_MODES)}, not "
+                              f"{self.unvoiced!r}", code="option_choice", value=str(self.unvoiced))
         if not isinstance(self.f0_method, str):
-            raise ValueError(f"the pitch method must be a name, not {self.f0_method!r}")
+            raise OptionError("f0_method", f"the pitch method must be a name, not {self.f0_method!r}",
+                              code="option_choice", value=str(self.f0_method))
         if self.speed not in ("exact", "fast"):
-            raise ValueError(f"speed must be exact or fast, not {self.speed!r}")
+            raise OptionError("speed", f"speed must be exact or fast, not {self.speed!r}",
+                              code="option_choice", value=str(self.speed))
         for name in ("deterministic", "silence_gate", "match_loudness", "report"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
+                raise OptionError(name, f"{name} must be true or false, not {getattr(self, name)!r}",
+                                  code="option_on_off")
         _check_number("key", "the key", self.key, -KEY_LIMIT, KEY_LIMIT, "semitones")
         _check_number("noise_scale", "the noise scale", self.noise_scale, 0.0, MAX_NOISE_SCALE)
         _check_number("chunk_s", "the chunk length", self.chunk_s, 0.0, MAX_CHUNK_S, "s")
         if 0 < self.chunk_s < MIN_CHUNK_S:
             raise OptionError(
-                "chunk_s", f"the chunk length must be at least {MIN_CHUNK_S:g} s (or 0 for no chunking)"
+                "chunk_s", f"the chunk length must be at least {MIN_CHUNK_S:g} s (or 0 for no chunking)",
+                code="option_chunk_short", minimum=MIN_CHUNK_S,
             )
         _check_number("context_s", "the chunk context", self.context_s, 0.0, MAX_CONTEXT_S, "s")
         _check_number("crossfade_s", "the crossfade", self.crossfade_s, 0.0, 2 * MAX_CONTEXT_S, "s")
         if self.chunk_s and self.crossfade_s / 2 > self.context_s:
-            raise OptionError("crossfade_s", "half the crossfade must not exceed the chunk context")
+            raise OptionError("crossfade_s", "half the crossfade must not exceed the chunk context",
+                              code="option_crossfade")
         _check_number("gate_threshold", "the silence gate threshold", self.gate_threshold, 0.0, 1.0)
         _check_number(
             "report_max_s", "the report's length", self.report_max_s, 0.0, MAX_SECONDS, "s", low_open=True
@@ -146,12 +156,14 @@ class ConvertOptions(Serialisable):
             raise OptionError(
                 "retrieval_k",
                 f"the retrieval neighbours must be a whole number from 1 to {RETRIEVAL_MAX_K}, not {k!r}",
+                code="option_whole_range", low=1, high=str(RETRIEVAL_MAX_K),
             )
         seed = self.seed
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-            raise OptionError("seed", f"the seed must be a whole number, not {seed!r}")
+            raise OptionError("seed", f"the seed must be a whole number, not {seed!r}", code="option_whole")
         if not 0 <= int(seed) <= MAX_SEED:
-            raise OptionError("seed", f"the seed must be a whole number from 0 to 2^64 − 1, not {seed}")
+            raise OptionError("seed", f"the seed must be a whole number from 0 to 2^64 − 1, not {seed}",
+                              code="option_whole_range", low=0, high="2^64 − 1")
 
 
 def _check_number(
@@ -167,7 +179,9 @@ def _check_number(
     if not ok:
         unit = f" {unit}" if unit else ""
         span = f"above {low:g}" if low_open else f"from {low:g}"
-        raise OptionError(option, f"{what} must be a finite number {span} to {high:g}{unit}, not {value!r}")
+        raise OptionError(option, f"{what} must be a finite number {span} to {high:g}{unit}, not {value!r}",
+                          code="option_above" if low_open else "option_range", low=low, high=high,
+                          unit=unit.strip())
 
 
 @dataclass(frozen=True)

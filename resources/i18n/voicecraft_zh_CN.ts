@@ -757,6 +757,38 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>下载到的文件不是{title}，已将其删除；请重新下载</translation>
     </message>
     <message>
+        <source>{option} must be a number from {low:g} to {high:g}{unit}</source>
+        <translation>“{option}”必须是 {low:g} 到 {high:g}{unit}之间的数</translation>
+    </message>
+    <message>
+        <source>{option} must be a number above {low:g} and at most {high:g}{unit}</source>
+        <translation>“{option}”必须大于 {low:g}，且不超过 {high:g}{unit}</translation>
+    </message>
+    <message>
+        <source>{option} must be a whole number</source>
+        <translation>“{option}”必须是整数</translation>
+    </message>
+    <message>
+        <source>{option} must be a whole number from {low} to {high}</source>
+        <translation>“{option}”必须是 {low} 到 {high} 之间的整数</translation>
+    </message>
+    <message>
+        <source>{option} must be at least {minimum:g} seconds (or 0 for no chunks)</source>
+        <translation>“{option}”至少要 {minimum:g} 秒（设为 0 表示不分段）</translation>
+    </message>
+    <message>
+        <source>half the crossfade must not exceed the chunk context</source>
+        <translation>交叉淡化时长的一半不能超过分段上下文</translation>
+    </message>
+    <message>
+        <source>{option}: “{value}” is not one of the choices</source>
+        <translation>“{option}”：没有“{value}”这个选项</translation>
+    </message>
+    <message>
+        <source>{option} must be either on or off</source>
+        <translation>“{option}”只能是开或关</translation>
+    </message>
+    <message>
         <source>published</source>
         <translation>官方公布</translation>
     </message>
@@ -979,6 +1011,112 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>only {minutes:.1f} min of audio; at least {recommended:.0f} min is recommended (with less, the base model&apos;s timbre stays audible and unseen notes break)</source>
         <translation>只有 {minutes:.1f} 分钟的音频；建议至少 {recommended:.0f} 分钟（太少的话，底模的音色会残留，没唱过的音也容易破）</translation>
+    </message>
+    <message>
+        <source>Key shift</source>
+        <extracomment>a conversion setting (``OptionError.option``, a ``ConvertOptions``/``CoverOptions`` field) -&gt; the words the pages label it with; never the field&apos;s or the command line&apos;s name.</extracomment>
+        <translation>升降调</translation>
+    </message>
+    <message>
+        <source>Automatic key</source>
+        <translation>自动定调</translation>
+    </message>
+    <message>
+        <source>Pitch method</source>
+        <translation>音高提取方法</translation>
+    </message>
+    <message>
+        <source>Unvoiced frames</source>
+        <translation>无声帧</translation>
+    </message>
+    <message>
+        <source>Noise scale</source>
+        <translation>噪声强度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Mute non-singing gaps</source>
+        <translation>静音没有歌声的空隙</translation>
+    </message>
+    <message>
+        <source>Silence threshold</source>
+        <translation>静音阈值</translation>
+    </message>
+    <message>
+        <source>Match the input&apos;s loudness</source>
+        <translation>与输入的响度一致</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>索引</translation>
+    </message>
+    <message>
+        <source>Index neighbours</source>
+        <translation>索引近邻数</translation>
+    </message>
+    <message>
+        <source>Chunk length</source>
+        <translation>分段长度</translation>
+    </message>
+    <message>
+        <source>Chunk context</source>
+        <translation>分段上下文</translation>
+    </message>
+    <message>
+        <source>Crossfade</source>
+        <translation>交叉淡化</translation>
+    </message>
+    <message>
+        <source>Quality report</source>
+        <translation>质量报告</translation>
+    </message>
+    <message>
+        <source>Quality report length</source>
+        <translation>质量报告时长</translation>
+    </message>
+    <message>
+        <source>Longest input</source>
+        <translation>最长输入</translation>
+    </message>
+    <message>
+        <source>Repeatable results</source>
+        <translation>可重复的结果</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Vocal level</source>
+        <translation>人声音量</translation>
+    </message>
+    <message>
+        <source>Backing level</source>
+        <translation>伴奏音量</translation>
+    </message>
+    <message>
+        <source>Shift the backing with the key</source>
+        <translation>伴奏跟着变调</translation>
+    </message>
+    <message>
+        <source>Separation</source>
+        <translation>分离</translation>
+    </message>
+    <message>
+        <source> semitones</source>
+        <extracomment>units a setting&apos;s bounds are given in (``OptionError`` params ``unit``).</extracomment>
+        <translation> 个半音</translation>
+    </message>
+    <message>
+        <source> seconds</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source> dB</source>
+        <translation> dB</translation>
     </message>
     <message>
         <source>separating the vocal</source>

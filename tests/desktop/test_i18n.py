@@ -806,3 +806,69 @@ def test_the_setup_view_says_why_a_download_failed_in_chinese(chinese, ctx, qtbo
     assert text == "✖ 下载失败：服务器拒绝了HuBERT-soft 内容编码器的下载（HTTP 错误 404），请稍后再试", text
     assert view.error_box is not None and "HTTP 404" in view.error_box.detailedText()  # the English details
     view.error_box.close()
+
+
+# -- conversion settings out of range (models/convert/options, cover) ---------------------------------
+
+
+def test_conversion_settings_out_of_range_come_out_in_chinese_by_their_label(chinese) -> None:
+    """Each ``ConvertOptions``/``CoverOptions`` check names the setting by its label and its bounds in
+    Chinese (never the field or a command-line flag); the English message is unchanged."""
+    from models.convert.cover import CoverOptions
+    from models.convert.options import ConvertOptions, OptionError
+    from voicecraft_desktop.ui.error_text import OPTION_LABELS, error_text
+
+    cases = {
+        "key": (ConvertOptions, {"key": 60.0}, "“升降调”必须是 -48 到 48 个半音之间的数"),
+        "noise": (ConvertOptions, {"noise_scale": float("nan")}, "“噪声强度”必须是 0 到 "),
+        "report": (ConvertOptions, {"report_max_s": 0.0}, "“质量报告时长”必须大于 0，且不超过 86400 秒"),
+        "chunk": (ConvertOptions, {"chunk_s": 0.5}, "“分段长度”至少要 "),
+        "crossfade": (
+            ConvertOptions,
+            {"chunk_s": 30.0, "context_s": 0.1, "crossfade_s": 1.0},
+            "交叉淡化时长的一半不能超过分段上下文",
+        ),
+        "seed": (ConvertOptions, {"seed": 1.5}, "“种子”必须是整数"),
+        "seed_range": (ConvertOptions, {"seed": -1}, "“种子”必须是 0 到 2^64 − 1 之间的整数"),
+        "neighbours": (ConvertOptions, {"retrieval_k": 0}, "“索引近邻数”必须是 1 到 "),
+        "speed": (ConvertOptions, {"speed": "turbo"}, "“速度”：没有“turbo”这个选项"),
+        "gate": (ConvertOptions, {"silence_gate": "yes"}, "“静音没有歌声的空隙”只能是开或关"),
+        "vocal": (CoverOptions, {"vocal_gain_db": 20.0}, "“人声音量”必须是 -60 到 12 dB之间的数"),
+        "separation": (CoverOptions, {"separation_model": "spleeter"}, "“分离”：没有“spleeter”这个选项"),
+    }
+    for case, (kind, kwargs, chinese_text) in cases.items():
+        error = raised(lambda kind=kind, kwargs=kwargs: kind(**kwargs))
+        assert isinstance(error, OptionError) and error.code, case
+        assert error.params["option"] in OPTION_LABELS, case
+        text = error_text(error)
+        assert text.startswith(chinese_text), (case, text)
+        assert not ENGLISH_WORDS.search(text) and error.params["option"] not in text, (case, text)
+    # the command line keeps its English sentence
+    english = "the key must be a finite number from -48 to 48 semitones, not 60.0"
+    assert str(raised(lambda: ConvertOptions(key=60.0))) == english
+    # every setting an OptionError can name has a label: the fields of both option classes
+    from dataclasses import fields
+
+    named = {f.name for f in fields(ConvertOptions)} | {f.name for f in fields(CoverOptions)}
+    assert _OPTION_FIELDS_CHECKED <= named and _OPTION_FIELDS_CHECKED <= set(OPTION_LABELS)
+
+
+_OPTION_FIELDS_CHECKED = set(  # the fields ConvertOptions/CoverOptions.__post_init__ check
+    "key auto_key f0_method unvoiced noise_scale seed silence_gate gate_threshold match_loudness "
+    "retrieval_ratio retrieval_k chunk_s context_s crossfade_s report report_max_s max_input_s "
+    "deterministic speed vocal_gain_db backing_gain_db shift_backing separation_model".split()
+)
+
+
+def test_the_convert_page_names_a_setting_out_of_range_in_chinese(chinese, ctx, open_page) -> None:
+    from voicecraft_desktop.ui.pages.convert import ConvertPage
+
+    page = open_page(ConvertPage, ctx)
+    page.key_spin.setRange(-100, 100)  # past the engine's limit (the page's own range stops short of it)
+    page.key_spin.setValue(60)
+    assert page._checked_options() is None
+    assert page.status_label.text() == "无法转换：“升降调”必须是 -48 到 48 个半音之间的数", (
+        page.status_label.text()
+    )
+    assert page.error_box is not None and "key" not in page.error_box.text()
+    page.error_box.close()

@@ -95,6 +95,25 @@ TEXTS: dict[str, str] = {
     "download_not_model": QT_TRANSLATE_NOOP(
         "ErrorText", "the downloaded file is not {title}, so it was deleted; download it again"
     ),
+    # conversion settings (models/convert/options, cover; ``option`` comes out as its label, see _values)
+    "option_range": QT_TRANSLATE_NOOP(
+        "ErrorText", "{option} must be a number from {low:g} to {high:g}{unit}"
+    ),
+    "option_above": QT_TRANSLATE_NOOP(
+        "ErrorText", "{option} must be a number above {low:g} and at most {high:g}{unit}"
+    ),
+    "option_whole": QT_TRANSLATE_NOOP("ErrorText", "{option} must be a whole number"),
+    "option_whole_range": QT_TRANSLATE_NOOP(
+        "ErrorText", "{option} must be a whole number from {low} to {high}"
+    ),
+    "option_chunk_short": QT_TRANSLATE_NOOP(
+        "ErrorText", "{option} must be at least {minimum:g} seconds (or 0 for no chunks)"
+    ),
+    "option_crossfade": QT_TRANSLATE_NOOP(
+        "ErrorText", "half the crossfade must not exceed the chunk context"
+    ),
+    "option_choice": QT_TRANSLATE_NOOP("ErrorText", "{option}: “{value}” is not one of the choices"),
+    "option_on_off": QT_TRANSLATE_NOOP("ErrorText", "{option} must be either on or off"),
     "sha_published": QT_TRANSLATE_NOOP("ErrorText", "published"),
     "sha_recorded": QT_TRANSLATE_NOOP("ErrorText", "recorded from the first verified copy"),
     "sha_none": QT_TRANSLATE_NOOP(
@@ -264,6 +283,41 @@ TEXTS: dict[str, str] = {
     ),
 }
 
+#: a conversion setting (``OptionError.option``, a ``ConvertOptions``/``CoverOptions`` field) -> the words
+#: the pages label it with; never the field's or the command line's name.
+OPTION_LABELS: dict[str, str] = {
+    "key": QT_TRANSLATE_NOOP("ErrorText", "Key shift"),
+    "auto_key": QT_TRANSLATE_NOOP("ErrorText", "Automatic key"),
+    "f0_method": QT_TRANSLATE_NOOP("ErrorText", "Pitch method"),
+    "unvoiced": QT_TRANSLATE_NOOP("ErrorText", "Unvoiced frames"),
+    "noise_scale": QT_TRANSLATE_NOOP("ErrorText", "Noise scale"),
+    "seed": QT_TRANSLATE_NOOP("ErrorText", "Seed"),
+    "silence_gate": QT_TRANSLATE_NOOP("ErrorText", "Mute non-singing gaps"),
+    "gate_threshold": QT_TRANSLATE_NOOP("ErrorText", "Silence threshold"),
+    "match_loudness": QT_TRANSLATE_NOOP("ErrorText", "Match the input's loudness"),
+    "retrieval_ratio": QT_TRANSLATE_NOOP("ErrorText", "Index"),
+    "retrieval_k": QT_TRANSLATE_NOOP("ErrorText", "Index neighbours"),
+    "chunk_s": QT_TRANSLATE_NOOP("ErrorText", "Chunk length"),
+    "context_s": QT_TRANSLATE_NOOP("ErrorText", "Chunk context"),
+    "crossfade_s": QT_TRANSLATE_NOOP("ErrorText", "Crossfade"),
+    "report": QT_TRANSLATE_NOOP("ErrorText", "Quality report"),
+    "report_max_s": QT_TRANSLATE_NOOP("ErrorText", "Quality report length"),
+    "max_input_s": QT_TRANSLATE_NOOP("ErrorText", "Longest input"),
+    "deterministic": QT_TRANSLATE_NOOP("ErrorText", "Repeatable results"),
+    "speed": QT_TRANSLATE_NOOP("ErrorText", "Speed"),
+    "vocal_gain_db": QT_TRANSLATE_NOOP("ErrorText", "Vocal level"),
+    "backing_gain_db": QT_TRANSLATE_NOOP("ErrorText", "Backing level"),
+    "shift_backing": QT_TRANSLATE_NOOP("ErrorText", "Shift the backing with the key"),
+    "separation_model": QT_TRANSLATE_NOOP("ErrorText", "Separation"),
+}
+
+#: units a setting's bounds are given in (``OptionError`` params ``unit``).
+UNITS: dict[str, str] = {
+    "semitones": QT_TRANSLATE_NOOP("ErrorText", " semitones"),
+    "s": QT_TRANSLATE_NOOP("ErrorText", " seconds"),
+    "dB": QT_TRANSLATE_NOOP("ErrorText", " dB"),
+}
+
 #: registry name -> (title, description) of each model file (models/formats/assets.py).
 ASSET_TEXTS: dict[str, tuple[str, str]] = {
     **{
@@ -381,13 +435,19 @@ def structured(item: object) -> tuple[str | None, dict]:
 
 def _values(params: dict) -> dict:
     """The params plus what the sentences name: ``file`` (the last part of ``path``), ``title`` (the
-    model file ``asset``'s title) and ``device`` (the words for a live session's ``where`` and
-    ``device``)."""
+    model file ``asset``'s title), ``option`` and ``unit`` in words, and ``device`` (the words for a
+    live session's ``where`` and ``device``)."""
     from models.errors import Message
 
     values = {k: engine_text(v) if isinstance(v, Message) else v for k, v in params.items()}
     if "path" in values:
         values.setdefault("file", Path(str(values["path"])).name)
+    if "option" in values:  # a conversion setting: its label, else (a newer engine's) its field name
+        option = str(values["option"])
+        values["option"] = _tr(CONTEXT, OPTION_LABELS[option]) if option in OPTION_LABELS else option
+    if "unit" in values:
+        unit = str(values["unit"])
+        values["unit"] = _tr(CONTEXT, UNITS[unit]) if unit in UNITS else (f" {unit}" if unit else "")
     if "asset" in values:
         from models.formats.assets import ASSETS
 

@@ -421,7 +421,7 @@ class ConvertPage(JobPageMixin, QWidget):
         try:
             return self.options()
         except ValueError as exc:
-            message = str(exc)
+            message = error_text(exc, str(exc))
             self.status_label.setText(self.tr("Cannot convert: {message}").format(message=message))
             self.error_box = show_error(
                 self, self.tr("Invalid conversion settings"), message[:1].upper() + message[1:]
