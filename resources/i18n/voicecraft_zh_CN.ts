@@ -701,6 +701,58 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>“{file}”不是可读取的 zip 文件（{detail}）</translation>
     </message>
     <message>
+        <source>“{file}” is not a VoiceCraft voice: {reason}</source>
+        <translation>“{file}”不是 VoiceCraft 音色：{reason}</translation>
+    </message>
+    <message>
+        <source>its voice description (voice.json) is far too large to be one</source>
+        <translation>其中的音色说明文件（voice.json）大得不正常</translation>
+    </message>
+    <message>
+        <source>a voice zip holds exactly one voice.json, this one holds {count}</source>
+        <translation>音色 zip 里应当正好有一个 voice.json，这个里面有 {count} 个</translation>
+    </message>
+    <message>
+        <source>its voice.json is buried too deep (it belongs at the top of the zip or in one folder)</source>
+        <translation>其中的 voice.json 放得太深了（应在 zip 的最外层，或只套一层文件夹）</translation>
+    </message>
+    <message>
+        <source>its voice description (voice.json) is damaged or from another program</source>
+        <translation>其中的音色说明文件（voice.json）已损坏，或来自其他程序</translation>
+    </message>
+    <message>
+        <source>“{file}” was made by a newer VoiceCraft (voice format {version}): update VoiceCraft to open it</source>
+        <translation>“{file}”是用更新版本的 VoiceCraft 制作的（音色格式 {version}）：请先更新 VoiceCraft 再打开</translation>
+    </message>
+    <message>
+        <source>“{file}” would unpack to more than {gib} GiB, so it was not imported</source>
+        <translation>“{file}”解压后会超过 {gib} GiB，因此没有导入</translation>
+    </message>
+    <message>
+        <source>“{file}” was not found (was it moved or deleted?)</source>
+        <translation>找不到“{file}”（是不是被移动或删除了？）</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a voice: choose a voice folder, a voice .zip, or a so-vits-svc-5.0 .pth with its singer .npy</source>
+        <translation>“{file}”不是音色：请选择音色文件夹、音色 .zip，或 so-vits-svc-5.0 的 .pth 加上它的歌手 .npy</translation>
+    </message>
+    <message>
+        <source>“{file}” could not be imported ({detail})</source>
+        <translation>“{file}”无法导入（{detail}）</translation>
+    </message>
+    <message>
+        <source>“{file}” is a so-vits-svc-5.0 model: choose its singer .npy (speaker vector) too</source>
+        <translation>“{file}”是 so-vits-svc-5.0 模型：还需要选择它的歌手 .npy（说话人向量）</translation>
+    </message>
+    <message>
+        <source>“{file}” cannot be imported as a so-vits-svc-5.0 voice ({detail})</source>
+        <translation>“{file}”无法作为 so-vits-svc-5.0 音色导入（{detail}）</translation>
+    </message>
+    <message>
+        <source>“{file}” cannot be written ({detail})</source>
+        <translation>无法写入“{file}”（{detail}）</translation>
+    </message>
+    <message>
         <source>the voice “{voice}” was made with another speaker encoder than the pretrain&apos;s, so it cannot be mixed: mix base singers, instant voices, or voices trained from a dataset prepared with the pretrain&apos;s encoder</source>
         <translation>音色“{voice}”用的音色编码器和底模的不同，所以不能混合：请混合内置歌手、即时音色，或用底模编码器整理的数据集训练出来的音色</translation>
     </message>

@@ -872,3 +872,96 @@ def test_the_convert_page_names_a_setting_out_of_range_in_chinese(chinese, ctx, 
     )
     assert page.error_box is not None and "key" not in page.error_box.text()
     page.error_box.close()
+
+
+# -- importing a voice someone shared (core/library, library_io) --------------------------------------
+
+
+def test_voice_import_refusals_come_out_in_chinese(chinese, tmp_path) -> None:
+    """Real imports of broken community voices: each refusal has its code and a Chinese sentence (the
+    reason inside it translated too); the English message the command line prints is unchanged."""
+    import json
+    import zipfile
+
+    from models.formats.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT
+    from voicecraft_desktop.core.library import VoiceLibrary
+    from voicecraft_desktop.core.library_io import write_zip
+    from voicecraft_desktop.ui.error_text import error_text
+
+    library = VoiceLibrary(tmp_path / "voices")
+
+    def zipped(name: str, members: dict[str, str]) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as archive:
+            for member, text in members.items():
+                archive.writestr(member, text)
+        return path
+
+    newer = json.dumps({"format": VOICE_FORMAT, "format_version": max(SUPPORTED_VOICE_VERSIONS) + 1})
+    (tmp_path / "notes.txt").write_text("la", encoding="utf-8")
+    (tmp_path / "singer.pth").write_bytes(b"not a checkpoint")
+    (tmp_path / "singer.npy").write_bytes(b"not a vector")
+    cases = {
+        "import_not_found": (tmp_path / "gone.zip", None),
+        "import_not_voice_kind": (tmp_path / "notes.txt", None),
+        "import_manifest_count": (zipped("two.zip", {"a/voice.json": "{}", "b/voice.json": "{}"}), None),
+        "import_manifest_deep": (zipped("deep.zip", {"a/b/voice.json": "{}"}), None),
+        "import_manifest_damaged": (zipped("junk.zip", {"voice.json": "la la"}), None),
+        "import_voice_newer": (zipped("newer.zip", {"voice.json": newer}), None),
+        "import_reference_no_npy": (tmp_path / "singer.pth", None),
+        "import_reference_refused": (tmp_path / "singer.pth", tmp_path / "singer.npy"),
+    }
+    texts, english = {}, {}
+    for case, (path, npy) in cases.items():
+        error = raised(lambda path=path, npy=npy: library.import_voice(path, speaker_npy=npy))
+        code = error.args[0].code
+        reason = error.args[0].params.get("reason")
+        assert case in (code, getattr(reason, "code", None)), (case, str(error))
+        texts[case], english[case] = error_text(error), str(error)
+    assert texts["import_not_found"] == "找不到“gone.zip”（是不是被移动或删除了？）"
+    assert texts["import_not_voice_kind"].startswith("“notes.txt”不是音色：请选择音色文件夹")
+    assert texts["import_manifest_count"] == (
+        "“two.zip”不是 VoiceCraft 音色：音色 zip 里应当正好有一个 voice.json，这个里面有 2 个"
+    )
+    assert texts["import_manifest_deep"].startswith(
+        "“deep.zip”不是 VoiceCraft 音色：其中的 voice.json 放得太深了"
+    )
+    assert texts["import_manifest_damaged"] == (
+        "“junk.zip”不是 VoiceCraft 音色：其中的音色说明文件（voice.json）已损坏，或来自其他程序"
+    )
+    assert texts["import_voice_newer"].startswith("“newer.zip”是用更新版本的 VoiceCraft 制作的")
+    assert texts["import_reference_no_npy"].startswith("“singer.pth”是 so-vits-svc-5.0 模型：还需要选择")
+    assert texts["import_reference_refused"].startswith("“singer.pth”无法作为 so-vits-svc-5.0 音色导入（")
+    for case, text in texts.items():
+        if case != "import_reference_refused":  # its detail is the engine's technical reason
+            assert not ENGLISH_WORDS.search(PROPER_NAMES.sub("", text)), (case, text)
+    # the command line keeps its English
+    assert english["import_manifest_count"].endswith(
+        "two.zip is not a VoiceCraft voice (expected exactly one voice.json in the zip, found 2)"
+    )
+    assert english["import_not_found"].endswith("gone.zip: not found")
+    # exporting where nothing can be written
+    error = raised(lambda: write_zip(tmp_path, "x", tmp_path / "no such folder" / "Mara.zip"))
+    assert error_text(error).startswith("无法写入“Mara.zip”（") and "cannot write" in str(error)
+
+
+def test_the_library_page_says_why_an_import_was_refused_in_chinese(chinese, ctx, qtbot, open_page, tmp_path):
+    import zipfile
+
+    from voicecraft_desktop.ui.pages.library import LibraryPage
+
+    shared = tmp_path / "shared voice.zip"
+    with zipfile.ZipFile(shared, "w") as archive:
+        archive.writestr("voice.json", "la la")
+    page = open_page(LibraryPage, ctx)
+    with qtbot.waitSignal(page.job_done, timeout=30000) as done:
+        page.import_voice(shared)
+    assert done.args == ["failed"]
+    text = page.status_label.text()
+    assert text.endswith(
+        "“shared voice.zip”不是 VoiceCraft 音色：其中的音色说明文件（voice.json）已损坏，或来自其他程序"
+    ), text
+    assert page.error_box is not None and "is not a VoiceCraft voice" in page.error_box.detailedText()
+    page.resize(900, 600)
+    page.grab().save(str(tmp_path / "library.png"))
+    page.error_box.close()

@@ -336,7 +336,7 @@ class VoiceLibrary:
         """
         src = Path(path)
         if not src.exists():
-            raise LibraryError(f"{src}: not found")
+            raise LibraryError(Message(f"{src}: not found", "import_not_found", path=str(src)))
         staged = self._staging()
         try:
             if src.is_dir():
@@ -346,15 +346,16 @@ class VoiceLibrary:
             elif src.suffix.lower() in REFERENCE_SUFFIXES:
                 name = stage_reference(src, staged, name, speaker_npy)
             else:
-                raise LibraryError(
+                raise LibraryError(Message(
                     f"{src}: not a voice (expected a voice folder, a .zip of one, or a "
-                    f"so-vits-svc-5.0 .pth with its singer .npy)"
-                )
+                    f"so-vits-svc-5.0 .pth with its singer .npy)", "import_not_voice_kind", path=str(src),
+                ))
             return self._install(staged, name)
         except LibraryError:
             raise
         except OSError as exc:
-            raise LibraryError(f"cannot import {src}: {exc}") from None
+            raise LibraryError(Message(f"cannot import {src}: {exc}", "import_failed", path=str(src),
+                                       detail=exc.strerror or str(exc))) from None
         finally:
             if staged.exists():
                 shutil.rmtree(staged, ignore_errors=True)

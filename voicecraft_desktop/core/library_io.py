@@ -49,7 +49,7 @@ def stage_folder(src: Path, staged: Path) -> None:
                                        "import_not_voice", path=str(src)))
     manifest = src / MANIFEST_NAME
     if manifest.stat().st_size > MANIFEST_MAX_BYTES:  # checked before copying the weights
-        raise LibraryError(f"{src} is not a VoiceCraft voice ({MANIFEST_NAME} is too large)")
+        raise _refused(src, Message(f"{MANIFEST_NAME} is too large", "import_manifest_too_large"))
     check_manifest_bytes(src, manifest.read_bytes())
     for item in src.iterdir():
         if item.is_file() and not item.name.startswith("."):
@@ -72,17 +72,14 @@ def stage_zip(src: Path, staged: Path) -> None:
         members = [m for m in archive.infolist() if not m.is_dir()]
         manifests = [m for m in members if Path(m.filename).name == MANIFEST_NAME]
         if len(manifests) != 1:
-            raise LibraryError(
-                f"{src} is not a VoiceCraft voice (expected exactly one {MANIFEST_NAME} in the zip, "
-                f"found {len(manifests)})"
-            )
+            found = len(manifests)
+            raise _refused(src, Message(f"expected exactly one {MANIFEST_NAME} in the zip, found {found}",
+                                        "import_manifest_count", count=found))
         prefix = str(Path(manifests[0].filename).parent)
         prefix = "" if prefix == "." else prefix + "/"
         if prefix.count("/") > 1:
-            raise LibraryError(
-                f"{src} is not a VoiceCraft voice "
-                f"({MANIFEST_NAME} must be at the top of the zip or in one folder)"
-            )
+            raise _refused(src, Message(f"{MANIFEST_NAME} must be at the top of the zip or in one folder",
+                                        "import_manifest_deep"))
         check_zip_manifest(src, archive, manifests[0])
         wanted = {}
         for member in members:
@@ -99,13 +96,15 @@ def stage_zip(src: Path, staged: Path) -> None:
             raise LibraryError(Message(f"{src} is not a VoiceCraft voice (the zip holds no {WEIGHTS_NAME})",
                                        "import_not_voice", path=str(src)))
         if sum(m.file_size for m in wanted.values()) > ZIP_MAX_BYTES:
-            raise LibraryError(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing")
+            raise LibraryError(Message(f"{src}: unpacks to more than {ZIP_MAX_BYTES >> 30} GiB; refusing",
+                                       "import_zip_too_large", path=str(src), gib=ZIP_MAX_BYTES >> 30))
         for rel, member in wanted.items():
             try:
                 with archive.open(member) as fin, open(staged / rel, "wb") as fout:
                     shutil.copyfileobj(fin, fout)
             except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
-                raise LibraryError(f"{src}: not a readable zip file ({rel}: {exc})") from None
+                raise LibraryError(Message(f"{src}: not a readable zip file ({rel}: {exc})", "import_bad_zip",
+                                           path=str(src), detail=f"{rel}: {exc}")) from None
 
 
 def stage_reference(
@@ -118,12 +117,14 @@ def stage_reference(
     from voicecraft_desktop import __version__
 
     if speaker_npy is None:
-        raise LibraryError(f"{src}: a so-vits-svc-5.0 voice needs its singer .npy (speaker vector)")
+        raise LibraryError(Message(f"{src}: a so-vits-svc-5.0 voice needs its singer .npy (speaker vector)",
+                                   "import_reference_no_npy", path=str(src)))
     try:
         imported = import_reference_file(src, speaker_npy)
         manifest, weights = voice_from_reference(imported, name or src.stem, app_version=__version__)
     except (ImportError_, ArtifactError) as exc:
-        raise LibraryError(str(exc)) from None
+        message = Message(str(exc), "import_reference_refused", path=str(src), detail=str(exc))
+        raise LibraryError(message) from None
     staged.rmdir()  # save_voice builds the folder itself (atomically)
     save_voice(staged, manifest, weights)
     return manifest.name
@@ -141,7 +142,7 @@ def write_zip(folder: Path, voice_id: str, dest: Path) -> Path:
     try:
         fd, tmp = umask_mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)  # not 0600
     except OSError as exc:
-        raise LibraryError(f"cannot write {dest}: {exc}") from None
+        raise _write_failed(dest, exc) from None
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -152,10 +153,15 @@ def write_zip(folder: Path, voice_id: str, dest: Path) -> Path:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise LibraryError(f"cannot write {dest}: {exc}") from None
+            raise _write_failed(dest, exc) from None
         raise
     return dest
 
+
+def _write_failed(dest: Path, exc: OSError) -> LibraryError:
+    detail = exc.strerror or str(exc)
+    return LibraryError(Message(f"cannot write {dest}: {exc}", "export_write_failed", path=str(dest),
+                                detail=detail))
 
 def check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Reads ``voice.json`` from the zip (nothing else) and refuses anything but a voice we open.
@@ -165,15 +171,15 @@ def check_zip_manifest(src: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
             newer ``format_version`` says to update VoiceCraft.
     """
 
-    def refuse(why: str) -> LibraryError:
-        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
-
     if info.file_size > MANIFEST_MAX_BYTES:
-        raise refuse(f"{MANIFEST_NAME} is too large: {info.file_size / 2**20:.0f} MiB")
+        raise _refused(src, Message(f"{MANIFEST_NAME} is too large: {info.file_size / 2**20:.0f} MiB",
+                                    "import_manifest_too_large"))
     try:
         raw = archive.read(info)
     except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError, OSError) as exc:
-        raise LibraryError(f"{src}: not a readable zip file ({MANIFEST_NAME}: {exc})") from None
+        detail = f"{MANIFEST_NAME}: {exc}"
+        raise LibraryError(Message(f"{src}: not a readable zip file ({detail})", "import_bad_zip",
+                                   path=str(src), detail=detail)) from None
     check_manifest_bytes(src, raw)
 
 
@@ -184,27 +190,33 @@ def check_manifest_bytes(src: Path, raw: bytes) -> None:
 
     from models.formats.artifact import SUPPORTED_VOICE_VERSIONS, VOICE_FORMAT, voice_version_problem
 
-    def refuse(why: str) -> LibraryError:
-        return LibraryError(f"{src} is not a VoiceCraft voice ({why})")
+    def refuse(why: str, code: str) -> LibraryError:
+        return _refused(src, Message(why, code))
 
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise refuse(f"{MANIFEST_NAME} is not JSON text") from None
+        raise refuse(f"{MANIFEST_NAME} is not JSON text", "import_manifest_damaged") from None
     if not isinstance(data, dict):
-        raise refuse(f"{MANIFEST_NAME} is not a voice manifest")
+        raise refuse(f"{MANIFEST_NAME} is not a voice manifest", "import_manifest_damaged")
     version = data.get("format_version")
     newer = (data.get("format") == VOICE_FORMAT and type(version) is int
              and version > max(SUPPORTED_VOICE_VERSIONS))
     problem = voice_version_problem(data)
     if problem and newer:
-        raise LibraryError(f"{src}: {problem}")
+        raise LibraryError(Message(f"{src}: {problem}", "import_voice_newer", path=str(src), version=version))
     if problem:
-        raise refuse(f"{MANIFEST_NAME}: {problem}")
+        raise refuse(f"{MANIFEST_NAME}: {problem}", "import_manifest_damaged")
     try:
         VoiceManifest.from_dict(data, MANIFEST_NAME)  # names, config (types, bounds), speaker vector
     except ArtifactError as exc:
-        raise refuse(str(exc)) from None
+        raise refuse(str(exc), "import_manifest_damaged") from None
+
+
+def _refused(src: Path, why: Message) -> LibraryError:
+    """``"SRC is not a VoiceCraft voice (why)"``, with ``why`` kept as the reason the app translates."""
+    return LibraryError(Message(f"{src} is not a VoiceCraft voice ({why})", "import_refused", path=str(src),
+                                reason=why))
 
 
 def swap_folders(new: Path, target: Path) -> None:

@@ -49,6 +49,41 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)"
     ),
     "import_bad_zip": QT_TRANSLATE_NOOP("ErrorText", "“{file}” is not a readable zip file ({detail})"),
+    # importing a voice (core/library, library_io): ``reason`` is one of the import_manifest_* sentences
+    "import_refused": QT_TRANSLATE_NOOP("ErrorText", "“{file}” is not a VoiceCraft voice: {reason}"),
+    "import_manifest_too_large": QT_TRANSLATE_NOOP(
+        "ErrorText", "its voice description (voice.json) is far too large to be one"
+    ),
+    "import_manifest_count": QT_TRANSLATE_NOOP(
+        "ErrorText", "a voice zip holds exactly one voice.json, this one holds {count}"
+    ),
+    "import_manifest_deep": QT_TRANSLATE_NOOP(
+        "ErrorText", "its voice.json is buried too deep (it belongs at the top of the zip or in one folder)"
+    ),
+    "import_manifest_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText", "its voice description (voice.json) is damaged or from another program"
+    ),
+    "import_voice_newer": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "“{file}” was made by a newer VoiceCraft (voice format {version}): update VoiceCraft to open it",
+    ),
+    "import_zip_too_large": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” would unpack to more than {gib} GiB, so it was not imported"
+    ),
+    "import_not_found": QT_TRANSLATE_NOOP("ErrorText", "“{file}” was not found (was it moved or deleted?)"),
+    "import_not_voice_kind": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "“{file}” is not a voice: choose a voice folder, a voice .zip, or a so-vits-svc-5.0 .pth with its "
+        "singer .npy",
+    ),
+    "import_failed": QT_TRANSLATE_NOOP("ErrorText", "“{file}” could not be imported ({detail})"),
+    "import_reference_no_npy": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is a so-vits-svc-5.0 model: choose its singer .npy (speaker vector) too"
+    ),
+    "import_reference_refused": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” cannot be imported as a so-vits-svc-5.0 voice ({detail})"
+    ),
+    "export_write_failed": QT_TRANSLATE_NOOP("ErrorText", "“{file}” cannot be written ({detail})"),
     "mix_other_encoder": QT_TRANSLATE_NOOP(
         "ErrorText",
         "the voice “{voice}” was made with another speaker encoder than the pretrain's, so it cannot be "
