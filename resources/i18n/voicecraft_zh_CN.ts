@@ -753,6 +753,18 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>无法写入“{file}”（{detail}）</translation>
     </message>
     <message>
+        <source>the voice&apos;s files are damaged or incomplete (was the download cut short?), so it was not imported</source>
+        <translation>这个音色的文件已损坏或不完整（是不是没下载完？），因此没有导入</translation>
+    </message>
+    <message>
+        <source>this voice is already in your library as “{voice}”</source>
+        <translation>这个音色已经在你的音色库里了，名为“{voice}”</translation>
+    </message>
+    <message>
+        <source>the voice “{voice}” cannot be opened: its files are damaged or incomplete</source>
+        <translation>无法打开音色“{voice}”：它的文件已损坏或不完整</translation>
+    </message>
+    <message>
         <source>the voice “{voice}” was made with another speaker encoder than the pretrain&apos;s, so it cannot be mixed: mix base singers, instant voices, or voices trained from a dataset prepared with the pretrain&apos;s encoder</source>
         <translation>音色“{voice}”用的音色编码器和底模的不同，所以不能混合：请混合内置歌手、即时音色，或用底模编码器整理的数据集训练出来的音色</translation>
     </message>

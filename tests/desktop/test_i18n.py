@@ -965,3 +965,33 @@ def test_the_library_page_says_why_an_import_was_refused_in_chinese(chinese, ctx
     page.resize(900, 600)
     page.grab().save(str(tmp_path / "library.png"))
     page.error_box.close()
+
+
+def test_a_damaged_or_duplicate_voice_comes_out_in_chinese(chinese, tmp_path) -> None:
+    from models.formats.artifact import WEIGHTS_NAME
+    from tests.desktop.voices import make_voice
+    from voicecraft_desktop.core.library import VoiceLibrary
+    from voicecraft_desktop.core.library_io import write_zip
+    from voicecraft_desktop.ui.error_text import error_text
+
+    library = VoiceLibrary(tmp_path / "voices")
+    folder = make_voice(tmp_path / "voices", "Mara", preview=False)
+    entry = library.entries()[0]
+    shared = library.export_zip(entry, tmp_path / "Mara.zip")
+    duplicate = raised(lambda: library.import_voice(shared))
+    assert duplicate.args[0].code == "import_duplicate" and "already in the library" in str(duplicate)
+    assert error_text(duplicate) == "这个音色已经在你的音色库里了，名为“Mara”"
+    weights = folder / WEIGHTS_NAME
+    weights.write_bytes(weights.read_bytes()[:-64])  # a download cut short
+    cut = write_zip(folder, "cut", tmp_path / "cut.zip")
+    library.delete(entry)
+    damaged = raised(lambda: library.import_voice(cut))
+    assert damaged.args[0].code == "import_voice_damaged"
+    assert error_text(damaged) == "这个音色的文件已损坏或不完整（是不是没下载完？），因此没有导入"
+    make_voice(tmp_path / "voices", "Lin", preview=False)
+    lin = library.entries()[0]
+    lin_weights = lin.folder / WEIGHTS_NAME
+    lin_weights.write_bytes(lin_weights.read_bytes()[:-64])
+    broken = raised(lambda: library.load(lin))
+    assert broken.args[0].code == "voice_damaged" and str(broken).startswith("voice 'Lin': ")
+    assert error_text(broken) == "无法打开音色“Lin”：它的文件已损坏或不完整"

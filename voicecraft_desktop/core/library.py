@@ -230,7 +230,8 @@ class VoiceLibrary:
         try:
             return load_voice(entry.folder, device)
         except ArtifactError as exc:
-            raise LibraryError(f"voice {entry.name!r}: {exc}") from None
+            message = Message(f"voice {entry.name!r}: {exc}", "voice_damaged", voice=entry.name)
+            raise LibraryError(message) from None
 
     def _check_new_name(self, name: str, exclude: Path | None = None) -> str:
         name = name.strip()
@@ -299,10 +300,12 @@ class VoiceLibrary:
             load_voice(staged)  # strict: manifest, checksum, keys and shapes
             manifest = read_manifest(staged)
         except ArtifactError as exc:
-            raise LibraryError(str(exc).replace(str(staged), "<import>")) from None
+            message = Message(str(exc).replace(str(staged), "<import>"), "import_voice_damaged")
+            raise LibraryError(message) from None
         if any(e.id == manifest.id for e in self.entries()):
             existing = next(e for e in self.entries() if e.id == manifest.id)
-            raise LibraryError(f"this voice is already in the library as {existing.name!r}")
+            raise LibraryError(Message(f"this voice is already in the library as {existing.name!r}",
+                                       "import_duplicate", voice=existing.name))
         new_name = self._check_new_name(name if name is not None else manifest.name)
         if new_name != manifest.name:
             manifest.name = new_name

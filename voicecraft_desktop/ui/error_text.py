@@ -84,6 +84,14 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” cannot be imported as a so-vits-svc-5.0 voice ({detail})"
     ),
     "export_write_failed": QT_TRANSLATE_NOOP("ErrorText", "“{file}” cannot be written ({detail})"),
+    "import_voice_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the voice's files are damaged or incomplete (was the download cut short?), so it was not imported",
+    ),
+    "import_duplicate": QT_TRANSLATE_NOOP("ErrorText", "this voice is already in your library as “{voice}”"),
+    "voice_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText", "the voice “{voice}” cannot be opened: its files are damaged or incomplete"
+    ),
     "mix_other_encoder": QT_TRANSLATE_NOOP(
         "ErrorText",
         "the voice “{voice}” was made with another speaker encoder than the pretrain's, so it cannot be "
