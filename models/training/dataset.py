@@ -141,16 +141,21 @@ def _read_json(path: Path) -> Any:
         raise DatasetError(Message(f"{path}: missing — prepare the dataset with 'voicecraft prepare' first",
                                   "dataset_missing", path=str(path))) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DatasetError(f"{path}: unreadable ({exc})") from None
+        raise _damaged(path, f"unreadable ({exc})") from None
+
+
+def _damaged(path: Path, problem: str) -> DatasetError:
+    """``"PATH: problem"``: a prepared dataset whose file ``path`` cannot be used (prepare it again)."""
+    return DatasetError(Message(f"{path}: {problem}", "dataset_damaged", path=str(path)))
 
 
 def _described(folder: Path) -> dict[str, Any]:
     described = _read_json(folder / FEATURES_NAME)
     if not isinstance(described, dict) or not described.get("ppg") or not described.get("vec"):
-        raise DatasetError(
+        raise DatasetError(Message(
             f"{folder / FEATURES_NAME}: the dataset needs both a PPG and a unit (vec) encoder's "
-            f"features; prepare it with --content whisper-large-v2,hubert-soft"
-        )
+            f"features; prepare it with --content whisper-large-v2,hubert-soft", "dataset_wrong_encoders",
+        ))
     return described
 
 
@@ -161,7 +166,7 @@ def feature_dims(dataset_dir: str | Path) -> tuple[int, int]:
     try:
         return int(described["ppg"]["dim"]), int(described["vec"]["dim"])
     except (KeyError, TypeError, ValueError):
-        raise DatasetError(f"{folder / FEATURES_NAME}: content encoders without a feature size") from None
+        raise _damaged(folder / FEATURES_NAME, "content encoders without a feature size") from None
 
 
 def load_clips(
@@ -186,23 +191,24 @@ def load_clips(
     try:
         manifest = read_manifest(folder)
     except ValueError as exc:
-        raise DatasetError(str(exc)) from None
+        raise DatasetError(Message(str(exc), "dataset_damaged", path=str(folder / "manifest.json"))) from None
     described = _described(folder)
     audio: AudioConfig = config.audio
     m = config.model
     for role, want in (("ppg", m.ppg_dim), ("vec", m.vec_dim)):
         got = described[role].get("dim")
         if got != want:
-            raise DatasetError(
+            raise DatasetError(Message(
                 f"{folder / FEATURES_NAME}: {role} features are {got}-d but the model "
-                f"({config.preset}) expects {want}-d; use the matching preset or base model"
-            )
+                f"({config.preset}) expects {want}-d; use the matching preset or base model",
+                "dataset_preset_mismatch", preset=config.preset,
+            ))
     avg_speaker = None
     if (folder / SPEAKER_NAME).is_file():
         try:
             avg_speaker = np.load(folder / SPEAKER_NAME, allow_pickle=False).astype(np.float32).reshape(-1)
         except (OSError, ValueError) as exc:
-            raise DatasetError(f"{folder / SPEAKER_NAME}: unreadable speaker vector ({exc})") from None
+            raise _damaged(folder / SPEAKER_NAME, f"unreadable speaker vector ({exc})") from None
     entries = manifest.get("clips") or []
     if not entries:
         raise DatasetError(Message(f"{folder / 'manifest.json'}: the dataset has no clips",
@@ -213,7 +219,7 @@ def load_clips(
         try:
             wave, _ = load_audio(path, audio.sample_rate)
         except Exception as exc:  # noqa: BLE001 - any unreadable clip is reported with its name
-            raise DatasetError(f"{path}: unreadable clip ({exc})") from None
+            raise _damaged(path, f"unreadable clip ({exc})") from None
         wave = np.ascontiguousarray(wave, dtype=np.float32)
         roles = {
             r: (_CacheOnly(r, described[r], str(path)) if described.get(r) else None)
@@ -228,19 +234,18 @@ def load_clips(
             audio=audio,
         )
         if roles["f0"] is None:
-            raise DatasetError(f"{folder / FEATURES_NAME}: no pitch extractor recorded")
+            raise _damaged(folder / FEATURES_NAME, "no pitch extractor recorded")
         try:
             feats, _ = pipeline.clip(wave)
         except ValueError as exc:
-            raise DatasetError(f"{path}: {exc}") from None
+            raise _damaged(path, str(exc)) from None
         speaker = feats.speaker if feats.speaker is not None else avg_speaker
         if speaker is None:
-            raise DatasetError(f"{folder}: no speaker embedding (neither per clip nor {SPEAKER_NAME})")
+            raise _damaged(folder, f"no speaker embedding (neither per clip nor {SPEAKER_NAME})")
         speaker = np.asarray(speaker, np.float32).reshape(-1)
         if speaker.shape[0] != m.spk_dim:
-            raise DatasetError(
-                f"{path}: speaker embedding has {speaker.shape[0]} values, the model expects {m.spk_dim}"
-            )
+            values = speaker.shape[0]
+            raise _damaged(path, f"speaker embedding has {values} values, the model expects {m.spk_dim}")
         n = feats.frames
         # Content features dominate memory (1280 + 256 values per 10 ms: ~0.9 GB per 30 min in
         # float32); they are kept as float16 (training adds N(0, 1) noise to them anyway) and

@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from models.config import VoiceConfig
-from models.errors import UserError
+from models.errors import Message, UserError, as_message
 from models.formats.artifact import CHECKPOINT_FORMAT, ArtifactError, load_checkpoint
 from models.formats.reference_import import ImportError_, import_reference_file
 from models.formats.safeload import LoadError, safe_torch_load
@@ -45,7 +45,7 @@ def load_base(
     try:
         raw = safe_torch_load(path)
     except LoadError as exc:
-        raise StartError(str(exc)) from None
+        raise StartError(as_message(exc)) from None
     try:
         if isinstance(raw, dict) and raw.get("format") == CHECKPOINT_FORMAT:
             del raw
@@ -60,11 +60,11 @@ def load_base(
                 and model_g
                 and not any(str(k).startswith(("enc_q.", "module.enc_q.")) for k in model_g)
             ):
-                raise StartError(
+                raise StartError(Message(
                     f"{path}: an exported voice has only the inference generator (no posterior "
                     f"encoder, no discriminator); fine-tune from a training checkpoint or the "
-                    f"pretrain instead"
-                )
+                    f"pretrain instead", "start_exported_voice", path=str(path),
+                ))
             # A file without its own config (the published pretrain) must fit the chosen preset.
             has_config = isinstance(raw, dict) and isinstance(raw.get("hp_str"), str)
             del raw, model_g
@@ -74,7 +74,7 @@ def load_base(
             d_state = imported.discriminator.state_dict() if imported.discriminator is not None else None
             kind = f"so-vits-svc-5.0 {imported.kind} (step {imported.step})"
     except (ArtifactError, ImportError_) as exc:
-        raise StartError(str(exc)) from None
+        raise StartError(as_message(exc)) from None
     same = (
         base_cfg.audio == config.audio
         and base_cfg.model == config.model
@@ -127,7 +127,7 @@ def starting_point(
     try:
         dims = feature_dims(dataset_dir)
     except DatasetError as exc:
-        raise StartError(str(exc)) from None
+        raise StartError(as_message(exc)) from None
     if dims != (config.model.ppg_dim, config.model.vec_dim):
         notes.append(
             f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "

@@ -26,7 +26,7 @@ import torch
 
 from models.config import VoiceConfig
 from models.devices import DeviceUnavailable, resolve_device
-from models.errors import Message
+from models.errors import Message, as_message
 from models.formats.artifact import F0Stats, atomic_write_bytes
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
 from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
@@ -153,11 +153,12 @@ def read_run_file(run_dir: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TrainingError(f"{path}: missing — {Path(run_dir)} is not a training run folder") from None
+        raise TrainingError(Message(f"{path}: missing — {Path(run_dir)} is not a training run folder",
+                                    "run_damaged", path=str(path))) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise TrainingError(f"{path}: unreadable ({exc})") from None
+        raise TrainingError(Message(f"{path}: unreadable ({exc})", "run_damaged", path=str(path))) from None
     if not isinstance(data, dict) or data.get("format") != RUN_FORMAT:
-        raise TrainingError(f"{path}: not a VoiceCraft run file")
+        raise TrainingError(Message(f"{path}: not a VoiceCraft run file", "run_damaged", path=str(path)))
     return data
 
 
@@ -215,7 +216,9 @@ def train(
     except RunLockedError as exc:
         raise TrainingError(str(exc)) from None
     except OSError as exc:
-        raise TrainingError(f"{run_dir}: cannot write the run folder ({exc.strerror or exc})") from None
+        detail = exc.strerror or str(exc)
+        raise TrainingError(Message(f"{run_dir}: cannot write the run folder ({detail})",
+                                    "train_folder_unwritable", path=str(run_dir), detail=detail)) from None
     gen = _train(run_dir, dataset_dir, config, feature_cache=feature_cache, base=base, cancel=cancel,
                  pause=pause, device=dev, max_steps=max_steps, random_draws=random_draws, dist=dist)
     try:
@@ -338,7 +341,7 @@ def _train(
     try:
         start = starting_point(ckpts, dataset_dir, config, base)
     except StartError as exc:
-        raise TrainingError(str(exc)) from None
+        raise TrainingError(as_message(exc)) from None
     config, resume, resume_path, notes = start.config, start.resume, start.resume_path, start.notes
     g_base, d_base = start.g_base, start.d_base
     del start  # the loaded states are dropped as soon as the models hold them
@@ -355,7 +358,7 @@ def _train(
         train_clips, val_clips = split_clips(clips, t.val_clips)
         sampler = EpochSampler(train_clips, config)
     except DatasetError as exc:
-        raise TrainingError(str(exc)) from None
+        raise TrainingError(as_message(exc)) from None
     # The voice records the content encoders its dataset was prepared with (conversion checks them).
     config = config.replace(
         content=config.content.replace(
@@ -405,7 +408,8 @@ def _train(
             engine.load_state_dict(resume)
             set_rng_state(resume["rng_global"], dev)
         except (KeyError, RuntimeError, ValueError) as exc:
-            raise TrainingError(f"{resume_path}: cannot resume from it ({exc})") from None
+            raise TrainingError(Message(f"{resume_path}: cannot resume from it ({exc})",
+                                        "train_resume_failed", path=str(resume_path))) from None
         step, epoch, position = int(resume["step"]), int(resume["epoch"]), int(resume["position"])
         batch_size = min(int(resume["batch_size"]), max(1, len(sampler) // world))
         monitor.load_state_dict(resume["monitor"])
@@ -422,7 +426,8 @@ def _train(
             if d_base is not None:
                 engine.discriminator.load_state_dict(d_base)
         except RuntimeError as exc:
-            raise TrainingError(f"{base}: does not fit the model ({exc})") from None
+            raise TrainingError(Message(f"{base}: does not fit the model ({exc})", "train_base_mismatch",
+                                        path=str(base))) from None
         del g_base, d_base
 
     engine.seed_rank(step)

@@ -781,6 +781,38 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>数据集里没有片段</translation>
     </message>
     <message>
+        <source>the dataset&apos;s file “{file}” is damaged or missing: prepare the dataset again with “New voice from folder…”</source>
+        <translation>数据集的文件“{file}”已损坏或缺失：请用“从文件夹新建音色…”重新准备数据集</translation>
+    </message>
+    <message>
+        <source>the dataset was prepared without the content features training needs: prepare it again with “New voice from folder…”</source>
+        <translation>这个数据集准备时缺少训练所需的内容特征：请用“从文件夹新建音色…”重新准备</translation>
+    </message>
+    <message>
+        <source>the dataset was prepared for another model size than {preset}: choose the model size it was prepared for, or prepare it again</source>
+        <translation>这个数据集是为 {preset} 以外的模型规格准备的：请选择它准备时的模型规格，或重新准备数据集</translation>
+    </message>
+    <message>
+        <source>the training run&apos;s file “{file}” is missing or damaged, so the run cannot continue</source>
+        <translation>训练记录的文件“{file}”缺失或已损坏，无法继续这次训练</translation>
+    </message>
+    <message>
+        <source>the training folder {path} cannot be written ({detail})</source>
+        <translation>无法写入训练文件夹 {path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>the training cannot continue from its checkpoint “{file}”: the file is damaged</source>
+        <translation>无法从检查点“{file}”继续训练：这个文件已损坏</translation>
+    </message>
+    <message>
+        <source>the base model “{file}” does not fit the chosen model size</source>
+        <translation>底模“{file}”与所选的模型规格不匹配</translation>
+    </message>
+    <message>
+        <source>“{file}” is a finished voice, which cannot be trained further: fine-tune from a training checkpoint or the pretrained base instead</source>
+        <translation>“{file}”是导出的成品音色，不能继续训练：请改为从训练检查点或预训练底模开始微调</translation>
+    </message>
+    <message>
         <source>no training clip is at least {seconds:.2f} s long</source>
         <translation>没有一个训练片段达到 {seconds:.2f} 秒</translation>
     </message>

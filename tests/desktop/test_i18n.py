@@ -995,3 +995,42 @@ def test_a_damaged_or_duplicate_voice_comes_out_in_chinese(chinese, tmp_path) ->
     broken = raised(lambda: library.load(lin))
     assert broken.args[0].code == "voice_damaged" and str(broken).startswith("voice 'Lin': ")
     assert error_text(broken) == "无法打开音色“Lin”：它的文件已损坏或不完整"
+
+
+# -- training a voice (models/training) ---------------------------------------------------------------
+
+
+def test_dataset_and_training_errors_come_out_in_chinese(chinese, tmp_path) -> None:
+    """A dataset that is not prepared or not for this model, a run folder that is not a run: the
+    errors keep their code through the trainer (``TrainingError`` wraps ``DatasetError``), and come
+    out in Chinese; the English is unchanged."""
+    import json
+
+    from models.config import VoiceConfig
+    from models.features.preprocess import MANIFEST_VERSION
+    from models.training.dataset import load_clips
+    from models.training.trainer import read_run_file, train
+    from voicecraft_desktop.ui.error_text import error_text
+
+    config = VoiceConfig.tiny()
+    empty = tmp_path / "not prepared"
+    empty.mkdir()
+    wrong = tmp_path / "whisper only"
+    wrong.mkdir()
+    (wrong / "manifest.json").write_text(json.dumps({"format_version": MANIFEST_VERSION}), encoding="utf-8")
+    (wrong / "features.json").write_text(json.dumps({"ppg": {"dim": 1280}}), encoding="utf-8")
+    damaged = raised(lambda: load_clips(empty, tmp_path / "cache", config))
+    assert damaged.args[0].code == "dataset_damaged" and "not a readable dataset manifest" in str(damaged)
+    assert error_text(damaged) == (
+        "数据集的文件“manifest.json”已损坏或缺失：请用“从文件夹新建音色…”重新准备数据集"
+    )
+    encoders = raised(lambda: load_clips(wrong, tmp_path / "cache", config))
+    assert encoders.args[0].code == "dataset_wrong_encoders"
+    assert error_text(encoders).startswith("这个数据集准备时缺少训练所需的内容特征")
+    # through the trainer (what the Train page shows): the code survives the wrapping
+    trained = raised(lambda: list(train(tmp_path / "run", empty, config, feature_cache=tmp_path / "cache")))
+    assert type(trained).__name__ == "TrainingError" and trained.args[0].code == "dataset_missing"
+    assert error_text(trained) == "找不到数据集（features.json）：请先用“从文件夹新建音色…”准备数据"
+    run = raised(lambda: read_run_file(tmp_path / "somewhere else"))
+    assert run.args[0].code == "run_damaged" and "is not a training run folder" in str(run)
+    assert error_text(run) == "训练记录的文件“run.json”缺失或已损坏，无法继续这次训练"

@@ -107,6 +107,38 @@ TEXTS: dict[str, str] = {
         "ErrorText", "the dataset is missing ({file}): prepare it first with “New voice from folder…”"
     ),
     "dataset_no_clips": QT_TRANSLATE_NOOP("ErrorText", "the dataset has no clips"),
+    "dataset_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the dataset's file “{file}” is damaged or missing: prepare the dataset again with “New voice from "
+        "folder…”",
+    ),
+    "dataset_wrong_encoders": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the dataset was prepared without the content features training needs: prepare it again with “New "
+        "voice from folder…”",
+    ),
+    "dataset_preset_mismatch": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the dataset was prepared for another model size than {preset}: choose the model size it was "
+        "prepared for, or prepare it again",
+    ),
+    "run_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training run's file “{file}” is missing or damaged, so the run cannot continue"
+    ),
+    "train_folder_unwritable": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training folder {path} cannot be written ({detail})"
+    ),
+    "train_resume_failed": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training cannot continue from its checkpoint “{file}”: the file is damaged"
+    ),
+    "train_base_mismatch": QT_TRANSLATE_NOOP(
+        "ErrorText", "the base model “{file}” does not fit the chosen model size"
+    ),
+    "start_exported_voice": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "“{file}” is a finished voice, which cannot be trained further: fine-tune from a training "
+        "checkpoint or the pretrained base instead",
+    ),
     "dataset_clips_too_short": QT_TRANSLATE_NOOP(
         "ErrorText", "no training clip is at least {seconds:.2f} s long"
     ),
