@@ -497,24 +497,29 @@ class AssetStore:
         asset, path = self.asset(name), Path(path)
         if asset.folder:
             if not (path / "config.json").is_file():
-                raise AssetInvalid(name, f"{path} is not a {asset.title} folder: it has no config.json")
+                raise AssetInvalid(name, f"{path} is not a {asset.title} folder: it has no config.json",
+                                   code="asset_no_config", params={"asset": name, "path": str(path)})
             return ""
         if not path.is_file():
-            raise AssetInvalid(name, f"{path} is not a file")
+            raise AssetInvalid(name, f"{path} is not a file", code="asset_not_file",
+                               params={"asset": name, "path": str(path)})
         digest = digest or _sha256_file(path)
         size = _size_text(path.stat().st_size)
         if asset.full_sha256 and digest != asset.full_sha256:
             raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 {digest[:16]}… "
-                                     f"differs from the published {asset.full_sha256[:16]}…")
+                                     f"differs from the published {asset.full_sha256[:16]}…",
+                               code="asset_wrong_file", params={"asset": name, "path": str(path)})
         if asset.full_sha256:
             return digest
         if asset.sha256 and not digest.startswith(asset.sha256.lower()):
             raise AssetInvalid(name, f"{path} ({size}) is not {asset.title}: its sha256 starts {digest[:8]}, "
-                                     f"the published file's {asset.sha256.lower()}")
+                                     f"the published file's {asset.sha256.lower()}",
+                               code="asset_wrong_file", params={"asset": name, "path": str(path)})
         first = self.first_sha256(name)
         if first and digest != first:
             raise AssetInvalid(name, f"{path} ({size}) is not the copy of {asset.title} verified before: "
-                                     f"its sha256 {digest[:16]}… differs from the recorded {first[:16]}…")
+                                     f"its sha256 {digest[:16]}… differs from the recorded {first[:16]}…",
+                               code="asset_not_verified_copy", params={"asset": name, "path": str(path)})
         if first is None:
             self._check_shapes(asset, path, size)
             self._record_first(name, digest, record_as or path)
@@ -528,16 +533,20 @@ class AssetStore:
         try:
             data = safe_torch_load(path, asset.title)
         except LoadError as exc:
-            raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {_reason(exc)}") from None
+            params = {"asset": asset.name, "path": str(path)}
+            raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {_reason(exc)}",
+                               code="asset_wrong_file", params=params) from None
         entries = dict(_flatten(data))
         for keys, shape in asset.expect:
             where = "/".join(keys)
             value = next((v for k, v in entries.items() if k[-len(keys):] == keys), None)
             if value is None:
-                raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: it has no {where}")
+                raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: it has no {where}",
+                                   code="asset_wrong_file", params={"asset": asset.name, "path": str(path)})
             if tuple(value.shape) != shape:
                 raise AssetInvalid(asset.name, f"{path} ({size}) is not {asset.title}: {where} has shape "
-                                               f"{tuple(value.shape)}, not {shape}")
+                                               f"{tuple(value.shape)}, not {shape}",
+                                   code="asset_wrong_file", params={"asset": asset.name, "path": str(path)})
 
     def ensure(self, name: str, cancel: threading.Event | None = None) -> Path:
         """``locate``, else download (consuming the progress); returns the verified path."""

@@ -885,6 +885,22 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>“{option}”只能是开或关</translation>
     </message>
     <message>
+        <source>“{file}” is not {title} (its contents are not the published model&apos;s)</source>
+        <translation>“{file}”不是{title}（内容与官方发布的模型不一致）</translation>
+    </message>
+    <message>
+        <source>“{file}” is not the copy of {title} that was checked before (its contents differ)</source>
+        <translation>“{file}”不是之前校验过的那份{title}（内容不一样）</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a file</source>
+        <translation>“{file}”不是文件</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a {title} folder: it has no config.json</source>
+        <translation>“{file}”不是{title}文件夹：里面没有 config.json</translation>
+    </message>
+    <message>
         <source>published</source>
         <translation>官方公布</translation>
     </message>

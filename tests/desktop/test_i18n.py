@@ -1034,3 +1034,23 @@ def test_dataset_and_training_errors_come_out_in_chinese(chinese, tmp_path) -> N
     run = raised(lambda: read_run_file(tmp_path / "somewhere else"))
     assert run.args[0].code == "run_damaged" and "is not a training run folder" in str(run)
     assert error_text(run) == "训练记录的文件“run.json”缺失或已损坏，无法继续这次训练"
+
+
+def test_a_located_file_that_is_not_the_model_is_refused_in_chinese(chinese, ctx, qtbot, open_page, tmp_path):
+    from models.formats.assets import ASSETS, AssetStore
+    from voicecraft_desktop.ui.error_text import error_text
+    from voicecraft_desktop.ui.pages.setup import SetupView
+
+    bogus = tmp_path / "hubert.pt"
+    bogus.write_bytes(b"not a model" * 1000)
+    view = open_page(SetupView, ctx, registry={"hubert-soft": ASSETS["hubert-soft"]})
+    view.table.selectRow(view.row_of("hubert-soft"))
+    job = view.locate("hubert-soft", bogus)
+    qtbot.waitUntil(lambda: view.job is None and job is not None, timeout=20000)
+    text = view.status_label.text()
+    assert text == "✖ 已拒绝：“hubert.pt”不是HuBERT-soft 内容编码器（内容与官方发布的模型不一致）", text
+    assert "is not HuBERT-soft" in view.error_box.detailedText()  # the English, with the sha256, in Details
+    view.error_box.close()
+    store = AssetStore(tmp_path / "cache", registry={"hubert-soft": ASSETS["hubert-soft"]})
+    folder = raised(lambda: store.verify_file("hubert-soft", tmp_path))
+    assert folder.code == "asset_not_file" and error_text(folder) == f"“{tmp_path.name}”不是文件"

@@ -189,6 +189,17 @@ TEXTS: dict[str, str] = {
     ),
     "option_choice": QT_TRANSLATE_NOOP("ErrorText", "{option}: “{value}” is not one of the choices"),
     "option_on_off": QT_TRANSLATE_NOOP("ErrorText", "{option} must be either on or off"),
+    # a model file chosen with "Locate file…" (models/formats/assets.verify_file)
+    "asset_wrong_file": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is not {title} (its contents are not the published model's)"
+    ),
+    "asset_not_verified_copy": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is not the copy of {title} that was checked before (its contents differ)"
+    ),
+    "asset_not_file": QT_TRANSLATE_NOOP("ErrorText", "“{file}” is not a file"),
+    "asset_no_config": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” is not a {title} folder: it has no config.json"
+    ),
     "sha_published": QT_TRANSLATE_NOOP("ErrorText", "published"),
     "sha_recorded": QT_TRANSLATE_NOOP("ErrorText", "recorded from the first verified copy"),
     "sha_none": QT_TRANSLATE_NOOP(
