@@ -693,6 +693,22 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>音色名称不能为空</translation>
     </message>
     <message>
+        <source>a voice name cannot contain line breaks or tabs</source>
+        <translation>音色名称里不能有换行或制表符</translation>
+    </message>
+    <message>
+        <source>the voice “{voice}” cannot be renamed ({detail})</source>
+        <translation>无法重命名音色“{voice}”（{detail}）</translation>
+    </message>
+    <message>
+        <source>the voice “{voice}” cannot be deleted ({detail})</source>
+        <translation>无法删除音色“{voice}”（{detail}）</translation>
+    </message>
+    <message>
+        <source>nothing can be saved in the voice library {path} ({detail})</source>
+        <translation>音色库 {path} 无法写入（{detail}）</translation>
+    </message>
+    <message>
         <source>“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)</source>
         <translation>“{file}”不是 VoiceCraft 音色（应为音色文件夹或音色 .zip）</translation>
     </message>

@@ -1054,3 +1054,23 @@ def test_a_located_file_that_is_not_the_model_is_refused_in_chinese(chinese, ctx
     store = AssetStore(tmp_path / "cache", registry={"hubert-soft": ASSETS["hubert-soft"]})
     folder = raised(lambda: store.verify_file("hubert-soft", tmp_path))
     assert folder.code == "asset_not_file" and error_text(folder) == f"“{tmp_path.name}”不是文件"
+
+
+def test_library_housekeeping_errors_come_out_in_chinese(chinese, tmp_path) -> None:
+    from tests.desktop.voices import make_voice
+    from voicecraft_desktop.core.library import VoiceLibrary
+    from voicecraft_desktop.ui.error_text import error_text
+
+    make_voice(tmp_path / "voices", "Mara", preview=False)
+    library = VoiceLibrary(tmp_path / "voices")
+    mara = library.entries()[0]
+    control = raised(lambda: library.rename(mara, "Mara\tLive"))
+    assert control.args[0].code == "voice_name_control" and "control characters" in str(control)
+    assert error_text(control) == "音色名称里不能有换行或制表符"
+    (tmp_path / "a file").write_text("", encoding="utf-8")
+    blocked = VoiceLibrary(tmp_path / "a file" / "voices")  # its folder cannot be made
+    unwritable = raised(lambda: blocked.import_voice(mara.folder))
+    assert unwritable.args[0].code == "library_unwritable" and "cannot write to the voice library" in str(
+        unwritable
+    )
+    assert error_text(unwritable) == f"音色库 {tmp_path / 'a file' / 'voices'} 无法写入（Not a directory）"

@@ -238,7 +238,9 @@ class VoiceLibrary:
         if not name:
             raise LibraryError(Message("a voice name cannot be empty", "voice_name_empty"))
         if any(ch in name for ch in "\n\r\t\0"):
-            raise LibraryError(f"voice name {name!r} contains control characters")
+            raise LibraryError(
+                Message(f"voice name {name!r} contains control characters", "voice_name_control")
+            )
         for e in self.entries():
             if e.available and e.name.casefold() == name.casefold() and e.folder != exclude:
                 taken = LibraryError(f"a voice named {e.name!r} already exists; choose another name")
@@ -263,7 +265,8 @@ class VoiceLibrary:
                 entry.folder / MANIFEST_NAME, json.dumps(manifest.to_dict(), indent=2).encode("utf-8")
             )
         except (ArtifactError, OSError) as exc:
-            raise LibraryError(f"cannot rename voice {entry.name!r}: {exc}") from None
+            raise LibraryError(Message(f"cannot rename voice {entry.name!r}: {exc}", "voice_rename_failed",
+                                       voice=entry.name, detail=_why(exc))) from None
         return _read_entry(entry.folder)
 
     def delete(self, voice: str | os.PathLike[str] | VoiceEntry) -> None:
@@ -279,7 +282,9 @@ class VoiceLibrary:
         try:
             os.replace(folder, trash)
         except OSError as exc:
-            raise LibraryError(f"cannot delete voice {entry.name or folder.name!r}: {exc}") from None
+            name = entry.name or folder.name
+            raise LibraryError(Message(f"cannot delete voice {name!r}: {exc}", "voice_delete_failed",
+                                       voice=name, detail=_why(exc))) from None
         shutil.rmtree(trash, ignore_errors=True)
 
     def _staging(self) -> Path:
@@ -288,7 +293,8 @@ class VoiceLibrary:
             root.mkdir(parents=True, exist_ok=True)
             return Path(tempfile.mkdtemp(prefix=".import.", suffix=".tmp", dir=root))
         except OSError as exc:
-            raise LibraryError(f"cannot write to the voice library {root}: {exc}") from None
+            raise LibraryError(Message(f"cannot write to the voice library {root}: {exc}",
+                                       "library_unwritable", path=str(root), detail=_why(exc))) from None
 
     def _install(self, staged: Path, name: str | None) -> VoiceEntry:
         """Validates a staged voice folder fully, sets its name, and renames it into the library."""
@@ -458,3 +464,8 @@ class VoiceLibrary:
         if dest.is_dir():
             dest = dest / f"{slug(entry.name, keep_case=True)}.zip"
         return write_zip(entry.folder, entry.id, dest)
+
+
+def _why(exc: BaseException) -> str:
+    """The reason of a failed file operation, without the paths the sentence names itself."""
+    return str(getattr(exc, "strerror", None) or exc)

@@ -45,6 +45,12 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” is only {seconds:.2f} s long: it needs at least {minimum:g} s of audio."
     ),
     "voice_name_empty": QT_TRANSLATE_NOOP("ErrorText", "a voice name cannot be empty"),
+    "voice_name_control": QT_TRANSLATE_NOOP("ErrorText", "a voice name cannot contain line breaks or tabs"),
+    "voice_rename_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be renamed ({detail})"),
+    "voice_delete_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be deleted ({detail})"),
+    "library_unwritable": QT_TRANSLATE_NOOP(
+        "ErrorText", "nothing can be saved in the voice library {path} ({detail})"
+    ),
     "import_not_voice": QT_TRANSLATE_NOOP(
         "ErrorText", "“{file}” is not a VoiceCraft voice (a voice folder or a voice .zip)"
     ),
