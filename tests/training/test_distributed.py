@@ -245,8 +245,8 @@ def test_only_rank_0_writes(runs):
     run = root / "two"
     assert len(list((run / "tb").rglob("events.out.tfevents.*"))) == 1  # one writer (the file names its pid)
     assert not (run / "train.lock").exists()
-    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == [
-        "best.ckpt", "step_00000005.ckpt", "step_00000010.ckpt"]
+    kept = ["best.ckpt", "step_00000005.ckpt", "step_00000010.ckpt"]  # each with its info file
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == sorted(kept + [n + ".json" for n in kept])
     assert (run / "run.json").is_file()
     assert list(run.rglob("*.wav"))  # validation audio, written once per evaluation
 

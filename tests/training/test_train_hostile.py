@@ -44,7 +44,8 @@ def test_disk_full_during_a_checkpoint_write_is_one_line_and_keeps_the_last_chec
     assert last.startswith("error:") and "kept" in last, done.stderr
     assert "disk full" in last or "too large" in last, done.stderr
     names = sorted(p.name for p in (run_dir / "checkpoints").iterdir())
-    assert names == ["best.ckpt", "step_00000001.ckpt"], "no half-written file, the old one intact"
+    kept = ["best.ckpt", "step_00000001.ckpt"]  # each with its info file
+    assert names == sorted(kept + [n + ".json" for n in kept]), "no half-written file, the old one intact"
     assert not (run_dir / "train.lock").exists()
     assert cli.main([*_args(tiny_dataset), "--steps", "2"]) == 0, "the next run resumes"
 

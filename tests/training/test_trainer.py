@@ -61,12 +61,9 @@ def test_thirty_steps_all_losses_finite(tiny_run):
 def test_checkpoints_keep_last_and_best(tiny_run):
     run_dir, items, result = tiny_run
     folder = run_dir / "checkpoints"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "best.ckpt",
-        "step_00000010.ckpt",
-        "step_00000020.ckpt",
-        "step_00000030.ckpt",
-    ]
+    kept = ["best.ckpt", "step_00000010.ckpt", "step_00000020.ckpt", "step_00000030.ckpt"]
+    # each checkpoint with its info file (models/training/checkpoint_info), nothing else
+    assert sorted(p.name for p in folder.iterdir()) == sorted(kept + [name + ".json" for name in kept])
     best = load_checkpoint(folder / "best.ckpt")
     report = items[-1].validation
     assert best["step"] == report.best_step

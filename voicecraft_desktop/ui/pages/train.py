@@ -507,6 +507,8 @@ class TrainPage(RunExportMixin, QWidget):
         if first_look:
             self._load_history(self._run_dir, status.exists)
             self.hint_label.setText(self.tr(HINT_BEFORE))
+        if status.pending:  # also when the run appeared under a voice already on screen
+            self._progress_unknown = True
         if first_look or self._progress_unknown:
             known = status.step and not status.pending
             self.progress.setValue(int(1000 * min(1.0, status.step / target)) if known else 0)
