@@ -47,7 +47,7 @@ import torch
 
 from models.config import Serialisable
 from models.convert.chunks import chunk_source, crossfade_weights
-from models.convert.options import KEY_LIMIT, OptionError
+from models.convert.options import KEY_LIMIT, OptionError, _check_number
 
 FEATURE_HOP = 160  # 16 kHz samples per model frame (10 ms)
 BLOCK_CHOICES_S = (0.16, 0.32, 0.64)  # the block sizes the app offers (and the benchmark measures)
@@ -98,19 +98,17 @@ class StreamOptions(Serialisable):
 
     def __post_init__(self) -> None:
         checks = (
-            ("block_s", 0.02, MAX_BLOCK_S, "the block size"),
-            ("context_s", 0.0, MAX_CONTEXT_S, "the extra context"),
-            ("crossfade_s", 0.0, MAX_CROSSFADE_S, "the crossfade"),
-            ("lookahead_s", 0.0, MAX_LOOKAHEAD_S, "the lookahead"),
-            ("search_s", 0.0, MAX_SEARCH_S, "the splice search range"),
-            ("decoder_context_s", 0.0, MAX_CONTEXT_S, "the decoder context"),
-            ("key", -KEY_LIMIT, KEY_LIMIT, "the key shift"),
-            ("noise_scale", 0.0, 10.0, "the noise scale"),
+            ("block_s", 0.02, MAX_BLOCK_S, "the block size", "s"),
+            ("context_s", 0.0, MAX_CONTEXT_S, "the extra context", "s"),
+            ("crossfade_s", 0.0, MAX_CROSSFADE_S, "the crossfade", "s"),
+            ("lookahead_s", 0.0, MAX_LOOKAHEAD_S, "the lookahead", "s"),
+            ("search_s", 0.0, MAX_SEARCH_S, "the splice search range", "s"),
+            ("decoder_context_s", 0.0, MAX_CONTEXT_S, "the decoder context", "s"),
+            ("key", -KEY_LIMIT, KEY_LIMIT, "the key shift", "semitones"),
+            ("noise_scale", 0.0, 10.0, "the noise scale", ""),
         )
-        for name, lo, hi, what in checks:
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or not lo <= value <= hi:
-                raise OptionError(name, f"{what} must be between {lo:g} and {hi:g}, not {value!r}")
+        for name, lo, hi, what, unit in checks:
+            _check_number(name, what, getattr(self, name), lo, hi, unit)
         if self.unvoiced not in UNVOICED_LIVE:
             raise OptionError("unvoiced", f"unvoiced frames are 'hold' or 'zero', not {self.unvoiced!r}")
         if self.crossfade_s > self.block_s:
@@ -198,8 +196,7 @@ class StreamingConverter:
 
     def set_key(self, semitones: float) -> None:
         """Changes the key from the next committed frame on (frames already committed keep theirs)."""
-        if not math.isfinite(semitones) or abs(semitones) > KEY_LIMIT:
-            raise OptionError("key", f"the key shift must be between -{KEY_LIMIT:g} and {KEY_LIMIT:g}")
+        _check_number("key", "the key shift", semitones, -KEY_LIMIT, KEY_LIMIT, "semitones")
         self._key = float(semitones)
 
     @property
