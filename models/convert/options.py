@@ -167,11 +167,12 @@ class ConvertOptions(Serialisable):
 
 
 def _check_number(
-    option: str, what: str, value: Any, low: float, high: float, unit: str = "", low_open: bool = False
+    option: str, what: str, value: Any, low: float, high: float, unit: str = "", low_open: bool = False,
+    **params: object,
 ) -> None:
     """Raises :class:`OptionError` for ``option`` unless ``value`` is a real, finite number within
     [low, high] (or (low, high] with ``low_open``); the message says what, the range and the value,
-    in one line."""
+    in one line. ``params`` go into the error's (e.g. ``settings="live"``: whose setting it is)."""
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
     if ok:
         number = float(value)
@@ -181,7 +182,7 @@ def _check_number(
         span = f"above {low:g}" if low_open else f"from {low:g}"
         raise OptionError(option, f"{what} must be a finite number {span} to {high:g}{unit}, not {value!r}",
                           code="option_above" if low_open else "option_range", low=low, high=high,
-                          unit=unit.strip())
+                          unit=unit.strip(), **params)
 
 
 @dataclass(frozen=True)

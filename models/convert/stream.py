@@ -107,12 +107,14 @@ class StreamOptions(Serialisable):
             ("key", -KEY_LIMIT, KEY_LIMIT, "the key shift", "semitones"),
             ("noise_scale", 0.0, 10.0, "the noise scale", ""),
         )
-        for name, lo, hi, what, unit in checks:
-            _check_number(name, what, getattr(self, name), lo, hi, unit)
+        for name, lo, hi, what, unit in checks:  # settings="live": the app names them as the Live page does
+            _check_number(name, what, getattr(self, name), lo, hi, unit, settings="live")
         if self.unvoiced not in UNVOICED_LIVE:
-            raise OptionError("unvoiced", f"unvoiced frames are 'hold' or 'zero', not {self.unvoiced!r}")
+            raise OptionError("unvoiced", f"unvoiced frames are 'hold' or 'zero', not {self.unvoiced!r}",
+                              code="option_choice", value=str(self.unvoiced), settings="live")
         if self.crossfade_s > self.block_s:
-            raise OptionError("crossfade_s", "the crossfade cannot be longer than the block")
+            raise OptionError("crossfade_s", "the crossfade cannot be longer than the block",
+                              code="option_crossfade_block", settings="live")
 
     def frames(self, seconds: float) -> int:
         return int(round(seconds * 100))
@@ -196,7 +198,7 @@ class StreamingConverter:
 
     def set_key(self, semitones: float) -> None:
         """Changes the key from the next committed frame on (frames already committed keep theirs)."""
-        _check_number("key", "the key shift", semitones, -KEY_LIMIT, KEY_LIMIT, "semitones")
+        _check_number("key", "the key shift", semitones, -KEY_LIMIT, KEY_LIMIT, "semitones", settings="live")
         self._key = float(semitones)
 
     @property

@@ -38,7 +38,7 @@ import torch
 
 from models.atomic import atomic_path, atomic_write_bytes, fsync_dir
 from models.config import ConfigError, VoiceConfig
-from models.errors import UserError
+from models.errors import Message, UserError
 from models.formats.safeload import LoadError, check_fits, load_strict, safe_torch_load
 from models.nets.synthesizer import SynthesizerInfer
 
@@ -218,7 +218,7 @@ def save_voice(folder: str | Path, manifest: VoiceManifest, weights: Mapping[str
 
     folder = Path(folder)
     if folder.exists() and not overwrite:
-        raise ArtifactError(f"{folder}: already exists")
+        raise ArtifactError(Message(f"{folder}: already exists", "voice_folder_exists", path=str(folder)))
     # Refuse weights that do not fit the manifest's config before writing anything.
     load_strict(SynthesizerInfer(manifest.config), dict(weights), f"voice {manifest.name!r}")
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
@@ -305,21 +305,27 @@ def save_checkpoint(path: str | Path, state: Mapping[str, Any]) -> Path:
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Reads a training checkpoint safely; ``config`` comes back as a :class:`VoiceConfig`."""
     path = Path(path)
+
+    def damaged(text: str) -> ArtifactError:  # the English names what is wrong; the app says "damaged"
+        return ArtifactError(Message(text, "checkpoint_damaged", path=str(path)))
+
     try:
         data = safe_torch_load(path, "VoiceCraft training checkpoint")
     except LoadError as exc:
-        raise ArtifactError(str(exc)) from None
+        raise damaged(str(exc)) from None
     if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
-        raise ArtifactError(f"{path}: not a VoiceCraft training checkpoint")
+        raise damaged(f"{path}: not a VoiceCraft training checkpoint")
     if data.get("format_version") not in SUPPORTED_CHECKPOINT_VERSIONS:
-        raise ArtifactError(f"{path}: checkpoint format version {data.get('format_version')!r} is not supported")
+        version = data.get("format_version")
+        raise ArtifactError(Message(f"{path}: checkpoint format version {version!r} is not supported",
+                                    "checkpoint_version", path=str(path), version=str(version)))
     try:
         data["config"] = VoiceConfig.from_dict(json.loads(data.pop("config_json")))
     except (KeyError, json.JSONDecodeError, ConfigError) as exc:
-        raise ArtifactError(f"{path}: malformed checkpoint config: {exc}") from None
+        raise damaged(f"{path}: malformed checkpoint config: {exc}") from None
     for key in ("model_g", "model_d", "step"):
         if key not in data:
-            raise ArtifactError(f"{path}: checkpoint lacks {key!r}")
+            raise damaged(f"{path}: checkpoint lacks {key!r}")
     return data
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.errors import Message
+from models.errors import Message, as_message
 from models.formats.artifact import ArtifactError, F0Stats, VoiceManifest, load_checkpoint, save_voice
 from models.nets.synthesizer import SynthesizerTrain
 from models.training.checkpoints import BEST_NAME, Checkpoints
@@ -58,7 +58,7 @@ def export_voice(
     try:
         data = load_checkpoint(path)
     except ArtifactError as exc:
-        raise TrainingError(str(exc)) from None
+        raise TrainingError(as_message(exc)) from None
     config = data["config"]
     generator = SynthesizerTrain(config)
     generator.load_state_dict(data["model_g"])
@@ -95,4 +95,4 @@ def export_voice(
     try:
         return save_voice(voice_dir, manifest, generator.inference_state_dict(), overwrite=overwrite)
     except ArtifactError as exc:
-        raise TrainingError(str(exc)) from None
+        raise TrainingError(as_message(exc)) from None

@@ -171,10 +171,6 @@ Open the setup to download them, or to locate copies you already have.</source>
 <context>
     <name>ComparisonPlots</name>
     <message>
-        <source>Waveform: source (grey) and converted (blue)</source>
-        <translation>波形：原声（灰色）与转换后（蓝色）</translation>
-    </message>
-    <message>
         <source>A: source</source>
         <translation>A：原声</translation>
     </message>
@@ -183,16 +179,16 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>B：转换后</translation>
     </message>
     <message>
-        <source>Pitch: source after the key shift (orange) and converted (blue)</source>
-        <translation>音高：变调后的原声（橙色）与转换后（蓝色）</translation>
+        <source>Waveform</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>source (shifted)</source>
-        <translation>原声（已变调）</translation>
+        <source>A: source after the key shift</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>converted</source>
-        <translation>转换后</translation>
+        <source>Pitch</source>
+        <translation>音高</translation>
     </message>
 </context>
 <context>
@@ -901,6 +897,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>“{option}”只能是开或关</translation>
     </message>
     <message>
+        <source>the crossfade cannot be longer than the block</source>
+        <translation>交叉淡化不能比块长更长</translation>
+    </message>
+    <message>
         <source>“{file}” is not {title} (its contents are not the published model&apos;s)</source>
         <translation>“{file}”不是{title}（内容与官方发布的模型不一致）</translation>
     </message>
@@ -1069,6 +1069,22 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>这次训练还没有检查点；请至少训练到保存第一个检查点</translation>
     </message>
     <message>
+        <source>the training checkpoint “{file}” is damaged or incomplete, so it cannot be used</source>
+        <translation>训练检查点“{file}”已损坏或不完整，无法使用</translation>
+    </message>
+    <message>
+        <source>the training checkpoint “{file}” was written by another VoiceCraft (checkpoint format {version}), so it cannot be read</source>
+        <translation>训练检查点“{file}”由另一个版本的 VoiceCraft 写入（检查点格式 {version}），无法读取</translation>
+    </message>
+    <message>
+        <source>the voice folder {path} already exists</source>
+        <translation>音色文件夹 {path} 已经存在</translation>
+    </message>
+    <message>
+        <source>the voice cannot be exported from the training run {path} ({detail})</source>
+        <translation>无法从训练记录 {path} 导出音色（{detail}）</translation>
+    </message>
+    <message>
         <source>no frame is voiced in both the intended and the output pitch</source>
         <translation>目标音高和输出音高没有同时发声的地方</translation>
     </message>
@@ -1232,6 +1248,31 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Separation</source>
         <translation>分离</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <extracomment>a live conversion setting (``OptionError`` with ``settings=&quot;live&quot;``: a ``StreamOptions`` field) -&gt; the Live page&apos;s label for it (its &quot;context&quot; is not the Convert page&apos;s chunk context); fields the page does not show get words of their own.</extracomment>
+        <translation>块长</translation>
+    </message>
+    <message>
+        <source>Extra context</source>
+        <translation>额外上下文</translation>
+    </message>
+    <message>
+        <source>Lookahead</source>
+        <translation>前瞻</translation>
+    </message>
+    <message>
+        <source>Splice search range</source>
+        <translation>拼接搜索范围</translation>
+    </message>
+    <message>
+        <source>Decoder context</source>
+        <translation>解码上下文</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>调</translation>
     </message>
     <message>
         <source> semitones</source>
@@ -1691,12 +1732,6 @@ Replace it with this folder&apos;s recordings? It is kept as it is until the new
         <source>Clips prepared in {dataset_dir} (no features).</source>
         <translation>片段已整理到 {dataset_dir}（未提取特征）。</translation>
     </message>
-    <message numerus="yes">
-        <source>Prepared %n clips for “{name}”</source>
-        <translation>
-            <numerusform>已为“{name}”整理 %n 个片段</numerusform>
-        </translation>
-    </message>
     <message>
         <source>VoiceCraft voice folder</source>
         <translation>VoiceCraft 音色文件夹</translation>
@@ -1832,12 +1867,6 @@ Its folder {folder} will be erased. This cannot be undone.</source>
     <message>
         <source>Recordings of “{name}” singing</source>
         <translation>“{name}”的演唱录音</translation>
-    </message>
-    <message numerus="yes">
-        <source>Index built for “{name}” from %n recording(s): the Convert page&apos;s Index slider can use it now.</source>
-        <translation>
-            <numerusform>已用 %n 段录音为“{name}”创建索引：现在可以在“转换”页面使用“索引”滑块了。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Index for “{name}”</source>

@@ -1074,3 +1074,97 @@ def test_library_housekeeping_errors_come_out_in_chinese(chinese, tmp_path) -> N
         unwritable
     )
     assert error_text(unwritable) == f"音色库 {tmp_path / 'a file' / 'voices'} 无法写入（Not a directory）"
+
+
+# -- exporting a trained voice (models/training/export, core/runs) -------------------------------------
+
+
+def _run_with_checkpoint(folder: Path, checkpoint: bytes) -> Path:
+    """A run folder whose best checkpoint is ``checkpoint`` (e.g. a damaged file)."""
+    import json
+
+    from models.training.trainer import RUN_FILE, RUN_FORMAT
+
+    (folder / "checkpoints").mkdir(parents=True)
+    (folder / RUN_FILE).write_text(json.dumps({"format": RUN_FORMAT}), encoding="utf-8")
+    (folder / "checkpoints" / "best.ckpt").write_bytes(checkpoint)
+    return folder
+
+
+def test_voice_export_failures_come_out_in_chinese(chinese, tmp_path) -> None:
+    """A damaged checkpoint: ``export_voice`` keeps the code of the checkpoint's error through its
+    ``TrainingError`` (it used to keep only the English text), and the sentence comes out in Chinese;
+    the English is unchanged."""
+    from models.training import TrainingError, export_voice
+    from voicecraft_desktop.ui.error_text import error_text
+
+    run = _run_with_checkpoint(tmp_path / "run", b"half a checkpoint")
+    damaged = raised(lambda: export_voice(run, tmp_path / "voice", "Mara"))
+    assert isinstance(damaged, TrainingError) and "is not a valid VoiceCraft training checkpoint" in str(damaged)
+    assert damaged.args[0].code == "checkpoint_damaged"
+    assert error_text(damaged) == "训练检查点“best.ckpt”已损坏或不完整，无法使用", error_text(damaged)
+
+
+def test_the_train_page_says_why_an_export_failed_in_chinese(chinese, ctx, qtbot, open_page, tmp_path) -> None:
+    """The Train page's export of a run whose checkpoint is damaged: the dialog says it in Chinese,
+    the English message under Details."""
+    from voicecraft_desktop.ui.pages.train import TrainPage
+
+    page = open_page(TrainPage, ctx)
+    page._run_dir = _run_with_checkpoint(tmp_path / "run", b"half a checkpoint")
+    job = page.export("Mara")
+    assert job is not None
+    qtbot.waitUntil(lambda: page.export_job is None, timeout=20000)
+    box = page.error_box
+    assert box is not None and box.text() == "训练检查点“best.ckpt”已损坏或不完整，无法使用", box.text()
+    assert "is not a valid VoiceCraft training checkpoint" in box.detailedText()
+    box.close()
+
+
+# -- the Live page's settings out of range (models/convert/stream) -----------------------------------
+
+_LIVE_CASES = {  # field: (a value out of range, the start of the Chinese sentence: the Live page's label)
+    "block_s": (0.0, "“块长”必须是 0.02 到 2 秒之间的数"),
+    "context_s": (11.0, "“额外上下文”必须是 0 到 10 秒之间的数"),
+    "crossfade_s": (0.5, "“交叉淡化”必须是 0 到 0.2 秒之间的数"),
+    "lookahead_s": (-1.0, "“前瞻”必须是 0 到 0.2 秒之间的数"),
+    "search_s": (1.0, "“拼接搜索范围”必须是 0 到 0.05 秒之间的数"),
+    "decoder_context_s": (float("inf"), "“解码上下文”必须是 0 到 10 秒之间的数"),
+    "key": (49.0, "“调”必须是 -48 到 48 个半音之间的数"),
+    "noise_scale": (11.0, "“噪声强度”必须是 0 到 10之间的数"),
+    "unvoiced": ("interpolate", "“无声帧”：没有“interpolate”这个选项"),
+}
+
+
+def test_live_settings_out_of_range_come_out_in_chinese_by_their_label(chinese) -> None:
+    """Each ``StreamOptions`` check names the setting by the Live page's label (never the field), its
+    bounds in Chinese; the English message (the command line's) is unchanged; every field a check can
+    name is covered."""
+    from dataclasses import fields
+
+    from models.convert.options import OptionError
+    from models.convert.stream import StreamOptions
+    from voicecraft_desktop.ui.error_text import error_text
+
+    for field, (value, chinese_text) in _LIVE_CASES.items():
+        error = raised(lambda field=field, value=value: StreamOptions(**{field: value}))
+        assert isinstance(error, OptionError) and error.option == field and error.code, field
+        text = error_text(error)
+        assert text == chinese_text, (field, text)
+        assert not ENGLISH_WORDS.search(text) and field not in text, (field, text)
+    longer = raised(lambda: StreamOptions(block_s=0.1, crossfade_s=0.15))
+    assert longer.code and error_text(longer) == "交叉淡化不能比块长更长", error_text(longer)
+    assert str(raised(lambda: StreamOptions(block_s=0.0))) == (
+        "the block size must be a finite number from 0.02 to 2 s, not 0.0"
+    )
+    checked = {f.name for f in fields(StreamOptions)} - {"deterministic", "seed", "half"}  # never refused
+    assert checked == set(_LIVE_CASES)
+
+
+def test_the_live_page_names_a_setting_out_of_range_in_chinese(chinese, ctx, open_page) -> None:
+    from voicecraft_desktop.ui.pages.live import LivePage
+
+    page = open_page(LivePage, ctx)
+    page.context_spin.setRange(0.0, 20.0)  # past the engine's limit (the page's own range stops short)
+    page.context_spin.setValue(12.0)
+    assert page.latency_label.text() == "“额外上下文”必须是 0 到 10 秒之间的数", page.latency_label.text()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from models.errors import Message
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.library import LibraryError, VoiceEntry, VoiceLibrary
 
@@ -450,7 +451,7 @@ def export_to_library(
     try:
         staging = Path(tempfile.mkdtemp(prefix=".export.", dir=run))
     except OSError as exc:
-        raise LibraryError(f"cannot export from {run}: {exc}") from None
+        raise _export_failed(run, exc) from None
     try:
         folder = export_voice(
             run, staging / "voice", name.strip(), checkpoint=checkpoint, app_version=app_version
@@ -464,9 +465,15 @@ def export_to_library(
         entry = lib.replace_voice(existing, folder, name=name.strip())
         return ExportOutcome(entry, updated=True, previous_steps=existing.steps)
     except OSError as exc:
-        raise LibraryError(f"cannot export from {run}: {exc}") from None
+        raise _export_failed(run, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _export_failed(run: Path, exc: OSError) -> LibraryError:
+    """The run's voice could not be written (the OS's reason in ``detail``)."""
+    return LibraryError(Message(f"cannot export from {run}: {exc}", "export_failed", path=str(run),
+                                detail=exc.strerror or str(exc)))
 
 
 def add_retrieval_index(

@@ -195,6 +195,7 @@ TEXTS: dict[str, str] = {
     ),
     "option_choice": QT_TRANSLATE_NOOP("ErrorText", "{option}: “{value}” is not one of the choices"),
     "option_on_off": QT_TRANSLATE_NOOP("ErrorText", "{option} must be either on or off"),
+    "option_crossfade_block": QT_TRANSLATE_NOOP("ErrorText", "the crossfade cannot be longer than the block"),
     # a model file chosen with "Locate file…" (models/formats/assets.verify_file)
     "asset_wrong_file": QT_TRANSLATE_NOOP(
         "ErrorText", "“{file}” is not {title} (its contents are not the published model's)"
@@ -329,6 +330,19 @@ TEXTS: dict[str, str] = {
     "export_no_checkpoint": QT_TRANSLATE_NOOP(
         "ErrorText", "the run has no checkpoint yet; train at least until the first one"
     ),
+    # exporting a trained voice (models/formats/artifact, models/training/export, core/runs)
+    "checkpoint_damaged": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training checkpoint “{file}” is damaged or incomplete, so it cannot be used"
+    ),
+    "checkpoint_version": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the training checkpoint “{file}” was written by another VoiceCraft (checkpoint format {version}), "
+        "so it cannot be read",
+    ),
+    "voice_folder_exists": QT_TRANSLATE_NOOP("ErrorText", "the voice folder {path} already exists"),
+    "export_failed": QT_TRANSLATE_NOOP(
+        "ErrorText", "the voice cannot be exported from the training run {path} ({detail})"
+    ),
     # the conversion quality report's notes (models/convert/report)
     "quality_no_voiced": QT_TRANSLATE_NOOP(
         "ErrorText", "no frame is voiced in both the intended and the output pitch"
@@ -401,6 +415,21 @@ OPTION_LABELS: dict[str, str] = {
     "backing_gain_db": QT_TRANSLATE_NOOP("ErrorText", "Backing level"),
     "shift_backing": QT_TRANSLATE_NOOP("ErrorText", "Shift the backing with the key"),
     "separation_model": QT_TRANSLATE_NOOP("ErrorText", "Separation"),
+}
+
+#: a live conversion setting (``OptionError`` with ``settings="live"``: a ``StreamOptions`` field) -> the
+#: Live page's label for it (its "context" is not the Convert page's chunk context); fields the page
+#: does not show get words of their own.
+LIVE_OPTION_LABELS: dict[str, str] = {
+    "block_s": QT_TRANSLATE_NOOP("ErrorText", "Block"),
+    "context_s": QT_TRANSLATE_NOOP("ErrorText", "Extra context"),
+    "crossfade_s": QT_TRANSLATE_NOOP("ErrorText", "Crossfade"),
+    "lookahead_s": QT_TRANSLATE_NOOP("ErrorText", "Lookahead"),
+    "search_s": QT_TRANSLATE_NOOP("ErrorText", "Splice search range"),
+    "decoder_context_s": QT_TRANSLATE_NOOP("ErrorText", "Decoder context"),
+    "key": QT_TRANSLATE_NOOP("ErrorText", "Key"),
+    "noise_scale": QT_TRANSLATE_NOOP("ErrorText", "Noise scale"),
+    "unvoiced": QT_TRANSLATE_NOOP("ErrorText", "Unvoiced frames"),
 }
 
 #: units a setting's bounds are given in (``OptionError`` params ``unit``).
@@ -536,7 +565,8 @@ def _values(params: dict) -> dict:
         values.setdefault("file", Path(str(values["path"])).name)
     if "option" in values:  # a conversion setting: its label, else (a newer engine's) its field name
         option = str(values["option"])
-        values["option"] = _tr(CONTEXT, OPTION_LABELS[option]) if option in OPTION_LABELS else option
+        labels = LIVE_OPTION_LABELS if values.get("settings") == "live" else OPTION_LABELS
+        values["option"] = _tr(CONTEXT, labels[option]) if option in labels else option
     if "unit" in values:
         unit = str(values["unit"])
         values["unit"] = _tr(CONTEXT, UNITS[unit]) if unit in UNITS else (f" {unit}" if unit else "")

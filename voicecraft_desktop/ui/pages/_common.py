@@ -57,6 +57,15 @@ def keeping_error(
     return wrapped
 
 
+def failure_text(error: BaseException | None, message: str, tb: str = "") -> tuple[str, str]:
+    """What a failed job's dialog shows: ``(text, details)``. A known error code comes out in the
+    user's language, with the English message (and the traceback) under Details."""
+    from voicecraft_desktop.ui.error_text import error_text
+
+    shown = error_text(error, message)
+    return shown, (tb if shown == message else f"{message}\n\n{tb}")
+
+
 def missing_models_text(error: BaseException) -> str:
     """For an error about missing model files (``AssetError.missing``): one plain paragraph naming
     every missing file and what to do in the app; ``""`` for any other error."""
@@ -166,11 +175,7 @@ class JobPageMixin:
                 setup=self.open_setup,
             )
         else:
-            # a known error code in the user's language; the English message goes under Details
-            from voicecraft_desktop.ui.error_text import error_text
-
-            shown = error_text(self.job_error, message)
-            details = tb if shown == message else f"{message}\n\n{tb}"
+            shown, details = failure_text(self.job_error, message, tb)
             self.status_label.setText(
                 QCoreApplication.translate("JobPageMixin", "{name} failed: {reason}").format(
                     name=name, reason=shown

@@ -296,6 +296,11 @@ class LivePage(QWidget):
         if self.session is not None or self.job is not None:
             return
         self._show_error("")
+        try:
+            self.options()
+        except ValueError as error:  # a setting out of range: said before a voice is loaded for it
+            self._show_error(error_text(error))
+            return
         if self.bypass_check.isChecked() and entry is None:
             self._open_session(None)
             return
@@ -480,8 +485,8 @@ class LivePage(QWidget):
             return
         try:
             o = self.options()
-        except ValueError as error:
-            self.latency_label.setText(str(error))
+        except ValueError as error:  # a setting out of range, named by its label
+            self.latency_label.setText(error_text(error))
             return
         ms = (o.block_s + o.crossfade_s + o.lookahead_s + o.search_s) * 1000
         self.latency_label.setText(

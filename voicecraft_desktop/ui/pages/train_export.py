@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.runs import export_choices, export_target, export_to_library, voice_of_run
-from voicecraft_desktop.ui.pages._common import call_task, show_error
+from voicecraft_desktop.ui.pages._common import call_task, failure_text, keeping_error, show_error
 from voicecraft_desktop.ui.worker import Job, JobRefused
 
 CHOICE_WORDS = {
@@ -147,16 +147,20 @@ class RunExportMixin:
             return None
         from voicecraft_desktop import __version__
 
+        raised: list[BaseException] = []  # what the export raised (its code: the dialog's language)
         try:
             job = self.ctx.runner.start(  # type: ignore[attr-defined]
                 QCoreApplication.translate("RunExportMixin", "Export “{name}”").format(name=name),
-                call_task(
-                    export_to_library,
-                    run_dir,
-                    name,
-                    app_version=__version__,
-                    replace=replace,
-                    checkpoint=checkpoint,
+                keeping_error(
+                    call_task(
+                        export_to_library,
+                        run_dir,
+                        name,
+                        app_version=__version__,
+                        replace=replace,
+                        checkpoint=checkpoint,
+                    ),
+                    raised.append,
                 ),
             )
         except JobRefused as exc:
@@ -171,7 +175,11 @@ class RunExportMixin:
             lambda message, tb: setattr(
                 self,
                 "error_box",
-                show_error(self, QCoreApplication.translate("RunExportMixin", "Export failed"), message, tb),
+                show_error(
+                    self,
+                    QCoreApplication.translate("RunExportMixin", "Export failed"),
+                    *failure_text(raised[-1] if raised else None, message, tb),
+                ),
             )
         )
         job.finished.connect(self._on_export_finished)
