@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QToolButton,
@@ -237,7 +239,17 @@ class ConvertPage(JobPageMixin, QWidget):
         QVBoxLayout(report_box).addWidget(self.report_view)
         report_box.setMinimumWidth(340)
         body = splitter(Qt.Orientation.Horizontal, [self.plots, report_box], [3, 1], [760, 360])
-        layout = QVBoxLayout(self)
+        body.setChildrenCollapsible(False)
+        content = QWidget()  # the whole page scrolls once the window is too short for it all:
+        layout = QVBoxLayout(content)  # opening Advanced never squeezes the plots below their minimum
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("convertScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        page_layout = QVBoxLayout(self)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.scroll_area)
         layout.addLayout(form)
         layout.addLayout(actions)
         layout.addWidget(self.progress)

@@ -5,15 +5,21 @@ The waveforms are drawn as min/max envelopes (:func:`envelope`), so a 5-minute s
 to draw than a short take. The source's pitch is drawn as the conversion meant it (shifted by the
 key it used), wide and under the converted audio's own pitch, so where the two agree both stay
 visible. Nothing here converts or analyses audio: it draws what a conversion returned.
+
+Each plot's legend is its title line (a coloured line before each curve's name, :func:`legend_title`),
+so it never covers a curve and never gets cut off when the plots are short; the plots keep a
+readable minimum height (the Convert page scrolls instead of squeezing them), and both left axes
+have one fixed width, so a time is at the same x in both plots and the two playheads line up.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from voicecraft_desktop.core.live_pitch import hz_to_midi
@@ -23,6 +29,8 @@ SOURCE_COLOUR, RESULT_COLOUR = "#9ca3af", "#2563eb"
 SOURCE_PITCH, RESULT_PITCH = "#f97316", "#2563eb"
 WAVE_POINTS = 4000  # min/max envelope columns drawn for a waveform of any length
 FRAME_S = 1.0 / 100.0  # the model's 10 ms pitch frames
+WAVE_MIN_HEIGHT, PITCH_MIN_HEIGHT = 120, 190  # px: a visible envelope; a dozen readable semitones
+LEFT_AXIS_PX = 40  # both plots' left axes (note names on the pitch plot), so their times line up
 
 
 def envelope(wave: np.ndarray, rate: int, columns: int = WAVE_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -38,8 +46,12 @@ def envelope(wave: np.ndarray, rate: int, columns: int = WAVE_POINTS) -> tuple[n
     return x, y
 
 
-def _legend(plot: pg.PlotWidget) -> None:
-    plot.addLegend(offset=(-10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#ccc"))
+def legend_title(heading: str, entries: list[tuple[str, str]]) -> str:
+    """A plot title that is its legend: ``heading``, then per ``(colour, name)`` a line drawn in the
+    curve's colour before its name (rich text for ``PlotWidget.setTitle``)."""
+    parts = [html.escape(heading)]
+    parts += [f"<span style='color: {colour}'>━━</span>&nbsp;{html.escape(name)}" for colour, name in entries]
+    return "&nbsp;&nbsp;&nbsp;".join(parts)
 
 
 class ComparisonPlots(QSplitter):
@@ -55,46 +67,56 @@ class ComparisonPlots(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.wave_plot = pg.PlotWidget(background="w")
         self.wave_plot.setObjectName("wavePlot")
-        self.wave_plot.setTitle(self.tr("Waveform: source (grey) and converted (blue)"), color="#333")
         self.wave_plot.setMouseEnabled(y=False)
         self.wave_plot.setYRange(-1, 1)
-        self.wave_plot.hideAxis("left")
-        _legend(self.wave_plot)
-        self.source_wave = self.wave_plot.plot(
-            [], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name=self.tr("A: source")
-        )
+        blank = self.wave_plot.getAxis("left")  # no values, only the pitch plot's axis width
+        blank.setStyle(showValues=False, tickLength=0)
+        blank.setPen(pg.mkPen(None))
+        source_name, result_name = self.tr("A: source"), self.tr("B: converted")
+        self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name=source_name)
         self.result_wave = self.wave_plot.plot(
-            [],
-            [],
-            pen=pg.mkPen(pg.mkColor(RESULT_COLOUR).lighter(100), width=1),
-            name=self.tr("B: converted"),
+            [], [], pen=pg.mkPen(pg.mkColor(RESULT_COLOUR), width=1), name=result_name
         )
         self.result_wave.setOpacity(0.75)
+        self.wave_plot.setTitle(
+            legend_title(self.tr("Waveform"), [(SOURCE_COLOUR, source_name), (RESULT_COLOUR, result_name)]),
+            color="#333",
+        )
         self.pitch_plot = make_pitch_plot()
         self.pitch_plot.setObjectName("pitchPlot")
-        self.pitch_plot.setTitle(
-            self.tr("Pitch: source after the key shift (orange) and converted (blue)"), color="#333"
-        )
         self.pitch_plot.setMouseEnabled(x=True, y=False)
         self.pitch_plot.setXLink(self.wave_plot)
-        _legend(self.pitch_plot)
         # drawn wide and under the converted curve: where the two agree, both stay visible
+        shifted_name = self.tr("A: source after the key shift")
         self.source_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name=self.tr("source (shifted)")
+            [], [], pen=pg.mkPen(SOURCE_PITCH, width=6), connect="finite", name=shifted_name
         )
         self.source_pitch.setOpacity(0.6)
         self.result_pitch = self.pitch_plot.plot(
-            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name=self.tr("converted")
+            [], [], pen=pg.mkPen(RESULT_PITCH, width=2), connect="finite", name=result_name
         )
+        self.pitch_plot.setTitle(
+            legend_title(self.tr("Pitch"), [(SOURCE_PITCH, shifted_name), (RESULT_PITCH, result_name)]),
+            color="#333",
+        )
+        for plot, height in ((self.wave_plot, WAVE_MIN_HEIGHT), (self.pitch_plot, PITCH_MIN_HEIGHT)):
+            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+            plot.setMinimumHeight(height)
         self.playheads = [pg.InfiniteLine(0, pen=pg.mkPen("#111", width=1)) for _ in range(2)]
         self.wave_plot.addItem(self.playheads[0])
         self.pitch_plot.addItem(self.playheads[1])
         self.show_playhead(False)
         self.addWidget(self.wave_plot)
         self.addWidget(self.pitch_plot)
+        self.setChildrenCollapsible(False)  # a plot is never dragged away to nothing
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
         self.setSizes([200, 300])
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """No taller than the minimum (pyqtgraph asks 480 px per plot): the page gives the plots
+        all the room it has left and scrolls only once even their minimum does not fit."""
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
 
     def show_take(self, take: Any) -> None:
         """Draws a ``TakeResult``: both waveforms, both pitch curves, the whole take in view."""
