@@ -22,21 +22,23 @@ arrives, so no loss point, validation report or checkpoint is lost to the thrott
 - After each validation the logged clips are read back from the run's TensorBoard events, so the
   generated and the real validation audio can be played here.
 
-The parts live next door: the curves in :mod:`voicecraft_desktop.ui.widgets.train_plots`, the
-validation audio in :mod:`.train_audio`, the export in :mod:`.train_export`, TensorBoard in
-:mod:`voicecraft_desktop.ui.tensorboard`.
+This module builds the page and starts, pauses and stops the run. The parts live next door:
+what the choices mean for the chosen voice (Start or Resume, fixed settings, the step default,
+"Start over…") in :mod:`.train_choices`; the running job's progress, curves and end in
+:mod:`.train_progress` (the curves widget in :mod:`voicecraft_desktop.ui.widgets.train_plots`); the
+time estimate in :mod:`.train_estimate`; the validation audio in :mod:`.train_audio`; the export in
+:mod:`.train_export`; TensorBoard in :mod:`voicecraft_desktop.ui.tensorboard`.
 """
 
 from __future__ import annotations
 
 import collections
 import logging
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -57,34 +59,32 @@ from PySide6.QtWidgets import (
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.core.dataset_jobs import DatasetInfo, dataset_dir_for, list_datasets
 from voicecraft_desktop.core.runs import (
-    FINE_TUNE_STEPS,
-    SCRATCH_STEPS,
-    TRIAL_STEPS,
     AnyEvent,
-    RunBusyError,
     RunStatus,
-    default_steps,
-    read_history,
     relay,
-    retire_run,
     run_busy,
     run_dir_for,
     run_status,
 )
 from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.error_text import engine_text, error_text, verdict_text
+from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.pages._common import (
     call_task,
-    format_duration,
     interval_timer,
     show_error,
     splitter,
 )
 from voicecraft_desktop.ui.pages.train_audio import ValidationAudioPanel
+from voicecraft_desktop.ui.pages.train_choices import (
+    HINT_BEFORE,
+    PRESET_WORDS,
+    TrainChoicesMixin,
+    visible_gpus,
+)
 from voicecraft_desktop.ui.pages.train_estimate import SpeedEstimator
 from voicecraft_desktop.ui.pages.train_export import RunExportMixin
-from voicecraft_desktop.ui.pages.train_runs import describe_run, run_fate_box
+from voicecraft_desktop.ui.pages.train_progress import TrainProgressMixin
 from voicecraft_desktop.ui.tensorboard import TensorBoardServer
 from voicecraft_desktop.ui.widgets.base_model_combo import BaseModelCombo
 from voicecraft_desktop.ui.widgets.train_plots import TrainingCurves
@@ -93,26 +93,7 @@ from voicecraft_desktop.ui.worker import Job, JobRefused
 log = logging.getLogger(__name__)
 
 PRESET_SETTING = "train/preset"
-SMALL_PRESET = "tiny"
 
-# What each preset is for, how long it takes and how good it sounds (the Train page shows it).
-PRESET_WORDS = {
-    "sovits5": QT_TRANSLATE_NOOP(
-        "TrainPage",
-        "<b>Full size</b> (the so-vits-svc-5.0 model): for a voice to keep — the best quality this app "
-        "makes. Needs an NVIDIA graphics card (GPU): fine-tuning from the pretrain takes hours there, "
-        "training from scratch a day or more; on a processor (CPU) alone, days to weeks.",
-    ),
-    "tiny": QT_TRANSLATE_NOOP(
-        "TrainPage",
-        "<b>Small trial</b>: a toy-size model that trains in minutes on any computer. For trying the "
-        "whole path (record → train → convert) before a long run; it sounds rough and robotic, not "
-        "a voice to keep.",
-    ),
-}
-HINT_BEFORE = QT_TRANSLATE_NOOP(
-    "TrainPage", "When to stop: validation runs every few hundred steps; the advice appears here."
-)
 CPU_WARNING = QT_TRANSLATE_NOOP(
     "TrainPage",
     "<b style='color:#b8860b'>This computer has no usable graphics card (GPU).</b> Training a full-size "
@@ -121,33 +102,7 @@ CPU_WARNING = QT_TRANSLATE_NOOP(
 )
 
 
-def visible_gpus(device: str) -> int:
-    """CUDA devices torch sees when the app computes on a GPU (0 on the CPU, or before torch is loaded)."""
-    torch = sys.modules.get("torch")
-    if torch is None or not device.startswith("cuda") or not torch.cuda.is_available():
-        return 0
-    return int(torch.cuda.device_count())
-
-
-def steps_rule_words(preset: str, fine_tune: bool) -> str:
-    """The default step rule (:func:`default_steps`) in words."""
-    if preset == SMALL_PRESET:
-        (passes, low, high), how = TRIAL_STEPS, QCoreApplication.translate("TrainPage", "the small trial")
-    elif fine_tune:
-        (passes, low, high), how = FINE_TUNE_STEPS, QCoreApplication.translate("TrainPage", "fine-tuning")
-    else:
-        (passes, low, high), how = (
-            SCRATCH_STEPS,
-            QCoreApplication.translate("TrainPage", "training from scratch"),
-        )
-    return QCoreApplication.translate(
-        "TrainPage",
-        "Default for {how}: {passes} passes over your recordings, at least {low} and at most "
-        "{high} steps. You can change it.",
-    ).format(how=how, passes=f"{passes:,}", low=f"{low:,}", high=f"{high:,}")
-
-
-class TrainPage(RunExportMixin, QWidget):
+class TrainPage(TrainChoicesMixin, TrainProgressMixin, RunExportMixin, QWidget):
     """Training with live curves.
 
     Signals:
@@ -384,30 +339,6 @@ class TrainPage(RunExportMixin, QWidget):
         """The chosen base model's checkpoint, or None to train from scratch."""
         return self.base_combo.base_model()
 
-    def use_small_preset(self) -> None:
-        """The CPU warning's offer: the small trial preset, from scratch (the pretrain is full size)."""
-        self._setting = True
-        self.base_combo.setCurrentIndex(0)
-        self.preset_combo.setCurrentText(SMALL_PRESET)
-        self._setting = False
-        self._auto_steps = True
-        self._voice_changed()
-
-    def _dataset_changed(self) -> None:
-        self._auto_steps = True  # another dataset: the step count follows the rule again
-        self._ended = None
-        self._voice_changed()
-
-    def _choice_changed(self) -> None:
-        if not self._setting:
-            self._voice_changed()
-
-    def _steps_edited(self) -> None:
-        if not self._setting:
-            self._auto_steps = False
-            if self.job is None:
-                self._voice_changed()
-
     def _run_status(self) -> RunStatus:
         """The chosen run as its files and info files tell, never opening a checkpoint (the GUI thread);
         ``pending`` when an older run's checkpoint must be read (:meth:`_read_run`)."""
@@ -444,294 +375,10 @@ class TrainPage(RunExportMixin, QWidget):
         if self.run_read_job is job:
             self.run_read_job = None
 
-    def _voice_changed(self) -> None:
-        """Derives everything on the page from what is selected now and whether a run exists."""
-        info = self.dataset()
-        running = self.job is not None
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running and not self._stop.is_set())
-        self.voice_combo.setEnabled(not running)
-        gpus = visible_gpus(self.ctx.device)
-        self.all_gpus_check.setText(self.tr("Use all {gpus} GPUs").format(gpus=gpus))
-        self.all_gpus_check.setVisible(gpus > 1)
-        self.all_gpus_check.setEnabled(not running)
-        if running:
-            for w in (
-                self.base_combo,
-                self.preset_combo,
-                self.steps_spin,
-                self.start_over_button,
-                self.small_preset_button,
-            ):
-                w.setEnabled(False)
-            self.start_button.setEnabled(False)
-            self.estimate.clear()
-            return
-        if info is None:
-            self._run_dir = None
-            self.run_label.setText(
-                self.tr("No prepared voice yet: use “New voice from folder…” on the Library page.")
-            )
-            self.status_label.setText(self.tr("No prepared voice to train."))
-            self.start_button.setEnabled(False)
-            self.start_button.setText(self.tr("Start"))
-            for w in (self.export_button, self.tb_button, self.start_over_button):
-                w.setEnabled(False)
-            self.start_over_button.setVisible(False)
-            self._show_choices(None)
-            self.estimate.clear()
-            self.cpu_warning_box.setVisible(False)
-            return
-        if self._run_dir != run_dir_for(info.folder):
-            self._run_dir = run_dir_for(info.folder)
-            self._ended = None
-        status = self._run_status()
-        self._show_choices(status if status.fixed else None)
-        target = self._default_target(info, status)
-        self.start_over_button.setVisible(status.exists)
-        self.start_over_button.setEnabled(status.exists)
-        self.export_button.setEnabled(status.exportable)
-        self.tb_button.setEnabled((self._run_dir / "tb").is_dir())
-        self._describe(info, status, target)
-        if status.pending:  # an older run: its preset and target are read in a job, then all of this again
-            text = self.tr("A run of this voice is at step {step:,}; reading its settings…")
-            self.run_label.setText(text.format(step=status.step))
-            self.status_label.setText(self.tr("Reading this voice's training run…"))
-            for w in (self.start_button, self.export_button, self.steps_spin):  # the run's own come next
-                w.setEnabled(False)
-            self.estimate.clear()
-            self._read_run(self._run_dir)
-        else:
-            self._request_estimate(info, status, target)
-        first_look = self._history_dir != self._run_dir
-        if first_look:
-            self._load_history(self._run_dir, status.exists)
-            self.hint_label.setText(self.tr(HINT_BEFORE))
-        if status.pending:  # also when the run appeared under a voice already on screen
-            self._progress_unknown = True
-        if first_look or self._progress_unknown:
-            known = status.step and not status.pending
-            self.progress.setValue(int(1000 * min(1.0, status.step / target)) if known else 0)
-            self._progress_unknown = status.pending
-
-    def _show_choices(self, status: RunStatus | None) -> None:
-        """Base and preset: the user's choice for a new run, or the run's own (greyed out) when one exists."""
-        self._setting = True
-        try:
-            if status is not None:
-                if self._new_choice is None:
-                    self._new_choice = (self.preset_combo.currentText(), self.base_combo.currentIndex())
-                if status.preset:
-                    self.preset_combo.setCurrentText(status.preset)
-                self.base_combo.show_fixed(status.base)
-                reason = self.tr(
-                    "Fixed: this voice's run was started with it, and Resume continues that run. "
-                    "To change it, use “Start over…”."
-                )
-                for w in (self.preset_combo, self.base_combo):
-                    w.setEnabled(False)
-                    w.setToolTip(reason)
-            else:
-                if self._new_choice is not None:
-                    preset, base_index = self._new_choice
-                    self._new_choice = None
-                    self.base_combo.refresh()
-                    self.preset_combo.setCurrentText(preset)
-                    if (
-                        0 <= base_index < self.base_combo.count()
-                        and self.base_combo.model().item(base_index).isEnabled()
-                    ):
-                        self.base_combo.setCurrentIndex(base_index)
-                self.base_combo.setEnabled(True)
-                self.base_combo.setToolTip(
-                    self.tr(
-                        "Fine-tuning the so-vits-svc-5.0 pretrain learns a voice in far fewer steps than "
-                        "training from scratch."
-                    )
-                )
-                pretrain = self.base_combo.is_pretrain()
-                if pretrain:  # the pretrain is the full-size model: the preset follows it
-                    self.preset_combo.setCurrentText("sovits5")
-                self.preset_combo.setEnabled(not pretrain)
-                self.preset_combo.setToolTip(
-                    self.tr(
-                        "The so-vits-svc-5.0 pretrain is the full-size model: to train the small trial "
-                        "preset, start from scratch."
-                    )
-                    if pretrain
-                    else ""
-                )
-            self.steps_spin.setEnabled(True)
-        finally:
-            self._setting = False
-        self.preset_info.setText(self.tr(PRESET_WORDS.get(self.preset_combo.currentText(), "")))
-        self.cpu_warning_box.setVisible(
-            self.ctx.device == "cpu" and self.preset_combo.currentText() != SMALL_PRESET
-        )
-        self.small_preset_button.setEnabled(status is None)
-
-    def _default_target(self, info: DatasetInfo, status: RunStatus) -> int:
-        """The step count shown: the user's, else the run's own target, else :func:`default_steps`."""
-        from models.config import VoiceConfig
-
-        if not self._auto_steps:
-            return self.steps_spin.value()
-        if status.fixed and status.target > status.step:
-            target = status.target
-        else:
-            config = VoiceConfig.from_preset(self.preset_combo.currentText())
-            fine_tune = (status.base is not None) if status.fixed else self.base_model() is not None
-            target = default_steps(config, info.clips, fine_tune=fine_tune)
-        self._setting = True
-        self.steps_spin.setValue(target)
-        self._setting = False
-        return target
-
-    def _describe(self, info: DatasetInfo, status: RunStatus, target: int) -> None:
-        """The run line, the Start/Resume button and the status line, for this voice as it is now."""
-        ended = self._ended[1] if self._ended is not None and self._ended[0] == self._run_dir else None
-        if self._auto_steps and not status.fixed:
-            fine_tune = self.base_model() is not None
-            self.steps_info.setText(steps_rule_words(self.preset_combo.currentText(), fine_tune))
-        else:
-            self.steps_info.setText("")
-        self.start_button.setEnabled(info.has_features)
-        if not info.has_features:
-            self.run_label.setText(
-                self.tr("This dataset has no features; prepare it again on the Library page.")
-            )
-            self.status_label.setText(self.tr("This voice cannot be trained until it is prepared again."))
-            self.start_button.setText(self.tr("Start"))
-        elif status.fixed and target <= status.step:
-            self.run_label.setText(
-                self.tr(
-                    "The run of this voice ({run}) is at step {step:,}. Raise “Stop after step” to train it "
-                    "further, export it, or start over."
-                ).format(run=describe_run(status), step=status.step)
-            )
-            self.start_button.setText(self.tr("Resume"))
-            self.start_button.setEnabled(False)
-            self.status_label.setText(
-                ended
-                or self.tr(
-                    "Trained to step {step:,}. Export the voice to use it on the Convert page."
-                ).format(step=status.step)
-            )
-        elif status.fixed:
-            self.run_label.setText(
-                self.tr(
-                    "A run of this voice ({run}) stopped at step {step:,}: Resume continues it to step "
-                    "{target:,}. Its model size and starting point are fixed; “Start over…” begins a new "
-                    "run."
-                ).format(run=describe_run(status), step=status.step, target=target)
-            )
-            self.start_button.setText(self.tr("Resume"))
-            self.status_label.setText(
-                ended
-                or self.tr("Stopped at step {step:,} of {target:,}. Press Resume to continue.").format(
-                    step=status.step, target=target
-                )
-            )
-        else:
-            self.run_label.setText(self.tr("New run in {run_dir}").format(run_dir=self._run_dir))
-            self.start_button.setText(self.tr("Start"))
-            self.status_label.setText(
-                ended or self.tr("Ready: press Start to train “{name}”.").format(name=info.name)
-            )
-
-    def _request_estimate(self, info: DatasetInfo, status: RunStatus, target: int) -> None:
-        """The time estimate for what Start would run now (measured in a worker once per choice)."""
-        from models.config import VoiceConfig
-        from models.training.speed import measure_speed
-
-        remaining = target - status.step
-        if not info.has_features or remaining <= 0 or not self.isVisible():
-            self.estimate.clear()
-            return
-        preset = self.preset_combo.currentText()
-        base = None if status.fixed else self.base_model()  # a run's own base has its preset's shapes
-        device, threads, cache = self.ctx.device, self.ctx.threads, self.feature_cache
-        key = (str(info.folder), preset, str(base), device, threads, str(cache))
-        config = VoiceConfig.from_preset(preset)
-
-        def task(cancel: threading.Event):  # type: ignore[no-untyped-def]
-            return measure_speed(
-                info.folder, config, feature_cache=cache, base=base, device=device, cancel=cancel
-            )
-
-        self.estimate.request(key, remaining, task)
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.job is None:
             self._voice_changed()  # the estimate is measured only while the page is on screen
-
-    def ask_start_over(self) -> None:
-        """Asks whether to keep (archive) or delete the current run, then takes it out of the way."""
-        info = self.dataset()
-        if info is None or self.job is not None or self._run_dir is None:
-            return
-        status = self._run_status()
-        self.confirm_box = run_fate_box(
-            self,
-            self.tr("Start over"),
-            self.tr(
-                "Start a new run of “{name}”? The current run ({run}) will no longer be resumed; you can "
-                "then choose the model size, the starting point and the steps again."
-            ).format(name=info.name, run=describe_run(status)),
-            self.start_over,
-            delete_label=self.tr("Delete the old run"),
-        )
-
-    def start_over(self, keep: bool) -> bool:
-        """Archives (``keep``) or deletes the run of the chosen voice, so Start begins a new run."""
-        if self._run_dir is None or self.job is not None:
-            return False
-        run_dir = self._run_dir
-        try:
-            archived = retire_run(run_dir, keep=keep)
-        except (RunBusyError, OSError) as exc:
-            self.error_box = show_error(self, self.tr("Cannot start over"), str(exc))
-            return False
-        self._history_dir = None
-        self._auto_steps = True
-        self.curves.clear_points()
-        self.audio.load(run_dir)
-        done = (
-            self.tr("the old run was archived in {folder}").format(folder=archived)
-            if archived
-            else self.tr("the old run was deleted")
-        )
-        self.messages.appendPlainText(f"— {run_dir.name}: {done}")
-        self._voice_changed()
-        self._ended = (run_dir, f"Starting over: {done}. Choose the settings and press Start.")
-        self._voice_changed()
-        self.ctx.events.voices_changed.emit()  # the Library shows the dataset's run state
-        return True
-
-    def _load_history(self, run_dir: Path, exists: bool = True) -> None:
-        """Shows the curves of ``run_dir``: cleared now, its logged history read by a job (a long run's
-        TensorBoard events take seconds to parse) and merged under any live points on arrival."""
-        self._history_dir = run_dir
-        self.curves.clear_points()
-        if not exists or not (run_dir / "tb").is_dir():
-            return
-        try:
-            job = self.ctx.runner.start(self.tr("Read training history"), call_task(read_history, run_dir))
-        except JobRefused:
-            return
-        self.history_job = job
-        job.result.connect(lambda history, d=run_dir: self._merge_history(d, history))
-        job.failed.connect(
-            lambda message, _tb: log.warning("cannot read the history of %s: %s", run_dir, message)
-        )
-        job.finished.connect(lambda: setattr(self, "history_job", None))
-
-    def _merge_history(self, run_dir: Path, history: Any) -> None:
-        if run_dir != self._history_dir:  # another voice was chosen meanwhile
-            return
-        self.curves.merge_history(history)
-        self._redraw()
 
     # ------------------------------------------------------------------ running
 
@@ -839,135 +486,6 @@ class TrainPage(RunExportMixin, QWidget):
         """Cancels the job (what the app does when it closes)."""
         if self.job is not None:
             self.job.cancel()
-
-    def _drain(self, wakeup: Any = None) -> None:
-        """Handles queued progress; redraws the curves only from the timer or a direct call.
-
-        A progress signal (``wakeup`` set) updates labels at once but leaves the plots to the
-        200 ms timer, so a fast run repaints its curves at most 5 times a second.
-        """
-        while self._inbox:
-            self._handle(self._inbox.popleft())
-            self._curves_dirty = True
-        if wakeup is None and self._curves_dirty:
-            self._curves_dirty = False
-            self._redraw()
-
-    def _handle(self, p: Any) -> None:
-        self.last_progress = p
-        self.curves.add(p)
-        if p.message:
-            self.messages.appendPlainText(
-                self.tr("step {step}: {message}").format(step=p.step, message=engine_text(p.message))
-            )
-        if p.validation is not None:
-            self.show_hint(p.validation)
-            self.audio.load(self._run_dir)
-        if p.checkpoint is not None:
-            self.export_button.setEnabled(True)
-        self.progress.setValue(int(1000 * p.fraction))
-        phase = {
-            "paused": self.tr("Paused"),
-            "cancelled": self.tr("Stopped"),
-            "done": self.tr("Finished"),
-            "starting": self.tr("Starting"),
-        }.get(p.phase, self.tr("Training"))
-        eta = (
-            self.tr(" · ETA {time}").format(time=format_duration(p.eta_s))
-            if p.eta_s is not None and p.phase == "train"
-            else ""
-        )
-        speed = self.tr(" · {rate:.2f} steps/s").format(rate=p.steps_per_s) if p.steps_per_s else ""
-        self.status_label.setText(
-            self.tr(
-                "{phase}: step {step:,} of {total_steps:,} · epoch {epoch}{speed}{eta} · batch {batch_size} "
-                "· {device} {precision}"
-            ).format(
-                phase=phase,
-                step=p.step,
-                total_steps=p.total_steps,
-                epoch=p.epoch + 1,
-                speed=speed,
-                eta=eta,
-                batch_size=p.batch_size,
-                device=p.device,
-                precision=p.precision,
-            )
-        )
-
-    def show_hint(self, report: Any) -> None:
-        """The "when to stop" advice of a validation report."""
-        colour = {"plateau": "#b8860b", "overfitting": "#c0392b"}.get(report.signal or "", "#2e7d32")
-        if report.verdict == "Keep watching":
-            colour = "#555"
-        self.hint_label.setText(
-            self.tr(
-                "<b style='color:{colour}'>When to stop: {verdict}.</b> {advice}. (Difference from the real "
-                "voice: now {mel_l1:.3f}, best {best_mel_l1:.3f} at step {best_step:,} — the ★ on the lower "
-                "plot; Export offers it.)"
-            ).format(
-                colour=colour,
-                verdict=verdict_text(report.verdict),
-                advice=engine_text(report.advice),
-                mel_l1=report.mel_l1,
-                best_mel_l1=report.best_mel_l1,
-                best_step=report.best_step,
-            )
-        )
-
-    def _redraw(self) -> None:
-        self.curves.redraw(self.last_progress.total_steps if self.last_progress is not None else 0)
-
-    def _on_result(self, result: Any) -> None:
-        self._drain()
-        self.last_result = result
-        ended = "stopped" if result.cancelled else "done"
-        self._ended = (
-            result.run_dir,
-            self.tr("Stopped at step {step:,}; checkpoint written. Resume continues the run.").format(
-                step=result.step
-            )
-            if result.cancelled
-            else self.tr("Finished at step {step:,}. Export the voice to use it on the Convert page.").format(
-                step=result.step
-            ),
-        )
-        self.status_label.setText(self._ended[1])
-        self.export_button.setEnabled(
-            result.last_checkpoint is not None or result.best_checkpoint is not None
-        )
-        self.ctx.events.voices_changed.emit()  # the Library shows how far each dataset's run got
-        self.run_ended.emit(ended)
-
-    def _on_failed(self, message: str, tb: str) -> None:
-        self._drain()
-        if self._run_dir is not None:
-            self._ended = (self._run_dir, self.tr("Training failed: {message}").format(message=message))
-        self.status_label.setText(self.tr("Training failed: {message}").format(message=message))
-        # The trainer's own errors (a locked run, a missing device, a bad dataset) are one clear line;
-        # only unexpected failures carry their traceback under "Details".
-        user_error = tb.rstrip().rsplit("\n", 1)[-1].startswith("models.training.trainer.TrainingError")
-        self.error_box = show_error(self, self.tr("Training failed"), message, "" if user_error else tb)
-        self.run_ended.emit("failed")
-
-    def _on_cancelled(self) -> None:
-        self._drain()
-        if self._run_dir is not None:
-            self._ended = (self._run_dir, self.tr("Training cancelled."))
-        self.status_label.setText(self.tr("Training cancelled."))
-        self.run_ended.emit("cancelled")
-
-    def _on_finished(self) -> None:
-        self._drain_timer.stop()
-        self._drain()
-        self.job = None
-        self.pause_button.setChecked(False)
-        self.pause_button.setText(self.tr("Pause"))
-        if self.ctx.runner.closing:
-            # The app is quitting: the page goes away (re-deriving it would start a job to read an
-            # older run's checkpoints; the GUI thread itself never reads one).
-            return
-        self._voice_changed()
 
     # ------------------------------------------------------------------ validation audio, TensorBoard
 
