@@ -1,0 +1,70 @@
+"""bench/bench_bound.py counts the FLOPs it says it counts: products, convolutions and attention,
+also under ``torch.inference_mode`` (the converter's), where composite ops reach the counting mode
+whole; and it runs as a script and as a module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from bench.bench_bound import StageFlops
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ops() -> None:
+    F.linear(torch.randn(2, 5, 20), torch.randn(30, 20))  # 2*10*20*30 = 12000
+    F.conv1d(torch.randn(1, 4, 100), torch.randn(8, 4, 3))  # 2*98*8*4*3 = 18816
+    F.conv_transpose1d(torch.randn(1, 4, 10), torch.randn(4, 2, 4), stride=2)  # 2*10*4*2*4 = 640
+    q = torch.randn(1, 2, 7, 4)
+    F.scaled_dot_product_attention(q, q, q)  # 2 products of 2*2*7*7*4 = 1568
+
+
+EXPECTED = 12000 + 18816 + 640 + 1568
+
+
+@pytest.mark.parametrize("mode", ["inference_mode", "no_grad"])
+def test_counts_products_convolutions_and_attention(mode):
+    counter = StageFlops()
+    with getattr(torch, mode)(), counter:
+        _ops()
+    assert dict(counter.flops) == {"other": EXPECTED}
+    assert counter.linear["other"] == 12000
+
+
+def test_control_without_decomposition_inference_mode_hides_the_work(monkeypatch):
+    """The reason for the decomposition step: without it, linear/conv1d/attention arrive whole
+    under inference mode and nothing but plain ``mm`` would be counted."""
+    monkeypatch.setattr(torch._ops.OpOverload, "decompose", lambda self, *a, **k: NotImplemented)
+    counter = StageFlops()
+    with torch.inference_mode(), counter:
+        _ops()
+    assert sum(counter.flops.values()) < EXPECTED / 10
+
+
+def test_whisper_encoder_matches_the_analytic_count():
+    """A small openai-whisper AudioEncoder: stem convolutions + per block q/k/v/out and MLP products
+    + attention, counted by hand."""
+    from whisper.model import AudioEncoder
+
+    n_mels, ctx, d, heads, layers = 8, 50, 32, 4, 2
+    encoder = AudioEncoder(n_mels, ctx, d, heads, layers).eval()
+    counter = StageFlops()
+    with torch.inference_mode(), counter:
+        encoder(torch.randn(1, n_mels, 2 * ctx))
+    stem = 2 * (2 * ctx) * d * n_mels * 3 + 2 * ctx * d * d * 3
+    block = 2 * ctx * d * d * 4 + 2 * ctx * d * 4 * d * 2 + 2 * 2 * ctx * ctx * d
+    assert counter.flops["other"] == stem + layers * block
+
+
+@pytest.mark.parametrize("how", [["bench/bench_bound.py"], ["-m", "bench.bench_bound"]])
+def test_runs_as_a_script_and_as_a_module(how):
+    done = subprocess.run([sys.executable, *how, "--help"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "--lengths" in done.stdout
