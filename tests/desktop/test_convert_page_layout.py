@@ -4,11 +4,13 @@ off), and both plots put the same time at the same x so the playheads line up.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from voicecraft_desktop.ui.pages.convert import ConvertPage
@@ -27,9 +29,11 @@ def fake_take(seconds: float = 3.0, rate: int = 32000) -> SimpleNamespace:
     n = int(seconds * rate)
     wave = (0.9 * np.sin(np.arange(n) / 9.0)).astype(np.float32)
     frames = int(seconds * 100)
-    f0 = 220.0 * 2 ** (np.sin(np.linspace(0, 12 * np.pi, frames)) * 5 / 12)  # A3 ± 5 semitones
-    result = SimpleNamespace(sample_rate=rate, audio=0.5 * wave, intended_f0=f0)
-    return SimpleNamespace(result=result, source_audio=wave, output_f0=f0 * 1.01)
+    f0 = 220.0 * 2 ** (np.sin(np.linspace(0, 12 * np.pi, frames)) * 3 / 12)  # A3 ± 3 semitones
+    result = SimpleNamespace(sample_rate=rate, audio=0.5 * wave, intended_f0=f0, key=2.0)
+    return SimpleNamespace(
+        result=result, source_audio=wave, output_f0=f0 * 1.01, source=Path("my song.wav"), voice="Alice"
+    )
 
 
 def _viewport_rect(plot, scene_rect) -> QRect:
@@ -76,6 +80,43 @@ def test_legends_are_outside_the_curve_area_and_never_cut_off(qtbot, size):
     _check_legends(plots)
 
 
+def drawn_note_names(plot) -> list[str]:
+    """The note names the pitch plot's axis draws now; none overlaps another."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = plot.getAxis("left").generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    rects = [rect for rect, _flags, _text in texts]
+    overlapping = [(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :] if a.intersects(b)]
+    assert not overlapping, [text for _rect, _flags, text in texts]
+    return [text for _rect, _flags, text in texts]
+
+
+@pytest.mark.parametrize("height", [320, 1000])
+def test_a_short_pitch_plot_still_names_several_notes(qtbot, height):
+    plots = ComparisonPlots()
+    qtbot.addWidget(plots)
+    plots.resize(620, height)
+    plots.show()
+    plots.show_take(fake_take())  # E3..D4 in view (F#3..C4 sung)
+    qtbot.wait(50)
+    names = drawn_note_names(plots.pitch_plot)
+    (y0, y1) = plots.pitch_plot.getViewBox().viewRange()[1]
+    if height == 1000:  # room for every semitone: each is named (as before)
+        assert len(names) == len(set(names)) == int(np.floor(y1)) - int(np.ceil(y0)) + 1, names
+    else:  # 190 px: C, E, G, then D and A named, none over another (only C4 was, before)
+        assert plots.pitch_plot.height() == PITCH_MIN_HEIGHT
+        assert len(names) == len(set(names)) >= 4 and "C4" in names, names
+        # control: names a semitone apart in one level (B3 under C4, E3 under F3) are caught overlapping
+        axis = plots.pitch_plot.getAxis("left")
+        axis.tickValues = lambda lo, hi, size: [(1, [m for m in range(int(lo), int(hi) + 1) if m % 12 != 1])]
+        axis.picture = None
+        with pytest.raises(AssertionError):
+            drawn_note_names(plots.pitch_plot)
+
+
 def test_both_plots_put_the_same_time_at_the_same_x(qtbot):
     plots = ComparisonPlots()
     qtbot.addWidget(plots)
@@ -115,3 +156,15 @@ def test_plots_keep_their_height_when_advanced_opens_and_the_page_scrolls(ctx, o
     viewport = page.scroll_area.viewport()
     for plot in (page.plots.wave_plot, page.plots.pitch_plot):
         assert viewport.rect().contains(QRect(plot.mapTo(viewport, QPoint(0, 0)), plot.size()))
+
+
+def test_the_result_says_which_conversion_it_shows(ctx, open_page, tmp_path):
+    """The plots keep showing a conversion while the input changes (or a new one fails): their box
+    names the file, voice and key they show, not the input now on the page."""
+    page = open_page(ConvertPage, ctx)
+    assert "nothing converted yet" in page.result_box.title()
+    page.plots.show_take(fake_take())  # what a conversion (or a song's vocal) draws
+    title = page.result_box.title()
+    assert "my song.wav" in title and "Alice" in title and "+2" in title
+    page.set_input(tmp_path / "another.wav")
+    assert page.result_box.title() == title

@@ -238,7 +238,11 @@ class ConvertPage(JobPageMixin, QWidget):
         report_box = QGroupBox(self.tr("Quality report"))
         QVBoxLayout(report_box).addWidget(self.report_view)
         report_box.setMinimumWidth(340)
-        body = splitter(Qt.Orientation.Horizontal, [self.plots, report_box], [3, 1], [760, 360])
+        self.result_box = QGroupBox(self.tr("Result: nothing converted yet"))  # names what the plots show
+        self.result_box.setObjectName("resultBox")
+        QVBoxLayout(self.result_box).addWidget(self.plots)
+        self.plots.take_shown.connect(self._show_result_title)
+        body = splitter(Qt.Orientation.Horizontal, [self.result_box, report_box], [3, 1], [760, 360])
         body.setChildrenCollapsible(False)
         content = QWidget()  # the whole page scrolls once the window is too short for it all:
         layout = QVBoxLayout(content)  # opening Advanced never squeezes the plots below their minimum
@@ -657,6 +661,15 @@ class ConvertPage(JobPageMixin, QWidget):
         if note not in self.report_view.toPlainText():
             self.report_view.appendPlainText(note)
 
+    def _show_result_title(self, take: Any) -> None:
+        """The result box names the conversion its plots show, which stays on screen while the input
+        or voice changes, or while a newer conversion fails."""
+        self.result_box.setTitle(
+            self.tr("Result: {file} in “{voice}”, key {key:+g}").format(
+                file=take.source.name, voice=take.voice, key=take.result.key
+            )
+        )
+
     def _on_batch_done(self, items: list[Any]) -> None:
         self.batch_items = items
         self.progress.setValue(1000)
@@ -808,5 +821,5 @@ class ConvertPage(JobPageMixin, QWidget):
                     path=path, exc=exc
                 )
             )
-        self.ctx.events.status.emit(f"Exported {Path(path).name}")
+        self.ctx.events.status.emit(self.tr("Exported {file}").format(file=Path(path).name))
         self.job_done.emit("result")

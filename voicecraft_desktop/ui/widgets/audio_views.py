@@ -93,19 +93,26 @@ class LevelMeter(QWidget):
 class NoteAxis(pg.AxisItem):
     """A y axis in MIDI note numbers labelled with note names (C4, E4, ...)."""
 
+    NAME_PX = 22  # a note name per semitone needs this many pixels per semitone
+
     def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph override
+        """Cs; or C/E/G, then D/A, then F/B (pyqtgraph names a level only while the names fit);
+        or every semitone, as the plot's height allows (each value in one level: a value in two
+        would be named twice)."""
         span = maxVal - minVal
         if span <= 0:
             return []
         lo, hi = int(np.floor(minVal)), int(np.ceil(maxVal))
-        if span > 36:  # more than three octaves: only the Cs
-            major = [m for m in range(lo, hi + 1) if m % 12 == 0]
-            return [(12, major)]
-        naturals = [m for m in range(lo, hi + 1) if m % 12 in (0, 2, 4, 5, 7, 9, 11)]
-        if span > 16:
-            major = [m for m in naturals if m % 12 in (0, 4, 7)]  # C, E, G
-            return [(12, major), (1, naturals)]
-        return [(12, [m for m in naturals if m % 12 == 0]), (1, list(range(lo, hi + 1)))]
+        px = size / span  # pixels per semitone
+        notes = range(lo, hi + 1)
+        if span > 36 or 4 * px < self.NAME_PX:  # more than three octaves, or tiny: only the Cs
+            return [(12, [m for m in notes if m % 12 == 0])]
+        if span > 16 or px < self.NAME_PX:  # C, E, G; then D, A; then F, B (a semitone from E, C)
+            levels = [(0, 4, 7), (2, 9), (5, 11)]
+            if px >= 8:  # the sharps as grid lines, unless they would crowd the plot
+                levels.append((1, 3, 6, 8, 10))
+            return [(12 if i == 0 else 1, [m for m in notes if m % 12 in keep]) for i, keep in enumerate(levels)]
+        return [(12, [m for m in notes if m % 12 == 0]), (1, [m for m in notes if m % 12 != 0])]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
         return [note_name(v) for v in values]

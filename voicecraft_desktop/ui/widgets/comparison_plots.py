@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from voicecraft_desktop.core.live_pitch import hz_to_midi
@@ -61,7 +61,12 @@ class ComparisonPlots(QSplitter):
         source_wave, result_wave: the envelopes of A (source) and B (converted).
         source_pitch, result_pitch: MIDI-number curves (NaN where unvoiced).
         playheads: one vertical line per plot, hidden unless playing.
+
+    Signals:
+        take_shown(object): the take :meth:`show_take` has just drawn (a conversion, or a song's vocal).
     """
+
+    take_shown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
@@ -134,6 +139,7 @@ class ComparisonPlots(QSplitter):
             lo, hi = np.percentile(both, [2, 98])
             self.pitch_plot.setYRange(np.floor(lo) - 2, np.ceil(hi) + 2)
         self.wave_plot.setXRange(0, len(r.audio) / rate, padding=0.01)
+        self.take_shown.emit(take)
 
     def show_playhead(self, visible: bool) -> None:
         for line in self.playheads:
