@@ -49,9 +49,12 @@ from typing import Any
 
 import torch
 
+from models.errors import Message, as_message
+
 PROGRESS_TAG = "@voicecraft-progress "
 RESULT_TAG = "@voicecraft-result "
 ERROR_TAG = "@voicecraft-error "
+MESSAGE_KEY = "@message"  # a Message in the JSON lines: {"@message": text, "code": ..., "params": {...}}
 DEFAULT_PORT = 29500
 DEFAULT_RESTARTS = 3
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``models`` package
@@ -183,14 +186,30 @@ def join_group(device_type: str) -> DistContext:
 
 
 def _to_json(value: Any) -> Any:
+    if isinstance(value, Message):  # with its code, so the app can say it in the user's language
+        return {MESSAGE_KEY: str(value), "code": value.code, "params": _to_json(value.params)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, Mapping):
         return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
     if isinstance(value, float) and value != value:
         return None  # NaN: JSON has none; losses read back as NaN
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    """``value`` read back from :func:`_to_json`'s form: its messages as :class:`Message` again."""
+    if isinstance(value, dict):
+        if MESSAGE_KEY in value:
+            code, params = str(value["code"]), _from_json(value.get("params") or {})
+            return Message(str(value[MESSAGE_KEY]), code, **params)
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
     return value
 
 
@@ -198,7 +217,7 @@ def _progress_from(data: dict[str, Any]) -> Any:
     from models.training.trainer import TrainProgress
     from models.training.validation import ValidationReport
 
-    data = dict(data)
+    data = _from_json(data)
     data["losses"] = {k: float("nan") if v is None else v for k, v in data["losses"].items()}
     if data.get("validation"):
         data["validation"] = ValidationReport(**data["validation"])
@@ -211,7 +230,7 @@ def _result_from(data: dict[str, Any]) -> Any:
     from models.training.trainer import TrainResult
     from models.training.validation import ValidationReport
 
-    data = dict(data)
+    data = _from_json(data)
     for key in ("run_dir", "last_checkpoint", "best_checkpoint"):
         data[key] = Path(data[key]) if data.get(key) else None
     if data.get("validation"):
@@ -265,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 break
             say(PROGRESS_TAG, progress)
     except TrainingError as exc:
-        say(ERROR_TAG, str(exc))
+        say(ERROR_TAG, as_message(exc))
         return 1
     finally:
         gen.close()
@@ -342,15 +361,12 @@ def launch_and_relay(
                     progress = _progress_from(json.loads(line[len(PROGRESS_TAG):]))
                     if pause.is_set() and not pause_noted:
                         pause_noted = True
-                        progress = dataclasses.replace(progress, message="; ".join(
-                            m for m in (progress.message, "pausing is not available with several "
-                                        "processes: stop the run instead (it resumes from its checkpoint)")
-                            if m))
+                        progress = dataclasses.replace(progress, message=_with_pause_note(progress.message))
                     yield progress
                 elif line.startswith(RESULT_TAG):
                     result = _result_from(json.loads(line[len(RESULT_TAG):]))
                 elif line.startswith(ERROR_TAG):
-                    error = json.loads(line[len(ERROR_TAG):])
+                    error = _from_json(json.loads(line[len(ERROR_TAG):]))
                     proc.send_signal(signal.SIGTERM)  # the same error would come back on every restart
             code = proc.wait()
         finally:
@@ -374,8 +390,16 @@ def launch_and_relay(
             return TrainResult(Path(spec["run_dir"]), 0, False, None, None, None)
         if result is None:
             detail = next((ln for ln in reversed(tail) if "Error" in ln), tail[-1] if tail else "")
-            raise TrainingError(f"the training processes ended with exit status {code}: {detail}")
+            raise TrainingError(Message(f"the training processes ended with exit status {code}: {detail}",
+                                        "train_processes_failed", status=code, detail=detail))
         return result
+
+
+def _with_pause_note(message: str | None) -> Message:
+    """A step's message with the note that several processes cannot pause."""
+    note = Message("pausing is not available with several processes: stop the run instead (it resumes from "
+                   "its checkpoint)", "train_pause_multi")
+    return Message(f"{message}; {note}", "two_messages", first=message, second=note) if message else note
 
 
 if __name__ == "__main__":

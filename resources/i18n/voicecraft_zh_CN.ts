@@ -180,11 +180,11 @@ Open the setup to download them, or to locate copies you already have.</source>
     </message>
     <message>
         <source>Waveform</source>
-        <translation type="unfinished"></translation>
+        <translation>波形</translation>
     </message>
     <message>
         <source>A: source after the key shift</source>
-        <translation type="unfinished"></translation>
+        <translation>A：变调后的原声</translation>
     </message>
     <message>
         <source>Pitch</source>
@@ -456,10 +456,6 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Reopened {project}: {name} in “{voice}”, {length}, key {key:+g}, with its pitch edits. Edit the pitch, compare A/B, then export.</source>
         <translation>已重新打开 {project}：{name} 转换为“{voice}”，时长 {length}，变调 {key:+g}，音高修改都在。可以继续改音高、对比 A/B，然后导出。</translation>
-    </message>
-    <message>
-        <source>Pitch edited since: the numbers above were measured before the pitch edits.</source>
-        <translation>之后改过音高：上面的数字是改音高之前测的。</translation>
     </message>
     <message>
         <source>Folder batch: {ok} converted, {failed} failed.</source>
@@ -1065,6 +1061,30 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>训练发散了：连续 {steps} 步的损失都不是有效数值（可以把最后一个正常的检查点当作底模、用更低的学习率继续训练，或检查一下数据集）</translation>
     </message>
     <message>
+        <source>already training (pid {pid})</source>
+        <translation>正在训练（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>already training in another process</source>
+        <translation>正在另一个进程里训练</translation>
+    </message>
+    <message>
+        <source>the training process ended unexpectedly (exit code {exit_code}); the last checkpoint is kept, press Start to resume</source>
+        <translation>训练进程意外结束（退出码 {exit_code}）；最后一个检查点已保留，点“开始”即可接着训练</translation>
+    </message>
+    <message>
+        <source>the training processes ended with exit status {status}: {detail}</source>
+        <translation>训练进程异常结束（退出状态 {status}）：{detail}</translation>
+    </message>
+    <message>
+        <source>pausing is not available with several processes: stop the run instead (it resumes from its checkpoint)</source>
+        <translation>多进程训练不能暂停：请停止这次训练（它会从检查点继续）</translation>
+    </message>
+    <message>
+        <source>{first}; {second}</source>
+        <translation>{first}；{second}</translation>
+    </message>
+    <message>
         <source>the run has no checkpoint yet; train at least until the first one</source>
         <translation>这次训练还没有检查点；请至少训练到保存第一个检查点</translation>
     </message>
@@ -1260,7 +1280,7 @@ Open the setup to download them, or to locate copies you already have.</source>
     </message>
     <message>
         <source>Lookahead</source>
-        <translation>前瞻</translation>
+        <translation>预读</translation>
     </message>
     <message>
         <source>Splice search range</source>
@@ -2830,6 +2850,18 @@ The engine is starting; this takes a few seconds the first time.</source>
         </translation>
     </message>
     <message>
+        <source>Updating the quality report for the pitch edits…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quality report of the pitch edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pitch edited since: the numbers above were measured before the pitch edits (measuring them again failed: {reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open an edited conversion</source>
         <translation>打开修改过的转换</translation>
     </message>
@@ -2862,16 +2894,8 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>重新打开 {file}</translation>
     </message>
     <message>
-        <source>Cannot open it now: {reason}</source>
-        <translation>现在无法打开：{reason}</translation>
-    </message>
-    <message>
         <source>Reopening {file}: converting {source} again…</source>
         <translation>正在重新打开 {file}：重新转换 {source}…</translation>
-    </message>
-    <message>
-        <source>Cannot open {file}: {reason}</source>
-        <translation>无法打开 {file}：{reason}</translation>
     </message>
 </context>
 <context>

@@ -272,7 +272,9 @@ def run_busy(run_dir: str | os.PathLike[str]) -> str | None:
     try:
         RunLock(run).acquire().release()
     except RunLockedError as exc:
-        return f"already training (pid {exc.pid})" if exc.pid else "already training in another process"
+        if exc.pid:
+            return Message(f"already training (pid {exc.pid})", "run_busy", pid=exc.pid)
+        return Message("already training in another process", "run_busy_elsewhere")
     except OSError:
         return None  # unwritable: the trainer itself reports that when it starts
     return None

@@ -31,6 +31,8 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+from models.errors import Message
+
 POLL_S = 0.05
 SHUTDOWN_TIMEOUT_S = 120.0
 
@@ -125,9 +127,10 @@ def train_in_process(
             return receiver.recv()
         except EOFError:
             process.join(5)
-            raise TrainProcessError(
+            raise TrainProcessError(Message(
                 f"the training process ended unexpectedly (exit code {process.exitcode}); "
-                "the last checkpoint is kept, press Start to resume") from None
+                "the last checkpoint is kept, press Start to resume", "train_process_died",
+                exit_code=process.exitcode)) from None
 
     def outcome(message: tuple) -> Any:
         tag, payload = message[0], message[1:]

@@ -327,6 +327,22 @@ TEXTS: dict[str, str] = {
         "training diverged: {steps} consecutive steps with non-finite losses (fine-tune from the last good "
         "checkpoint as a base with a lower learning rate, or check the dataset)",
     ),
+    "run_busy": QT_TRANSLATE_NOOP("ErrorText", "already training (pid {pid})"),
+    "run_busy_elsewhere": QT_TRANSLATE_NOOP("ErrorText", "already training in another process"),
+    "train_process_died": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the training process ended unexpectedly (exit code {exit_code}); the last checkpoint is kept, "
+        "press Start to resume",
+    ),
+    "train_processes_failed": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training processes ended with exit status {status}: {detail}"
+    ),
+    "train_pause_multi": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "pausing is not available with several processes: stop the run instead (it resumes from its "
+        "checkpoint)",
+    ),
+    "two_messages": QT_TRANSLATE_NOOP("ErrorText", "{first}; {second}"),
     "export_no_checkpoint": QT_TRANSLATE_NOOP(
         "ErrorText", "the run has no checkpoint yet; train at least until the first one"
     ),

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self._specs = list(PAGES if pages is None else pages)
         self._built: dict[str, QWidget] = {}
         for title, _module, _cls in self._specs:
-            self.stack.addWidget(_placeholder(title))
+            self.stack.addWidget(_placeholder(self.tr(title)))
             QListWidgetItem(self.tr(title), self.sidebar)  # the title stays the page's key
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
         self._engine_job = None
