@@ -2,7 +2,7 @@
 
 Usage (from the repository root; or ``python -m bench.bench_bound``)::
 
-    python bench/bench_bound.py [--lengths 10 30] [--threads 2] [--f0 fcpe] [--repeats 5]
+    python bench/bench_bound.py [--lengths 10 30] [--threads 2] [--f0 fcpe] [--repeats 5] [--time]
 
 Issue 18 asks for a whole-conversion RTF of at most 0.8 at 10 s and 0.6 at 30 s on a 2-core CPU.
 This script says what any runtime could reach at best on the machine it runs on:
@@ -15,17 +15,21 @@ This script says what any runtime could reach at best on the machine it runs on:
   (activations, norms, resampling) is not, so every bound below is a lower bound on time.
   ``linear_gflop`` is the part in linear layers (``addmm``/``mm``) of the two content encoders: the
   part int8 kernels could take.
-- ``throughput``: this machine's measured best GFLOP/s for the content encoders' dominant shape
-  (a Whisper large-v2 MLP product, 1500 x 1280 by 1280 x 5120) in fp32 (``torch.mm``) and in int8
-  (``torch.ao`` dynamic quantised linear, quantising the activations on the fly as the product
-  does); the best of ``--repeats`` runs, so a loaded machine lowers it (the bound then is looser,
-  never tighter) and ``load_average`` is printed beside it. ``fma_peak_gflops`` is the arithmetic
-  ceiling of the cores (2 x 256-bit FMA per cycle = 32 fp32 FLOPs per cycle per core, at the
-  reported clock) for comparison.
-- ``bound_rtf``: per length, ``gflop`` / fp32 throughput / audio seconds (``fp32``), and the same
-  with the content encoders' linear layers at the int8 throughput (``int8_linears``: no fidelity
-  cost assumed, which issue 18's measurements contradict). ``target_rtf`` is the issue's target;
-  ``reachable`` says whether the bound is under it.
+- ``ceiling``: the cores' arithmetic ceiling from /proc/cpuinfo: fp32 = cores x clock x 32 FLOPs per
+  cycle (two 256-bit FMA units); int8 = 2x that on AVX2 without VNNI (``vpmaddubsw`` + ``vpmaddwd``
+  per 32 multiply-adds, where fp32 needs four FMAs), 4x with VNNI. No runtime can beat it, whatever
+  the load.
+- ``throughput``: the best GFLOP/s this machine reached, now, for the content encoders' dominant
+  shape (a Whisper large-v2 MLP product, 1500 x 1280 by 1280 x 5120) in fp32 (``torch.mm``) and in
+  int8 (``torch.ao`` dynamic quantised linear, which quantises the activations as it goes), best of
+  ``--repeats``. Only meaningful on an idle machine (``load_average`` is printed beside it).
+- ``bound_rtf``: per length, the counted work at those rates over the audio's seconds:
+  ``fp32_ceiling`` / ``fp32_measured``, and ``int8_ceiling`` / ``int8_measured`` where the content
+  encoders' linear layers run at the int8 rate (no fidelity cost assumed, which issue 18's
+  measurements contradict). ``target_rtf`` is the issue's target; ``reachable`` says whether each
+  bound is under it: where even the ceiling is over the target, no runtime reaches it on this CPU.
+- ``achieved`` (``--time``): an ordinary exact conversion of each length, timed per stage, and the
+  GFLOP/s each stage reached: how far from the ceiling the product already runs.
 """
 
 from __future__ import annotations
@@ -43,11 +47,11 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 try:  # python -m bench.bench_bound
-    from bench.bench_convert import build, song
+    from bench.bench_convert import build, convert_once, song
 except ModuleNotFoundError as error:  # python bench/bench_bound.py: the script's own folder is importable
     if error.name != "bench":
         raise
-    from bench_convert import build, song  # type: ignore[no-redef]
+    from bench_convert import build, convert_once, song  # type: ignore[no-redef]
 
 TARGETS = {10.0: 0.8, 30.0: 0.6}  # issue 18: fast whole-conversion RTF on this 2-core CPU at sovits5
 LINEAR_OPS = {torch.ops.aten.addmm, torch.ops.aten.mm}
@@ -105,15 +109,18 @@ def _labelled(counter: StageFlops, stage: str, method: Any) -> Any:
 
 
 def count_flops(converter: Any, seconds: float) -> StageFlops:
-    """One exact conversion of ``seconds`` of the bench's synthetic song under :class:`StageFlops`;
-    the stage follows the converter's progress events, and the two content encoders' windows are
-    labelled ``whisper`` and ``hubert``."""
+    """One exact conversion of ``seconds`` of the bench's synthetic song under :class:`StageFlops`.
+
+    The stage follows the converter's progress events (``pitch``, ``post``); the two content
+    encoders' windows are labelled ``whisper`` and ``hubert`` and the generator's chunks
+    ``synthesis`` (wrappers on these instances only, removed afterwards)."""
     from models.convert.options import ConvertOptions, run_to_end
 
     counter = StageFlops()
     ppg, vec = converter.extractors.ppg, converter.extractors.vec
-    ppg.encode_window = _labelled(counter, "whisper", ppg.encode_window)  # this instance only
+    ppg.encode_window = _labelled(counter, "whisper", ppg.encode_window)
     vec.encode_window = _labelled(counter, "hubert", vec.encode_window)
+    converter._chunk_part = _labelled(counter, "synthesis", converter._chunk_part)
 
     def follow(item: Any) -> None:
         counter.stage = item.stage
@@ -122,7 +129,7 @@ def count_flops(converter: Any, seconds: float) -> StageFlops:
         with torch.inference_mode(), counter:
             run_to_end(converter.convert(song(seconds), 44100, ConvertOptions(report=False)), follow)
     finally:
-        del ppg.encode_window, vec.encode_window
+        del ppg.encode_window, vec.encode_window, converter._chunk_part
     return counter
 
 
@@ -154,37 +161,77 @@ def throughput(repeats: int) -> dict[str, Any]:
     except (RuntimeError, NotImplementedError) as error:  # a torch build without an int8 engine
         result["int8_gflops"] = None
         result["int8_error"] = str(error).splitlines()[0]
-    result["fma_peak_gflops"] = _fma_peak()
     return result
 
 
-def _fma_peak() -> float | None:
-    """Cores x clock x 32 fp32 FLOPs per cycle (two 256-bit FMA units); None where the clock is unknown."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            mhz = [float(line.split(":")[1]) for line in f if line.startswith("cpu MHz")]
-    except OSError:
-        return None
-    return round(sum(mhz) * 32 / 1000, 1) if mhz else None
+def ceilings(cpuinfo: str | None = None) -> dict[str, Any]:
+    """The cores' arithmetic ceilings from ``cpuinfo`` (default: /proc/cpuinfo; Linux x86, else empty).
+
+    fp32: cores x clock x 32 FLOPs per cycle (two 256-bit FMA units, 8 multiply-adds each).
+    int8: AVX2 without VNNI multiplies bytes with ``vpmaddubsw`` and widens with ``vpmaddwd``, two
+    instructions per 32 multiply-adds where fp32 needs four FMAs: 2x the fp32 ceiling; with VNNI
+    (``vpdpbusd``, one instruction) 4x.
+    """
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8") as f:
+                cpuinfo = f.read()
+        except OSError:
+            return {}
+    lines = cpuinfo.splitlines()
+    mhz = [float(line.split(":")[1]) for line in lines if line.startswith("cpu MHz")]
+    flags = next((set(line.split(":")[1].split()) for line in lines if line.startswith("flags")), set())
+    if not mhz or "fma" not in flags:
+        return {}
+    vnni = bool(flags & {"avx_vnni", "avx512_vnni"})
+    fp32 = sum(mhz) * 32 / 1000
+    return {
+        "cores": len(mhz),
+        "mhz": round(sum(mhz) / len(mhz)),
+        "vnni": vnni,
+        "fp32_gflops": round(fp32, 1),
+        "int8_gops": round(fp32 * (4 if vnni else 2), 1),
+    }
 
 
-def bound(counter: StageFlops, seconds: float, rates: dict[str, Any]) -> dict[str, Any]:
+def achieved(converter: Any, seconds: float, counter: StageFlops) -> dict[str, Any]:
+    """An ordinary exact conversion (no counting), timed per stage: GFLOP/s each stage reaches."""
+    run = convert_once(converter, seconds, chunk=10.0)
+    groups = {"pitch": ["pitch"], "content": ["whisper", "hubert"], "synthesis": ["synthesis"]}
+    out: dict[str, Any] = {"rtf": run["rtf"]}
+    for stage, parts in groups.items():
+        t = run["stages_rtf"][stage] * seconds
+        gflop = sum(counter.flops[p] for p in parts) / 1e9
+        out[stage] = {"seconds": round(t, 2), "gflops": round(gflop / t, 1) if t > 0 else None}
+    return out
+
+
+def bound(
+    counter: StageFlops, seconds: float, rates: dict[str, Any], ceiling: dict[str, Any]
+) -> dict[str, Any]:
+    """Least RTF for the counted work at the given rates (GFLOP/s); ``int8_*`` runs the
+    content encoders' linear layers at the int8 rate (no fidelity cost assumed)."""
     gflop = {stage: n / 1e9 for stage, n in counter.flops.items()}
     total = sum(gflop.values())
     content_linear = (counter.linear["whisper"] + counter.linear["hubert"]) / 1e9
-    fp32 = rates["fp32_gflops"]
     row: dict[str, Any] = {
         "seconds": seconds,
         "gflop": {stage: round(v, 1) for stage, v in sorted(gflop.items())},
         "gflop_total": round(total, 1),
         "linear_gflop": {s: round(counter.linear[s] / 1e9, 1) for s in ("whisper", "hubert")},
-        "bound_s": {"fp32": round(total / fp32, 2)},
-        "bound_rtf": {"fp32": round(total / fp32 / seconds, 3)},
+        "bound_rtf": {},
     }
-    if rates.get("int8_gflops"):
-        t = (total - content_linear) / fp32 + content_linear / rates["int8_gflops"]
-        row["bound_s"]["int8_linears"] = round(t, 2)
-        row["bound_rtf"]["int8_linears"] = round(t / seconds, 3)
+    pairs = [
+        ("fp32_ceiling", ceiling.get("fp32_gflops"), None),
+        ("int8_ceiling", ceiling.get("fp32_gflops"), ceiling.get("int8_gops")),
+        ("fp32_measured", rates.get("fp32_gflops"), None),
+        ("int8_measured", rates.get("fp32_gflops"), rates.get("int8_gflops")),
+    ]
+    for name, fp32, int8 in pairs:
+        if not fp32 or (name.startswith("int8") and not int8):
+            continue
+        t = total / fp32 if int8 is None else (total - content_linear) / fp32 + content_linear / int8
+        row["bound_rtf"][name] = round(t / seconds, 3)
     if seconds in TARGETS:
         target = TARGETS[seconds]
         row["target_rtf"] = target
@@ -198,6 +245,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--f0", default="fcpe")
     parser.add_argument("--repeats", type=int, default=5, help="throughput: best of this many runs")
+    parser.add_argument(
+        "--time", action="store_true", help="also time an ordinary conversion per length (GFLOP/s per stage)"
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     result: dict[str, Any] = {
@@ -208,9 +258,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "machine": platform.processor() or platform.machine(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
+    result["ceiling"] = ceiling = ceilings()
     result["throughput"] = rates = throughput(args.repeats)
     converter = build("cpu", args.f0)
-    result["lengths"] = [bound(count_flops(converter, s), s, rates) for s in args.lengths]
+    result["lengths"] = []
+    for seconds in args.lengths:
+        counter = count_flops(converter, seconds)
+        row = bound(counter, seconds, rates, ceiling)
+        if args.time:
+            row["achieved"] = achieved(converter, seconds, counter)
+        result["lengths"].append(row)
     result["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     print(json.dumps(result, indent=1))
     return result

@@ -68,3 +68,14 @@ def test_runs_as_a_script_and_as_a_module(how):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "--lengths" in done.stdout
+
+
+def test_ceilings_follow_the_cores_clock_and_vnni():
+    from bench.bench_bound import ceilings
+
+    core = "processor\t: {i}\ncpu MHz\t\t: 2445.0\nflags\t\t: fpu sse2 avx fma avx2{extra}\n\n"
+    plain = ceilings("".join(core.format(i=i, extra="") for i in range(2)))
+    assert plain == {"cores": 2, "mhz": 2445, "vnni": False, "fp32_gflops": 156.5, "int8_gops": 313.0}
+    vnni = ceilings("".join(core.format(i=i, extra=" avx512_vnni") for i in range(4)))
+    assert vnni["fp32_gflops"] == 313.0 and vnni["int8_gops"] == pytest.approx(1252.0, abs=0.5)
+    assert ceilings("processor\t: 0\ncpu MHz\t\t: 2445.0\nflags\t\t: sse2\n") == {}  # no FMA: no claim
