@@ -3804,11 +3804,11 @@ Connect a microphone (or start your sound server) and press Rescan. Takes alread
     </message>
     <message>
         <source>“{name}” is {busy}: another VoiceCraft window or the command line is training this voice. Wait for it to finish, or stop it there, then press Start again.</source>
-        <translation>“{name}”正在别处训练（{busy}）：另一个 VoiceCraft 窗口或命令行正在训练这个音色。请等它结束，或在那边停止它，然后再点“开始”。</translation>
+        <translation>“{name}”{busy}：另一个 VoiceCraft 窗口或命令行正在训练这个音色。请等它结束，或在那边停止它，然后再点“开始”。</translation>
     </message>
     <message>
         <source>“{name}” is {busy}.</source>
-        <translation>“{name}”正在别处训练（{busy}）。</translation>
+        <translation>“{name}”{busy}。</translation>
     </message>
     <message>
         <source>Starting…</source>

@@ -1294,3 +1294,63 @@ def test_a_page_still_loading_is_named_in_chinese(chinese, ctx, qtbot) -> None:
     library = next(label for label in labels if label is not None and "音色库" in label.text())
     assert library.text().startswith("正在加载“音色库”…"), library.text()
     assert english_left([label.text() for label in labels if label is not None]) == []
+
+
+@pytest.fixture
+def train_dataset(tmp_path):
+    """A tiny prepared dataset where the Train page finds it (as tests/desktop/test_train_page.py)."""
+    from models.config import VoiceConfig
+    from tests.training.conftest import make_dataset
+    from voicecraft_desktop.core.dataset_jobs import datasets_dir
+
+    folder, cache = make_dataset(tmp_path / "made", VoiceConfig.tiny(), [1.2, 1.5, 2.0])
+    datasets_dir().mkdir(parents=True, exist_ok=True)
+    target = datasets_dir() / "test-voice"
+    shutil.move(folder, target)
+    return target, cache
+
+
+def _train_page_ready(open_page, ctx, cache):  # type: ignore[no-untyped-def]
+    from voicecraft_desktop.ui.pages.train import TrainPage
+
+    page = open_page(TrainPage, ctx)
+    page.refresh()
+    page.feature_cache = cache
+    page.preset_combo.setCurrentText("tiny")
+    page.steps_spin.setValue(2)
+    page.base_combo.setCurrentIndex(0)
+    return page
+
+
+def test_the_train_page_says_why_training_failed_in_chinese(chinese, ctx, qtbot, open_page, train_dataset):
+    """The trainer's error (raised in its own process) in the dialog and the status line, in Chinese;
+    the English message under Details."""
+    _, cache = train_dataset
+    page = _train_page_ready(open_page, ctx, cache)
+    shutil.rmtree(cache)  # the features are gone
+    job = page.start()
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=60000):
+        pass
+    box = page.error_box
+    assert box is not None and CJK.search(box.text()) and not ENGLISH_WORDS.search(box.text()), box.text()
+    assert page.status_label.text() == f"训练失败：{box.text()}"
+    assert "feature" in box.detailedText()  # the English, for a bug report
+    box.close()
+
+
+def test_the_train_page_says_a_run_is_busy_in_chinese(chinese, ctx, open_page, train_dataset) -> None:
+    import os
+
+    from models.training.runlock import RunLock
+    from voicecraft_desktop.core.runs import run_dir_for
+
+    folder, cache = train_dataset
+    page = _train_page_ready(open_page, ctx, cache)
+    run_dir = run_dir_for(folder)
+    run_dir.mkdir(parents=True)
+    with RunLock(run_dir):
+        assert page.start() is None
+    text = page.error_box.text()
+    assert text.startswith(f"“{page.dataset().name}”正在训练（进程 {os.getpid()}）："), text
+    assert not ENGLISH_WORDS.search(text), text
+    page.error_box.close()

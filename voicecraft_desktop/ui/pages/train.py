@@ -68,10 +68,11 @@ from voicecraft_desktop.core.runs import (
 )
 from voicecraft_desktop.core.train_process import train_in_process
 from voicecraft_desktop.ui.context import AppContext
-from voicecraft_desktop.ui.error_text import error_text
+from voicecraft_desktop.ui.error_text import engine_text, error_text
 from voicecraft_desktop.ui.pages._common import (
     call_task,
     interval_timer,
+    keeping_error,
     show_error,
     splitter,
 )
@@ -392,6 +393,7 @@ class TrainPage(TrainChoicesMixin, TrainProgressMixin, RunExportMixin, QWidget):
         run_dir = run_dir_for(info.folder)
         busy = run_busy(run_dir)  # the trainer checks again (the lock); this answers at once
         if busy:
+            busy = engine_text(busy)
             self.error_box = show_error(
                 self,
                 self.tr("Cannot start training"),
@@ -433,6 +435,8 @@ class TrainPage(TrainChoicesMixin, TrainProgressMixin, RunExportMixin, QWidget):
             )
             return relay(gen, inbox.append, stop)
 
+        self.train_error = None
+        task = keeping_error(task, lambda error: setattr(self, "train_error", error))  # its code: _on_failed
         try:
             job = self.ctx.runner.start(self.tr("Training “{name}”").format(name=info.name), task, gpu=True)
         except JobRefused as exc:

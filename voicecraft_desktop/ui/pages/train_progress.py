@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 
 from voicecraft_desktop.core.runs import read_history
 from voicecraft_desktop.ui.error_text import engine_text, verdict_text
-from voicecraft_desktop.ui.pages._common import call_task, format_duration, show_error
+from voicecraft_desktop.ui.pages._common import call_task, failure_text, format_duration, show_error
 from voicecraft_desktop.ui.worker import JobRefused
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,11 @@ class TrainProgressMixin:
     ``_run_dir``, ``_drain_timer``, ``curves``, ``audio``, ``messages``, ``progress``, ``status_label``,
     ``hint_label``, ``pause_button``, ``export_button``, a ``run_ended = Signal(str)`` and
     ``_voice_changed()``; the mixin keeps ``last_progress``, ``last_result``, ``history_job`` and
-    ``_history_dir`` (the run whose curves are shown).
+    ``_history_dir`` (the run whose curves are shown); ``train_error`` is what the training job raised
+    (the page's ``start`` keeps it: a code turns into the user's language).
     """
+
+    train_error: BaseException | None = None
 
     def _load_history(self, run_dir: Path, exists: bool = True) -> None:
         """Shows the curves of ``run_dir``: cleared now, its logged history read by a job (a long run's
@@ -171,22 +174,18 @@ class TrainProgressMixin:
 
     def _on_failed(self, message: str, tb: str) -> None:
         self._drain()
+        # A known error code in the user's language (the English message under Details). The trainer's
+        # own errors (a locked run, a missing device, a bad dataset) are one clear line; only unexpected
+        # failures carry their traceback under "Details".
+        shown, details = failure_text(self.train_error, message, tb)
+        if tb.rstrip().rsplit("\n", 1)[-1].startswith("models.training.trainer.TrainingError"):
+            details = "" if shown == message else message
+        text = QCoreApplication.translate("TrainPage", "Training failed: {message}").format(message=shown)
         if self._run_dir is not None:
-            self._ended = (
-                self._run_dir,
-                QCoreApplication.translate("TrainPage", "Training failed: {message}").format(message=message),
-            )
-        self.status_label.setText(
-            QCoreApplication.translate("TrainPage", "Training failed: {message}").format(message=message)
-        )
-        # The trainer's own errors (a locked run, a missing device, a bad dataset) are one clear line;
-        # only unexpected failures carry their traceback under "Details".
-        user_error = tb.rstrip().rsplit("\n", 1)[-1].startswith("models.training.trainer.TrainingError")
+            self._ended = (self._run_dir, text)
+        self.status_label.setText(text)
         self.error_box = show_error(
-            self,
-            QCoreApplication.translate("TrainPage", "Training failed"),
-            message,
-            "" if user_error else tb,
+            self, QCoreApplication.translate("TrainPage", "Training failed"), shown, details
         )
         self.run_ended.emit("failed")
 
