@@ -474,6 +474,7 @@ class VoiceConverter:
                 gain=gain,
                 hop=hop,
                 sample_rate=a.sample_rate,
+                source_16k=wave16,
             )
         result = result_type(
             audio=audio.astype(np.float32),

@@ -118,11 +118,44 @@ def quality_report(
     from models.convert.converter import extract_pitch
     from models.features.audio import resample
 
-    notes: list[str] = []
     out16 = resample(result.audio, result.sample_rate, rate_16k)
     measured = np.zeros(len(out16) // pitch.hop_length + 1, np.float32)
     for _, _, first, f0 in extract_pitch(pitch, out16):  # windowed: bounded memory on long songs
         measured[first : first + len(f0)] = f0
+    return measured_report(result, measured, out16, rate_16k, speaker, manifest, max_seconds, source_16k)
+
+
+def embed_excerpts(speaker: Any, wave_16k: np.ndarray, rate_16k: int, max_seconds: float) -> np.ndarray:
+    """The speaker embedding of at most ``max_seconds`` of ``wave_16k`` (evenly spaced 10 s excerpts).
+
+    Raises:
+        ValueError: the encoder cannot embed it (e.g. too short).
+    """
+    return np.asarray(speaker.embed(_excerpts(np.asarray(wave_16k, np.float32), rate_16k, max_seconds)))
+
+
+def measured_report(
+    result: Any,
+    measured: np.ndarray,
+    out16: np.ndarray,
+    rate_16k: int,
+    speaker: Any,
+    manifest: Any,
+    max_seconds: float = 60.0,
+    source_16k: np.ndarray | None = None,
+    source_embedding: np.ndarray | None = None,
+) -> QualityReport:
+    """:func:`quality_report` from the output's F0 already measured (the pitch editor re-measures
+    only where an edit changed the audio).
+
+    Args:
+        measured: (M,) the output's F0 in Hz per pitch frame (10 ms), 0 unvoiced.
+        out16: (T,) the output at 16 kHz (for speaker similarity).
+        source_16k: the source at 16 kHz, embedded unless ``source_embedding`` is given (neither:
+            no similarity to the source).
+        source_embedding: the source's :func:`embed_excerpts` (it never changes with an edit).
+    """
+    notes: list[str] = []
     cents, _ = f0_error_cents(result.intended_f0, measured)
     n = min(len(result.source_f0), len(measured))
     agreement = float(np.mean((result.source_f0[:n] > 0) == (measured[:n] > 0))) if n else 0.0
@@ -135,9 +168,10 @@ def quality_report(
             Message("speaker similarity not computed (no speaker encoder loaded)", "quality_no_encoder"))
     else:
         try:
-            emb_out = speaker.embed(_excerpts(out16, rate_16k, max_seconds))
-            emb_src = speaker.embed(_excerpts(np.asarray(source_16k, np.float32), rate_16k, max_seconds))
-            sim_source = _cos(emb_out, emb_src)
+            emb_out = embed_excerpts(speaker, out16, rate_16k, max_seconds)
+            if source_embedding is None and source_16k is not None:
+                source_embedding = embed_excerpts(speaker, source_16k, rate_16k, max_seconds)
+            sim_source = None if source_embedding is None else _cos(emb_out, source_embedding)
             if manifest.source == "voicecraft":
                 sim_voice = _cos(emb_out, np.asarray(manifest.speaker, np.float64))
             else:

@@ -55,6 +55,8 @@ class SynthesisState:
         out_len: samples of the output (the input's length at the model's rate).
         gate_mask: (N,) frames the silence gate keeps open, or ``None`` (no gate).
         gain: the loudness match's gain (1 without it), kept for every re-synthesis.
+        source_16k: (N · 320,) the source as the conversion read it, at 16 kHz (the quality report
+            of an edit compares the edited audio with it), or ``None``.
     """
 
     ppg: np.ndarray
@@ -69,6 +71,7 @@ class SynthesisState:
     gain: float
     hop: int
     sample_rate: int
+    source_16k: np.ndarray | None = None
 
 
 @dataclass

@@ -88,7 +88,7 @@ def test_select_shift_undo_redo_and_hear(edited, qtbot):
     assert "edit to hear" in text and "re-synthesised" in text, text
     assert not np.array_equal(page.take.result.audio, audio0)
     assert fake.calls[-1][0] == "swap"
-    assert page.report_view.toPlainText().endswith("measured before the pitch edits.")
+    assert "measured before" not in page.report_view.toPlainText()  # measured again (see below)
     # undo: the exact curve and audio come back; redo: the edit again
     editor.undo_button.click()
     _wait(editor, qtbot)
@@ -254,7 +254,9 @@ def test_reopen_shows_the_reopened_conversions_inputs(edited, qtbot, tmp_path, s
         pass
     assert page.input_path() == song and page.voice_combo.currentText() == "Alice"
     assert not page.cover_panel.is_song()
-    assert "measured before the pitch edits" in page.report_view.toPlainText()
+    report = page.report_view.toPlainText()
+    assert "measured before" not in report and "Updating" not in report  # the edited audio's report
+    _same_report(page.take.result.report, _full_report(page.take))
     shown = page.options()
     for name in (
         "key",
@@ -340,10 +342,12 @@ def _untranslated(source: str) -> list[tuple[int, str]]:
     return found
 
 
-def test_every_word_of_the_pitch_editor_goes_through_tr():
-    from voicecraft_desktop.ui.widgets import pitch_editor
+@pytest.mark.parametrize("module", ["pitch_editor", "pitch_project"])
+def test_every_word_of_the_pitch_editor_goes_through_tr(module):
+    import importlib
 
-    assert _untranslated(open(pitch_editor.__file__, encoding="utf-8").read()) == []
+    path = importlib.import_module(f"voicecraft_desktop.ui.widgets.{module}").__file__
+    assert _untranslated(open(path, encoding="utf-8").read()) == []
 
 
 def test_control_the_tr_check_catches_status_lines_and_edit_names():
@@ -362,3 +366,105 @@ def test_control_the_tr_check_catches_status_lines_and_edit_names():
         "    pen = mkPen('#16a34a', style='dash')\n"
     )
     assert _untranslated(wrapped) == []
+
+
+# -- the quality report follows the edits; a reopen has the page's progress bar and Cancel -----------
+
+
+def _full_report(take):
+    """The whole quality report measured again, from scratch, on the take's current audio (the
+    source read and resampled as the conversion reads it)."""
+    from models.convert.report import quality_report
+    from models.features.audio import load_audio, resample
+
+    converter, result = take.converter, take.result
+    options = result.features.options
+    wave, rate = load_audio(take.source, max_seconds=options.max_input_s)
+    need = len(result.source_f0) * converter.config.audio.feature_hop_length
+    wave16 = resample(wave, rate, 16000)
+    wave16 = np.pad(wave16, (0, max(0, need - len(wave16))))[:need]
+    pitch = converter._pitch_extractor(options)
+    speaker, manifest = converter.extractors.speaker, converter.voice.manifest
+    return quality_report(result, wave16, 16000, pitch, speaker, manifest, options.report_max_s)
+
+
+def _same_report(a, b):
+    for name in ("f0_median_cents", "f0_mean_cents", "f0_within_50_cents", "similarity_to_voice",
+                 "similarity_to_source"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None) == (y is None) and (x is None or x == pytest.approx(y, rel=1e-5, abs=1e-6)), name
+    assert a.compared_frames == b.compared_frames and a.voicing_agreement == pytest.approx(b.voicing_agreement)
+
+
+def test_quality_report_follows_the_pitch_edits(edited, qtbot):
+    """After an edit is heard the report says it is being updated, then shows the numbers of the
+    edited audio (equal to measuring the whole report again); an undo brings the first numbers back."""
+    from voicecraft_desktop.ui.error_text import quality_summary
+
+    page, editor = edited, edited.pitch_editor
+    first = page.take.result.report
+    assert first is not None
+    _same_report(first, _full_report(page.take))  # the reference measures what the conversion measured
+    seen = []
+    editor.audio_changed.connect(lambda: seen.append(page.report_view.toPlainText()))
+    editor.select(0.5, 1.0)
+    editor.octave_up.click()
+    _wait(editor, qtbot)
+    assert seen and "Updating the quality report" in seen[-1], seen  # shown while it is measured
+    after = page.take.result.report
+    full = _full_report(page.take)
+    _same_report(after, full)
+    text = page.report_view.toPlainText()
+    assert quality_summary(full) in text and "Updating" not in text and "measured before" not in text
+    # control: the numbers before the edit are not the edited audio's (the check can fail)
+    with pytest.raises(AssertionError):
+        _same_report(first, full)
+    # the converted pitch drawn in the edited region is the edited audio's own, not a gap
+    assert (page.take.output_f0[55:95] > 0).any()
+    editor.undo_button.click()
+    _wait(editor, qtbot)
+    _same_report(page.take.result.report, first)
+
+
+def test_reopen_has_the_progress_bar_and_a_cancel_that_stops_it(edited, qtbot, tmp_path, monkeypatch):
+    """Reopening an edited conversion advances the page's progress bar; Cancel stops the work (the
+    saved pitch is never re-synthesised) and leaves the editor as it was, with nothing written."""
+    from models.convert import resynth
+
+    page, editor = edited, edited.pitch_editor
+    project = _edit_and_export(page, qtbot, tmp_path / "out.wav")
+    editor.select(1.2, 1.5)
+    editor.semi_down.click()  # the editor now differs from the saved project
+    _wait(editor, qtbot)
+    take, curve, audio = page.take, editor.curve.copy(), page.take.result.audio.copy()
+    count = editor.undo_stack.count()
+
+    def files_now():  # every file but the app's log
+        return {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".log"}
+
+    files = files_now()
+    applied = []
+    original = resynth.EditSession.set_curve
+    monkeypatch.setattr(
+        resynth.EditSession, "set_curve", lambda self, *a, **k: applied.append(1) or original(self, *a, **k)
+    )
+    values = []
+    page.progress.valueChanged.connect(values.append)
+    job = editor.open_project(project)
+    assert job is page.job and page.cancel_button.isEnabled()
+    job.progress.connect(lambda p: p.fraction > 0 and not job.cancel_requested and page.cancel_button.click())
+    with qtbot.waitSignals([job.cancelled, job.finished], order="strict", timeout=120000):
+        pass
+    assert values and max(values) > 0 and not applied  # it moved, then really stopped
+    assert page.take is take and np.array_equal(editor.curve, curve)
+    assert np.array_equal(page.take.result.audio, audio) and editor.undo_stack.count() == count
+    assert "Cancelled" in page.status_label.text() and page.convert_button.isEnabled()
+    assert files_now() == files
+    # reopened to the end: the bar advances to full, the project's pitch is applied
+    values.clear()
+    job = editor.open_project(project)
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    assert applied and values[-1] == 1000 and len(set(values)) > 3
+    assert values[1:] == sorted(values[1:]), values  # after the reset to 0 it only goes forward
+    assert not np.array_equal(editor.curve, curve) and editor.undo_stack.count() == 0

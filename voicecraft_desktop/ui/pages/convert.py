@@ -262,7 +262,8 @@ class ConvertPage(JobPageMixin, QWidget):
         layout.addWidget(body, 1)
         self.pitch_editor.status.connect(self.status_label.setText)
         self.pitch_editor.audio_changed.connect(lambda: self._playing == "B" and self.play("B"))
-        self.pitch_editor.audio_changed.connect(self._note_pitch_edited)
+        self.pitch_editor.report_changed.connect(self._show_report_note)
+        self.pitch_editor.start_job = self._start  # a reopen: this page's progress bar and Cancel
         self.pitch_editor.play_requested.connect(lambda start: self.play("B", start))
         self.pitch_editor.take_reopened.connect(self.show_reopened)
 
@@ -639,7 +640,6 @@ class ConvertPage(JobPageMixin, QWidget):
         self.loudness_check.setChecked(options.match_loudness)
         self.index_slider.set_ratio(options.retrieval_ratio)
         self._on_converted(take)
-        self._note_pitch_edited()
         r = take.result
         self.status_label.setText(
             self.tr(
@@ -654,12 +654,16 @@ class ConvertPage(JobPageMixin, QWidget):
             )
         )
 
-    def _note_pitch_edited(self) -> None:
-        """The pitch editor changed the converted audio: the quality report says (once) that its
-        numbers were measured before the pitch edits."""
-        note = self.tr("Pitch edited since: the numbers above were measured before the pitch edits.")
-        if note not in self.report_view.toPlainText():
-            self.report_view.appendPlainText(note)
+    def _show_report_note(self, note: str) -> None:
+        """The pitch editor measures the quality report of the edited audio again: the report of the
+        take on screen (not a batch's) is shown again, with ``note`` ("updating…") under it."""
+        take = self.take
+        if take is None or take is not self.pitch_editor.take:
+            return
+        lines = self._report_lines(take)
+        if not self.report_view.toPlainText().startswith(lines[0]):
+            return  # the report view shows something else now (a folder batch)
+        self.report_view.setPlainText("\n".join(lines + ([note] if note else [])))
 
     def _show_result_title(self, take: Any) -> None:
         """The result box names the conversion its plots show, which stays on screen while the input
@@ -697,9 +701,14 @@ class ConvertPage(JobPageMixin, QWidget):
 
     def show_result(self, take: TakeResult) -> None:
         """Draws both waveforms and both pitch curves, and fills the quality report."""
-        r = take.result
         self.plots.show_take(take)
         self.pitch_editor.set_take(take)
+        self.report_view.setPlainText("\n".join(self._report_lines(take)))
+        self._update_buttons()
+
+    def _report_lines(self, take: TakeResult) -> list[str]:
+        """The quality report view's lines for a take (its report as measured last)."""
+        r = take.result
         lines = [
             f"{take.source.name} → “{take.voice}”",
             self.tr("key shift: {key:+g} semitones").format(key=r.key),
@@ -708,8 +717,7 @@ class ConvertPage(JobPageMixin, QWidget):
             lines.append(quality_summary(r.report))
         lines += [self.tr("note: {note}").format(note=engine_text(n)) for n in r.notes]
         lines.append(self.tr("time: {times}").format(times=timings_text(r.timings)))
-        self.report_view.setPlainText("\n".join(lines))
-        self._update_buttons()
+        return lines
 
     # ------------------------------------------------------------------ A/B playback
 

@@ -16,7 +16,12 @@ Each edit is made phase-neutral (:func:`models.convert.f0_edit.phase_neutral`) a
 chunks of synthesis that overlap it are re-run in a worker
 (:class:`models.convert.resynth.EditSession`); when the audio arrives the B side of the A/B
 playback changes and ``status`` reports the edit-to-hear time. Edits made while one re-synthesis
-runs are rendered together when it ends (the curve on screen is always the latest).
+runs are rendered together when it ends (the curve on screen is always the latest). Then the
+quality report is measured again in another worker (:func:`models.convert.edit_report.
+edited_report`: the output's pitch only where the audio changed), ``report_changed`` saying
+"updating" meanwhile; a new edit cancels a report that is still being measured.
+
+The project file (save, reopen) is :mod:`voicecraft_desktop.ui.widgets.pitch_project`.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from models.convert import f0_edit
 from voicecraft_desktop.core.live_pitch import hz_to_midi
 from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.error_text import error_text
+from voicecraft_desktop.ui.widgets import pitch_project
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
 
 FRAME_S = f0_edit.FRAME_S
@@ -81,12 +87,18 @@ class PitchEditor(QWidget):
 
         ctx: the app's context (library voices, assets, device), to reopen a saved project.
 
+    Attributes:
+        start_job: the page's job starter, ``(name, task, on_result, gpu) -> Job | None`` (the
+            Convert page's ``_start``: its progress bar and Cancel); a reopen runs through it.
+
     Signals:
         status(str): one line for the page's status line (what was re-synthesised, edit-to-hear).
         take_reopened(object, str): a saved project was converted again with its edited pitch (a
             ``TakeResult``, shown like a new conversion, with the page's inputs set to its source,
             voice and options) and the project file's path.
         audio_changed(): the converted audio changed (swap it into playback).
+        report_changed(str): the take's quality report (``take.result.report``) changed, or is
+            being measured again; the text is a line to show under it ("" when it is up to date).
         play_requested(float): play the converted audio from this many seconds.
     """
 
@@ -94,6 +106,7 @@ class PitchEditor(QWidget):
     audio_changed = Signal()
     play_requested = Signal(float)
     take_reopened = Signal(object, str)
+    report_changed = Signal(str)
 
     def __init__(
         self, plots: Any, runner: Any = None, parent: QWidget | None = None, ctx: Any = None
@@ -114,6 +127,10 @@ class PitchEditor(QWidget):
         self._press: tuple[float, float] | None = None
         self._stroke: list[tuple[float, float]] = []
         self.last_update: Any = None
+        self.start_job: Any = None
+        self.report_job: Any = None
+        self._report_state: Any = None  # models.convert.edit_report.ReportState of the take
+        self._unmeasured: tuple[int, int] | None = None  # output samples changed since the report
 
         self.edit_toggle = QPushButton(self.tr("✎ Edit pitch"))
         self.edit_toggle.setObjectName("editPitchButton")
@@ -190,12 +207,14 @@ class PitchEditor(QWidget):
         row1.addWidget(self.edit_toggle)
         for w in (self.select_tool, self.draw_tool, self.snap_check):
             row1.addWidget(w)
-        row1.addSpacing(12)
-        self.selection_label = QLabel(self.tr("Selection:"))
-        for w in (self.selection_label, *self.selection_buttons):
-            row1.addWidget(w)
         row1.addStretch(1)
         row1.addWidget(self.open_project_button)
+        selection_row = QHBoxLayout()  # rows short enough for the Convert page in the smallest window
+        selection_row.setContentsMargins(0, 0, 0, 0)
+        self.selection_label = QLabel(self.tr("Selection:"))
+        for w in (self.selection_label, *self.selection_buttons):
+            selection_row.addWidget(w)
+        selection_row.addStretch(1)
         row2 = QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
         for w in (self.octave_button, self.apply_fixes, self.discard_fixes):
@@ -210,11 +229,14 @@ class PitchEditor(QWidget):
         row2.addWidget(QLabel(self.tr("Pitch file:")))
         row2.addWidget(self.import_button)
         row2.addWidget(self.export_button)
-        row2.addWidget(self.info, 1)
+        row2.addStretch(1)
+        self.info.setWordWrap(True)  # on its own line, wrapped: a long hint never widens the page
         self.tool_area = QWidget()
         tool_layout = QVBoxLayout(self.tool_area)
         tool_layout.setContentsMargins(0, 0, 0, 0)
+        tool_layout.addLayout(selection_row)
         tool_layout.addLayout(row2)
+        tool_layout.addWidget(self.info)
         tool_layout.addWidget(self.scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -266,6 +288,8 @@ class PitchEditor(QWidget):
         self.scroll.valueChanged.connect(self._on_scroll)
         plot.getViewBox().sigXRangeChanged.connect(self._sync_scroll)
         plot.viewport().installEventFilter(self)
+        if runner is not None:  # an edit refused while another job held the device: heard after it
+            runner.job_finished.connect(self._retry_queued)
         self.set_take(None)
 
     # ------------------------------------------------------------------ take and mode
@@ -277,6 +301,8 @@ class PitchEditor(QWidget):
         self.undo_stack.clear()
         self.discard_octave_fixes()
         self._queued = None
+        self._cancel_report()
+        self._report_state = self._unmeasured = None
         self.take = take
         self.session = None
         self.curve = None
@@ -285,8 +311,12 @@ class PitchEditor(QWidget):
             and getattr(take.result, "features", None) is not None
             and take.converter is not None
         ):
+            from models.convert.edit_report import ReportState
+
             self.session = EditSession(take.converter, take.result)
             self.curve = take.result.intended_f0.copy()
+            if take.result.report is not None:  # measured again after each edit
+                self._report_state = ReportState(np.asarray(take.output_f0, np.float32).copy())
             self.region.setRegion((0.0, 0.0))
             self.cursor.setValue(0.0)
         self.edit_toggle.setEnabled(self.session is not None)
@@ -681,6 +711,7 @@ class PitchEditor(QWidget):
     def _render(self, curve: np.ndarray, started: float, text: str) -> None:
         if self.session is None:
             return
+        self._cancel_report()  # it measures audio this edit replaces
         if self.job is not None:
             self._queued = (curve, started, text)
             self.status.emit(
@@ -722,6 +753,12 @@ class PitchEditor(QWidget):
         )
         self.job.finished.connect(self._on_job_finished)
 
+    def _retry_queued(self) -> None:
+        if self.job is None and self._queued is not None:
+            curve, started, text = self._queued
+            self._queued = None
+            self._render(curve, started, text)
+
     def _on_job_finished(self) -> None:
         self.job = None
         if self._queued is not None:
@@ -739,7 +776,8 @@ class PitchEditor(QWidget):
         rate = take.result.sample_rate
         if update.hi > update.lo:
             self.plots.result_wave.setData(*envelope(take.result.audio, rate))
-            # the converted audio's own pitch is not re-measured where the edit moved the pitch
+            # the converted audio's own pitch is gone where the edit moved the pitch, until the
+            # quality report (when the conversion has one) measures it again
             # (more than the few cents the phase-neutral rule moves the frames around an edit)
             with np.errstate(invalid="ignore"):
                 cents = np.abs(hz_to_midi(update.curve) - hz_to_midi(before))
@@ -775,113 +813,86 @@ class PitchEditor(QWidget):
                     heard=heard,
                 )
             )
+        if update.hi > update.lo and self._report_state is not None:
+            lo, hi = self._unmeasured or (update.lo, update.hi)
+            self._unmeasured = (min(lo, update.lo), max(hi, update.hi))
+        if self._queued is None:  # (else the next re-synthesis starts it again)
+            self._start_report()
         self.audio_changed.emit()
 
     def busy(self) -> bool:
-        return self.job is not None or self._queued is not None
+        """An edit is being re-synthesised or waits to be, or the report is being measured again."""
+        return self.job is not None or self._queued is not None or self.report_job is not None
 
-    # ------------------------------------------------------------------ project
+    # ------------------------------------------------------------------ the quality report of the edits
+
+    def _start_report(self) -> None:
+        """Measures the quality report again where edits changed the audio since it was measured."""
+        from models.convert.edit_report import edited_report, snapshot_of
+
+        if self.session is None or self._report_state is None or self._unmeasured is None:
+            return
+        if self.report_job is not None:
+            return
+        converter, snapshot = self.session.converter, snapshot_of(self.take.result)
+        state, changed, session = self._report_state, self._unmeasured, self.session
+
+        def task(cancel: Any) -> Any:
+            return edited_report(converter, snapshot, state, changed)
+
+        self.report_changed.emit(self.tr("Updating the quality report for the pitch edits…"))
+        if self.runner is None:  # tests without a runner: in this thread
+            from models.convert.options import run_to_end
+
+            self._on_report(run_to_end(task(None)), session)
+            return
+        job = self.runner.start(self.tr("Quality report of the pitch edits"), task)
+        self.report_job = job
+        job.result.connect(lambda out: job is self.report_job and self._on_report(out, session))
+        job.failed.connect(lambda message, _tb: job is self.report_job and self._on_report_failed(message))
+        job.finished.connect(lambda: self._on_report_finished(job))
+
+    def _on_report(self, out: Any, session: Any) -> None:
+        if session is not self.session:
+            return
+        report, self._report_state = out
+        self._unmeasured = None
+        take = self.take
+        take.result.report = report
+        # the converted audio's own pitch, now measured where the edits changed it
+        n = min(len(take.output_f0), len(self._report_state.measured))
+        take.output_f0[:n] = self._report_state.measured[:n]
+        self.plots.result_pitch.setData(np.arange(len(take.output_f0)) * FRAME_S, hz_to_midi(take.output_f0))
+        self.report_changed.emit("")
+
+    def _on_report_failed(self, message: str) -> None:
+        self.report_changed.emit(
+            self.tr(
+                "Pitch edited since: the numbers above were measured before the pitch edits (measuring "
+                "them again failed: {reason})."
+            ).format(reason=message)
+        )
+
+    def _on_report_finished(self, job: Any) -> None:
+        if job is self.report_job:
+            self.report_job = None
+
+    def _cancel_report(self) -> None:
+        """Stops measuring the report (its result is dropped; the samples stay to be measured)."""
+        if self.report_job is not None:
+            self.report_job.cancel()
+            self.report_job = None
+
+    # ------------------------------------------------------------------ project (pitch_project.py)
 
     def save_project(self, output: str | Path) -> Path | None:
         """Writes the project file next to ``output`` (source, voice, options, edited curve)."""
-        from models.convert.resynth import ConvertProject, project_path, save_project, sha256_of
-
-        if self.session is None or self.take is None or self.curve is None:
-            return None
-        source = Path(self.take.source)
-        project = ConvertProject(
-            source=source,
-            source_sha256=sha256_of(source),
-            voice=str(self.take.voice),
-            options=self.session.state.options,
-            key=float(self.take.result.key),
-            f0_hz=self.curve,
-            output=str(output),
-        )
-        return save_project(project_path(output), project)
+        return pitch_project.save_project(self, output)
 
     def _ask_open_project(self) -> None:
-        from models.convert.resynth import PROJECT_SUFFIX
-
-        path = file_dialogs.open_file(
-            self,
-            self._settings(),
-            self.tr("Open an edited conversion"),
-            self.tr("Edited conversion (*{suffix})").format(suffix=PROJECT_SUFFIX),
-        )
-        if path:
-            self.open_project(path)
+        pitch_project.ask_open_project(self)
 
     def open_project(self, path: str | Path) -> Any:
-        """Converts a saved project's source again (checked against its SHA-256) with its voice
-        and options, applies its pitch curve, and emits ``take_reopened``: the same audio as
-        when it was saved. Problems are one line in ``status``."""
-        from models.convert.resynth import EditSession, ProjectError, load_project, sha256_of
-        from voicecraft_desktop.core.convert_jobs import convert_take, take_result
-        from voicecraft_desktop.core.library import VoiceLibrary
-        from voicecraft_desktop.ui.worker import JobRefused
-
-        try:
-            project = load_project(path)
-        except ProjectError as exc:
-            self.status.emit(self.tr("Cannot open: {reason}").format(reason=error_text(exc)))
-            return None
-        library = VoiceLibrary()
-        entry = next((e for e in library.entries() if e.available and e.name == project.voice), None)
-        if entry is None:
-            self.status.emit(
-                self.tr("Cannot open {file}: the voice “{voice}” is not in the library").format(
-                    file=Path(path).name, voice=project.voice
-                )
-            )
-            return None
-        if self.ctx is None or self.runner is None:
-            return None
-        store, device = self.ctx.asset_store(), self.ctx.device
-        # the worker's refusals, in the user's language (made here, in the GUI thread)
-        missing = self.tr("{path}: the conversion's source audio is missing").format(path=project.source)
-        changed = self.tr("{path}: the source audio changed since the conversion was saved").format(
-            path=project.source
-        )
-        other_song = self.tr("{path}: its pitch curve is not this song's length").format(path=path)
-
-        def task(cancel: Any) -> Any:
-            if not project.source.is_file():
-                raise ProjectError(missing)
-            if sha256_of(project.source) != project.source_sha256:
-                raise ProjectError(changed)
-            take = yield from convert_take(
-                project.source,
-                entry,
-                project.options,
-                store=store,
-                device=device,
-                cancel=cancel,
-                library=library,
-            )
-            if len(take.result.intended_f0) != len(project.f0_hz):
-                raise ProjectError(other_song)
-            EditSession(take.converter, take.result).set_curve(project.f0_hz, cancel)
-            # the converted audio's own pitch, measured again: the audio now sings the saved curve
-            r = take.result
-            return take_result(
-                take.source, take.converter, r, take.source_audio, r.sample_rate, take.converter_key
-            )
-
-        try:
-            job = self.runner.start(self.tr("Reopen {file}").format(file=Path(path).name), task, gpu=True)
-        except JobRefused as exc:
-            self.status.emit(self.tr("Cannot open it now: {reason}").format(reason=error_text(exc)))
-            return None
-        self.status.emit(
-            self.tr("Reopening {file}: converting {source} again…").format(
-                file=Path(path).name, source=project.source.name
-            )
-        )
-        job.result.connect(lambda take: self.take_reopened.emit(take, str(path)))
-        job.failed.connect(
-            lambda message, _tb: self.status.emit(
-                self.tr("Cannot open {file}: {reason}").format(file=Path(path).name, reason=message)
-            )
-        )
-        return job
+        """Reopens a saved project in a job on the page's progress bar (see
+        :func:`~voicecraft_desktop.ui.widgets.pitch_project.open_project`); returns the job."""
+        return pitch_project.open_project(self, path)
