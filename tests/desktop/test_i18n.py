@@ -1354,3 +1354,22 @@ def test_the_train_page_says_a_run_is_busy_in_chinese(chinese, ctx, open_page, t
     assert text.startswith(f"“{page.dataset().name}”正在训练（进程 {os.getpid()}）："), text
     assert not ENGLISH_WORDS.search(text), text
     page.error_box.close()
+
+
+def test_the_live_page_says_which_model_files_are_missing_in_chinese(
+    chinese, ctx, qtbot, open_page, devices
+) -> None:
+    """Loading a voice for live use without the model files (a new user's first try): the page names
+    the missing files in Chinese (it showed the engine's English)."""
+    from tests.desktop.voices import make_voice
+    from voicecraft_desktop.core import paths
+    from voicecraft_desktop.ui.pages.live import LivePage
+
+    make_voice(paths.voices_dir(), "Alice")
+    page = open_page(LivePage, ctx)
+    page.refresh()
+    page.start()
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    text = page.error_label.text()
+    assert text.startswith("无法加载这个音色：缺少这些模型文件："), text
+    assert not english_left([text]), text

@@ -41,7 +41,13 @@ from voicecraft_desktop.core.recorder import (
 )
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.error_text import engine_text, error_text
-from voicecraft_desktop.ui.pages._common import call_task, fill_voice_combo, interval_timer
+from voicecraft_desktop.ui.pages._common import (
+    call_task,
+    fill_voice_combo,
+    interval_timer,
+    keeping_error,
+    missing_models_text,
+)
 from voicecraft_desktop.ui.widgets.audio_views import LevelMeter
 from voicecraft_desktop.ui.widgets.live_input import LiveInputView
 
@@ -313,13 +319,16 @@ class LivePage(QWidget):
             return
         device, factory = self.ctx.device, self._converter_factory
         self.status_label.setText(self.tr("Loading {name}…").format(name=entry.name))
+        raised: list[BaseException] = []  # why the voice could not be loaded (its code: the user's language)
         self.job = self.ctx.runner.start(
             self.tr("Load {name} for live use").format(name=entry.name),
-            call_task(factory, entry, device),
+            keeping_error(call_task(factory, entry, device), raised.append),
             gpu=True,
         )
         self.job.result.connect(lambda conv, k=key: self._on_loaded(conv, k))
-        self.job.failed.connect(lambda message, _tb: self._on_load_failed(message))
+        self.job.failed.connect(
+            lambda message, _tb: self._on_load_failed(message, raised[-1] if raised else None)
+        )
         self.job.finished.connect(self._on_job_finished)
         self._update_buttons()
 
@@ -338,9 +347,10 @@ class LivePage(QWidget):
         self._converter, self._converter_key = converter, key
         self._open_session(converter)
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, message: str, error: BaseException | None = None) -> None:
         self.status_label.setText("")
-        self._show_error(self.tr("The voice could not be loaded: {message}").format(message=message))
+        reason = (missing_models_text(error) if error is not None else "") or error_text(error, message)
+        self._show_error(self.tr("The voice could not be loaded: {message}").format(message=reason))
 
     def _open_session(self, converter: Any) -> None:
         from models.convert.stream import StreamingConverter
