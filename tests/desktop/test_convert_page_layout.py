@@ -168,3 +168,20 @@ def test_the_result_says_which_conversion_it_shows(ctx, open_page, tmp_path):
     assert "my song.wav" in title and "Alice" in title and "+2" in title
     page.set_input(tmp_path / "another.wav")
     assert page.result_box.title() == title
+
+
+def test_editing_the_pitch_fits_the_smallest_window(ctx, open_page, qtbot):
+    """The pitch editor's tools (shown with "Edit pitch") fit the page's width in the smallest main
+    window: nothing is pushed off to the right behind a sideways scroll bar."""
+    page = open_page(ConvertPage, ctx)
+    page.resize(*PAGE_AT_MIN_WINDOW)
+    page.plots.show_take(fake_take())
+    editor = page.pitch_editor
+    editor.session, editor.curve = object(), np.zeros(300)  # stand-ins: only the tools' layout matters
+    editor.set_editing(True)
+    qtbot.wait(50)
+    assert page.pitch_editor.tool_area.isVisible() and page.pitch_editor.info.text()
+    assert page.scroll_area.horizontalScrollBar().maximum() == 0
+    viewport = page.scroll_area.viewport()
+    for button in (page.export_flac, page.pitch_editor.export_button, page.pitch_editor.vibrato_button):
+        assert viewport.rect().contains(QRect(button.mapTo(viewport, QPoint(0, 0)), button.size()))
