@@ -69,3 +69,42 @@ def open_page(qtbot):
     yield build
     for widget in opened:
         widget.shutdown()
+
+
+# -- the Convert page with a voice ready (the Convert, pitch editor and conversion-option tests) ------
+
+
+@pytest.fixture
+def song(tmp_path: Path) -> Path:
+    """A 2.2 s sung glide (G3 to C4, then silence) at 44.1 kHz."""
+    import numpy as np
+    import soundfile as sf
+
+    from tests.features.conftest import harmonic_tone
+
+    path = tmp_path / "song.wav"
+    f0 = np.linspace(196.0, 262.0, 44100 * 2)
+    sf.write(path, np.concatenate([harmonic_tone(f0, 2.0, 44100), np.zeros(8820, np.float32)]), 44100)
+    return path
+
+
+@pytest.fixture
+def ready(ctx, tmp_path: Path, tiny_whisper):  # noqa: F811  (the fixture imported above)
+    """``ctx`` with a tiny voice "Alice" in the library and tiny content encoders as its model files."""
+    from tests.desktop.voices import make_voice, tiny_hubert32
+    from voicecraft_desktop.core import paths
+
+    make_voice(paths.voices_dir(), "Alice")
+    ctx.settings.set(
+        "assets/overrides",
+        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
+    )
+    return ctx
+
+
+@pytest.fixture
+def page(ctx, open_page):
+    """The Convert page, shown."""
+    from voicecraft_desktop.ui.pages.convert import ConvertPage
+
+    return open_page(ConvertPage, ctx)

@@ -9,34 +9,10 @@ import soundfile as sf
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.desktop.voices import make_voice, tiny_hubert32
+from tests.desktop.voices import make_voice
 from tests.features.conftest import harmonic_tone
 from voicecraft_desktop.core import paths
-from voicecraft_desktop.ui.pages.convert import ConvertPage
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
-
-
-@pytest.fixture
-def song(tmp_path):
-    path = tmp_path / "song.wav"
-    f0 = np.linspace(196.0, 262.0, 44100 * 2)
-    sf.write(path, np.concatenate([harmonic_tone(f0, 2.0, 44100), np.zeros(8820, np.float32)]), 44100)
-    return path
-
-
-@pytest.fixture
-def ready(ctx, tmp_path, tiny_whisper):
-    make_voice(paths.voices_dir(), "Alice")
-    ctx.settings.set(
-        "assets/overrides",
-        {"whisper-large-v2": str(tiny_whisper), "hubert-soft": str(tiny_hubert32(tmp_path))},
-    )
-    return ctx
-
-
-@pytest.fixture
-def page(ctx, open_page):
-    return open_page(ConvertPage, ctx)
 
 
 def _batch_report(page, qtbot, folder, out):

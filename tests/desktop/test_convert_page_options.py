@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtWidgets import QFileDialog, QFormLayout
 
-from tests.desktop.test_convert_page import FakePlayer, _batch_report, _Take, ready, song  # noqa: F401
+from tests.desktop.test_convert_page import FakePlayer, _batch_report, _Take
 from voicecraft_desktop.ui.pages.convert import ConvertPage
 
 

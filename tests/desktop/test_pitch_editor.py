@@ -14,12 +14,12 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from models.convert import f0_edit
-from tests.desktop.test_convert_page import FakePlayer, page, ready, song  # noqa: F401 (fixtures)
+from tests.desktop.test_convert_page import FakePlayer
 from voicecraft_desktop.core.live_pitch import hz_to_midi
 
 
 @pytest.fixture
-def edited(page, ready, ctx, qtbot, song):  # noqa: F811
+def edited(page, ready, ctx, qtbot, song):
     ctx.events.voices_changed.emit()
     page.set_input(song)
     page.f0_combo.setCurrentText("dio")
@@ -392,8 +392,10 @@ def _same_report(a, b):
     for name in ("f0_median_cents", "f0_mean_cents", "f0_within_50_cents", "similarity_to_voice",
                  "similarity_to_source"):
         x, y = getattr(a, name), getattr(b, name)
-        assert (x is None) == (y is None) and (x is None or x == pytest.approx(y, rel=1e-5, abs=1e-6)), name
-    assert a.compared_frames == b.compared_frames and a.voicing_agreement == pytest.approx(b.voicing_agreement)
+        assert (x is None) == (y is None), name
+        assert x is None or x == pytest.approx(y, rel=1e-5, abs=1e-6), name
+    assert a.compared_frames == b.compared_frames
+    assert a.voicing_agreement == pytest.approx(b.voicing_agreement)
 
 
 def test_quality_report_follows_the_pitch_edits(edited, qtbot):
