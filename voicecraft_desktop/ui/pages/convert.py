@@ -241,7 +241,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.result_box = QGroupBox(self.tr("Result: nothing converted yet"))  # names what the plots show
         self.result_box.setObjectName("resultBox")
         QVBoxLayout(self.result_box).addWidget(self.plots)
-        self.plots.take_shown.connect(self._show_result_title)
+        self.plots.take_shown.connect(self._on_take_shown)
         body = splitter(Qt.Orientation.Horizontal, [self.result_box, report_box], [3, 1], [760, 360])
         body.setChildrenCollapsible(False)
         content = QWidget()  # the whole page scrolls once the window is too short for it all:
@@ -278,6 +278,7 @@ class ConvertPage(JobPageMixin, QWidget):
         self.export_wav.clicked.connect(lambda: self._ask_export("wav"))
         self.export_flac.clicked.connect(lambda: self._ask_export("flac"))
         self.auto_key.currentIndexChanged.connect(self._on_auto_key_changed)
+        self.cover_panel.kind_combo.currentIndexChanged.connect(self._update_buttons)
         self._on_auto_key_changed()
         self.input_edit.textChanged.connect(self._update_buttons)
         self.voice_combo.currentIndexChanged.connect(self._update_buttons)
@@ -487,6 +488,9 @@ class ConvertPage(JobPageMixin, QWidget):
         self.stop_play.setEnabled(self._playing is not None)
         if getattr(self, "cover_panel", None) is not None:
             self.cover_panel.update_buttons()
+            song = self.cover_panel.is_song()  # a song is heard and exported with the panel's own buttons
+            for b in (self.play_a, self.play_b, self.stop_play, self.export_wav, self.export_flac):
+                b.setVisible(not song)
         state = (self.input_edit.text().strip(), self.voice_combo.currentText())
         if busy:  # the job's messages belong to what it was started with
             self._status_state = state
@@ -665,14 +669,21 @@ class ConvertPage(JobPageMixin, QWidget):
             return  # the report view shows something else now (a folder batch)
         self.report_view.setPlainText("\n".join(lines + ([note] if note else [])))
 
-    def _show_result_title(self, take: Any) -> None:
-        """The result box names the conversion its plots show, which stays on screen while the input
-        or voice changes, or while a newer conversion fails."""
+    def _on_take_shown(self, take: Any) -> None:
+        """The plots show ``take``: the result box names it (it stays on screen while the input or
+        voice changes, or while a newer conversion fails). A take the page did not convert itself
+        (a song's vocal, from the cover panel) replaces an earlier vocal conversion: A/B, export and
+        pitch editing no longer act on that one."""
         self.result_box.setTitle(
             self.tr("Result: {file} in “{voice}”, key {key:+g}").format(
                 file=take.source.name, voice=take.voice, key=take.result.key
             )
         )
+        if self.take is not None and take is not self.take:
+            self.stop_playback()
+            self.take = None
+            self.pitch_editor.set_take(None)
+            self._update_buttons()
 
     def _on_batch_done(self, items: list[Any]) -> None:
         self.batch_items = items
