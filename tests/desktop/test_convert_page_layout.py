@@ -20,7 +20,7 @@ from voicecraft_desktop.ui.widgets.comparison_plots import (
     ComparisonPlots,
 )
 
-PAGE_AT_MIN_WINDOW = (985, 600)  # the page's room in the smallest main window (1135 x 705)
+PAGE_AT_MIN_WINDOW = (985, 664)  # the page's room in the smallest main window (1135 x 705)
 
 
 def fake_take(seconds: float = 3.0, rate: int = 32000) -> SimpleNamespace:
@@ -214,3 +214,24 @@ def test_a_songs_result_replaces_an_earlier_vocal_conversion(ctx, open_page):
     assert page.take is None and page.pitch_editor.take is None
     assert not page.play_b.isEnabled() and not page.export_wav.isEnabled()
     assert "band.wav" in page.result_box.title()
+
+
+def test_the_smallest_window_shows_the_whole_page_until_advanced_opens(ctx, qtbot):
+    """In the main window at its smallest, the page fits without scrolling; with Advanced open it
+    scrolls (and the plots keep their height, as above)."""
+    from voicecraft_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    window.confirm_close = False
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1135, 705)  # the smallest the main window gets (its minimum size hint)
+    window.show_page("Convert")
+    page = window.page("Convert")
+    qtbot.wait(50)
+    bar = page.scroll_area.verticalScrollBar()
+    assert bar.maximum() == 0, (page.size(), page.scroll_area.widget().minimumSizeHint())
+    page.advanced_button.setChecked(True)
+    qtbot.wait(50)
+    assert bar.maximum() > 0
+    window.close()

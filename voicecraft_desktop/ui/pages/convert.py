@@ -240,7 +240,9 @@ class ConvertPage(JobPageMixin, QWidget):
         report_box.setMinimumWidth(340)
         self.result_box = QGroupBox(self.tr("Result: nothing converted yet"))  # names what the plots show
         self.result_box.setObjectName("resultBox")
-        QVBoxLayout(self.result_box).addWidget(self.plots)
+        result_layout = QVBoxLayout(self.result_box)
+        result_layout.setContentsMargins(4, 4, 4, 4)  # the plots' own white margins suffice
+        result_layout.addWidget(self.plots)
         self.plots.take_shown.connect(self._on_take_shown)
         body = splitter(Qt.Orientation.Horizontal, [self.result_box, report_box], [3, 1], [760, 360])
         body.setChildrenCollapsible(False)

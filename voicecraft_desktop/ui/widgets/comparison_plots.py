@@ -29,7 +29,7 @@ SOURCE_COLOUR, RESULT_COLOUR = "#9ca3af", "#2563eb"
 SOURCE_PITCH, RESULT_PITCH = "#f97316", "#2563eb"
 WAVE_POINTS = 4000  # min/max envelope columns drawn for a waveform of any length
 FRAME_S = 1.0 / 100.0  # the model's 10 ms pitch frames
-WAVE_MIN_HEIGHT, PITCH_MIN_HEIGHT = 120, 190  # px: a visible envelope; a dozen readable semitones
+WAVE_MIN_HEIGHT, PITCH_MIN_HEIGHT = 100, 190  # px: a visible envelope; a dozen readable semitones
 LEFT_AXIS_PX = 40  # both plots' left axes (note names on the pitch plot), so their times line up
 
 
@@ -77,6 +77,7 @@ class ComparisonPlots(QSplitter):
         blank = self.wave_plot.getAxis("left")  # no values, only the pitch plot's axis width
         blank.setStyle(showValues=False, tickLength=0)
         blank.setPen(pg.mkPen(None))
+        self.wave_plot.hideAxis("bottom")  # the pitch plot's time axis, right below, is the same
         source_name, result_name = self.tr("A: source"), self.tr("B: converted")
         self.source_wave = self.wave_plot.plot([], [], pen=pg.mkPen(SOURCE_COLOUR, width=1), name=source_name)
         self.result_wave = self.wave_plot.plot(
