@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.features.conftest import harmonic_tone, tiny_hubert_soft, tiny_whisper  # noqa: F401  (fixtures)
+from tests.features.conftest import harmonic_tone
 from voicecraft_desktop.core.dataset_jobs import (
     DatasetJobCancelled,
     DatasetTargetError,

@@ -1,13 +1,25 @@
-"""Desktop test set-up: an isolated AppContext per test, and no QThread left running after a test."""
+"""Desktop test set-up: an isolated AppContext per test, and no QThread left running after a test;
+the fixtures the page tests share (tiny content encoders, voices without training, fake Live devices,
+a private PulseAudio server for the real-device tests)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
+from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
+    tiny_extractors,
+    tiny_hubert_folder,
+    tiny_whisper_path,
+)
 from tests.features.conftest import tiny_whisper  # noqa: F401  (a fixture the desktop tests share)
 from tests.voice_fixtures import nt_env, nt_files, one_thread  # noqa: F401  (voices without training)
 from voicecraft_desktop.settings import Settings
@@ -69,6 +81,80 @@ def open_page(qtbot):
     yield build
     for widget in opened:
         widget.shutdown()
+
+
+@pytest.fixture
+def devices(monkeypatch: pytest.MonkeyPatch):
+    """The Live page sees one fake microphone and one fake pair of headphones, both at 48 kHz:
+    ``(inputs, outputs)``."""
+    from voicecraft_desktop.core import live as live_core
+    from voicecraft_desktop.core import recorder as rec
+    from voicecraft_desktop.ui.pages import live as live_module
+
+    ins = [rec.InputDevice(1, "Test microphone", "ALSA", 1, 48000.0, True)]
+    outs = [live_core.OutputDevice(2, "Test headphones", "ALSA", 2, 48000.0, True)]
+    monkeypatch.setattr(live_module, "list_input_devices", lambda: ins)
+    monkeypatch.setattr(live_module, "list_output_devices", lambda: outs)
+    monkeypatch.setattr(live_core, "device_rate", lambda device, kind: 48000)
+    return ins, outs
+
+
+def _pactl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["pactl", *args], env=env, capture_output=True, text=True, timeout=10)
+
+
+@pytest.fixture
+def pulseaudio(monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """``pulseaudio(sinks, rate, sink=..., source=...)``: starts a private PulseAudio server (recipe in
+    ../shared/notes/environment.md) with a mono null sink per name in ``sinks`` at ``rate``, ``sink``
+    (default: the first) as the default sink and ``source`` (default: the default sink's monitor) as
+    the default source; points this process at it (PortAudio's device list is read again) and returns the
+    environment for the PulseAudio clients a test runs (paplay, parecord). The server is killed
+    after the test. Skipped with a reason where PulseAudio is not installed."""
+    from voicecraft_desktop.core import recorder as rec
+
+    started_envs: list[tuple[dict[str, str], Path]] = []
+
+    def start(
+        sinks: list[str], rate: int, sink: str | None = None, source: str | None = None
+    ) -> dict[str, str]:
+        missing = [tool for tool in ("pulseaudio", "pactl", "paplay", "parecord") if not shutil.which(tool)]
+        if missing:
+            pytest.skip(f"needs {', '.join(missing)}: apt-get install pulseaudio pulseaudio-utils")
+        runtime = Path("/tmp") / f"vc-pa-{os.getpid()}-{time.monotonic_ns()}"  # short: unix socket paths
+        runtime.mkdir(mode=0o700)
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
+        started_envs.append((env, runtime))
+        server = subprocess.run(
+            ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
+             "--load=module-native-protocol-unix",
+             *[f"--load=module-null-sink sink_name={sink} rate={rate} channels=1" for sink in sinks],
+             f"--log-target=file:{runtime}/pulse.log"],
+            env=env, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        if server.returncode != 0:
+            pytest.fail(f"pulseaudio did not start: {server.stderr}")
+        for _ in range(100):
+            if _pactl(env, "info").returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("pulseaudio started but pactl cannot reach it")
+        sink = sink or sinks[0]
+        _pactl(env, "set-default-sink", sink)
+        _pactl(env, "set-default-source", source or f"{sink}.monitor")
+        for key in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH"):
+            monkeypatch.setenv(key, env[key])
+        rec.rescan_devices()  # PortAudio read the device list when sounddevice was imported
+        return env
+
+    yield start
+    for env, _runtime in started_envs:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=30)
+    if started_envs:
+        rec.rescan_devices()
+    for _env, runtime in started_envs:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 # -- the Convert page with a voice ready (the Convert, pitch editor and conversion-option tests) ------

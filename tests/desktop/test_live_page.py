@@ -10,14 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
-    tiny_extractors,
-    tiny_hubert_folder,
-    tiny_whisper_path,
-)
 from tests.desktop.fake_audio import FakeInputStream, harmonic_tone
 from voicecraft_desktop.core import live as live_core
-from voicecraft_desktop.core import recorder as rec
 from voicecraft_desktop.ui.pages import live as live_module
 from voicecraft_desktop.ui.pages.live import LivePage
 
@@ -74,16 +68,6 @@ class Devices:
             s = FakeOutputStream(**kw)
         self.streams[kind] = s
         return s
-
-
-@pytest.fixture
-def devices(monkeypatch):
-    ins = [rec.InputDevice(1, "Test microphone", "ALSA", 1, 48000.0, True)]
-    outs = [live_core.OutputDevice(2, "Test headphones", "ALSA", 2, 48000.0, True)]
-    monkeypatch.setattr(live_module, "list_input_devices", lambda: ins)
-    monkeypatch.setattr(live_module, "list_output_devices", lambda: outs)
-    monkeypatch.setattr(live_core, "device_rate", lambda device, kind: 48000)
-    return ins, outs
 
 
 def test_pass_through_meters_move_and_stop_releases_both_devices(ctx, qtbot, open_page, devices):

@@ -7,12 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
-    tiny_extractors,
-    tiny_hubert_folder,
-    tiny_whisper_path,
-)
-from tests.desktop.test_live_page import _page_with_tiny_voice, devices  # noqa: F401  (fixture)
+from tests.desktop.test_live_page import _page_with_tiny_voice
 
 BLOCK_MS = 640
 

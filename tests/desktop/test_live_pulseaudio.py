@@ -11,24 +11,14 @@ timing) except what a trained decoder adds. Marked ``audio`` and ``slow``."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 
-from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
-    make_voice,
-    sung_phrases,
-    tiny_extractors,
-    tiny_hubert_folder,
-    tiny_whisper_path,
-)
-from voicecraft_desktop.core import recorder as rec
+from tests.convert.conftest import make_voice, sung_phrases
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -38,42 +28,11 @@ KEY = 3.0
 LEAD_IN_S = 1.0
 
 
-def _pactl(env, *args):
-    return subprocess.run(["pactl", *args], env=env, capture_output=True, text=True, timeout=10)
-
-
 @pytest.fixture
-def two_sinks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    if shutil.which("pulseaudio") is None or shutil.which("parecord") is None:
-        pytest.skip("needs PulseAudio: apt-get install pulseaudio pulseaudio-utils")
-    runtime = Path("/tmp") / f"vc-live-{os.getpid()}-{time.monotonic_ns()}"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
-    started = subprocess.run(
-        ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
-         "--load=module-native-protocol-unix",
-         f"--load=module-null-sink sink_name=vin rate={RATE} channels=1",
-         f"--load=module-null-sink sink_name=vout rate={RATE} channels=1",
-         f"--log-target=file:{runtime}/pulse.log"],
-        env=env, capture_output=True, text=True, timeout=30,
-    )
-    if started.returncode != 0:
-        pytest.fail(f"pulseaudio did not start: {started.stderr}")
-    try:
-        for _ in range(100):
-            if _pactl(env, "info").returncode == 0:
-                break
-            time.sleep(0.1)
-        _pactl(env, "set-default-sink", "vout")
-        _pactl(env, "set-default-source", "vin.monitor")
-        for key in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH"):
-            monkeypatch.setenv(key, env[key])
-        rec.rescan_devices()
-        yield env
-    finally:
-        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=30)
-        rec.rescan_devices()
-        shutil.rmtree(runtime, ignore_errors=True)
+def two_sinks(pulseaudio):
+    """A private pulseaudio with null sinks ``vin`` (what is sung) and ``vout`` (what the engine plays):
+    ``vout`` is the default sink, ``vin.monitor`` the default source."""
+    return pulseaudio(["vin", "vout"], RATE, sink="vout", source="vin.monitor")
 
 
 def test_live_output_follows_input_pitch_with_no_dropouts(two_sinks, tmp_path, tiny_extractors):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog
 
-from tests.desktop.test_live_page import Devices, devices  # noqa: F401  (fake audio devices)
+from tests.desktop.test_live_page import Devices  # fake audio streams (the devices fixture: conftest)
 from tests.desktop.voices import make_voice
 from voicecraft_desktop.core import paths
 from voicecraft_desktop.ui.main_window import MainWindow

@@ -5,11 +5,7 @@ on at least 95 % of the voiced frames. Skipped with a reason where pulseaudio is
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,44 +26,10 @@ LEAD_IN_S = 0.5  # the null sink drops the first few hundred ms of a new player
 MELODY = [57, 60, 64, 67, 69, 67, 64, 62, 60, 57]  # A3 C4 E4 G4 A4 G4 E4 D4 C4 A3
 
 
-def _pactl(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["pactl", *args], env=env, capture_output=True, text=True, timeout=10)
-
-
 @pytest.fixture
-def pulse_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def pulse_server(pulseaudio):
     """A private pulseaudio with a null sink ``vsink`` as default sink and its monitor as default source."""
-    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
-        pytest.skip("needs PulseAudio: apt-get install pulseaudio pulseaudio-utils")
-    runtime = Path("/tmp") / f"vc-pa-{os.getpid()}-{time.monotonic_ns()}"  # short: unix socket paths
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
-    started = subprocess.run(
-        ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
-         "--load=module-native-protocol-unix",
-         f"--load=module-null-sink sink_name=vsink rate={RATE} channels=1",
-         f"--log-target=file:{runtime}/pulse.log"],
-        env=env, capture_output=True, text=True, timeout=30,
-    )
-    if started.returncode != 0:
-        pytest.fail(f"pulseaudio did not start: {started.stderr}")
-    try:
-        for _ in range(100):
-            if _pactl(env, "info").returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("pulseaudio started but pactl cannot reach it")
-        _pactl(env, "set-default-sink", "vsink")
-        _pactl(env, "set-default-source", "vsink.monitor")
-        for key in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH"):
-            monkeypatch.setenv(key, env[key])
-        rec.rescan_devices()  # PortAudio read the device list when sounddevice was imported
-        yield env
-    finally:
-        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=30)
-        rec.rescan_devices()
-        shutil.rmtree(runtime, ignore_errors=True)
+    return pulseaudio(["vsink"], RATE)
 
 
 def _melody() -> tuple[np.ndarray, np.ndarray]:

@@ -11,16 +11,14 @@ import torch
 from models.config import VoiceConfig
 from models.training import TrainResult
 from models.training.distributed import Launch
-from tests.desktop.conftest import _no_dangling_qthreads, ctx, open_page, settings  # noqa: F401  (fixtures)
+from tests.training.conftest import make_dataset
 from voicecraft_desktop.core.dataset_jobs import datasets_dir
 from voicecraft_desktop.ui.pages import train as train_page
 from voicecraft_desktop.ui.pages.train import TrainPage
 
-from .conftest import make_dataset
-
 
 @pytest.fixture
-def dataset(tmp_path):
+def dataset(tmp_path, one_thread):  # one torch thread, as in the training tests (2 shared cores)
     folder, cache = make_dataset(tmp_path / "made", VoiceConfig.tiny(), [1.2, 1.5, 2.0])
     datasets_dir().mkdir(parents=True, exist_ok=True)
     target = datasets_dir() / "gpu-voice"
