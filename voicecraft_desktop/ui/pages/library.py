@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from voicecraft_desktop.core.dataset_jobs import DatasetInfo, DatasetJobProgress, list_datasets
 from voicecraft_desktop.core.library import VoiceEntry, VoiceLibrary
 from voicecraft_desktop.core.playback import PlaybackError, Player
+from voicecraft_desktop.core.runs import PREVIEW_NAME  # written at export
 from voicecraft_desktop.core.voice_making import BaseSinger, PreviewCache
 from voicecraft_desktop.ui.context import AppContext
 from voicecraft_desktop.ui.error_text import error_text
@@ -82,7 +83,6 @@ NO_PRETRAIN_TEXT = QT_TRANSLATE_NOOP(
     "56 ready-made singers appear here once the so-vits-svc-5.0 "
     "pretrain is downloaded: open the setup to get it.",
 )
-PREVIEW_NAME = "preview.wav"
 
 
 class LibraryPage(VoiceMakingMixin, BaseSingersMixin, VoiceFilesMixin, JobPageMixin, QWidget):
