@@ -187,35 +187,6 @@ def test_editing_the_pitch_fits_the_smallest_window(ctx, open_page, qtbot):
         assert viewport.rect().contains(QRect(button.mapTo(viewport, QPoint(0, 0)), button.size()))
 
 
-def test_a_song_has_one_row_of_listen_and_export_buttons(ctx, open_page):
-    """For a song with backing, the cover panel's A/B/C and "Export mix and stems…" are the ones;
-    the vocal-only A/B and Export WAV/FLAC (which act on a vocal conversion) are not shown."""
-    page = open_page(ConvertPage, ctx)
-    vocal_only = (page.play_a, page.play_b, page.stop_play, page.export_wav, page.export_flac)
-    assert all(b.isVisible() for b in vocal_only)
-    page.cover_panel.set_kind("song")
-    assert not any(b.isVisible() for b in vocal_only)
-    assert page.cover_panel.play_c.isVisible() and page.cover_panel.export_button.isVisible()
-    page.cover_panel.set_kind("vocal")
-    assert all(b.isVisible() for b in vocal_only)
-
-
-def test_a_songs_result_replaces_an_earlier_vocal_conversion(ctx, open_page):
-    """After a vocal conversion, a song's result (its vocal drawn in the plots) leaves nothing on the
-    page acting on the earlier conversion: no A/B, no export, no pitch editing of its curve."""
-    page = open_page(ConvertPage, ctx)
-    earlier, song_vocal = fake_take(), fake_take()
-    song_vocal.source = Path("band.wav")
-    page.take = earlier  # as after a vocal conversion
-    page.plots.show_take(earlier)
-    page._update_buttons()
-    assert page.play_b.isEnabled() and page.export_wav.isEnabled()
-    page.plots.show_take(song_vocal)  # what the cover panel draws for a converted song
-    assert page.take is None and page.pitch_editor.take is None
-    assert not page.play_b.isEnabled() and not page.export_wav.isEnabled()
-    assert "band.wav" in page.result_box.title()
-
-
 def test_the_smallest_window_shows_the_whole_page_until_advanced_opens(ctx, qtbot):
     """In the main window at its smallest, the page fits without scrolling; with Advanced open it
     scrolls (and the plots keep their height, as above)."""

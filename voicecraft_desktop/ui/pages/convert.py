@@ -768,10 +768,13 @@ class ConvertPage(JobPageMixin, QWidget):
         self.play_b.setChecked(self._playing == "B")
 
     def toggle_playback(self) -> bool:
-        """Space: stops what plays, else plays the converted audio (B)."""
-        if self._playing is not None and self.player.playing:
+        """Space: stops what plays, else plays the converted audio (B; a song's converted mix, C)."""
+        if self.player.playing:  # the page's A/B or the cover panel's sounds: one player
             self.stop_playback()
+            self.cover_panel.stop()
             return True
+        if self.cover_panel.is_song():
+            return self.cover_panel.play("C")
         return self.play("B")
 
     def shortcut_open(self) -> None:
@@ -779,7 +782,10 @@ class ConvertPage(JobPageMixin, QWidget):
         self._ask_input()
 
     def shortcut_export(self) -> None:
-        """Ctrl+E: export the result in the Advanced format."""
+        """Ctrl+E: export the result in the Advanced format (a song: its mix and stems)."""
+        if self.cover_panel.is_song():
+            self.cover_panel.export_button.click()  # does nothing while disabled (no song converted)
+            return
         self._ask_export(str(self.format_combo.currentData()))
 
     def _poll_player(self) -> None:
