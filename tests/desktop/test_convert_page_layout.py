@@ -206,3 +206,10 @@ def test_the_smallest_window_shows_the_whole_page_until_advanced_opens(ctx, qtbo
     qtbot.wait(50)
     assert bar.maximum() > 0
     window.close()
+
+
+def test_latest_take_says_where_takes_come_from_until_there_is_one(ctx, open_page, tmp_path):
+    page = open_page(ConvertPage, ctx)
+    assert not page.take_button.isEnabled() and "Record page" in page.take_button.toolTip()
+    ctx.events.take_recorded.emit(str(tmp_path / "take1.wav"))
+    assert page.take_button.isEnabled() and page.take_button.toolTip() == str(tmp_path / "take1.wav")

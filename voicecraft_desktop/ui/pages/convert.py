@@ -154,6 +154,9 @@ class ConvertPage(JobPageMixin, QWidget):
         self.open_button = QPushButton(self.tr("Open file…"))
         self.take_button = QPushButton(self.tr("Latest take"))
         self.take_button.setEnabled(False)
+        self.take_button.setToolTip(
+            self.tr("Record a take on the Record page; the latest one can then be converted here.")
+        )
         row = QHBoxLayout()
         row.addWidget(self.input_edit, 1)
         row.addWidget(self.open_button)
