@@ -342,7 +342,7 @@ def _untranslated(source: str) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("module", ["pitch_editor", "pitch_project"])
+@pytest.mark.parametrize("module", ["pitch_editor", "pitch_project", "pitch_report"])
 def test_every_word_of_the_pitch_editor_goes_through_tr(module):
     import importlib
 

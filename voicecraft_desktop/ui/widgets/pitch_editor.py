@@ -17,8 +17,8 @@ chunks of synthesis that overlap it are re-run in a worker
 (:class:`models.convert.resynth.EditSession`); when the audio arrives the B side of the A/B
 playback changes and ``status`` reports the edit-to-hear time. Edits made while one re-synthesis
 runs are rendered together when it ends (the curve on screen is always the latest). Then the
-quality report is measured again in another worker (:func:`models.convert.edit_report.
-edited_report`: the output's pitch only where the audio changed), ``report_changed`` saying
+quality report is measured again in another worker
+(:class:`~voicecraft_desktop.ui.widgets.pitch_report.EditReport`), ``report_changed`` saying
 "updating" meanwhile; a new edit cancels a report that is still being measured.
 
 The project file (save, reopen) is :mod:`voicecraft_desktop.ui.widgets.pitch_project`.
@@ -53,6 +53,7 @@ from voicecraft_desktop.ui import file_dialogs
 from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.widgets import pitch_project
 from voicecraft_desktop.ui.widgets.comparison_plots import envelope
+from voicecraft_desktop.ui.widgets.pitch_report import EditReport
 
 FRAME_S = f0_edit.FRAME_S
 CSV_FILTER = QT_TRANSLATE_NOOP(
@@ -98,7 +99,8 @@ class PitchEditor(QWidget):
             voice and options) and the project file's path.
         audio_changed(): the converted audio changed (swap it into playback).
         report_changed(str): the take's quality report (``take.result.report``) changed, or is
-            being measured again; the text is a line to show under it ("" when it is up to date).
+            being measured again; the text is a line to show under it (updating, measured again,
+            or measuring it again failed).
         play_requested(float): play the converted audio from this many seconds.
     """
 
@@ -128,9 +130,7 @@ class PitchEditor(QWidget):
         self._stroke: list[tuple[float, float]] = []
         self.last_update: Any = None
         self.start_job: Any = None
-        self.report_job: Any = None
-        self._report_state: Any = None  # models.convert.edit_report.ReportState of the take
-        self._unmeasured: tuple[int, int] | None = None  # output samples changed since the report
+        self.report = EditReport(runner, plots, self)  # the quality report, measured again after edits
 
         self.edit_toggle = QPushButton(self.tr("✎ Edit pitch"))
         self.edit_toggle.setObjectName("editPitchButton")
@@ -288,6 +288,7 @@ class PitchEditor(QWidget):
         self.scroll.valueChanged.connect(self._on_scroll)
         plot.getViewBox().sigXRangeChanged.connect(self._sync_scroll)
         plot.viewport().installEventFilter(self)
+        self.report.changed.connect(self.report_changed)
         if runner is not None:  # an edit refused while another job held the device: heard after it
             runner.job_finished.connect(self._retry_queued)
         self.set_take(None)
@@ -301,8 +302,6 @@ class PitchEditor(QWidget):
         self.undo_stack.clear()
         self.discard_octave_fixes()
         self._queued = None
-        self._cancel_report()
-        self._report_state = self._unmeasured = None
         self.take = take
         self.session = None
         self.curve = None
@@ -311,14 +310,11 @@ class PitchEditor(QWidget):
             and getattr(take.result, "features", None) is not None
             and take.converter is not None
         ):
-            from models.convert.edit_report import ReportState
-
             self.session = EditSession(take.converter, take.result)
             self.curve = take.result.intended_f0.copy()
-            if take.result.report is not None:  # measured again after each edit
-                self._report_state = ReportState(np.asarray(take.output_f0, np.float32).copy())
             self.region.setRegion((0.0, 0.0))
             self.cursor.setValue(0.0)
+        self.report.reset(take, self.session)
         self.edit_toggle.setEnabled(self.session is not None)
         self.edit_toggle.setToolTip(
             self.tr("Correct the pitch the converted voice sings, then hear it")
@@ -711,7 +707,7 @@ class PitchEditor(QWidget):
     def _render(self, curve: np.ndarray, started: float, text: str) -> None:
         if self.session is None:
             return
-        self._cancel_report()  # it measures audio this edit replaces
+        self.report.cancel()  # it measures audio this edit replaces
         if self.job is not None:
             self._queued = (curve, started, text)
             self.status.emit(
@@ -813,75 +809,14 @@ class PitchEditor(QWidget):
                     heard=heard,
                 )
             )
-        if update.hi > update.lo and self._report_state is not None:
-            lo, hi = self._unmeasured or (update.lo, update.hi)
-            self._unmeasured = (min(lo, update.lo), max(hi, update.hi))
+        self.report.audio_changed(update.lo, update.hi)
         if self._queued is None:  # (else the next re-synthesis starts it again)
-            self._start_report()
+            self.report.start()
         self.audio_changed.emit()
 
     def busy(self) -> bool:
         """An edit is being re-synthesised or waits to be, or the report is being measured again."""
-        return self.job is not None or self._queued is not None or self.report_job is not None
-
-    # ------------------------------------------------------------------ the quality report of the edits
-
-    def _start_report(self) -> None:
-        """Measures the quality report again where edits changed the audio since it was measured."""
-        from models.convert.edit_report import edited_report, snapshot_of
-
-        if self.session is None or self._report_state is None or self._unmeasured is None:
-            return
-        if self.report_job is not None:
-            return
-        converter, snapshot = self.session.converter, snapshot_of(self.take.result)
-        state, changed, session = self._report_state, self._unmeasured, self.session
-
-        def task(cancel: Any) -> Any:
-            return edited_report(converter, snapshot, state, changed)
-
-        self.report_changed.emit(self.tr("Updating the quality report for the pitch edits…"))
-        if self.runner is None:  # tests without a runner: in this thread
-            from models.convert.options import run_to_end
-
-            self._on_report(run_to_end(task(None)), session)
-            return
-        job = self.runner.start(self.tr("Quality report of the pitch edits"), task)
-        self.report_job = job
-        job.result.connect(lambda out: job is self.report_job and self._on_report(out, session))
-        job.failed.connect(lambda message, _tb: job is self.report_job and self._on_report_failed(message))
-        job.finished.connect(lambda: self._on_report_finished(job))
-
-    def _on_report(self, out: Any, session: Any) -> None:
-        if session is not self.session:
-            return
-        report, self._report_state = out
-        self._unmeasured = None
-        take = self.take
-        take.result.report = report
-        # the converted audio's own pitch, now measured where the edits changed it
-        n = min(len(take.output_f0), len(self._report_state.measured))
-        take.output_f0[:n] = self._report_state.measured[:n]
-        self.plots.result_pitch.setData(np.arange(len(take.output_f0)) * FRAME_S, hz_to_midi(take.output_f0))
-        self.report_changed.emit("")
-
-    def _on_report_failed(self, message: str) -> None:
-        self.report_changed.emit(
-            self.tr(
-                "Pitch edited since: the numbers above were measured before the pitch edits (measuring "
-                "them again failed: {reason})."
-            ).format(reason=message)
-        )
-
-    def _on_report_finished(self, job: Any) -> None:
-        if job is self.report_job:
-            self.report_job = None
-
-    def _cancel_report(self) -> None:
-        """Stops measuring the report (its result is dropped; the samples stay to be measured)."""
-        if self.report_job is not None:
-            self.report_job.cancel()
-            self.report_job = None
+        return self.job is not None or self._queued is not None or self.report.busy()
 
     # ------------------------------------------------------------------ project (pitch_project.py)
 
