@@ -18,6 +18,7 @@ from __future__ import annotations
 import pickle
 import re
 import zipfile
+from collections.abc import Iterable
 
 _GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
 
@@ -67,6 +68,18 @@ class Message(str):
 
 def _message(text: str, code: str, params: dict) -> Message:
     return Message(text, code, **params)
+
+
+def joined(messages: Iterable[str | None]) -> str | None:
+    """The messages (empty ones left out) as one ``"; "``-separated line, ``None`` when there are none.
+    Nested :class:`Message` s (code ``two_messages``), so each part keeps its own code."""
+    parts = [m for m in messages if m]
+    if not parts:
+        return None
+    line = parts[0]
+    for part in parts[1:]:
+        line = Message(f"{line}; {part}", "two_messages", first=line, second=part)
+    return line
 
 
 def as_message(error: BaseException) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from models.errors import Message
 from models.formats.artifact import ArtifactError, load_checkpoint, save_checkpoint
 from models.training.checkpoint_info import info_path, write_info
 
@@ -128,7 +129,8 @@ class Checkpoints:
             try:
                 return load_checkpoint(path), path, notes
             except ArtifactError as exc:
-                notes.append(f"skipped unreadable checkpoint {path.name} ({exc})")
+                notes.append(Message(f"skipped unreadable checkpoint {path.name} ({exc})",
+                                     "note_checkpoint_skipped", file=path.name, detail=str(exc)))
         return None, None, notes
 
     def newest_for_export(self) -> Path | None:

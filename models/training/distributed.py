@@ -49,7 +49,7 @@ from typing import Any
 
 import torch
 
-from models.errors import Message, as_message
+from models.errors import Message, as_message, joined
 
 PROGRESS_TAG = "@voicecraft-progress "
 RESULT_TAG = "@voicecraft-result "
@@ -395,11 +395,11 @@ def launch_and_relay(
         return result
 
 
-def _with_pause_note(message: str | None) -> Message:
+def _with_pause_note(message: str | None) -> str | None:
     """A step's message with the note that several processes cannot pause."""
     note = Message("pausing is not available with several processes: stop the run instead (it resumes from "
                    "its checkpoint)", "train_pause_multi")
-    return Message(f"{message}; {note}", "two_messages", first=message, second=note) if message else note
+    return joined([message, note])
 
 
 if __name__ == "__main__":

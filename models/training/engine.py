@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from models.config import TrainConfig, VoiceConfig
+from models.errors import Message
 from models.features.spectral import mel_spectrogram
 from models.nets.discriminators import DiscOutput, Discriminator
 from models.nets.losses import (
@@ -84,13 +85,14 @@ def resolve_precision(preference: str, device: torch.device) -> tuple[Precision,
             return fp32, None
         if preference == "bf16":
             return Precision("bf16", torch.bfloat16, False), None
-        return fp32, "fp16 needs a CUDA device; training in fp32 on the CPU"
+        return fp32, Message("fp16 needs a CUDA device; training in fp32 on the CPU", "note_fp16_cpu")
     bf16_ok = torch.cuda.is_bf16_supported()
     if preference == "fp32":
         return fp32, None
     if preference in ("auto", "bf16") and bf16_ok:
         return Precision("bf16", torch.bfloat16, False), None
-    note = "this GPU has no bf16; using fp16 with loss scaling" if preference == "bf16" else None
+    note = (Message("this GPU has no bf16; using fp16 with loss scaling", "note_no_bf16")
+            if preference == "bf16" else None)
     return Precision("fp16", torch.float16, True), note
 
 

@@ -31,6 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models.errors import Message
+
 LOCK_NAME = "train.lock"
 
 try:
@@ -208,7 +210,9 @@ class RunLock:
         )
 
     def _stale_note(self, info: dict[str, Any] | None) -> str:
-        return f"took over the lock of an ended training process ({_owner_text(info)})"
+        owner = _owner_text(info)
+        return Message(f"took over the lock of an ended training process ({owner})", "note_lock_taken",
+                       owner=owner)
 
     def _acquire_flock(self) -> None:
         assert fcntl is not None

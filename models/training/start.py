@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from models.config import VoiceConfig
-from models.errors import Message, UserError, as_message
+from models.errors import Message, UserError, as_message, joined
 from models.formats.artifact import CHECKPOINT_FORMAT, ArtifactError, load_checkpoint
 from models.formats.reference_import import ImportError_, import_reference_file
 from models.formats.safeload import LoadError, safe_torch_load
@@ -52,7 +52,8 @@ def load_base(
             data = load_checkpoint(path)
             base_cfg: VoiceConfig = data["config"]
             g_state, d_state = data["model_g"], data["model_d"]
-            kind = f"VoiceCraft checkpoint (step {int(data['step'])})"
+            kind = Message(f"VoiceCraft checkpoint (step {int(data['step'])})", "base_voicecraft",
+                           step=int(data["step"]))
         else:
             model_g = raw.get("model_g") if isinstance(raw, dict) else None
             if (
@@ -72,7 +73,8 @@ def load_base(
             base_cfg = imported.config
             g_state = imported.generator.state_dict()
             d_state = imported.discriminator.state_dict() if imported.discriminator is not None else None
-            kind = f"so-vits-svc-5.0 {imported.kind} (step {imported.step})"
+            kind = Message(f"so-vits-svc-5.0 {imported.kind} (step {imported.step})", "base_sovits",
+                           kind=imported.kind, step=imported.step)
     except (ArtifactError, ImportError_) as exc:
         raise StartError(as_message(exc)) from None
     same = (
@@ -86,10 +88,12 @@ def load_base(
         discriminator=base_cfg.discriminator,
         preset=config.preset if same else base_cfg.preset,
     )
-    note = f"fine-tuning from {path.name}: {kind}"
-    if d_state is None:
-        note += "; it has no discriminator, which starts from scratch"
-    return merged, g_state, d_state, note
+    note = joined([
+        Message(f"fine-tuning from {path.name}: {kind}", "note_fine_tune", file=path.name, kind=kind),
+        None if d_state is not None else Message("it has no discriminator, which starts from scratch",
+                                                 "note_no_discriminator"),
+    ])
+    return merged, g_state, d_state, note  # type: ignore[return-value]
 
 
 @dataclass
@@ -111,13 +115,16 @@ def starting_point(
     notes: list[str] = []
     stale = ckpts.clean()
     if stale:
-        notes.append(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run")
+        notes.append(Message(f"removed {len(stale)} unfinished checkpoint write(s) of an interrupted run",
+                             "note_partial_removed", count=len(stale)))
     resume, resume_path, skipped = ckpts.latest()
     notes += skipped
     if resume is not None:
-        notes.append(f"resuming from {resume_path.name} (step {int(resume['step'])})")  # type: ignore[union-attr]
+        name, step = resume_path.name, int(resume["step"])  # type: ignore[union-attr]
+        notes.append(Message(f"resuming from {name} (step {step})", "note_resuming", file=name, step=step))
         if base is not None:
-            notes.append("the run folder already has checkpoints: the base model is not used again")
+            notes.append(Message("the run folder already has checkpoints: the base model is not used again",
+                                 "note_base_unused"))
         return Start(resume["config"], notes, resume=resume, resume_path=resume_path)
     if base is not None:
         config, g_base, d_base, note = load_base(base, config)
@@ -129,9 +136,11 @@ def starting_point(
     except DatasetError as exc:
         raise StartError(as_message(exc)) from None
     if dims != (config.model.ppg_dim, config.model.vec_dim):
-        notes.append(
+        notes.append(Message(
             f"model inputs sized to the dataset's features: ppg {dims[0]}-d, vec {dims[1]}-d "
-            f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)"
-        )
+            f"(preset {config.preset}: {config.model.ppg_dim}-d, {config.model.vec_dim}-d)",
+            "note_inputs_sized", ppg=dims[0], vec=dims[1], preset=config.preset,
+            preset_ppg=config.model.ppg_dim, preset_vec=config.model.vec_dim,
+        ))
         config = config.replace(model=config.model.replace(ppg_dim=dims[0], vec_dim=dims[1]))
     return Start(config, notes)

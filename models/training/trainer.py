@@ -26,7 +26,7 @@ import torch
 
 from models.config import VoiceConfig
 from models.devices import DeviceUnavailable, resolve_device
-from models.errors import Message, as_message
+from models.errors import Message, as_message, joined
 from models.formats.artifact import F0Stats, atomic_write_bytes
 from models.training.checkpoints import Checkpoints, rng_state, set_rng_state
 from models.training.dataset import Clip, DatasetError, EpochSampler, load_clips, split_clips
@@ -224,7 +224,7 @@ def train(
     try:
         first = next(gen)  # the trainer always reports "starting" first
         if lock is not None and lock.note:
-            first = replace(first, message="; ".join(m for m in (lock.note, first.message) if m))
+            first = replace(first, message=joined([lock.note, first.message]))
         yield first
         return (yield from gen)
     except OSError as exc:  # a full disk, a file gone: one line; complete checkpoints stay (atomic writes)
@@ -366,23 +366,26 @@ def _train(
         )
     )
     if sampler.skipped:
-        notes.append(
-            f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training"
-        )
+        notes.append(Message(
+            f"{len(sampler.skipped)} clip(s) shorter than {t.clip_min_s} s are not used for training",
+            "note_clips_skipped", count=len(sampler.skipped), seconds=t.clip_min_s,
+        ))
     if not val_clips:
-        notes.append("too few clips to hold any out: no validation (and no stop signal) in this run")
+        notes.append(Message("too few clips to hold any out: no validation (and no stop signal) in this run",
+                             "note_no_validation"))
     if resume is not None and (run_dir / RUN_FILE).is_file():
         try:
             before = read_run_file(run_dir)
         except TrainingError as exc:
-            notes.append(str(exc))
+            notes.append(as_message(exc))
         else:
             held_out = [c.name for c in val_clips]
             if before.get("clips") != len(clips) or before.get("validation_clips") != held_out:
-                notes.append(
+                notes.append(Message(
                     f"the dataset changed since this run started ({before.get('clips')} -> {len(clips)} "
-                    f"clips): training continues on the current clips in a new order"
-                )
+                    f"clips): training continues on the current clips in a new order",
+                    "note_dataset_changed", before=before.get("clips"), now=len(clips),
+                ))
     if main and (resume is None or not (run_dir / RUN_FILE).is_file()):
         _write_run_file(
             run_dir,
@@ -415,10 +418,12 @@ def _train(
         monitor.load_state_dict(resume["monitor"])
         before_world = int(resume.get("world_size", 1))
         if before_world != world:
-            notes.append(
+            notes.append(Message(
                 f"this run trained in {before_world} process(es) and continues in {world}: the global "
-                f"batch is now {batch_size * world} ({batch_size} per process; learning rate unchanged)"
-            )
+                f"batch is now {batch_size * world} ({batch_size} per process; learning rate unchanged)",
+                "note_world_changed", before=before_world, world=world, total=batch_size * world,
+                batch=batch_size,
+            ))
         del resume
     elif g_base is not None:
         try:
@@ -474,13 +479,13 @@ def _train(
     nonfinite = 0
     cancelled = False
     try:
-        yield progress("starting", message="; ".join(notes) or None)
+        yield progress("starting", message=joined(notes))
         while step < t.max_steps:
             if cancel.is_set() if dist is None else dist.any(cancel.is_set()):  # every process stops together
                 cancelled = True
                 break
             if pause.is_set() and dist is None:
-                yield progress("paused", message="paused")
+                yield progress("paused", message=Message("paused", "note_paused"))
                 while pause.is_set() and not cancel.is_set():
                     time.sleep(0.05)
                 continue
@@ -595,9 +600,11 @@ def _train(
             saved_step = step
         tb.flush()
         if cancelled:
+            written = last_ckpt.name if last_ckpt else "-"
             yield progress(
                 "cancelled",
-                message=f"stopped at step {step}; checkpoint {last_ckpt.name if last_ckpt else '-'} written",
+                message=Message(f"stopped at step {step}; checkpoint {written} written", "note_stopped",
+                                step=step, file=written),
                 checkpoint=last_ckpt,
             )
         else:

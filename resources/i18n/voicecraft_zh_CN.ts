@@ -270,6 +270,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>最新录音</translation>
     </message>
     <message>
+        <source>Record a take on the Record page; the latest one can then be converted here.</source>
+        <translation>请先在“录音”页面录一段；之后就能在这里转换最新的录音。</translation>
+    </message>
+    <message>
         <source> semitones</source>
         <translation> 个半音</translation>
     </message>
@@ -344,6 +348,10 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Quality report</source>
         <translation>质量报告</translation>
+    </message>
+    <message>
+        <source>Result: nothing converted yet</source>
+        <translation>结果：还没有转换</translation>
     </message>
     <message>
         <source>Advanced</source>
@@ -458,12 +466,20 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>已重新打开 {project}：{name} 转换为“{voice}”，时长 {length}，变调 {key:+g}，音高修改都在。可以继续改音高、对比 A/B，然后导出。</translation>
     </message>
     <message>
+        <source>Result: {file} in “{voice}”, key {key:+g}</source>
+        <translation>结果：{file}，用音色“{voice}”，升降调 {key:+g}</translation>
+    </message>
+    <message>
         <source>Folder batch: {ok} converted, {failed} failed.</source>
         <translation>文件夹批量转换：成功 {ok} 个，失败 {failed} 个。</translation>
     </message>
     <message>
         <source>key shift: {key:+g} semitones</source>
         <translation>升降调：{key:+g} 个半音</translation>
+    </message>
+    <message>
+        <source>Exported {file}</source>
+        <translation>已导出 {file}</translation>
     </message>
     <message>
         <source>note: {note}</source>
@@ -655,6 +671,25 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>Cannot play</source>
         <translation>无法播放</translation>
+    </message>
+</context>
+<context>
+    <name>EditReport</name>
+    <message>
+        <source>Updating the quality report for the pitch edits…</source>
+        <translation>正在为修改后的音高更新质量报告…</translation>
+    </message>
+    <message>
+        <source>Quality report of the pitch edits</source>
+        <translation>修改音高后的质量报告</translation>
+    </message>
+    <message>
+        <source>Measured again with your pitch edits.</source>
+        <translation>已按你修改后的音高重新测量。</translation>
+    </message>
+    <message>
+        <source>Pitch edited since: the numbers above were measured before the pitch edits (measuring them again failed: {reason}).</source>
+        <translation>之后修改过音高：上面的数值是修改音高之前测的（重新测量失败：{reason}）。</translation>
     </message>
 </context>
 <context>
@@ -1083,6 +1118,78 @@ Open the setup to download them, or to locate copies you already have.</source>
     <message>
         <source>{first}; {second}</source>
         <translation>{first}；{second}</translation>
+    </message>
+    <message>
+        <source>fine-tuning from {file}: {kind}</source>
+        <translation>从 {file} 开始微调：{kind}</translation>
+    </message>
+    <message>
+        <source>VoiceCraft checkpoint (step {step})</source>
+        <translation>VoiceCraft 检查点（第 {step} 步）</translation>
+    </message>
+    <message>
+        <source>so-vits-svc-5.0 {kind} (step {step})</source>
+        <translation>so-vits-svc-5.0 {kind}（第 {step} 步）</translation>
+    </message>
+    <message>
+        <source>it has no discriminator, which starts from scratch</source>
+        <translation>它没有判别器，判别器从零开始训练</translation>
+    </message>
+    <message>
+        <source>removed {count} unfinished checkpoint write(s) of an interrupted run</source>
+        <translation>删除了中断的训练留下的 {count} 个没写完的检查点</translation>
+    </message>
+    <message>
+        <source>skipped unreadable checkpoint {file} ({detail})</source>
+        <translation>跳过了无法读取的检查点 {file}（{detail}）</translation>
+    </message>
+    <message>
+        <source>resuming from {file} (step {step})</source>
+        <translation>从 {file} 继续训练（第 {step} 步）</translation>
+    </message>
+    <message>
+        <source>the run folder already has checkpoints: the base model is not used again</source>
+        <translation>训练文件夹里已经有检查点：不再使用底模</translation>
+    </message>
+    <message>
+        <source>model inputs sized to the dataset&apos;s features: ppg {ppg}-d, vec {vec}-d (preset {preset}: {preset_ppg}-d, {preset_vec}-d)</source>
+        <translation>模型输入按数据集的特征设定：ppg {ppg} 维，vec {vec} 维（预设 {preset}：{preset_ppg} 维，{preset_vec} 维）</translation>
+    </message>
+    <message>
+        <source>fp16 needs a CUDA device; training in fp32 on the CPU</source>
+        <translation>fp16 需要 CUDA 显卡；改为在 CPU 上以 fp32 训练</translation>
+    </message>
+    <message>
+        <source>this GPU has no bf16; using fp16 with loss scaling</source>
+        <translation>这块显卡不支持 bf16；改用 fp16 加损失缩放</translation>
+    </message>
+    <message>
+        <source>{count} clip(s) shorter than {seconds} s are not used for training</source>
+        <translation>{count} 个短于 {seconds} 秒的片段不参与训练</translation>
+    </message>
+    <message>
+        <source>too few clips to hold any out: no validation (and no stop signal) in this run</source>
+        <translation>片段太少，留不出验证用的录音：这次训练没有验证（也没有停止建议）</translation>
+    </message>
+    <message>
+        <source>the dataset changed since this run started ({before} -&gt; {now} clips): training continues on the current clips in a new order</source>
+        <translation>这次训练开始后数据集变了（{before} → {now} 个片段）：将用现在的片段、按新的顺序继续训练</translation>
+    </message>
+    <message>
+        <source>this run trained in {before} process(es) and continues in {world}: the global batch is now {total} ({batch} per process; learning rate unchanged)</source>
+        <translation>这次训练之前用 {before} 个进程，现在用 {world} 个：总批大小变为 {total}（每个进程 {batch}；学习率不变）</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>stopped at step {step}; checkpoint {file} written</source>
+        <translation>在第 {step} 步停止；已保存检查点 {file}</translation>
+    </message>
+    <message>
+        <source>took over the lock of an ended training process ({owner})</source>
+        <translation>接管了一个已结束的训练进程留下的锁（{owner}）</translation>
     </message>
     <message>
         <source>the run has no checkpoint yet; train at least until the first one</source>
@@ -2848,18 +2955,6 @@ The engine is starting; this takes a few seconds the first time.</source>
         <translation>
             <numerusform>音高修改“{edit}”：已重新合成 {start:.2f}–{stop:.2f} 秒（{total} 段中的 %n 段），用时 {seconds:.2f} 秒；从修改到能听到共 {heard:.2f} 秒。点“▶ B”试听。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Updating the quality report for the pitch edits…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Quality report of the pitch edits</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pitch edited since: the numbers above were measured before the pitch edits (measuring them again failed: {reason}).</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Open an edited conversion</source>

@@ -1373,3 +1373,27 @@ def test_the_live_page_says_which_model_files_are_missing_in_chinese(
     text = page.error_label.text()
     assert text.startswith("无法加载这个音色：缺少这些模型文件："), text
     assert not english_left([text]), text
+
+
+def test_the_notes_a_training_run_starts_with_come_out_in_chinese(chinese, tmp_path) -> None:
+    """The Train page's messages: what a run found when it started (a damaged checkpoint skipped, a
+    precision it could not use), each part of a joined line in Chinese; the English is unchanged."""
+    import torch
+
+    from models.errors import joined
+    from models.training.checkpoints import Checkpoints
+    from models.training.engine import resolve_precision
+    from voicecraft_desktop.ui.error_text import engine_text
+
+    checkpoints = Checkpoints(tmp_path / "run", 1)
+    checkpoints.folder.mkdir(parents=True)
+    checkpoints.step_path(20).write_bytes(b"half a checkpoint")
+    resume, _, (skipped,) = checkpoints.latest()
+    assert resume is None and skipped.startswith("skipped unreadable checkpoint step_00000020.ckpt (")
+    _, precision = resolve_precision("fp16", torch.device("cpu"))
+    line = joined([skipped, None, precision])
+    assert str(line) == f"{skipped}; fp16 needs a CUDA device; training in fp32 on the CPU"
+    text = engine_text(line)
+    assert text.startswith("跳过了无法读取的检查点 step_00000020.ckpt（"), text
+    assert text.endswith("；fp16 需要 CUDA 显卡；改为在 CPU 上以 fp32 训练"), text
+    assert joined([None, ""]) is None

@@ -343,6 +343,51 @@ TEXTS: dict[str, str] = {
         "checkpoint)",
     ),
     "two_messages": QT_TRANSLATE_NOOP("ErrorText", "{first}; {second}"),
+    # where a run starts and how it goes (models/training: start, checkpoints, engine, trainer, runlock)
+    "note_fine_tune": QT_TRANSLATE_NOOP("ErrorText", "fine-tuning from {file}: {kind}"),
+    "base_voicecraft": QT_TRANSLATE_NOOP("ErrorText", "VoiceCraft checkpoint (step {step})"),
+    "base_sovits": QT_TRANSLATE_NOOP("ErrorText", "so-vits-svc-5.0 {kind} (step {step})"),
+    "note_no_discriminator": QT_TRANSLATE_NOOP(
+        "ErrorText", "it has no discriminator, which starts from scratch"
+    ),
+    "note_partial_removed": QT_TRANSLATE_NOOP(
+        "ErrorText", "removed {count} unfinished checkpoint write(s) of an interrupted run"
+    ),
+    "note_checkpoint_skipped": QT_TRANSLATE_NOOP(
+        "ErrorText", "skipped unreadable checkpoint {file} ({detail})"
+    ),
+    "note_resuming": QT_TRANSLATE_NOOP("ErrorText", "resuming from {file} (step {step})"),
+    "note_base_unused": QT_TRANSLATE_NOOP(
+        "ErrorText", "the run folder already has checkpoints: the base model is not used again"
+    ),
+    "note_inputs_sized": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "model inputs sized to the dataset's features: ppg {ppg}-d, vec {vec}-d (preset {preset}: "
+        "{preset_ppg}-d, {preset_vec}-d)",
+    ),
+    "note_fp16_cpu": QT_TRANSLATE_NOOP("ErrorText", "fp16 needs a CUDA device; training in fp32 on the CPU"),
+    "note_no_bf16": QT_TRANSLATE_NOOP("ErrorText", "this GPU has no bf16; using fp16 with loss scaling"),
+    "note_clips_skipped": QT_TRANSLATE_NOOP(
+        "ErrorText", "{count} clip(s) shorter than {seconds} s are not used for training"
+    ),
+    "note_no_validation": QT_TRANSLATE_NOOP(
+        "ErrorText", "too few clips to hold any out: no validation (and no stop signal) in this run"
+    ),
+    "note_dataset_changed": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "the dataset changed since this run started ({before} -> {now} clips): training continues on the "
+        "current clips in a new order",
+    ),
+    "note_world_changed": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "this run trained in {before} process(es) and continues in {world}: the global batch is now {total} "
+        "({batch} per process; learning rate unchanged)",
+    ),
+    "note_paused": QT_TRANSLATE_NOOP("ErrorText", "paused"),
+    "note_stopped": QT_TRANSLATE_NOOP("ErrorText", "stopped at step {step}; checkpoint {file} written"),
+    "note_lock_taken": QT_TRANSLATE_NOOP(
+        "ErrorText", "took over the lock of an ended training process ({owner})"
+    ),
     "export_no_checkpoint": QT_TRANSLATE_NOOP(
         "ErrorText", "the run has no checkpoint yet; train at least until the first one"
     ),
