@@ -176,7 +176,7 @@ def save_wav(path: str | os.PathLike[str], wave: np.ndarray, sample_rate: int) -
 def _check_readable(path: str | os.PathLike[str]) -> None:
     p = Path(path)
     if not p.exists():
-        raise AudioLoadError(path, "file not found")
+        raise AudioLoadError(path, "file not found", "audio_not_found")
     if not p.is_file():
         raise AudioLoadError(path, "not a regular file")
     if p.stat().st_size == 0:
@@ -185,7 +185,8 @@ def _check_readable(path: str | os.PathLike[str]) -> None:
         with open(p, "rb") as handle:
             handle.read(1)
     except OSError as exc:
-        raise AudioLoadError(path, f"cannot be read ({exc.strerror or exc})") from None
+        detail = str(exc.strerror or exc)
+        raise AudioLoadError(path, f"cannot be read ({detail})", "audio_read_failed", detail=detail) from None
 
 
 def _short(exc: BaseException) -> str:

@@ -1397,3 +1397,17 @@ def test_the_notes_a_training_run_starts_with_come_out_in_chinese(chinese, tmp_p
     assert text.startswith("跳过了无法读取的检查点 step_00000020.ckpt（"), text
     assert text.endswith("；fp16 需要 CUDA 显卡；改为在 CPU 上以 fp32 训练"), text
     assert joined([None, ""]) is None
+
+
+def test_an_audio_file_that_is_gone_or_unreadable_comes_out_in_chinese(chinese, tmp_path) -> None:
+    """A song moved away since it was chosen, or a file the system refuses to read: their own
+    sentences (they came out as "cannot be opened as audio: choose a WAV…", which misleads)."""
+    from models.features.audio import load_audio
+    from voicecraft_desktop.ui.error_text import error_text
+
+    gone = raised(load_audio, tmp_path / "song.wav")
+    assert gone.code == "audio_not_found" and str(gone).endswith("song.wav: file not found")
+    assert error_text(gone) == "找不到“song.wav”（是不是被移动或删除了？）"
+    folder = tmp_path / "take.wav"
+    folder.mkdir()
+    assert raised(load_audio, folder).code == "audio_unreadable"  # not a file: the general sentence

@@ -38,6 +38,8 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” cannot be opened as audio: choose a WAV, FLAC, MP3 or OGG file."
     ),
     "audio_empty": QT_TRANSLATE_NOOP("ErrorText", "“{file}” contains no sound."),
+    "audio_not_found": QT_TRANSLATE_NOOP("ErrorText", "“{file}” was not found (was it moved or deleted?)"),
+    "audio_read_failed": QT_TRANSLATE_NOOP("ErrorText", "“{file}” cannot be read ({detail})"),
     "audio_too_long": QT_TRANSLATE_NOOP(
         "ErrorText", "“{file}” is {seconds:.0f} s long; the limit is {limit:.0f} s. Use a shorter file."
     ),
