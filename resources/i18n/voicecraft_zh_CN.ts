@@ -780,6 +780,14 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>无法读取“{file}”（{detail}）</translation>
     </message>
     <message>
+        <source>the voice “{voice}” cannot be saved ({detail})</source>
+        <translation>无法保存音色“{voice}”（{detail}）</translation>
+    </message>
+    <message>
+        <source>the voice “{voice}” cannot be updated ({detail})</source>
+        <translation>无法更新音色“{voice}”（{detail}）</translation>
+    </message>
+    <message>
         <source>“{file}” is not a voice: choose a voice folder, a voice .zip, or a so-vits-svc-5.0 .pth with its singer .npy</source>
         <translation>“{file}”不是音色：请选择音色文件夹、音色 .zip，或 so-vits-svc-5.0 的 .pth 加上它的歌手 .npy</translation>
     </message>

@@ -995,6 +995,10 @@ def test_a_damaged_or_duplicate_voice_comes_out_in_chinese(chinese, tmp_path) ->
     broken = raised(lambda: library.load(lin))
     assert broken.args[0].code == "voice_damaged" and str(broken).startswith("voice 'Lin': ")
     assert error_text(broken) == "无法打开音色“Lin”：它的文件已损坏或不完整"
+    (lin.folder / "voice.json").write_text("{", encoding="utf-8")  # its description damaged too
+    unlisted = raised(lambda: library.resolve(lin.folder.name))
+    assert unlisted.args[0].code == "voice_damaged"
+    assert error_text(unlisted) == f"无法打开音色“{lin.folder.name}”：它的文件已损坏或不完整"
 
 
 # -- training a voice (models/training) ---------------------------------------------------------------

@@ -199,7 +199,9 @@ class VoiceLibrary:
         else:
             entry = self._find(voice)
         if not entry.available:
-            raise LibraryError(f"voice {entry.folder.name}: {entry.problem}")
+            name = entry.name or entry.folder.name
+            raise LibraryError(Message(f"voice {entry.folder.name}: {entry.problem}", "voice_damaged",
+                                       voice=name))
         return entry
 
     def _find(self, voice: str | os.PathLike[str]) -> VoiceEntry:
@@ -390,7 +392,8 @@ class VoiceLibrary:
                 raise LibraryError(str(exc).replace(str(staged), "<new voice>")) from None
             return self._install(staged, None)
         except OSError as exc:
-            raise LibraryError(f"cannot add voice {manifest.name!r}: {exc}") from None
+            raise LibraryError(Message(f"cannot add voice {manifest.name!r}: {exc}", "voice_save_failed",
+                                       voice=manifest.name, detail=_why(exc))) from None
         finally:
             if staged.exists():
                 shutil.rmtree(staged, ignore_errors=True)
@@ -447,7 +450,8 @@ class VoiceLibrary:
             )
             swap_folders(staged, entry.folder)  # ``staged`` now holds the previous version
         except OSError as exc:
-            raise LibraryError(f"cannot update voice {entry.name!r}: {exc}") from None
+            raise LibraryError(Message(f"cannot update voice {entry.name!r}: {exc}", "voice_update_failed",
+                                       voice=entry.name, detail=_why(exc))) from None
         finally:
             shutil.rmtree(staged, ignore_errors=True)
         return _read_entry(entry.folder)

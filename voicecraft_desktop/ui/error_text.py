@@ -50,6 +50,8 @@ TEXTS: dict[str, str] = {
     "voice_name_control": QT_TRANSLATE_NOOP("ErrorText", "a voice name cannot contain line breaks or tabs"),
     "voice_rename_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be renamed ({detail})"),
     "voice_delete_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be deleted ({detail})"),
+    "voice_save_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be saved ({detail})"),
+    "voice_update_failed": QT_TRANSLATE_NOOP("ErrorText", "the voice “{voice}” cannot be updated ({detail})"),
     "library_unwritable": QT_TRANSLATE_NOOP(
         "ErrorText", "nothing can be saved in the voice library {path} ({detail})"
     ),
