@@ -470,3 +470,42 @@ def test_reopen_has_the_progress_bar_and_a_cancel_that_stops_it(edited, qtbot, t
     assert applied and values[-1] == 1000 and len(set(values)) > 3
     assert values[1:] == sorted(values[1:]), values  # after the reset to 0 it only goes forward
     assert not np.array_equal(editor.curve, curve) and editor.undo_stack.count() == 0
+
+
+def test_an_edit_during_the_report_cancels_it_and_both_are_measured(edited, qtbot, monkeypatch, tmp_path):
+    """A second edit made while the first one's report is being measured cancels that measurement;
+    the report measured after the second covers both edits' audio (equal to a whole new report).
+    A 6 s song in 1 s chunks, so the two edits re-synthesise different stretches of it."""
+    import dataclasses
+
+    from tests.features.conftest import harmonic_tone
+
+    page, editor = edited, edited.pitch_editor
+    longer = tmp_path / "longer.wav"
+    sf.write(longer, harmonic_tone(np.linspace(196.0, 262.0, 44100 * 6), 6.0, 44100), 44100)
+    page.set_input(longer)
+    options = page.options
+    monkeypatch.setattr(page, "options", lambda: dataclasses.replace(options(), chunk_s=1.0))
+    job = page.convert()
+    with qtbot.waitSignals([job.result, job.finished], order="strict", timeout=120000):
+        pass
+    editor.edit_toggle.setChecked(True)
+    rate, started, updates = page.take.result.sample_rate, [], []
+    editor.audio_changed.connect(lambda: updates.append(editor.last_update))
+
+    def second_edit():
+        if not started:
+            started.append(editor.report.job)
+            editor.select(4.5, 4.8)
+            editor.octave_down.click()
+
+    editor.audio_changed.connect(second_edit)
+    editor.select(0.3, 0.6)
+    editor.octave_up.click()
+    _wait(editor, qtbot)
+    assert started[0] is not None and started[0].cancel_requested  # the first measurement was stopped
+    first, second = updates
+    assert first.hi <= 2.5 * rate <= second.lo  # two separate stretches were re-synthesised
+    _same_report(page.take.result.report, _full_report(page.take))
+    # both edited regions carry the edited audio's own pitch again
+    assert (page.take.output_f0[30:60] > 0).any() and (page.take.output_f0[450:480] > 0).any()
