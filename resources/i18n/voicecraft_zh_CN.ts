@@ -1116,6 +1116,10 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>正在另一个进程里训练</translation>
     </message>
     <message>
+        <source>the training run {file} is {reason}; stop that training first</source>
+        <translation>训练记录 {file} {reason}：请先停止那次训练</translation>
+    </message>
+    <message>
         <source>the training process ended unexpectedly (exit code {exit_code}); the last checkpoint is kept, press Start to resume</source>
         <translation>训练进程意外结束（退出码 {exit_code}）；最后一个检查点已保留，点“开始”即可接着训练</translation>
     </message>

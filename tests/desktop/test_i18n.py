@@ -1258,7 +1258,7 @@ def test_a_busy_run_and_the_trainers_errors_through_its_process_come_out_in_chin
 
     from models.config import VoiceConfig
     from models.training.runlock import RunLock
-    from voicecraft_desktop.core.runs import run_busy
+    from voicecraft_desktop.core.runs import retire_run, run_busy
     from voicecraft_desktop.core.train_process import train_in_process
     from voicecraft_desktop.ui.error_text import engine_text, error_text
 
@@ -1266,8 +1266,10 @@ def test_a_busy_run_and_the_trainers_errors_through_its_process_come_out_in_chin
     run.mkdir()
     with RunLock(run):
         busy = run_busy(run)
+        refused = raised(lambda: retire_run(run, keep=True))  # "Start over" while it trains
     assert busy == f"already training (pid {os.getpid()})"
     assert engine_text(busy) == f"正在训练（进程 {os.getpid()}）"
+    assert error_text(refused) == f"训练记录 run 正在训练（进程 {os.getpid()}）：请先停止那次训练"
     missing = tmp_path / "no such dataset"
     error = raised(
         lambda: list(

@@ -213,7 +213,8 @@ def retire_run(run_dir: str | os.PathLike[str], *, keep: bool) -> Path | None:
         return None
     busy = run_busy(run)
     if busy:
-        raise RunBusyError(f"{run}: {busy}; stop that training first")
+        raise RunBusyError(Message(f"{run}: {busy}; stop that training first", "run_busy_stop", path=str(run),
+                                   reason=busy))
     if keep:
         archive = run.parent / ARCHIVE_DIR
         archive.mkdir(parents=True, exist_ok=True)

@@ -333,6 +333,9 @@ TEXTS: dict[str, str] = {
     ),
     "run_busy": QT_TRANSLATE_NOOP("ErrorText", "already training (pid {pid})"),
     "run_busy_elsewhere": QT_TRANSLATE_NOOP("ErrorText", "already training in another process"),
+    "run_busy_stop": QT_TRANSLATE_NOOP(
+        "ErrorText", "the training run {file} is {reason}; stop that training first"
+    ),
     "train_process_died": QT_TRANSLATE_NOOP(
         "ErrorText",
         "the training process ended unexpectedly (exit code {exit_code}); the last checkpoint is kept, "

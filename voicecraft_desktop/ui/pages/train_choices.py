@@ -28,6 +28,7 @@ from voicecraft_desktop.core.runs import (
     retire_run,
     run_dir_for,
 )
+from voicecraft_desktop.ui.error_text import error_text
 from voicecraft_desktop.ui.pages._common import show_error
 from voicecraft_desktop.ui.pages.train_runs import describe_run, run_fate_box
 
@@ -383,7 +384,7 @@ class TrainChoicesMixin:
             archived = retire_run(run_dir, keep=keep)
         except (RunBusyError, OSError) as exc:
             self.error_box = show_error(
-                self, QCoreApplication.translate("TrainPage", "Cannot start over"), str(exc)
+                self, QCoreApplication.translate("TrainPage", "Cannot start over"), error_text(exc)
             )
             return False
         self._history_dir = None
