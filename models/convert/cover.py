@@ -261,7 +261,14 @@ def write_cover(
     import soundfile
 
     from models.atomic import fsync_dir, mkstemp
-    from models.convert.files import FLAC_SUBTYPES, FORMATS, PART_SUFFIX, SUBTYPES, check_buffer
+    from models.convert.files import (
+        FLAC_SUBTYPES,
+        FORMATS,
+        PART_SUFFIX,
+        SUBTYPES,
+        check_buffer,
+        output_write_failed,
+    )
 
     cover = cover or CoverOptions()
     mix_path = Path(mix_path)
@@ -285,7 +292,7 @@ def write_cover(
             try:
                 fd, tmp = mkstemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent)
             except OSError as exc:
-                raise ConvertError(f"{path}: cannot write to {path.parent} ({exc.strerror or exc})") from None
+                raise output_write_failed(path, exc) from None
             os.close(fd)
             temps[role] = tmp
             try:
@@ -293,7 +300,8 @@ def write_cover(
                 with open(tmp, "rb+") as handle:
                     os.fsync(handle.fileno())
             except (OSError, RuntimeError) as exc:
-                raise ConvertError(f"{path}: could not be written ({exc})") from None
+                raise ConvertError(Message(f"{path}: could not be written ({exc})", "export_write_failed",
+                                           path=str(path), detail=str(exc))) from None
         for role, tmp in temps.items():
             os.replace(tmp, paths[role])
         fsync_dir(mix_path.parent)

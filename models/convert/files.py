@@ -97,7 +97,7 @@ def write_audio(
     try:
         fd, tmp = mkstemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise ConvertError(f"{path}: cannot write to {path.parent} ({exc.strerror or exc})") from None
+        raise output_write_failed(path, exc) from None
     os.close(fd)
     try:
         soundfile.write(tmp, data, rate, subtype=sf_subtype, format=FORMATS[fmt])
@@ -107,11 +107,21 @@ def write_audio(
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise ConvertError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            detail = str(exc.strerror or exc)
+            raise ConvertError(Message(f"{path}: cannot write ({detail})", "export_write_failed",
+                                       path=str(path), detail=detail)) from None
         if isinstance(exc, RuntimeError):  # libsndfile says only "System error." for a failed write
-            raise ConvertError(f"{path}: cannot write ({exc}; is the disk full?)") from None
+            raise ConvertError(Message(f"{path}: cannot write ({exc}; is the disk full?)", "output_disk_full",
+                                       path=str(path))) from None
         raise
     return path
+
+
+def output_write_failed(path: Path, exc: OSError) -> ConvertError:
+    """``path`` cannot be created in its folder (the OS's reason as ``detail``)."""
+    detail = str(exc.strerror or exc)
+    return ConvertError(Message(f"{path}: cannot write to {path.parent} ({detail})", "output_write_failed",
+                                path=str(path), folder=str(path.parent), detail=detail))
 
 
 def check_sample_rate(sample_rate: int | None) -> None:
@@ -202,13 +212,16 @@ def check_writable(folder: str | os.PathLike[str]) -> Path:
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ConvertError(f"{folder}: the output folder is not writable (it is a file, not a folder)")
+        text = f"{folder}: the output folder is not writable (it is a file, not a folder)"
+        raise ConvertError(Message(text, "output_folder_is_file", path=str(folder)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise ConvertError(f"{folder}: the output folder is not writable ({exc.strerror or exc})") from None
+        detail = str(exc.strerror or exc)
+        raise ConvertError(Message(f"{folder}: the output folder is not writable ({detail})",
+                                   "output_folder_unwritable", path=str(folder), detail=detail)) from None
     return folder
 
 

@@ -808,6 +808,22 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>无法写入“{file}”（{detail}）</translation>
     </message>
     <message>
+        <source>“{file}” cannot be written in {folder} ({detail})</source>
+        <translation>无法在 {folder} 中写入“{file}”（{detail}）</translation>
+    </message>
+    <message>
+        <source>“{file}” cannot be written: is the disk full?</source>
+        <translation>无法写入“{file}”：磁盘是不是满了？</translation>
+    </message>
+    <message>
+        <source>{path} is a file, not a folder: choose another folder for the converted files</source>
+        <translation>{path} 是一个文件，不是文件夹：请为转换结果另选一个文件夹</translation>
+    </message>
+    <message>
+        <source>nothing can be written in the output folder {path} ({detail})</source>
+        <translation>无法在输出文件夹 {path} 中写入任何文件（{detail}）</translation>
+    </message>
+    <message>
         <source>the voice&apos;s files are damaged or incomplete (was the download cut short?), so it was not imported</source>
         <translation>这个音色的文件已损坏或不完整（是不是没下载完？），因此没有导入</translation>
     </message>

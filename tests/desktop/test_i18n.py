@@ -1417,3 +1417,22 @@ def test_an_audio_file_that_is_gone_or_unreadable_comes_out_in_chinese(chinese, 
     folder = tmp_path / "take.wav"
     folder.mkdir()
     assert raised(load_audio, folder).code == "audio_unreadable"  # not a file: the general sentence
+
+
+def test_converted_audio_that_cannot_be_written_comes_out_in_chinese(chinese, tmp_path) -> None:
+    """Exporting a conversion, or converting a folder, into a place that cannot take it."""
+    import numpy as np
+
+    from models.convert.files import check_writable, write_audio
+    from voicecraft_desktop.ui.error_text import error_text
+
+    blocker = tmp_path / "songs"
+    blocker.write_text("", encoding="utf-8")  # a file where the folder should be
+    into_file = raised(lambda: write_audio(blocker / "song.wav", np.zeros(320, np.float32), 32000))
+    assert into_file.args[0].code == "output_write_failed" and "cannot write to" in str(into_file)
+    assert error_text(into_file) == f"无法在 {blocker} 中写入“song.wav”（Not a directory）", error_text(
+        into_file
+    )
+    folder = raised(lambda: check_writable(blocker))
+    assert folder.args[0].code == "output_folder_is_file"
+    assert error_text(folder) == f"{blocker} 是一个文件，不是文件夹：请为转换结果另选一个文件夹"

@@ -94,6 +94,17 @@ TEXTS: dict[str, str] = {
         "ErrorText", "“{file}” cannot be imported as a so-vits-svc-5.0 voice ({detail})"
     ),
     "export_write_failed": QT_TRANSLATE_NOOP("ErrorText", "“{file}” cannot be written ({detail})"),
+    # writing converted audio (models/convert/files, cover)
+    "output_write_failed": QT_TRANSLATE_NOOP(
+        "ErrorText", "“{file}” cannot be written in {folder} ({detail})"
+    ),
+    "output_disk_full": QT_TRANSLATE_NOOP("ErrorText", "“{file}” cannot be written: is the disk full?"),
+    "output_folder_is_file": QT_TRANSLATE_NOOP(
+        "ErrorText", "{path} is a file, not a folder: choose another folder for the converted files"
+    ),
+    "output_folder_unwritable": QT_TRANSLATE_NOOP(
+        "ErrorText", "nothing can be written in the output folder {path} ({detail})"
+    ),
     "import_voice_damaged": QT_TRANSLATE_NOOP(
         "ErrorText",
         "the voice's files are damaged or incomplete (was the download cut short?), so it was not imported",
