@@ -101,6 +101,10 @@ def quantize_linear(module: nn.Module) -> nn.Module:
     """A copy of ``module`` with every linear layer dynamic int8 (weights int8, activations quantised
     per batch); subclasses of ``nn.Linear`` are treated as ``nn.Linear``.
 
+    Deprecated in torch (moving to torchao) but kept: torchao 0.18's int8 linear layers run 10-30x
+    slower than fp32 on an AVX2 CPU (docs/FAST_PATH.md). If a torch release drops it, the import or
+    the engine check fails and the fast path runs the exact HuBERT with a note.
+
     Raises:
         FastPathUnavailable: this torch build has no quantised CPU engine, or no quantisation module.
     """
@@ -119,7 +123,10 @@ def quantize_linear(module: nn.Module) -> nn.Module:
 
     with warnings.catch_warnings():  # the eager API's notice that it moves to torchao
         warnings.simplefilter("ignore")
-        return quantize_dynamic(clone, {nn.Linear}, dtype=torch.qint8)
+        try:
+            return quantize_dynamic(clone, {nn.Linear}, dtype=torch.qint8)
+        except Exception as exc:  # noqa: BLE001 - e.g. a torch without quantised tensors
+            raise FastPathUnavailable(f"int8 quantisation failed in this PyTorch ({exc})") from None
 
 
 def fold_weight_norm(generator: nn.Module) -> nn.Module:

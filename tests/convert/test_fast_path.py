@@ -238,19 +238,38 @@ def test_fast_generator_fuses_every_activation_and_leaves_the_exact_one(exact_an
     assert exact_count and sum(isinstance(m, FusedSnakeAlias) for m in fast.modules()) == exact_count
 
 
-def test_fast_path_falls_back_to_exact_when_int8_cannot_load(
-    tiny_voice, tiny_extractors, helpers, monkeypatch
-):
-    monkeypatch.setitem(sys.modules, "torch.ao.quantization", None)  # import fails as if absent
+def assert_fast_conversion_ran_exact_unit_encoder(tiny_voice, tiny_extractors, helpers, reason: str) -> None:
+    """A fast conversion whose int8 unit encoder cannot be built: it runs the exact one, with one note."""
     converter = VoiceConverter(tiny_voice, tiny_extractors)
     wave = helpers.sung_phrases(2.0, 44100, seed=1)
     result = run_to_end(
         converter.convert(wave, 44100, ConvertOptions(deterministic=True, report=False, speed="fast"))
     )
     notes = [n for n in result.notes if n.startswith("fast path:")]
-    assert len(notes) == 1 and "exact way" in notes[0] and "quantisation" in notes[0], result.notes
+    assert len(notes) == 1 and "exact way" in notes[0] and reason in notes[0], result.notes
     assert fast_parts(converter).vec is tiny_extractors.vec
     assert np.all(np.isfinite(result.audio))
+
+
+def test_fast_path_falls_back_to_exact_when_int8_cannot_load(
+    tiny_voice, tiny_extractors, helpers, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "torch.ao.quantization", None)  # import fails as if absent
+    assert_fast_conversion_ran_exact_unit_encoder(tiny_voice, tiny_extractors, helpers, "quantisation")
+
+
+def test_fast_path_falls_back_to_exact_when_int8_fails_while_quantising(
+    tiny_voice, tiny_extractors, helpers, monkeypatch
+):
+    """torch has deprecated torch.ao.quantization and its quantised tensors (pytorch issue 184982): a
+    release where the module still imports but quantising fails must also leave the exact encoder."""
+    import torch.ao.quantization
+
+    def removed(*args, **kwargs):
+        raise RuntimeError("quantized tensor creation functions were removed")
+
+    monkeypatch.setattr(torch.ao.quantization, "quantize_dynamic", removed)
+    assert_fast_conversion_ran_exact_unit_encoder(tiny_voice, tiny_extractors, helpers, "were removed")
 
 
 def test_speed_option_is_checked() -> None:
