@@ -102,11 +102,12 @@ def quantize_linear(module: nn.Module) -> nn.Module:
     per batch); subclasses of ``nn.Linear`` are treated as ``nn.Linear``.
 
     Deprecated in torch (moving to torchao) but kept: torchao 0.18's int8 linear layers run 10-30x
-    slower than fp32 on an AVX2 CPU (docs/FAST_PATH.md). If a torch release drops it, the import or
-    the engine check fails and the fast path runs the exact HuBERT with a note.
+    slower than fp32 on an AVX2 CPU (docs/FAST_PATH.md). If a torch release drops it (no module, no
+    engine, or quantising fails), the fast path runs the exact HuBERT with a note.
 
     Raises:
-        FastPathUnavailable: this torch build has no quantised CPU engine, or no quantisation module.
+        FastPathUnavailable: this torch build has no quantised CPU engine, no quantisation module, or
+            quantising fails.
     """
     try:
         from torch.ao.quantization import quantize_dynamic
