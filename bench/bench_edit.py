@@ -22,6 +22,14 @@ process's CPU seconds per edit over ``--threads``) estimates the time on an idle
 cores are shared. Target: <= 1 s with the tiny preset
 on the CPU. Each preset also checks that the edited audio equals a full synthesis of the edited
 curve (``max_abs_diff_vs_full``; skipped with ``--no-check``).
+
+With ``--report PITCH``, after each edit the quality report is measured again the way the pitch
+editor does it (:func:`models.convert.edit_report.edited_report`: the output's pitch only around
+the changed samples, the source's speaker embedding kept) and, interleaved, the whole report
+(:func:`models.convert.report.quality_report`), with that pitch extractor and resemblyzer; the
+first output stands in for the source. ``report_s`` / ``report_full_s`` are medians, ``report_ratio``
+the median of the per-edit ratios (each pair ran back to back, so load changes mostly cancel), and
+the two reports are checked to agree.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +129,8 @@ def run_preset(preset: str, device: str, args: argparse.Namespace) -> dict[str, 
                            a.hop_length, a.sample_rate)
     result = EditableResult(raw[:out_len].copy(), a.sample_rate, intended, fed, intended, 0.0, features=state)
     session = EditSession(converter, result)
+    reporting = report_setup(converter, result, args.report) if args.report else None
+    report_t: list[tuple[float, float]] = []
     times, cpu, chunks = [], [], []
     for start in starts:
         t0, c0 = time.perf_counter(), time.process_time()
@@ -132,6 +143,10 @@ def run_preset(preset: str, device: str, args: argparse.Namespace) -> dict[str, 
         chunks.append(update.chunks)
         print(f"{preset}/{device}: edit at {start / 100:.0f} s: {times[-1]:.3f} s, {update.chunks} chunk(s)",
               file=sys.stderr)
+        if reporting is not None:
+            report_t.append(time_reports(converter, session.result, reporting, (update.lo, update.hi)))
+            again_s, full_s = report_t[-1]
+            print(f"  report again {again_s:.3f} s, whole report {full_s:.3f} s", file=sys.stderr)
     out: dict[str, Any] = {
         "preset": preset,
         "device": device,
@@ -148,10 +163,61 @@ def run_preset(preset: str, device: str, args: argparse.Namespace) -> dict[str, 
         "chunks_rerun": chunks,
         "total_chunks": len(converter.chunk_plan(frames, options)),
     }
+    if report_t:
+        out["report_pitch"] = args.report
+        out["report_s"] = round(statistics.median(t for t, _ in report_t), 3)
+        out["report_full_s"] = round(statistics.median(f for _, f in report_t), 3)
+        out["report_ratio"] = round(statistics.median(t / f for t, f in report_t), 3)
     if args.state == "full" and not args.no_check:
         full = run_to_end(converter.synthesize(ppg, vec, state.fed_f0, options, repeat=a.content_repeat))
         out["max_abs_diff_vs_full"] = float(np.max(np.abs(full[:out_len] - session.result.audio)))
     return out
+
+
+def report_setup(converter: Any, result: Any, pitch_method: str) -> dict[str, Any]:
+    """Extractors for the report (``pitch_method`` and resemblyzer), the first output as the source,
+    and the report state measured once on it (what the editor has after a conversion)."""
+    from models.convert.edit_report import ReportState, edited_report, snapshot_of
+    from models.convert.extractors import Extractors
+    from models.convert.options import run_to_end
+    from models.features.audio import resample
+    from models.features.pitch import create_pitch_extractor
+    from models.features.speaker import SpeakerEncoder
+
+    pitch = create_pitch_extractor(pitch_method, converter.config.pitch, converter.device)
+    speaker = SpeakerEncoder(converter.device)
+    converter.extractors = Extractors(pitch=pitch, ppg=None, vec=None, speaker=speaker)
+    result.features.options = replace(result.features.options, f0_method=pitch_method)
+    result.features.source_16k = resample(result.audio, result.sample_rate, 16000)
+    measured = np.zeros(0, np.float32)  # measured whole by the first call
+    _, state = run_to_end(edited_report(converter, snapshot_of(result), ReportState(measured), (0, 0)))
+    return {"state": state}
+
+
+def time_reports(
+    converter: Any, result: Any, reporting: dict[str, Any], changed: tuple[int, int]
+) -> tuple[float, float]:
+    """(seconds of the report measured again after one edit, seconds of the whole report); checks
+    that both give the same numbers."""
+    from models.convert.edit_report import edited_report, snapshot_of
+    from models.convert.options import run_to_end
+    from models.convert.report import quality_report
+
+    t0 = time.perf_counter()
+    again, reporting["state"] = run_to_end(
+        edited_report(converter, snapshot_of(result), reporting["state"], changed)
+    )
+    t1 = time.perf_counter()
+    options = result.features.options
+    full = quality_report(
+        result, result.features.source_16k, 16000, converter._pitch_extractor(options),
+        converter.extractors.speaker, converter.voice.manifest, options.report_max_s,
+    )
+    t2 = time.perf_counter()
+    assert again.compared_frames == full.compared_frames, (again, full)
+    assert abs((again.f0_median_cents or 0) - (full.f0_median_cents or 0)) < 1e-3, (again, full)
+    assert abs((again.similarity_to_source or 0) - (full.similarity_to_source or 0)) < 1e-4, (again, full)
+    return t1 - t0, t2 - t1
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -165,6 +231,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--chunk", type=float, default=10.0)
     parser.add_argument("--state", choices=["full", "partial"], default="partial")
     parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--report", default=None, metavar="PITCH",
+                        help="also time the quality report measured again after each edit (e.g. dio)")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
