@@ -772,9 +772,9 @@ class PitchEditor(QWidget):
         rate = take.result.sample_rate
         if update.hi > update.lo:
             self.plots.result_wave.setData(*envelope(take.result.audio, rate))
-            # the converted audio's own pitch is gone where the edit moved the pitch, until the
-            # quality report (when the conversion has one) measures it again
-            # (more than the few cents the phase-neutral rule moves the frames around an edit)
+            # the converted audio's own pitch is gone where the edit moved the pitch (more than the
+            # few cents the phase-neutral rule moves the frames around an edit), until the quality
+            # report (when the conversion has one) measures it again
             with np.errstate(invalid="ignore"):
                 cents = np.abs(hz_to_midi(update.curve) - hz_to_midi(before))
             moved = ((update.curve > 0) != (before > 0)) | (np.nan_to_num(cents) > 0.1)
