@@ -1436,3 +1436,18 @@ def test_converted_audio_that_cannot_be_written_comes_out_in_chinese(chinese, tm
     folder = raised(lambda: check_writable(blocker))
     assert folder.args[0].code == "output_folder_is_file"
     assert error_text(folder) == f"{blocker} 是一个文件，不是文件夹：请为转换结果另选一个文件夹"
+
+
+def test_a_located_speaker_encoder_that_is_gone_is_named_in_chinese(chinese, tmp_path) -> None:
+    """Making a voice without training when the speaker encoder's located copy was moved away: the
+    error keeps which model file is missing (it was lost in the wrapping), so the page names it in
+    Chinese and offers its setup."""
+    from models.formats.assets import AssetStore
+    from voicecraft_desktop.core.voice_making import SPEAKER_ASSET, speaker_encoder
+    from voicecraft_desktop.ui.pages._common import missing_models_text
+
+    store = AssetStore(tmp_path / "cache", overrides={SPEAKER_ASSET: tmp_path / "moved.pth.tar"})
+    error = raised(lambda: speaker_encoder(store))
+    assert type(error).__name__ == "VoiceMakingError" and error.missing == (SPEAKER_ASSET,)
+    text = missing_models_text(error)
+    assert text.startswith("缺少这个模型文件：so-vits-svc-5.0 LSTM 音色编码器"), text

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from models.errors import Message, UserError
+from models.errors import Message, UserError, as_message
 
 PRETRAIN_ASSET = "sovits5-pretrain"
 SPEAKER_ASSET = "sovits5-speaker-encoder"
@@ -100,7 +100,7 @@ def singer_vector(store: Any, number: int, spk_dim: int, cancel: threading.Event
     try:
         return load_speaker_npy(path, spk_dim)
     except ImportError_ as exc:
-        raise VoiceMakingError(str(exc)) from None
+        raise VoiceMakingError(as_message(exc)) from None
 
 
 def pretrain_config() -> Any:
@@ -156,7 +156,7 @@ def _pretrain(store: Any, config: Any | None) -> tuple[Any, dict[str, Any], str]
     try:
         cfg, weights = PRETRAIN.get(path, config or pretrain_config())
     except MixError as exc:
-        raise VoiceMakingError(str(exc)) from None
+        raise VoiceMakingError(as_message(exc)) from None
     return cfg, weights, path.name
 
 
@@ -241,8 +241,8 @@ def speaker_encoder(store: Any, device: Any = "cpu") -> Any:
 
     try:
         path = store.locate(SPEAKER_ASSET)
-    except AssetError as exc:
-        raise VoiceMakingError(str(exc)) from None
+    except AssetError as exc:  # a located copy gone: the app offers its setup (``missing``)
+        raise VoiceMakingError(as_message(exc), missing=tuple(exc.missing or ())) from None
     if path is None:
         raise VoiceMakingError(
             "the so-vits-svc-5.0 speaker encoder (best_model.pth.tar) is not set up: it turns a "
