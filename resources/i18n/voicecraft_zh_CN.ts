@@ -1434,6 +1434,35 @@ Open the setup to download them, or to locate copies you already have.</source>
         <translation>调</translation>
     </message>
     <message>
+        <source>the disk is full</source>
+        <extracomment>the OS&apos;s words for the commonest reasons a file cannot be written or read (a ``detail`` param is ``OSError.strerror``, compared with this system&apos;s ``os.strerror``); any other reason stays as the OS gave it.</extracomment>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>not permitted</source>
+        <translation>不允许这样操作</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘是只读的</translation>
+    </message>
+    <message>
+        <source>no such file or folder</source>
+        <translation>没有这个文件或文件夹</translation>
+    </message>
+    <message>
+        <source>a file is where a folder should be</source>
+        <translation>应该是文件夹的地方是一个文件</translation>
+    </message>
+    <message>
+        <source>it is a folder</source>
+        <translation>这是一个文件夹</translation>
+    </message>
+    <message>
         <source> semitones</source>
         <extracomment>units a setting&apos;s bounds are given in (``OptionError`` params ``unit``).</extracomment>
         <translation> 个半音</translation>

@@ -779,7 +779,7 @@ def test_download_failures_come_out_in_chinese(chinese, tmp_path, monkeypatch) -
         "hubert-soft", tmp_path / "x.part", OSError(errno.EACCES, "Permission denied")
     )
     assert denied.code == "download_write_failed"
-    assert error_text(denied) == f"HuBERT-soft 内容编码器无法保存到 {tmp_path}（Permission denied）"
+    assert error_text(denied) == f"HuBERT-soft 内容编码器无法保存到 {tmp_path}（没有权限）"
     for code in ("download_broken", "download_short"):
         error = assets.AssetMissing("hubert-soft", "English", code=code, params={"asset": "hubert-soft"})
         text = error_text(error)
@@ -1077,7 +1077,10 @@ def test_library_housekeeping_errors_come_out_in_chinese(chinese, tmp_path) -> N
     assert unwritable.args[0].code == "library_unwritable" and "cannot write to the voice library" in str(
         unwritable
     )
-    assert error_text(unwritable) == f"音色库 {tmp_path / 'a file' / 'voices'} 无法写入（Not a directory）"
+    assert (
+        error_text(unwritable)
+        == f"音色库 {tmp_path / 'a file' / 'voices'} 无法写入（应该是文件夹的地方是一个文件）"
+    )
 
 
 # -- exporting a trained voice (models/training/export, core/runs) -------------------------------------
@@ -1430,8 +1433,8 @@ def test_converted_audio_that_cannot_be_written_comes_out_in_chinese(chinese, tm
     blocker.write_text("", encoding="utf-8")  # a file where the folder should be
     into_file = raised(lambda: write_audio(blocker / "song.wav", np.zeros(320, np.float32), 32000))
     assert into_file.args[0].code == "output_write_failed" and "cannot write to" in str(into_file)
-    assert error_text(into_file) == f"无法在 {blocker} 中写入“song.wav”（Not a directory）", error_text(
-        into_file
+    assert error_text(into_file) == f"无法在 {blocker} 中写入“song.wav”（应该是文件夹的地方是一个文件）", (
+        error_text(into_file)
     )
     folder = raised(lambda: check_writable(blocker))
     assert folder.args[0].code == "output_folder_is_file"
@@ -1451,3 +1454,18 @@ def test_a_located_speaker_encoder_that_is_gone_is_named_in_chinese(chinese, tmp
     assert type(error).__name__ == "VoiceMakingError" and error.missing == (SPEAKER_ASSET,)
     text = missing_models_text(error)
     assert text.startswith("缺少这个模型文件：so-vits-svc-5.0 LSTM 音色编码器"), text
+
+
+def test_the_oss_common_reasons_are_said_in_chinese_and_others_kept(chinese) -> None:
+    import errno
+    import os
+
+    from models.errors import Message
+    from voicecraft_desktop.ui.error_text import engine_text, os_reason
+
+    full = Message(
+        "x: cannot write", "export_write_failed", path="/a/take.wav", detail=os.strerror(errno.ENOSPC)
+    )
+    assert engine_text(full) == "无法写入“take.wav”（磁盘已满）"
+    assert os_reason(os.strerror(errno.EROFS)) == "磁盘是只读的"
+    assert os_reason("Input/output error on the moon") == "Input/output error on the moon"  # as the OS said

@@ -19,6 +19,8 @@ Missing model files (``AssetError.missing``) have their own text, ``ui/pages/_co
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -511,6 +513,19 @@ LIVE_OPTION_LABELS: dict[str, str] = {
     "unvoiced": QT_TRANSLATE_NOOP("ErrorText", "Unvoiced frames"),
 }
 
+#: the OS's words for the commonest reasons a file cannot be written or read (a ``detail`` param is
+#: ``OSError.strerror``, compared with this system's ``os.strerror``); any other reason stays as the
+#: OS gave it.
+OS_REASONS: dict[int, str] = {
+    errno.ENOSPC: QT_TRANSLATE_NOOP("ErrorText", "the disk is full"),
+    errno.EACCES: QT_TRANSLATE_NOOP("ErrorText", "permission denied"),
+    errno.EPERM: QT_TRANSLATE_NOOP("ErrorText", "not permitted"),
+    errno.EROFS: QT_TRANSLATE_NOOP("ErrorText", "the disk is read-only"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("ErrorText", "no such file or folder"),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("ErrorText", "a file is where a folder should be"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("ErrorText", "it is a folder"),
+}
+
 #: units a setting's bounds are given in (``OptionError`` params ``unit``).
 UNITS: dict[str, str] = {
     "semitones": QT_TRANSLATE_NOOP("ErrorText", " semitones"),
@@ -646,6 +661,8 @@ def _values(params: dict) -> dict:
         option = str(values["option"])
         labels = LIVE_OPTION_LABELS if values.get("settings") == "live" else OPTION_LABELS
         values["option"] = _tr(CONTEXT, labels[option]) if option in labels else option
+    if isinstance(values.get("detail"), str):
+        values["detail"] = os_reason(values["detail"])
     if "unit" in values:
         unit = str(values["unit"])
         values["unit"] = _tr(CONTEXT, UNITS[unit]) if unit in UNITS else (f" {unit}" if unit else "")
@@ -671,6 +688,15 @@ def _values(params: dict) -> dict:
             )
         values["device"] = text.format(name=device)
     return values
+
+
+def os_reason(detail: str) -> str:
+    """``detail`` in the user's language when it is one of the OS's common reasons (:data:`OS_REASONS`),
+    else as the OS gave it."""
+    for number, text in OS_REASONS.items():
+        if detail == os.strerror(number):
+            return _tr(CONTEXT, text)
+    return detail
 
 
 def engine_text(item: object, fallback: str = "") -> str:
