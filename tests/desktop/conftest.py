@@ -1,9 +1,10 @@
 """Desktop test set-up: an isolated AppContext per test, and no QThread left running after a test;
-the fixtures the page tests share (tiny content encoders, voices without training, fake Live devices,
-a private PulseAudio server for the real-device tests)."""
+the fixtures the page tests share (tiny content encoders, voices without training, prepared tiny
+datasets for the Train page, fake Live devices, a private PulseAudio server for the real-device tests)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,13 +16,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QThread
 
+from models.config import VoiceConfig
 from tests.convert.conftest import (  # noqa: F401  (session fixtures shared with the conversion tests)
     tiny_extractors,
     tiny_hubert_folder,
     tiny_whisper_path,
 )
 from tests.features.conftest import tiny_whisper  # noqa: F401  (a fixture the desktop tests share)
+from tests.training.conftest import make_dataset
 from tests.voice_fixtures import nt_env, nt_files, one_thread  # noqa: F401  (voices without training)
+from voicecraft_desktop.core.dataset_jobs import datasets_dir
 from voicecraft_desktop.settings import Settings
 from voicecraft_desktop.ui.context import AppContext
 
@@ -81,6 +85,32 @@ def open_page(qtbot):
     yield build
     for widget in opened:
         widget.shutdown()
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> tuple[Path, Path]:
+    """One prepared tiny dataset "test-voice" (5 clips) for the Train page: ``(folder, feature cache)``."""
+    folder, cache = make_dataset(tmp_path / "made", VoiceConfig.tiny(), [1.2, 1.5, 2.0, 1.4, 1.8])
+    datasets_dir().mkdir(parents=True, exist_ok=True)
+    target = datasets_dir() / "test-voice"
+    shutil.move(folder, target)
+    return target, cache
+
+
+@pytest.fixture
+def datasets(tmp_path: Path, tmp_home: Path) -> tuple[list[Path], Path]:
+    """Two prepared tiny datasets, "ana" and "bo" (5 clips each); returns (folders, feature cache)."""
+    folders = []
+    for name in ("ana", "bo"):
+        lengths = [1.2, 1.5, 2.0, 1.4, 1.8]
+        folder, cache = make_dataset(tmp_path / f"made-{name}", VoiceConfig.tiny(), lengths)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest["voice"] = name
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+        datasets_dir().mkdir(parents=True, exist_ok=True)
+        folders.append(shutil.move(folder, datasets_dir() / name))
+        shutil.copytree(cache, tmp_path / "cache", dirs_exist_ok=True)
+    return folders, tmp_path / "cache"
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ import pytest
 import torch
 
 from tests.desktop.test_train_page import _train_to_end
-from tests.desktop.test_train_page import dataset as one_dataset  # noqa: F401  (a tiny prepared dataset)
-from tests.desktop.test_train_traps import datasets, make_run, select  # noqa: F401  (two datasets: ana, bo)
+from tests.desktop.test_train_traps import make_run, select
 from voicecraft_desktop.core import runs
 from voicecraft_desktop.core.dataset_jobs import list_datasets
 from voicecraft_desktop.core.runs import run_dir_for
@@ -47,13 +46,13 @@ def old_run(dataset, step, **kwargs):
 
 
 @pytest.fixture
-def page(ctx, open_page, datasets):  # noqa: F811
+def page(ctx, open_page, datasets):
     page = open_page(TrainPage, ctx)
     page.feature_cache = datasets[1]
     return page
 
 
-def test_selecting_a_run_reads_no_checkpoint_on_the_gui_thread(page, datasets, gui_loads):  # noqa: F811
+def test_selecting_a_run_reads_no_checkpoint_on_the_gui_thread(page, datasets, gui_loads):
     make_run(datasets[0][0], 30, preset="tiny", target=40)
     page.refresh()
     select(page, "ana")
@@ -73,7 +72,7 @@ def test_selecting_a_run_reads_no_checkpoint_on_the_gui_thread(page, datasets, g
 def test_an_older_run_is_read_in_a_job_and_its_answer_belongs_to_what_is_on_screen(
     page,
     qtbot,
-    datasets,  # noqa: F811
+    datasets,
     gui_loads,
 ):
     ana, bo = datasets[0]
@@ -97,7 +96,7 @@ def test_an_older_run_is_read_in_a_job_and_its_answer_belongs_to_what_is_on_scre
     assert gui_loads == []
 
 
-def test_an_older_run_read_while_shown_updates_the_page(page, qtbot, datasets, gui_loads):  # noqa: F811
+def test_an_older_run_read_while_shown_updates_the_page(page, qtbot, datasets, gui_loads):
     old_run(datasets[0][0], 30, preset="tiny", target=40)
     page.refresh()
     select(page, "ana")
@@ -107,7 +106,7 @@ def test_an_older_run_read_while_shown_updates_the_page(page, qtbot, datasets, g
     assert gui_loads == []
 
 
-def test_the_library_reads_no_checkpoint_on_the_gui_thread(ctx, open_page, datasets, gui_loads):  # noqa: F811
+def test_the_library_reads_no_checkpoint_on_the_gui_thread(ctx, open_page, datasets, gui_loads):
     from voicecraft_desktop.ui.pages.library import LibraryPage
 
     ana, bo = datasets[0]
@@ -130,13 +129,13 @@ def test_the_normal_end_of_training_reads_no_checkpoint_on_the_gui_thread(
     ctx,
     open_page,
     qtbot,
-    one_dataset,  # noqa: F811
+    dataset,
     gui_loads,
 ):
     page = open_page(TrainPage, ctx)
     gui_loads.clear()
-    _train_to_end(page, qtbot, one_dataset, steps=2)
+    _train_to_end(page, qtbot, dataset, steps=2)
     assert gui_loads == []
     assert "Finished at step 2" in page.status_label.text()
     assert "step 2" in page.run_label.text() and "small trial model" in page.run_label.text()
-    assert page.export_button.isEnabled() and run_dir_for(one_dataset[0]) == page._run_dir
+    assert page.export_button.isEnabled() and run_dir_for(dataset[0]) == page._run_dir

@@ -9,22 +9,10 @@ import urllib.request
 import pytest
 from PySide6.QtGui import QDesktopServices
 
-from models.config import VoiceConfig
-from tests.training.conftest import make_dataset
-from voicecraft_desktop.core.dataset_jobs import datasets_dir
 from voicecraft_desktop.core.library import VoiceLibrary
 from voicecraft_desktop.core.runs import run_status
 from voicecraft_desktop.ui.pages.train import TrainPage
 from voicecraft_desktop.ui.widgets.train_plots import LOSS_CURVES
-
-
-@pytest.fixture
-def dataset(tmp_path):
-    folder, cache = make_dataset(tmp_path / "made", VoiceConfig.tiny(), [1.2, 1.5, 2.0, 1.4, 1.8])
-    datasets_dir().mkdir(parents=True, exist_ok=True)
-    target = datasets_dir() / "test-voice"
-    shutil.move(folder, target)
-    return target, cache
 
 
 @pytest.fixture

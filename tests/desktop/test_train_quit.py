@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.desktop.test_train_page import _ready, dataset  # noqa: F401  (a tiny prepared dataset)
+from tests.desktop.test_train_page import _ready
 from voicecraft_desktop.core import runs
 from voicecraft_desktop.ui.pages import train as train_module
 from voicecraft_desktop.ui.pages.train import TrainPage
@@ -27,7 +27,7 @@ def gui_reads(monkeypatch):
     return reads
 
 
-def _stop_mid_run(page, qtbot, ctx, dataset, reads, quitting: bool):  # noqa: F811
+def _stop_mid_run(page, qtbot, ctx, dataset, reads, quitting: bool):
     _, cache = dataset
     _ready(page, cache, steps=500)
     job = page.start()
@@ -42,7 +42,7 @@ def _stop_mid_run(page, qtbot, ctx, dataset, reads, quitting: bool):  # noqa: F8
 
 
 @pytest.mark.slow
-def test_quitting_mid_step_reads_no_run_status_on_the_gui_thread(ctx, open_page, qtbot, dataset, gui_reads):  # noqa: F811
+def test_quitting_mid_step_reads_no_run_status_on_the_gui_thread(ctx, open_page, qtbot, dataset, gui_reads):
     page = open_page(TrainPage, ctx)
     _stop_mid_run(page, qtbot, ctx, dataset, gui_reads, quitting=True)
     qtbot.wait(50)
@@ -51,7 +51,7 @@ def test_quitting_mid_step_reads_no_run_status_on_the_gui_thread(ctx, open_page,
 
 
 @pytest.mark.slow
-def test_control_cancel_without_quitting_derives_the_page_again(ctx, open_page, qtbot, dataset, gui_reads):  # noqa: F811
+def test_control_cancel_without_quitting_derives_the_page_again(ctx, open_page, qtbot, dataset, gui_reads):
     # The check above can fail: a plain cancel (the app stays open) re-reads the run for the page.
     page = open_page(TrainPage, ctx)
     _stop_mid_run(page, qtbot, ctx, dataset, gui_reads, quitting=False)

@@ -18,26 +18,10 @@ from models.training import TrainProgress
 from models.training.checkpoint_info import write_info
 from models.training.validation import StopMonitor
 from tests.training.conftest import make_dataset
-from voicecraft_desktop.core.dataset_jobs import datasets_dir, list_datasets
+from voicecraft_desktop.core.dataset_jobs import list_datasets
 from voicecraft_desktop.core.runs import ARCHIVE_DIR, default_steps, run_dir_for, run_status
 from voicecraft_desktop.ui.pages.train import TrainPage
 from voicecraft_desktop.ui.widgets.train_plots import LOSS_NAMES, TrainingCurves, robust_range
-
-
-@pytest.fixture
-def datasets(tmp_path, tmp_home):
-    """Two prepared tiny datasets, "ana" and "bo" (5 clips each); returns (folders, feature cache)."""
-    folders = []
-    for name in ("ana", "bo"):
-        lengths = [1.2, 1.5, 2.0, 1.4, 1.8]
-        folder, cache = make_dataset(tmp_path / f"made-{name}", VoiceConfig.tiny(), lengths)
-        manifest = json.loads((folder / "manifest.json").read_text())
-        manifest["voice"] = name
-        (folder / "manifest.json").write_text(json.dumps(manifest))
-        datasets_dir().mkdir(parents=True, exist_ok=True)
-        folders.append(shutil.move(folder, datasets_dir() / name))
-        shutil.copytree(cache, tmp_path / "cache", dirs_exist_ok=True)
-    return folders, tmp_path / "cache"
 
 
 def make_run(dataset, step, preset="tiny", target=40, base=None):
