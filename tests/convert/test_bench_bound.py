@@ -75,7 +75,28 @@ def test_ceilings_follow_the_cores_clock_and_vnni():
 
     core = "processor\t: {i}\ncpu MHz\t\t: 2445.0\nflags\t\t: fpu sse2 avx fma avx2{extra}\n\n"
     plain = ceilings("".join(core.format(i=i, extra="") for i in range(2)))
-    assert plain == {"cores": 2, "mhz": 2445, "vnni": False, "fp32_gflops": 156.5, "int8_gops": 313.0}
+    assert plain == {"cores": 2, "mhz": 2445, "vnni": False, "source": "estimated", "fp32_gflops": 156.5,
+                     "int8_gops": 313.0}
+    measured = ceilings("".join(core.format(i=i, extra="") for i in range(2)), fma_gflops=254.0)
+    assert measured["source"] == "measured" and measured["int8_gops"] == 508.0
     vnni = ceilings("".join(core.format(i=i, extra=" avx512_vnni") for i in range(4)))
     assert vnni["fp32_gflops"] == 313.0 and vnni["int8_gops"] == pytest.approx(1252.0, abs=0.5)
     assert ceilings("processor\t: 0\ncpu MHz\t\t: 2445.0\nflags\t\t: sse2\n") == {}  # no FMA: no claim
+
+
+def test_fma_probe_is_a_ceiling_over_what_torch_mm_reaches():
+    """The probe's one-core figure is over the best fp32 rate torch.mm reaches on one core (a probe
+    that counted wrong or was optimised away would be far off either way)."""
+    from bench.bench_bound import _best_seconds, fma_probe
+
+    one, why = fma_probe(1)
+    if one is None:
+        pytest.skip(why)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        x, w = torch.randn(512, 512), torch.randn(512, 512)
+        mm = 2 * 512**3 / _best_seconds(lambda: torch.mm(x, w), 20) / 1e9
+    finally:
+        torch.set_num_threads(threads)
+    assert mm * 0.8 < one < mm * 20
