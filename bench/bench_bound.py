@@ -51,7 +51,7 @@ from typing import Any
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils.flop_counter import flop_registry
+from torch.utils.flop_counter import flop_registry, sdpa_flop_count
 
 try:  # python -m bench.bench_bound
     from bench.bench_convert import build, convert_once, song
@@ -62,14 +62,6 @@ except ModuleNotFoundError as error:  # python bench/bench_bound.py: the script'
 
 TARGETS = {10.0: 0.8, 30.0: 0.6}  # issue 18: fast whole-conversion RTF on this 2-core CPU at sovits5
 LINEAR_OPS = {torch.ops.aten.addmm, torch.ops.aten.mm}
-
-
-def _sdpa_cpu_flops(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, *_: Any, **__: Any) -> int:
-    """CPU attention (``_scaled_dot_product_flash_attention_for_cpu``, missing from the registry):
-    ``Q Kᵀ`` and ``softmax · V``, 2 FLOPs per multiply-add. Shapes ``(batch, heads, L, d)``."""
-    b, h, lq, d = query.shape
-    lk, dv = key.shape[-2], value.shape[-1]
-    return 2 * b * h * lq * lk * d + 2 * b * h * lq * lk * dv
 
 
 class StageFlops(TorchDispatchMode):
@@ -92,8 +84,9 @@ class StageFlops(TorchDispatchMode):
             return decomposed
         out = func(*args, **kwargs)
         packet = func._overloadpacket
-        if packet is torch.ops.aten._scaled_dot_product_flash_attention_for_cpu:
-            n = _sdpa_cpu_flops(*args, **kwargs)
+        if packet is torch.ops.aten._scaled_dot_product_flash_attention_for_cpu:  # not in the registry
+            query, key, value = args[:3]
+            n = sdpa_flop_count(query.shape, key.shape, value.shape)
         elif packet in flop_registry:
             n = flop_registry[packet](*args, **kwargs, out_val=out)
         else:

@@ -281,6 +281,14 @@ def load_project(path: str | Path) -> ConvertProject:
         raise ProjectError(f"{path}: {exc.args[0] if exc.args else exc}") from None
 
 
+def source_state(project: ConvertProject) -> str:
+    """``"missing"``, ``"changed"`` (its SHA-256 is not the saved one) or ``"ok"``: whether the
+    project's source audio is still the file the project was made from."""
+    if not project.source.is_file():
+        return "missing"
+    return "changed" if sha256_of(project.source) != project.source_sha256 else "ok"
+
+
 def reopen_project(
     project: ConvertProject, converter: Any, cancel: threading.Event | None = None
 ) -> Iterator[Any]:
@@ -294,9 +302,10 @@ def reopen_project(
     """
     from models.features.audio import load_audio
 
-    if not project.source.is_file():
+    state = source_state(project)
+    if state == "missing":
         raise ProjectError(f"{project.source}: the project's source audio is missing")
-    if sha256_of(project.source) != project.source_sha256:
+    if state == "changed":
         raise ProjectError(f"{project.source}: the source audio changed since the project was saved")
     wave, rate = load_audio(project.source, max_seconds=project.options.max_input_s)
     result = yield from converter.convert(

@@ -57,16 +57,17 @@ def reopen_take(
     """
     from models.convert.edit_report import ReportState, edited_report, snapshot_of
     from models.convert.options import ConvertCancelled, ConvertProgress, run_to_end
-    from models.convert.resynth import EditSession, ProjectError, sha256_of
+    from models.convert.resynth import EditSession, ProjectError, source_state
     from voicecraft_desktop.core.convert_jobs import OutputPitchProgress, convert_take, take_result
 
     def check_cancel() -> None:
         if cancel is not None and cancel.is_set():
             raise ConvertCancelled(f"{project.source.name}: reopening cancelled")
 
-    if not project.source.is_file():
+    state = source_state(project)
+    if state == "missing":
         raise ProjectError(words.missing)
-    if sha256_of(project.source) != project.source_sha256:
+    if state == "changed":
         raise ProjectError(words.changed)
     start = time.monotonic()
     conversion = convert_take(
